@@ -1,0 +1,67 @@
+//! `shipdesk`: the same core the desktop app uses, for scripts and for people who like terminals.
+//! Every command takes `--json` for machine-readable output; errors then come out as the same
+//! `{code, message, details}` object the app's UI receives.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use shipdesk_core::{AppError, DataDir, Environment, Store};
+
+use crate::output::Output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shipdesk",
+    version,
+    about = "Shipdesk: USPS shipping for small businesses"
+)]
+struct Cli {
+    /// Where Shipdesk keeps its data (default: $SHIPDESK_DATA_DIR, then the OS data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the data directory, database schema version and environment.
+    Doctor,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output::new(cli.json);
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
+    let data_dir = DataDir::from_env(cli.data_dir)?;
+    let store = Store::open(&data_dir)?;
+    match cli.command {
+        Command::Doctor => {
+            let env = current_environment(&store)?;
+            let report = shipdesk_core::doctor::report(&data_dir, &store, env)?;
+            out.value(&report, |r| r.to_string())
+        }
+    }
+}
+
+fn current_environment(store: &Store) -> Result<Environment, AppError> {
+    match store.setting("environment")? {
+        Some(s) => s.parse(),
+        None => Ok(Environment::default()),
+    }
+}

@@ -1,0 +1,71 @@
+use std::process::Command;
+
+fn shipdesk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shipdesk"))
+}
+
+#[test]
+fn doctor_reports_data_dir_schema_and_environment_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shipdesk()
+        .args(["--json", "doctor", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("SHIPDESK_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data_dir"], dir.path().display().to_string());
+    assert_eq!(v["schema_version"], v["latest_schema_version"]);
+    assert!(v["schema_version"].as_u64().unwrap() >= 1);
+    assert_eq!(v["environment"], "sandbox");
+}
+
+#[test]
+fn data_dir_comes_from_the_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shipdesk()
+        .arg("doctor")
+        .env("SHIPDESK_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&dir.path().display().to_string()), "{text}");
+    assert!(text.contains("SHIPDESK_DATA_DIR"), "{text}");
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_json_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        shipdesk()
+            .arg("doctor")
+            .arg("--data-dir")
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let db = dir.path().join("shipdesk.sqlite3");
+    let status = Command::new("sqlite3")
+        .arg(&db)
+        .arg("PRAGMA user_version = 999;")
+        .status();
+    if !matches!(status, Ok(s) if s.success()) {
+        println!("SKIPPED: sqlite3 command not available");
+        return;
+    }
+    let out = shipdesk()
+        .args(["--json", "doctor", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "DATABASE_TOO_NEW");
+}

@@ -1,0 +1,77 @@
+//! `shipdesk doctor` and the app's About panel: where the data is, which schema, which
+//! environment. Read-only, safe to run at any time.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::environment::Environment;
+use crate::error::AppResult;
+use crate::paths::DataDir;
+use crate::store::{Store, latest_schema_version};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DoctorReport {
+    pub version: String,
+    pub data_dir: String,
+    pub data_dir_source: String,
+    pub database_path: String,
+    pub schema_version: u32,
+    pub latest_schema_version: u32,
+    pub environment: Environment,
+}
+
+pub fn report(
+    data_dir: &DataDir,
+    store: &Store,
+    environment: Environment,
+) -> AppResult<DoctorReport> {
+    let source = match data_dir.source() {
+        crate::paths::DataDirSource::Explicit => "explicit",
+        crate::paths::DataDirSource::Environment => crate::paths::DATA_DIR_ENV,
+        crate::paths::DataDirSource::OsDefault => "OS default",
+    };
+    Ok(DoctorReport {
+        version: crate::VERSION.to_owned(),
+        data_dir: data_dir.root().display().to_string(),
+        data_dir_source: source.to_owned(),
+        database_path: data_dir.database_path().display().to_string(),
+        schema_version: store.schema_version()?,
+        latest_schema_version: latest_schema_version(),
+        environment,
+    })
+}
+
+impl std::fmt::Display for DoctorReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Shipdesk {}", self.version)?;
+        writeln!(
+            f,
+            "Data directory:  {} ({})",
+            self.data_dir, self.data_dir_source
+        )?;
+        writeln!(f, "Database:        {}", self.database_path)?;
+        writeln!(
+            f,
+            "Schema version:  {} (latest {})",
+            self.schema_version, self.latest_schema_version
+        )?;
+        write!(f, "Environment:     {}", self.environment.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_the_real_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::at(dir.path());
+        let store = Store::open(&data).unwrap();
+        let r = report(&data, &store, Environment::Sandbox).unwrap();
+        assert_eq!(r.schema_version, latest_schema_version());
+        assert!(r.database_path.ends_with("shipdesk.sqlite3"));
+        assert!(r.to_string().contains("Environment:     Sandbox"));
+    }
+}

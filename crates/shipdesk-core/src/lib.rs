@@ -1,0 +1,20 @@
+//! Shipdesk's core: the domain, the SQLite store and the services the app and the CLI share.
+//!
+//! This crate never depends on tauri, an HTTP server or a UI toolkit, so its tests build and run
+//! in seconds. Everything with side effects outside the database (clock, URL opener, secret
+//! store, paths) is handed in through [`ports`], so tests inject fakes.
+
+pub mod doctor;
+pub mod environment;
+pub mod error;
+pub mod paths;
+pub mod ports;
+pub mod store;
+
+pub use environment::Environment;
+pub use error::{AppError, ErrorCode};
+pub use paths::DataDir;
+pub use store::Store;
+
+/// The version of this build, shown by `shipdesk doctor` and the About box.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

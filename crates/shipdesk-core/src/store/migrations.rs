@@ -1,0 +1,59 @@
+//! Schema migrations, applied in order with rusqlite_migration (which records the version in
+//! `PRAGMA user_version`). Append new migrations at the end; never edit a released one.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Every migration, oldest first. The schema version is the number of entries.
+const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_foundation.sql")];
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
+
+pub fn latest_schema_version() -> u32 {
+    MIGRATION_SQL.len() as u32
+}
+
+/// Refuses, before touching anything, a database whose schema is newer than this build knows.
+pub(super) fn check_not_newer(conn: &Connection, path: Option<&Path>) -> AppResult<()> {
+    let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = latest_schema_version();
+    if found > known {
+        let where_ = path
+            .map(|p| format!(" ({})", p.display()))
+            .unwrap_or_default();
+        return Err(AppError::new(
+            ErrorCode::DatabaseTooNew,
+            format!(
+                "This database{where_} was written by a newer Shipdesk (schema {found}; this \
+                 version knows up to schema {known}). Update Shipdesk to open it; nothing was changed."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn apply(conn: &mut Connection) -> AppResult<()> {
+    MIGRATIONS
+        .to_latest(conn)
+        .map_err(|e| AppError::internal("The database could not be upgraded", &e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::MIGRATIONS.validate().unwrap();
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::apply(&mut conn).unwrap();
+        let v: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, super::latest_schema_version());
+    }
+}

@@ -1,0 +1,198 @@
+//! The SQLite store: one file in the data directory, opened with the pragmas every write path
+//! relies on (WAL, foreign keys, a busy timeout, `synchronous=FULL` so a committed purchase
+//! survives a power cut), migrated on open, and refused if a newer Shipdesk wrote it.
+//!
+//! Services talk to the store through the narrow per-area methods in submodules, never through
+//! raw SQL, so a shared PostgreSQL backend can come later without touching them.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::paths::DataDir;
+
+pub use migrations::latest_schema_version;
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and brings it to the latest schema.
+    pub fn open(data_dir: &DataDir) -> AppResult<Self> {
+        data_dir.ensure_exists()?;
+        Self::open_file(&data_dir.database_path())
+    }
+
+    pub fn open_file(path: &Path) -> AppResult<Self> {
+        let conn = Connection::open(path).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("Cannot open the database {}: {e}", path.display()),
+            )
+        })?;
+        Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> AppResult<Self> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(mut conn: Connection, path: Option<PathBuf>) -> AppResult<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::check_not_newer(&conn, path.as_deref())?;
+        migrations::apply(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> AppResult<u32> {
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The connection, for the store's own submodules. A poisoned lock means a panic mid-write;
+    /// SQLite rolled that transaction back, so carrying on is safe.
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so two writers never
+    /// deadlock upgrading from read locks) and commits when it returns `Ok`.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs a read-only closure on the connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+        f(&self.conn())
+    }
+
+    /// A small key/value table for app settings that are not secrets.
+    pub fn setting(&self, key: &str) -> AppResult<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT value FROM app_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> AppResult<()> {
+        self.conn().execute(
+            "INSERT INTO app_settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_and_migrates_a_new_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::at(dir.path().join("nested/data"));
+        let store = Store::open(&data).unwrap();
+        assert!(data.database_path().exists());
+        assert_eq!(store.schema_version().unwrap(), latest_schema_version());
+        drop(store);
+        // Opening again is a no-op migration.
+        let again = Store::open(&data).unwrap();
+        assert_eq!(again.schema_version().unwrap(), latest_schema_version());
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_shipdesk() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::at(dir.path());
+        drop(Store::open(&data).unwrap());
+        let newer = latest_schema_version() + 3;
+        {
+            let conn = Connection::open(data.database_path()).unwrap();
+            conn.pragma_update(None, "user_version", newer).unwrap();
+            conn.execute("CREATE TABLE from_the_future(x)", []).unwrap();
+        }
+        let err = Store::open(&data).unwrap_err();
+        assert_eq!(err.code, ErrorCode::DatabaseTooNew);
+        assert!(
+            err.message.contains(&format!("schema {newer}")),
+            "{}",
+            err.message
+        );
+        // Nothing was touched.
+        let conn = Connection::open(data.database_path()).unwrap();
+        let v: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, newer);
+    }
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&DataDir::at(dir.path())).unwrap();
+        let conn = store.conn();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+    }
+
+    #[test]
+    fn settings_round_trip() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.setting("label_format").unwrap(), None);
+        store.set_setting("label_format", "4x6").unwrap();
+        store.set_setting("label_format", "letter").unwrap();
+        assert_eq!(
+            store.setting("label_format").unwrap().as_deref(),
+            Some("letter")
+        );
+    }
+}
