@@ -1,0 +1,204 @@
+//! `usps-sim`: a faithful local simulator of the USPS v3 REST APIs.
+//!
+//! The app talks to production, TEM or this simulator through the same client code, so the
+//! simulator answers with the same paths, field names, status codes, error envelopes and label
+//! media types as USPS (see `../shared/usps/REFERENCE.md`). It also plays the USPS Customer
+//! Onboarding Portal consent pages, signs RS256 tokens tied to a business, keeps a charge ledger,
+//! and offers `/__sim/*` controls so tests can provoke every failure a real account can meet.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), usps_sim::SimError> {
+//! let sim = usps_sim::start(usps_sim::SimConfig::new(usps_sim::Scenario::demo())).await?;
+//! println!("USPS simulator at {}", sim.base_url());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod auth;
+mod controls;
+pub mod errors;
+pub mod faults;
+mod ids;
+mod pdf;
+mod pricing;
+mod router;
+pub mod scenario;
+mod server;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use scenario::{App, Quotas, Scenario, ScenarioError, User};
+pub use state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind};
+
+use auth::jwt::Keys;
+use state::SimState;
+
+/// How to run a simulator.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    pub scenario: Scenario,
+    /// `127.0.0.1:0` picks a free port (tests).
+    pub bind: SocketAddr,
+    /// Keeps consents, tokens, labels, the ledger, SCAN forms and pickups across restarts.
+    pub state_file: Option<PathBuf>,
+}
+
+impl SimConfig {
+    /// Loopback on a free port, no persistence.
+    pub fn new(scenario: Scenario) -> SimConfig {
+        SimConfig {
+            scenario,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            state_file: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Keys(#[from] auth::jwt::KeyError),
+    #[error(transparent)]
+    Persist(#[from] state::PersistError),
+}
+
+/// State shared by every handler.
+pub(crate) struct Shared {
+    state: Mutex<SimState>,
+    pub keys: Arc<Keys>,
+    pub issuer: String,
+    pub state_file: Option<PathBuf>,
+    /// The scenario as started, for `/__sim/reset`.
+    pub original: Scenario,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, SimState> {
+        // A panic while holding the lock leaves consistent-enough data for a simulator.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes the durable state when a state file is configured.
+    pub fn persist(&self, st: &SimState) {
+        if let Some(path) = &self.state_file
+            && let Err(e) = state::save(path, &st.durable)
+        {
+            tracing::error!("usps-sim: {e}");
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    base_url: url::Url,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// e.g. `http://127.0.0.1:41234/` — use it wherever the client would use
+    /// `https://apis.usps.com/` (and as the consent portal host).
+    pub fn base_url(&self) -> url::Url {
+        self.base_url.clone()
+    }
+
+    /// Every charge, cancellation and refund request so far.
+    pub fn ledger(&self) -> Vec<LedgerEntry> {
+        self.shared.lock().durable.ledger.clone()
+    }
+
+    /// Labels bought so far, by tracking number.
+    pub fn labels(&self) -> Vec<LabelRecord> {
+        self.shared
+            .lock()
+            .durable
+            .labels
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Calls received per API (`oauth2`, `payments`, `labels`, ...).
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        self.shared.lock().calls.clone()
+    }
+
+    /// Stops accepting connections and closes the open ones.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+    }
+}
+
+/// Binds, loads persisted state if any, and serves in a background task.
+pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+    config.scenario.validate()?;
+    let durable = match &config.state_file {
+        Some(path) => state::load(path)?,
+        None => state::Durable::default(),
+    };
+    let keys = match &durable.signing_key_pem {
+        Some(pem) => Arc::new(Keys::from_pem(pem)?),
+        None => {
+            let seed = config.scenario.seed;
+            tokio::task::spawn_blocking(move || Keys::for_seed(seed))
+                .await
+                .expect("key generation task")?
+        }
+    };
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| SimError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SimError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let base_url = url::Url::parse(&format!("http://{addr}/")).expect("socket address URL");
+    let mut st = SimState::new(config.scenario.clone(), durable);
+    st.durable.signing_key_pem = Some(keys.private_pem.clone());
+    let shared = Arc::new(Shared {
+        state: Mutex::new(st),
+        keys,
+        issuer: format!("{base_url}realms/USPS"),
+        state_file: config.state_file.clone(),
+        original: config.scenario,
+    });
+    shared.persist(&shared.lock());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let app = router::build(shared.clone());
+    let task = tokio::spawn(server::serve(listener, app, stop_rx));
+    Ok(SimHandle {
+        base_url,
+        shared,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
+}
