@@ -1,0 +1,194 @@
+//! [`UspsAccount`]: one USPS business connection (one set of app credentials and one grant).
+//! Every resource call goes through [`UspsAccount::send_authorized`], which attaches the cached
+//! access token (and, for label calls, the cached payment authorization token), and on a 401
+//! renews the tokens once and repeats the call before classifying the answer.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::RequestBuilder;
+use reqwest::header::AUTHORIZATION;
+
+use crate::auth::oauth::AppCredentials;
+use crate::auth::store::RefreshTokenStore;
+use crate::auth::tokens::{AccessToken, GrantKind, TokenManager};
+use crate::client::UspsClient;
+use crate::error::UspsError;
+use crate::models::AccountIdentity;
+use crate::operation::Operation;
+use crate::secret::Secret;
+use crate::transport::RawResponse;
+
+/// The Payments spec gives payment authorization tokens 8 hours.
+const PAYMENT_TOKEN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
+const PAYMENT_TOKEN_EARLY_RENEWAL: Duration = Duration::from_secs(300);
+
+#[derive(Clone, Debug)]
+pub struct AccountConfig {
+    pub credentials: AppCredentials,
+    pub grant: GrantKind,
+    /// Needed for payments and labels; address and price calls work without it.
+    pub identity: Option<AccountIdentity>,
+}
+
+#[derive(Clone)]
+pub struct UspsAccount {
+    pub(crate) inner: Arc<AccountInner>,
+}
+
+pub(crate) struct AccountInner {
+    pub(crate) client: UspsClient,
+    pub(crate) identity: Option<AccountIdentity>,
+    pub(crate) tokens: TokenManager,
+    pub(crate) payment: tokio::sync::Mutex<Option<PaymentToken>>,
+}
+
+pub(crate) struct PaymentToken {
+    pub(crate) secret: Secret,
+    pub(crate) renew_at: Instant,
+}
+
+impl std::fmt::Debug for UspsAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UspsAccount")
+            .field("client_id", &self.inner.tokens.credentials().client_id)
+            .field("identity", &self.inner.identity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UspsClient {
+    /// An account bound to this client's environment and connection pool.
+    pub fn account(&self, config: AccountConfig, store: Arc<dyn RefreshTokenStore>) -> UspsAccount {
+        UspsAccount {
+            inner: Arc::new(AccountInner {
+                client: self.clone(),
+                identity: config.identity,
+                tokens: TokenManager::new(config.credentials, config.grant, store),
+                payment: tokio::sync::Mutex::new(None),
+            }),
+        }
+    }
+}
+
+impl UspsAccount {
+    pub fn client(&self) -> &UspsClient {
+        &self.inner.client
+    }
+
+    pub fn identity(&self) -> Option<&AccountIdentity> {
+        self.inner.identity.as_ref()
+    }
+
+    /// A usable access token (cached, or renewed once for all concurrent callers).
+    pub async fn access_token(&self) -> Result<Arc<AccessToken>, UspsError> {
+        self.inner.tokens.current(&self.inner.client).await
+    }
+
+    /// Finish "Sign in with USPS": exchange the code from the COP redirect, store the refresh
+    /// token, cache the access token. The returned token's claims can prefill the identity.
+    pub async fn connect_with_code(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<Arc<AccessToken>, UspsError> {
+        let token = self
+            .inner
+            .tokens
+            .connect_with_code(&self.inner.client, code, redirect_uri)
+            .await?;
+        *self.inner.payment.lock().await = None;
+        Ok(token)
+    }
+
+    /// Drop cached access and payment tokens (e.g. after the user reconnected elsewhere).
+    pub async fn forget_cached_tokens(&self) {
+        self.inner.tokens.clear();
+        *self.inner.payment.lock().await = None;
+    }
+
+    pub(crate) fn require_identity(&self) -> Result<&AccountIdentity, UspsError> {
+        self.inner.identity.as_ref().ok_or_else(|| {
+            UspsError::Config("this call needs the account's CRID, MIDs and EPS account".into())
+        })
+    }
+
+    /// Send a resource call with the account's tokens; `build` gets the payment authorization
+    /// token for label calls (`None` otherwise) and returns the request without auth.
+    pub(crate) async fn send_authorized<F>(
+        &self,
+        operation: Operation,
+        build: F,
+    ) -> Result<RawResponse, UspsError>
+    where
+        F: Fn(Option<&Secret>) -> RequestBuilder,
+    {
+        let mut renewed = false;
+        loop {
+            let token = self.access_token().await?;
+            let payment = if operation.needs_payment_token() {
+                Some(self.payment_token().await?)
+            } else {
+                None
+            };
+            let request = build(payment.as_ref())
+                .header(AUTHORIZATION, format!("Bearer {}", token.secret().expose()));
+            let result = self
+                .inner
+                .client
+                .send(operation, token.scope_grant(operation.api()), request)
+                .await;
+            match result {
+                Err(UspsError::ReconnectRequired { .. } | UspsError::NotEntitled { .. })
+                    if !renewed =>
+                {
+                    // A 401: the token may have expired or been revoked server-side. Renew both
+                    // tokens once; the repeat's answer is final.
+                    renewed = true;
+                    self.inner.tokens.invalidate(&token);
+                    if payment.is_some() {
+                        *self.inner.payment.lock().await = None;
+                    }
+                    tracing::debug!(%operation, "USPS refused the access token; renewing once");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The cached payment authorization token, fetched once per 8 hours per account.
+    pub(crate) fn payment_token(
+        &self,
+    ) -> Pin<Box<dyn Future<Output = Result<Secret, UspsError>> + Send + '_>> {
+        Box::pin(async move {
+            let mut slot = self.inner.payment.lock().await;
+            if let Some(cached) = slot.as_ref().filter(|p| Instant::now() < p.renew_at) {
+                return Ok(cached.secret.clone());
+            }
+            let fresh = self.authorize_payment().await?;
+            let secret = fresh.payment_authorization_token.clone();
+            let lifetime = payment_token_lifetime(&secret);
+            *slot = Some(PaymentToken {
+                secret: secret.clone(),
+                renew_at: Instant::now() + lifetime.saturating_sub(PAYMENT_TOKEN_EARLY_RENEWAL),
+            });
+            Ok(secret)
+        })
+    }
+}
+
+/// The token's own `exp` when it is a readable JWT, else the documented 8 hours.
+fn payment_token_lifetime(token: &Secret) -> Duration {
+    crate::auth::claims::decode_claims(token.expose())
+        .ok()
+        .and_then(|c| c.expires_at)
+        .map(|exp| {
+            let left = exp - time::OffsetDateTime::now_utc();
+            Duration::from_secs(left.whole_seconds().max(0) as u64)
+        })
+        .filter(|d| !d.is_zero())
+        .map(|d| d.min(PAYMENT_TOKEN_LIFETIME))
+        .unwrap_or(PAYMENT_TOKEN_LIFETIME)
+}

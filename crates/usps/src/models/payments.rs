@@ -1,0 +1,158 @@
+//! Payments v3: payment authorization (PAYER + LABEL_OWNER) and payment account check.
+
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+/// Who the account is at USPS: taken from COP (or the token's claims) and kept by the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountIdentity {
+    pub crid: String,
+    /// Master MID.
+    pub mid: String,
+    /// Label MID used for manifests.
+    pub manifest_mid: String,
+    /// 10-digit EPS account that pays.
+    pub eps_account: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRole {
+    #[serde(rename = "roleName")]
+    pub role_name: String,
+    #[serde(rename = "CRID", default, skip_serializing_if = "Option::is_none")]
+    pub crid: Option<String>,
+    #[serde(rename = "MID", default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<String>,
+    #[serde(
+        rename = "manifestMID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manifest_mid: Option<String>,
+    #[serde(
+        rename = "accountType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_type: Option<String>,
+    #[serde(
+        rename = "accountNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_number: Option<String>,
+    #[serde(
+        rename = "permitNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permit_number: Option<String>,
+    #[serde(rename = "permitZIP", default, skip_serializing_if = "Option::is_none")]
+    pub permit_zip: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentAuthorizationRequest {
+    pub roles: Vec<PaymentRole>,
+}
+
+impl PaymentAuthorizationRequest {
+    /// The usual pair: the account pays from its EPS account and owns the labels.
+    pub fn payer_and_label_owner(identity: &AccountIdentity) -> Self {
+        let payer = PaymentRole {
+            role_name: "PAYER".into(),
+            crid: Some(identity.crid.clone()),
+            mid: Some(identity.mid.clone()),
+            manifest_mid: Some(identity.manifest_mid.clone()),
+            account_type: Some("EPS".into()),
+            account_number: Some(identity.eps_account.clone()),
+            ..Default::default()
+        };
+        let owner = PaymentRole {
+            role_name: "LABEL_OWNER".into(),
+            crid: Some(identity.crid.clone()),
+            mid: Some(identity.mid.clone()),
+            manifest_mid: Some(identity.manifest_mid.clone()),
+            ..Default::default()
+        };
+        Self {
+            roles: vec![payer, owner],
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAuthorizationResponse {
+    pub payment_authorization_token: Secret,
+    #[serde(default)]
+    pub roles: Vec<PaymentRole>,
+}
+
+/// Answer of `GET /payments/v3/payment-account/{account-number}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAccount {
+    #[serde(default)]
+    pub account_type: Option<String>,
+    #[serde(default)]
+    pub account_number: Option<String>,
+    #[serde(default)]
+    pub permit_number: Option<String>,
+    #[serde(rename = "permitZIP", default)]
+    pub permit_zip: Option<String>,
+    #[serde(default, deserialize_with = "crate::wire::lenient_bool")]
+    pub non_profit_status: Option<bool>,
+    /// Present only when an amount was asked about.
+    #[serde(default, deserialize_with = "crate::wire::lenient_bool")]
+    pub sufficient_funds: Option<bool>,
+}
+
+/// Query of the payment account check.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PaymentAccountQuery {
+    /// EPS or PERMIT.
+    #[serde(rename = "accountType")]
+    pub account_type: String,
+    #[serde(rename = "permitZIPCode", skip_serializing_if = "Option::is_none")]
+    pub permit_zip_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payer_and_label_owner_roles_match_the_reference() {
+        let identity = AccountIdentity {
+            crid: "12345678".into(),
+            mid: "900000001".into(),
+            manifest_mid: "900000002".into(),
+            eps_account: "1000000001".into(),
+        };
+        let body = serde_json::to_value(PaymentAuthorizationRequest::payer_and_label_owner(
+            &identity,
+        ))
+        .unwrap();
+        let expected = serde_json::json!({"roles":[
+            {"roleName":"PAYER","CRID":"12345678","MID":"900000001","manifestMID":"900000002","accountType":"EPS","accountNumber":"1000000001"},
+            {"roleName":"LABEL_OWNER","CRID":"12345678","MID":"900000001","manifestMID":"900000002"}]});
+        assert_eq!(body, expected);
+    }
+
+    #[test]
+    fn response_token_is_a_secret() {
+        let body = r#"{"paymentAuthorizationToken":"eyJ.payment.token","roles":[{"roleName":"PAYER","CRID":"1","accountType":"EPS","accountNumber":"2"}]}"#;
+        let parsed: PaymentAuthorizationResponse = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            parsed.payment_authorization_token.expose(),
+            "eyJ.payment.token"
+        );
+        assert!(!format!("{parsed:?}").contains("payment.token"));
+        let account: PaymentAccount = serde_json::from_str(r#"{"accountType":"EPS","accountNumber":"1000000001","nonProfitStatus":false,"sufficientFunds":"true"}"#).unwrap();
+        assert_eq!(account.sufficient_funds, Some(true));
+    }
+}
