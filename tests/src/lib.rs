@@ -1,1 +1,189 @@
-//! End-to-end test support.
+//! Driving the real Shipdesk binary: one tauri-driver (and so one app) per test, each with a
+//! fresh `SHIPDESK_DATA_DIR`. `cargo xtask test` provides the display, the D-Bus session, the
+//! built binary (`SHIPDESK_APP_BIN`) and tauri-driver; outside it the tests say they were
+//! skipped, and with `SHIPDESK_E2E=1` a missing piece is a failure, not a skip.
+//!
+//! When a test fails (panics) its [`App`] takes a screenshot of the screen into
+//! `target/e2e-artifacts/<test name>.png`.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+
+pub struct App {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    driver: Child,
+    name: String,
+    artifacts: PathBuf,
+}
+
+/// What a test needs from the environment, or the reason it cannot run here.
+pub fn environment() -> Result<(PathBuf, PathBuf), String> {
+    let app = std::env::var_os("SHIPDESK_APP_BIN").map(PathBuf::from);
+    let display = std::env::var_os("DISPLAY");
+    match (app, display) {
+        (Some(app), Some(_)) if app.exists() => Ok((
+            app,
+            std::env::var_os("TAURI_DRIVER_BIN")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "tauri-driver".into()),
+        )),
+        (Some(app), Some(_)) => Err(format!("the app binary {} does not exist", app.display())),
+        _ => Err(
+            "no SHIPDESK_APP_BIN or DISPLAY: run the end-to-end tests with `cargo xtask test`"
+                .into(),
+        ),
+    }
+}
+
+/// Starts the app for one test, or returns None (after printing why) when the environment is
+/// missing and we are not under `cargo xtask test`.
+pub async fn launch(test_name: &str) -> Option<App> {
+    match environment() {
+        Ok((app, driver)) => Some(
+            App::start(test_name, &app, &driver)
+                .await
+                .expect("the app starts under tauri-driver"),
+        ),
+        Err(why) if std::env::var_os("SHIPDESK_E2E").is_some() => {
+            panic!("end-to-end environment missing: {why}")
+        }
+        Err(why) => {
+            println!("SKIPPED {test_name}: {why}");
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl App {
+    async fn start(name: &str, app: &PathBuf, driver_bin: &PathBuf) -> Result<Self> {
+        let data_dir = tempfile::Builder::new().prefix("shipdesk-e2e-").tempdir()?;
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("SHIPDESK_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {}", driver_bin.display()))?;
+        wait_for_port(port, Duration::from_secs(20))?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        let client = ClientBuilder::rustls()
+            .context("TLS setup")?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("creating a WebDriver session for the app")?;
+        let artifacts = std::env::var_os("SHIPDESK_E2E_ARTIFACTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts")
+            });
+        Ok(Self {
+            client,
+            data_dir,
+            driver,
+            name: name.to_owned(),
+            artifacts,
+        })
+    }
+
+    /// Waits (up to 20 s) for an element matching the CSS selector.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element matches `{css}`: {e}"))
+    }
+
+    /// Waits until the element matching `css` contains `text`; returns its full text.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if t.contains(text) {
+                        return t;
+                    }
+                }
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("`{css}` never showed \"{text}\"");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+    }
+
+    /// Saves a screenshot of the whole virtual screen under the artifacts folder.
+    pub fn screenshot(&self, label: &str) -> PathBuf {
+        let _ = std::fs::create_dir_all(&self.artifacts);
+        let path = self.artifacts.join(format!("{}-{label}.png", self.name));
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status();
+        path
+    }
+
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        self.name.clear(); // closed cleanly: nothing to capture on drop
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if std::thread::panicking() && !self.name.is_empty() {
+            let shot = self.screenshot("failure");
+            eprintln!("screenshot of the failure: {}", shot.display());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("tauri-driver did not listen on port {port}")
+}

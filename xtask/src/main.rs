@@ -1,1 +1,63 @@
-fn main() {}
+//! `cargo xtask`: everything a fresh machine needs, in two commands.
+//!
+//! - `run`   installs what is missing, builds the UI and the app, starts the app (under Xvfb with
+//!           a screenshot when there is no display).
+//! - `test`  the same set-up, then every test: Rust crates, IPC, TS bindings freshness, UI unit
+//!           tests, and the end-to-end tests of the real app.
+//! - `bench` the benchmark harness; prints one table.
+//! - `e2e`   only the end-to-end tests (after set-up), for iterating on them.
+//!
+//! Plain std::process: the tool must build before anything else is installed.
+
+mod bench;
+mod build;
+mod desktop;
+mod setup;
+mod sh;
+mod test;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Shipdesk's own tooling")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Install what is missing, build, and start the desktop app (Sandbox mode).
+    Run {
+        /// Under Xvfb (no display), keep the app running after the screenshot until Ctrl+C.
+        #[arg(long)]
+        keep_running: bool,
+    },
+    /// Install what is missing, then run every test of the project.
+    Test,
+    /// Only the end-to-end tests of the real app.
+    E2e,
+    /// Run the benchmarks and print a table of figures.
+    Bench,
+    /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
+    Bindings,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result: Result<()> = match cli.command {
+        Cmd::Run { keep_running } => desktop::run(keep_running),
+        Cmd::Test => test::all(),
+        Cmd::E2e => test::e2e_only(),
+        Cmd::Bench => bench::run(),
+        Cmd::Bindings => test::regenerate_bindings(),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

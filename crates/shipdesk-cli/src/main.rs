@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use shipdesk_core::{AppError, DataDir, Environment, Store};
+use shipdesk_core::{AppError, DataDir, Desk};
 
 use crate::output::Output;
 
@@ -48,20 +48,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
-    let data_dir = DataDir::from_env(cli.data_dir)?;
-    let store = Store::open(&data_dir)?;
+    let desk = Desk::open(DataDir::from_env(cli.data_dir)?)?;
     match cli.command {
-        Command::Doctor => {
-            let env = current_environment(&store)?;
-            let report = shipdesk_core::doctor::report(&data_dir, &store, env)?;
-            out.value(&report, |r| r.to_string())
-        }
-    }
-}
-
-fn current_environment(store: &Store) -> Result<Environment, AppError> {
-    match store.setting("environment")? {
-        Some(s) => s.parse(),
-        None => Ok(Environment::default()),
+        Command::Doctor => out.value(&desk.doctor()?, |r| r.to_string()),
     }
 }

@@ -4,6 +4,7 @@
 //! in seconds. Everything with side effects outside the database (clock, URL opener, secret
 //! store, paths) is handed in through [`ports`], so tests inject fakes.
 
+pub mod desk;
 pub mod doctor;
 pub mod environment;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod paths;
 pub mod ports;
 pub mod store;
 
+pub use desk::Desk;
 pub use environment::Environment;
 pub use error::{AppError, ErrorCode};
 pub use paths::DataDir;

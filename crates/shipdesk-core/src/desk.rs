@@ -1,0 +1,47 @@
+//! `Desk`: one opened Shipdesk data directory and the services over it. The desktop app holds
+//! one for its lifetime, the CLI one per command; both call the same methods, so a feature
+//! works the same in both.
+
+use std::sync::Arc;
+
+use crate::doctor::{self, DoctorReport};
+use crate::environment::Environment;
+use crate::error::AppResult;
+use crate::paths::DataDir;
+use crate::store::Store;
+
+const ENVIRONMENT_SETTING: &str = "environment";
+
+#[derive(Debug, Clone)]
+pub struct Desk {
+    data_dir: DataDir,
+    store: Arc<Store>,
+}
+
+impl Desk {
+    /// Opens (creating and migrating if needed) the data directory.
+    pub fn open(data_dir: DataDir) -> AppResult<Self> {
+        let store = Arc::new(Store::open(&data_dir)?);
+        Ok(Self { data_dir, store })
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The environment new USPS accounts start in; Sandbox until the user chooses otherwise.
+    pub fn environment(&self) -> AppResult<Environment> {
+        match self.store.setting(ENVIRONMENT_SETTING)? {
+            Some(s) => s.parse(),
+            None => Ok(Environment::default()),
+        }
+    }
+
+    pub fn doctor(&self) -> AppResult<DoctorReport> {
+        doctor::report(&self.data_dir, &self.store, self.environment()?)
+    }
+}

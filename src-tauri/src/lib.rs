@@ -1,0 +1,33 @@
+//! The Shipdesk desktop shell. It wires tauri to `shipdesk-core` and nothing more: commands are
+//! one-line adapters (see [`commands`]), errors cross IPC as core's `{code, message, details}`.
+
+mod commands;
+mod state;
+
+pub use state::AppState;
+
+/// Builds the app with every command registered; `run` and the IPC tests share it.
+pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_ready,
+            commands::doctor
+        ])
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "shipdesk=info,shipdesk_app=info".into()),
+        )
+        .init();
+    let state = AppState::from_env();
+    builder::<tauri::Wry>(state)
+        .run(tauri::generate_context!())
+        .expect("error while running Shipdesk");
+}
+
+#[cfg(test)]
+mod ipc_tests;

@@ -1,0 +1,56 @@
+//! What the app holds for its lifetime. If the data directory cannot be opened (for instance a
+//! database from a newer Shipdesk), the window still opens and shows that error instead of the
+//! process dying before the user sees anything.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use shipdesk_core::{AppError, DataDir, Desk};
+
+/// Set by `cargo xtask bench`: when the UI reports ready, the app writes the elapsed time here.
+pub const READY_FILE_ENV: &str = "SHIPDESK_READY_FILE";
+
+pub struct AppState {
+    desk: Result<Desk, AppError>,
+    started: Instant,
+    ready_file: Option<PathBuf>,
+}
+
+impl AppState {
+    pub fn from_env() -> Self {
+        let desk = DataDir::from_env(None).and_then(Desk::open);
+        if let Err(e) = &desk {
+            tracing::error!(code = ?e.code, "could not open the data directory: {}", e.message);
+        }
+        Self {
+            desk,
+            started: Instant::now(),
+            ready_file: std::env::var_os(READY_FILE_ENV).map(PathBuf::from),
+        }
+    }
+
+    /// State around an already opened (or failed) data directory, for tests.
+    pub fn with_desk(desk: Result<Desk, AppError>) -> Self {
+        Self {
+            desk,
+            started: Instant::now(),
+            ready_file: None,
+        }
+    }
+
+    pub fn desk(&self) -> Result<&Desk, AppError> {
+        self.desk.as_ref().map_err(Clone::clone)
+    }
+
+    /// The UI calls this once its first screen is interactive.
+    pub fn mark_ready(&self) -> Result<u64, AppError> {
+        let elapsed_ms = self.started.elapsed().as_millis() as u64;
+        tracing::info!(elapsed_ms, "UI ready");
+        if let Some(path) = &self.ready_file {
+            std::fs::write(path, format!("{{\"ready_ms\":{elapsed_ms}}}"))
+                .map_err(|e| AppError::internal("Could not write the ready file", &e))?;
+        }
+        self.desk()?;
+        Ok(elapsed_ms)
+    }
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from "react";
+import { ipc, type AppError } from "./ipc";
+import { NAV, routeFromHash, type Route } from "./routes";
+import { OrdersPage } from "./pages/Orders";
+import { ShipmentsPage } from "./pages/Shipments";
+import { EndOfDayPage } from "./pages/EndOfDay";
+import { SettingsPage } from "./pages/Settings";
+import { ErrorNotice } from "./components/ErrorNotice";
+
+export function App() {
+  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  const [startupError, setStartupError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash(window.location.hash));
+    window.addEventListener("hashchange", onHash);
+    ipc.appReady().catch((e: AppError) => setStartupError(e));
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  const go = (r: Route) => {
+    window.location.hash = `#/${r}`;
+    setRoute(r);
+  };
+
+  return (
+    <div className="shell">
+      <nav className="sidenav" aria-label="Main">
+        <div className="brand">Shipdesk</div>
+        <ul>
+          {NAV.map((n) => {
+            const active = route === n.route || (n.route.startsWith("settings") && route.startsWith("settings"));
+            return (
+              <li key={n.route}>
+                <a
+                  href={`#/${n.route}`}
+                  data-nav={n.route.split("/")[0]}
+                  aria-current={active ? "page" : undefined}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    go(n.route);
+                  }}
+                >
+                  {n.label}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main className="content">
+        {startupError ? (
+          <ErrorNotice error={startupError} title="Shipdesk could not open its data" />
+        ) : (
+          <Page route={route} go={go} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
+  switch (route) {
+    case "orders":
+      return <OrdersPage />;
+    case "shipments":
+      return <ShipmentsPage go={go} />;
+    case "end-of-day":
+      return <EndOfDayPage go={go} />;
+    case "settings/carriers":
+    case "settings/about":
+      return <SettingsPage section={route === "settings/about" ? "about" : "carriers"} go={go} />;
+  }
+}

@@ -1,0 +1,38 @@
+//! Building the UI and the app binary the way users and the end-to-end tests run it: the UI
+//! embedded through tauri's `custom-protocol` feature, so the window never points at a dev server.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::sh::{self, say};
+
+pub fn ui() -> Result<()> {
+    say("Building the UI (ui/dist)");
+    sh::run(
+        Command::new("npm")
+            .args(["run", "build"])
+            .current_dir(sh::root().join("ui")),
+    )
+}
+
+/// Builds the desktop app (debug profile) and returns the binary's path.
+pub fn app() -> Result<PathBuf> {
+    ui()?;
+    say("Building the desktop app (the first build of tauri takes several minutes)");
+    sh::run(sh::cargo().args([
+        "build",
+        "-p",
+        "shipdesk-app",
+        "--features",
+        "custom-protocol",
+    ]))?;
+    Ok(target_dir().join("debug").join("shipdesk-app"))
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| sh::root().join("target"))
+}

@@ -1,0 +1,186 @@
+//! `cargo xtask test`: every test of the project, in the order that fails fastest, each step's
+//! result collected so one failure does not hide another. Exits non-zero if any step failed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::build;
+use crate::desktop::{VirtualDisplay, in_session};
+use crate::setup::{self, Purpose};
+use crate::sh::{self, say};
+
+pub fn all() -> Result<()> {
+    setup::ensure(Purpose::Test)?;
+    let mut steps: Vec<(&str, Result<()>)> = Vec::new();
+    steps.push(("UI build (typecheck + bundle)", build::ui()));
+    steps.push(("TypeScript bindings are fresh", check_bindings()));
+    steps.push(("UI unit tests (vitest)", ui_unit_tests()));
+    steps.push(("Rust tests: all crates and IPC", rust_tests()));
+    steps.push(("End-to-end tests of the real app", e2e()));
+    report(steps)
+}
+
+pub fn e2e_only() -> Result<()> {
+    setup::ensure(Purpose::Test)?;
+    e2e()
+}
+
+fn report(steps: Vec<(&str, Result<()>)>) -> Result<()> {
+    eprintln!();
+    say("Summary");
+    let mut failed = 0;
+    for (name, r) in &steps {
+        match r {
+            Ok(()) => eprintln!("  ok      {name}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("  FAILED  {name}: {e:#}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} test steps failed", steps.len());
+    }
+    eprintln!("all {} test steps passed", steps.len());
+    Ok(())
+}
+
+fn ui_unit_tests() -> Result<()> {
+    say("UI unit tests");
+    sh::run(
+        Command::new("npx")
+            .args(["vitest", "run"])
+            .current_dir(sh::root().join("ui")),
+    )
+}
+
+fn rust_tests() -> Result<()> {
+    say("Rust tests of every crate (the end-to-end crate runs in its own step)");
+    sh::run(sh::cargo().args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "shipdesk-e2e",
+        "--no-fail-fast",
+    ]))
+}
+
+/// Regenerates the bindings into a scratch directory and compares them with the committed ones.
+fn check_bindings() -> Result<()> {
+    say("Checking that ui/src/bindings matches the Rust types");
+    let scratch = build::target_dir().join("bindings-check");
+    let _ = std::fs::remove_dir_all(&scratch);
+    export_bindings(&scratch)?;
+    let committed = sh::root().join("ui/src/bindings");
+    let (want, have) = (read_dir_files(&scratch)?, read_dir_files(&committed)?);
+    let mut problems = Vec::new();
+    for (name, text) in &want {
+        match have.get(name) {
+            None => problems.push(format!("{name} is missing")),
+            Some(t) if t != text => problems.push(format!("{name} is out of date")),
+            _ => {}
+        }
+    }
+    for name in have.keys().filter(|n| !want.contains_key(*n)) {
+        problems.push(format!("{name} no longer matches any Rust type"));
+    }
+    if !problems.is_empty() {
+        bail!(
+            "stale TypeScript bindings: {}. Run `cargo xtask bindings` and commit ui/src/bindings.",
+            problems.join("; ")
+        );
+    }
+    eprintln!("{} binding files are fresh", want.len());
+    Ok(())
+}
+
+pub fn regenerate_bindings() -> Result<()> {
+    let dir = sh::root().join("ui/src/bindings");
+    let _ = std::fs::remove_dir_all(&dir);
+    export_bindings(&dir)?;
+    say(&format!("Wrote {}", dir.display()));
+    Ok(())
+}
+
+fn export_bindings(dir: &Path) -> Result<()> {
+    sh::run(
+        sh::cargo()
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "shipdesk-e2e",
+                "--exclude",
+                "shipdesk-app",
+                "--lib",
+                "export_bindings",
+                "--quiet",
+            ])
+            .env("TS_RS_EXPORT_DIR", dir),
+    )
+}
+
+fn read_dir_files(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_file() {
+            out.insert(
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&path)?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The real app binary driven through tauri-driver + WebKitWebDriver, on a private X display in
+/// a private D-Bus session.
+fn e2e() -> Result<()> {
+    let app = build::app()?;
+    say("End-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)");
+    let display = VirtualDisplay::start()?;
+    let artifacts = build::target_dir().join("e2e-artifacts");
+    std::fs::create_dir_all(&artifacts)?;
+    let keyring_home = tempdir_for("e2e-xdg")?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = in_session(Path::new(&cargo));
+    cmd.current_dir(sh::root())
+        .args([
+            "test",
+            "-p",
+            "shipdesk-e2e",
+            "--no-fail-fast",
+            "--",
+            "--test-threads=1",
+        ])
+        .env("DISPLAY", display.name())
+        .env("XDG_DATA_HOME", &keyring_home)
+        .env("SHIPDESK_E2E", "1")
+        .env("SHIPDESK_APP_BIN", &app)
+        .env("SHIPDESK_E2E_ARTIFACTS", &artifacts)
+        .env("TAURI_DRIVER_BIN", tauri_driver());
+    sh::run(&mut cmd)
+}
+
+fn tauri_driver() -> std::path::PathBuf {
+    if sh::have("tauri-driver") {
+        "tauri-driver".into()
+    } else {
+        setup::cargo_bin("tauri-driver")
+    }
+}
+
+fn tempdir_for(name: &str) -> Result<std::path::PathBuf> {
+    let dir = build::target_dir()
+        .join("tmp")
+        .join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
