@@ -170,7 +170,7 @@ mod tests {
         let natural = text_width(long, Face::Regular, 12.0);
         let (text, size) = fit(long, Face::Regular, 12.0, 6.0, natural * 0.75);
         assert_eq!(text, long);
-        assert!(size < 12.0 && size >= 6.0);
+        assert!((6.0..12.0).contains(&size));
 
         let (text, size) = fit(long, Face::Regular, 12.0, 6.0, natural * 0.3);
         assert_eq!(size, 6.0);

@@ -156,10 +156,13 @@ fn postage_header(page: &mut Page, label: &LabelSpec) {
         service_indicator(&label.service_name),
     );
 
+    // The indicia box: what was paid, when, for how heavy a package, how far.
+    let box_left = 150.0;
     let right = LABEL_WIDTH - MARGIN;
-    let mut lines: Vec<(f32, Face, String)> = vec![(7.5, Face::Bold, "US POSTAGE PAID".into())];
+    page.stroke_rect(box_left, MARGIN, right - box_left, 58.0, 1.0);
+    let mut lines: Vec<(f32, Face, String)> = vec![(7.0, Face::Bold, "US POSTAGE PAID".into())];
     if let Some(postage) = &label.postage {
-        lines.push((16.0, Face::Bold, postage.clone()));
+        lines.push((15.0, Face::Bold, postage.clone()));
     }
     lines.push((8.0, Face::Regular, label.ship_date.clone()));
     let mut detail = label.weight.clone();
@@ -168,20 +171,21 @@ fn postage_header(page: &mut Page, label: &LabelSpec) {
     }
     lines.push((8.0, Face::Regular, detail));
 
-    let mut baseline = MARGIN + 8.0;
+    // Baselines advance by the next run's cap height plus a gap, so sizes can be mixed freely.
+    let mut baseline = MARGIN + 3.0;
     for (size, face, text) in lines {
+        baseline += size * 0.75 + 4.0;
         page.text_fitted(
-            right,
+            right - 6.0,
             baseline,
             size,
             6.0,
-            CONTENT_WIDTH - 70.0,
+            right - box_left - 12.0,
             face,
             Align::Right,
             Ink::Black,
             &text,
         );
-        baseline += size + 4.0;
     }
 }
 
