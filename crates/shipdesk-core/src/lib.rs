@@ -8,6 +8,8 @@ pub mod desk;
 pub mod doctor;
 pub mod environment;
 pub mod error;
+pub mod import;
+pub mod orders;
 pub mod paths;
 pub mod ports;
 pub mod store;

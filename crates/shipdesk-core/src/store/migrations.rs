@@ -10,7 +10,10 @@ use rusqlite_migration::{M, Migrations};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Every migration, oldest first. The schema version is the number of entries.
-const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_foundation.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("../../migrations/0001_foundation.sql"),
+    include_str!("../../migrations/0002_orders.sql"),
+];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));

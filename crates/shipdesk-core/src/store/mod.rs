@@ -5,7 +5,10 @@
 //! Services talk to the store through the narrow per-area methods in submodules, never through
 //! raw SQL, so a shared PostgreSQL backend can come later without touching them.
 
+mod mappings;
 mod migrations;
+mod order_writer;
+mod orders;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -16,6 +19,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::paths::DataDir;
 
 pub use migrations::latest_schema_version;
+pub use order_writer::{ExistingOrder, OrderWriter};
 
 pub struct Store {
     conn: Mutex<Connection>,

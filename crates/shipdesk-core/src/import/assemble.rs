@@ -1,0 +1,256 @@
+//! From rows to orders. Rows with the same key anywhere in the file are one order (exports put
+//! one row per item); the first row that has an order-level field wins it, later rows only fill
+//! blanks. Each order is then normalized and checked by the same validation the order form uses.
+//! An order with any problem is not imported — shipping it with a wrong ZIP or a missing item is
+//! worse than asking — and each problem carries the line to fix.
+
+use std::collections::HashMap;
+
+use super::ImportProblem;
+use super::formats::{RawItem, RawOrder, RowRead};
+use super::normalize::{parse_date, parse_money, parse_quantity, parse_weight};
+use crate::orders::validate::{item_index, validate_order};
+use crate::orders::{
+    Address, LineItem, OrderData, OrderInput, OrderSource, OrderStatus, SourceKind,
+};
+
+/// An order ready to store, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImportedOrder {
+    pub line: u64,
+    pub data: OrderData,
+}
+
+struct Group {
+    line: u64,
+    order: RawOrder,
+    items: Vec<RawItem>,
+}
+
+pub(crate) struct Assembler {
+    kind: SourceKind,
+    groups: Vec<Group>,
+    index: HashMap<String, usize>,
+    pub problems: Vec<ImportProblem>,
+}
+
+pub(crate) struct Assembled {
+    pub orders: Vec<ImportedOrder>,
+    pub problems: Vec<ImportProblem>,
+    pub invalid: u32,
+}
+
+impl Assembler {
+    pub fn new(kind: SourceKind) -> Self {
+        Self {
+            kind,
+            groups: Vec::new(),
+            index: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, read: RowRead) {
+        match read {
+            RowRead::Ignore => {}
+            RowRead::Problem(p) => self.problems.push(p),
+            RowRead::Row(row) => match self.index.get(&row.key) {
+                Some(&i) => {
+                    let g = &mut self.groups[i];
+                    g.order.fill_from(row.order);
+                    g.items.extend(row.items);
+                }
+                None => {
+                    self.index.insert(row.key, self.groups.len());
+                    self.groups.push(Group {
+                        line: row.line,
+                        order: row.order,
+                        items: row.items,
+                    });
+                }
+            },
+        }
+    }
+
+    pub fn finish(self) -> Assembled {
+        let mut problems = self.problems;
+        let mut orders = Vec::with_capacity(self.groups.len());
+        let mut invalid = 0;
+        for g in self.groups {
+            match build(self.kind, g) {
+                Ok(o) => orders.push(o),
+                Err(mut p) => {
+                    invalid += 1;
+                    problems.append(&mut p);
+                }
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        Assembled {
+            orders,
+            problems,
+            invalid,
+        }
+    }
+}
+
+fn opt(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn build(kind: SourceKind, g: Group) -> Result<ImportedOrder, Vec<ImportProblem>> {
+    let mut problems = Vec::new();
+    let mut items = Vec::with_capacity(g.items.len());
+    let mut item_lines = Vec::with_capacity(g.items.len());
+    for (i, raw) in g.items.into_iter().enumerate() {
+        let quantity = parse_quantity(&raw.quantity).unwrap_or_else(|msg| {
+            problems.push(ImportProblem::new(
+                raw.line,
+                format!("items[{i}].quantity"),
+                msg,
+            ));
+            1
+        });
+        let unit_price = match raw.unit_price.trim() {
+            "" => None,
+            text => parse_money(text).or_else(|| {
+                problems.push(ImportProblem::new(
+                    raw.line,
+                    format!("items[{i}].unit_price"),
+                    format!("price \"{text}\" is not an amount"),
+                ));
+                None
+            }),
+        };
+        let weight_oz = parse_weight(&raw.weight, raw.weight_unit).unwrap_or_else(|msg| {
+            problems.push(ImportProblem::new(
+                raw.line,
+                format!("items[{i}].weight_oz"),
+                msg,
+            ));
+            None
+        });
+        item_lines.push(raw.line);
+        items.push(LineItem {
+            sku: opt(raw.sku),
+            title: raw.title,
+            quantity,
+            unit_price,
+            weight_oz,
+        });
+    }
+    let o = g.order;
+    let input = OrderInput {
+        order_number: o.order_number,
+        status: o.status,
+        ship_to: Address {
+            name: o.name,
+            company: opt(o.company),
+            street1: o.street1,
+            street2: opt(o.street2),
+            city: o.city,
+            state: o.state,
+            zip5: o.zip,
+            zip4: None,
+            country: o.country,
+            phone: opt(o.phone),
+            email: opt(o.email),
+        },
+        items,
+        tags: o.tags,
+        notes: opt(o.notes),
+    };
+    let valid = validate_order(input).map_err(|field_problems| {
+        field_problems
+            .into_iter()
+            .map(|p| {
+                let line = item_index(&p.field)
+                    .and_then(|i| item_lines.get(i).copied())
+                    .unwrap_or(g.line);
+                ImportProblem::new(line, p.field, p.message)
+            })
+            .collect::<Vec<_>>()
+    });
+    let valid = match valid {
+        Ok(v) if problems.is_empty() => v,
+        Ok(_) => return Err(problems),
+        Err(mut p) => {
+            problems.append(&mut p);
+            return Err(problems);
+        }
+    };
+    Ok(ImportedOrder {
+        line: g.line,
+        data: OrderData {
+            order_number: valid.order_number,
+            source: OrderSource {
+                kind,
+                source_id: opt(o.source_id),
+            },
+            status: valid.status.unwrap_or(OrderStatus::AwaitingShipment),
+            ship_to: valid.ship_to,
+            items: valid.items,
+            tags: valid.tags,
+            notes: valid.notes,
+            ordered_at: parse_date(&o.ordered_at),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::formats::RawRow;
+
+    fn row(line: u64, key: &str, zip: &str, title: &str, qty: &str) -> RowRead {
+        let mut item = RawItem::new(line);
+        item.title = title.into();
+        item.quantity = qty.into();
+        RowRead::Row(RawRow {
+            line,
+            key: key.into(),
+            order: RawOrder {
+                order_number: key.into(),
+                name: if zip.is_empty() && title.is_empty() {
+                    String::new()
+                } else {
+                    "Ann".into()
+                },
+                street1: "1 Main St".into(),
+                city: "Boston".into(),
+                state: "MA".into(),
+                zip: zip.into(),
+                ..RawOrder::default()
+            },
+            items: if title.is_empty() { vec![] } else { vec![item] },
+        })
+    }
+
+    #[test]
+    fn groups_rows_and_names_each_problem_by_line_and_field() {
+        let mut a = Assembler::new(SourceKind::File);
+        a.push(row(2, "A", "2134", "Mug", "1"));
+        a.push(row(3, "B", "", "Cup", "1"));
+        a.push(row(4, "A", "", "Plate", "2"));
+        a.push(row(5, "C", "02108", "Bowl", "many"));
+        a.push(RowRead::Ignore);
+        let done = a.finish();
+        assert_eq!(done.orders.len(), 1);
+        let a_order = &done.orders[0].data;
+        assert_eq!(a_order.ship_to.zip5, "02134");
+        assert_eq!(a_order.items.len(), 2);
+        assert_eq!(a_order.items[1].quantity, 2);
+        assert_eq!(done.invalid, 2);
+        let msgs: Vec<&str> = done.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "line 3: ZIP is missing",
+                "line 5: quantity \"many\" is not a whole number of at least 1"
+            ]
+        );
+        assert_eq!(done.problems[0].field, "ship_to.zip");
+        assert_eq!(done.problems[1].field, "items[0].quantity");
+    }
+}

@@ -1,0 +1,278 @@
+//! The import pipeline up to (not including) the database: a whole file for an import, or its
+//! first rows for the preview. Progress is reported every few hundred rows and the cancel flag is
+//! checked as often, so a 100,000-order file can be stopped at once.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::assemble::{Assembler, ImportedOrder};
+use super::formats::mapping::{ColumnMapping, MappedField};
+use super::formats::{DetectedFormat, detect, reader_for};
+use super::table::{Columns, Table};
+use super::{ImportPhase, ImportPreview, ImportProblem, PreviewOrder, Progress, sniff, source};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+const REPORT_EVERY: u64 = 500;
+
+pub(crate) struct ParsedFile {
+    pub format: DetectedFormat,
+    pub encoding: &'static str,
+    pub rows: u64,
+    pub orders: Vec<ImportedOrder>,
+    pub problems: Vec<ImportProblem>,
+    pub invalid: u32,
+}
+
+pub(crate) fn cancelled() -> AppError {
+    AppError::new(
+        ErrorCode::Cancelled,
+        "The import was cancelled; nothing was changed.",
+    )
+}
+
+pub(crate) fn parse_file(
+    path: &Path,
+    mapping: Option<&ColumnMapping>,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> AppResult<ParsedFile> {
+    let src = source::open(path)?;
+    let delimiter = sniff::delimiter(&src.sample);
+    let (encoding, file_len, bytes_read) = (src.encoding.name(), src.file_len, src.bytes_read);
+    let mut table = Table::open(src.reader, delimiter)?;
+    let format = detect(&table.columns);
+    let reader = reader_for(format, mapping, &table.columns)?;
+    let kind = if mapping.is_some() {
+        DetectedFormat::Unknown
+    } else {
+        format
+    }
+    .source_kind();
+    let mut assembler = Assembler::new(kind);
+    let mut rows = 0u64;
+    while let Some(next) = table.next_record()? {
+        rows += 1;
+        match next {
+            Ok(rec) => assembler.push(reader.read(&table.columns, &rec)),
+            Err(problem) => assembler.problems.push(problem),
+        }
+        if rows % REPORT_EVERY == 0 {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
+            let read = bytes_read.get().max(1);
+            progress(Progress {
+                phase: ImportPhase::Reading,
+                rows_done: rows,
+                rows_total_estimate: (rows as u128 * file_len as u128 / read as u128) as u64,
+            });
+        }
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(cancelled());
+    }
+    progress(Progress {
+        phase: ImportPhase::Reading,
+        rows_done: rows,
+        rows_total_estimate: rows,
+    });
+    let done = assembler.finish();
+    Ok(ParsedFile {
+        format,
+        encoding,
+        rows,
+        orders: done.orders,
+        problems: done.problems,
+        invalid: done.invalid,
+    })
+}
+
+pub(crate) fn preview_file(
+    path: &Path,
+    mapping: Option<&ColumnMapping>,
+    max_rows: usize,
+) -> AppResult<ImportPreview> {
+    let src = source::open(path)?;
+    let delimiter = sniff::delimiter(&src.sample);
+    let encoding = src.encoding.name().to_owned();
+    let mut table = Table::open(src.reader, delimiter)?;
+    let format = detect(&table.columns);
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    while records.len() < max_rows {
+        match table.next_record()? {
+            None => break,
+            Some(Ok(rec)) => records.push(rec),
+            Some(Err(p)) => problems.push(p),
+        }
+    }
+    let needs_mapping = format == DetectedFormat::Unknown && mapping.is_none();
+    let mut mapped_preview = Vec::new();
+    if !needs_mapping {
+        let reader = reader_for(format, mapping, &table.columns)?;
+        let kind = if mapping.is_some() {
+            DetectedFormat::Unknown
+        } else {
+            format
+        }
+        .source_kind();
+        let mut assembler = Assembler::new(kind);
+        assembler.problems = problems;
+        for rec in &records {
+            assembler.push(reader.read(&table.columns, rec));
+        }
+        let done = assembler.finish();
+        problems = done.problems;
+        mapped_preview = done
+            .orders
+            .into_iter()
+            .map(|o| PreviewOrder {
+                line: o.line,
+                order_number: o.data.order_number,
+                status: o.data.status,
+                ship_to: o.data.ship_to,
+                items: o.data.items,
+                tags: o.data.tags,
+                notes: o.data.notes,
+            })
+            .collect();
+    }
+    Ok(ImportPreview {
+        detected_format: format,
+        encoding,
+        delimiter: (delimiter as char).to_string(),
+        headers: table.columns.names.clone(),
+        first_rows: records.into_iter().map(|r| r.fields).collect(),
+        needs_mapping,
+        suggested_mapping: needs_mapping.then(|| suggest_mapping(&table.columns)),
+        mapped_preview,
+        problems,
+    })
+}
+
+/// Header words that usually mean each field, most specific first.
+const SYNONYMS: &[(MappedField, &[&str])] = &[
+    (
+        MappedField::OrderNumber,
+        &[
+            "order number",
+            "order id",
+            "order #",
+            "order no",
+            "order",
+            "reference",
+        ],
+    ),
+    (
+        MappedField::Name,
+        &[
+            "ship to name",
+            "ship to",
+            "recipient",
+            "name",
+            "full name",
+            "customer",
+        ],
+    ),
+    (MappedField::FirstName, &["first name"]),
+    (MappedField::LastName, &["last name"]),
+    (MappedField::Company, &["company", "business"]),
+    (
+        MappedField::Street1,
+        &[
+            "street",
+            "street 1",
+            "address",
+            "address 1",
+            "address1",
+            "address line 1",
+        ],
+    ),
+    (
+        MappedField::Street2,
+        &[
+            "street 2",
+            "address 2",
+            "address2",
+            "address line 2",
+            "apt",
+            "suite",
+        ],
+    ),
+    (MappedField::City, &["city", "town"]),
+    (MappedField::State, &["state", "province", "region"]),
+    (
+        MappedField::Zip,
+        &["zip", "zip code", "zipcode", "postal code", "postcode"],
+    ),
+    (MappedField::Country, &["country"]),
+    (MappedField::Phone, &["phone", "telephone"]),
+    (MappedField::Email, &["email", "e-mail"]),
+    (MappedField::Sku, &["sku"]),
+    (
+        MappedField::ItemTitle,
+        &[
+            "contents",
+            "item",
+            "product",
+            "description",
+            "title",
+            "item name",
+        ],
+    ),
+    (MappedField::Quantity, &["quantity", "qty"]),
+    (MappedField::UnitPrice, &["price", "unit price"]),
+    (MappedField::Weight, &["weight"]),
+    (MappedField::Notes, &["notes", "note"]),
+];
+
+/// Matches header names against [`SYNONYMS`], ignoring case and a unit in parentheses.
+pub(crate) fn suggest_mapping(columns: &Columns) -> ColumnMapping {
+    let bare = |h: &str| {
+        let h = h.to_lowercase();
+        h.split('(').next().unwrap_or("").trim().to_owned()
+    };
+    let mut taken = std::collections::HashSet::new();
+    let mut mapping = ColumnMapping {
+        name: String::new(),
+        columns: Default::default(),
+        weight_unit: None,
+    };
+    for (field, words) in SYNONYMS {
+        let found = words.iter().find_map(|w| {
+            columns
+                .names
+                .iter()
+                .find(|h| !taken.contains(*h) && bare(h) == *w)
+        });
+        if let Some(header) = found {
+            taken.insert(header.clone());
+            mapping.columns.insert(*field, header.clone());
+        }
+    }
+    mapping
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_mapping_for_the_generic_sheet() {
+        let cols = Columns::new(
+            "Order ID,Ship To,Street,Street 2,City,State,ZIP,Weight (lb),Contents"
+                .split(',')
+                .map(str::to_owned)
+                .collect(),
+        );
+        let m = suggest_mapping(&cols);
+        let got = |f| m.columns.get(&f).map(String::as_str);
+        assert_eq!(got(MappedField::OrderNumber), Some("Order ID"));
+        assert_eq!(got(MappedField::Name), Some("Ship To"));
+        assert_eq!(got(MappedField::Street1), Some("Street"));
+        assert_eq!(got(MappedField::Street2), Some("Street 2"));
+        assert_eq!(got(MappedField::Zip), Some("ZIP"));
+        assert_eq!(got(MappedField::Weight), Some("Weight (lb)"));
+        assert_eq!(got(MappedField::ItemTitle), Some("Contents"));
+    }
+}
