@@ -24,4 +24,4 @@ suggested_mapping: ColumnMapping | null,
 /**
  * The orders the first rows make, with the format or mapping applied.
  */
-mapped_preview: Array<PreviewOrder>, problems: Array<ImportProblem>, };
+mapped_preview: Array<PreviewOrder>, problems: Array<ImportProblem>, warnings: Array<ImportProblem>, };

@@ -31,4 +31,8 @@ skipped: number,
 /**
  * Orders in the file that were not imported because of problems: see `problems`.
  */
-invalid: number, problems: Array<ImportProblem>, skipped_orders: Array<SkippedOrder>, };
+invalid: number, problems: Array<ImportProblem>, 
+/**
+ * Orders imported without a value that could not be used (e.g. a placeholder email).
+ */
+warnings: Array<ImportProblem>, skipped_orders: Array<SkippedOrder>, };

@@ -37,6 +37,8 @@ pub(crate) struct Assembler {
 pub(crate) struct Assembled {
     pub orders: Vec<ImportedOrder>,
     pub problems: Vec<ImportProblem>,
+    /// Imported anyway, without the offending value.
+    pub warnings: Vec<ImportProblem>,
     pub invalid: u32,
 }
 
@@ -74,10 +76,11 @@ impl Assembler {
 
     pub fn finish(self) -> Assembled {
         let mut problems = self.problems;
+        let mut warnings = Vec::new();
         let mut orders = Vec::with_capacity(self.groups.len());
         let mut invalid = 0;
         for g in self.groups {
-            match build(self.kind, g) {
+            match build(self.kind, g, &mut warnings) {
                 Ok(o) => orders.push(o),
                 Err(mut p) => {
                     invalid += 1;
@@ -89,6 +92,7 @@ impl Assembler {
         Assembled {
             orders,
             problems,
+            warnings,
             invalid,
         }
     }
@@ -99,7 +103,26 @@ fn opt(s: String) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-fn build(kind: SourceKind, g: Group) -> Result<ImportedOrder, Vec<ImportProblem>> {
+/// Exports put placeholders in the email column (`[email protected]`, `N/A`): an email is not
+/// needed to ship, so a bad one is dropped with a warning instead of holding the order back.
+fn usable_email(line: u64, raw: String, warnings: &mut Vec<ImportProblem>) -> Option<String> {
+    let email = opt(raw)?;
+    if email.contains('@') && !email.contains(char::is_whitespace) {
+        return Some(email);
+    }
+    warnings.push(ImportProblem::new(
+        line,
+        "ship_to.email",
+        format!("email \"{email}\" is not an email address; the order was imported without it"),
+    ));
+    None
+}
+
+fn build(
+    kind: SourceKind,
+    g: Group,
+    warnings: &mut Vec<ImportProblem>,
+) -> Result<ImportedOrder, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut items = Vec::with_capacity(g.items.len());
     let mut item_lines = Vec::with_capacity(g.items.len());
@@ -155,7 +178,7 @@ fn build(kind: SourceKind, g: Group) -> Result<ImportedOrder, Vec<ImportProblem>
             zip4: None,
             country: o.country,
             phone: opt(o.phone),
-            email: opt(o.email),
+            email: usable_email(g.line, o.email, warnings),
         },
         items,
         tags: o.tags,

@@ -77,6 +77,8 @@ pub struct ImportSummary {
     /// Orders in the file that were not imported because of problems: see `problems`.
     pub invalid: u32,
     pub problems: Vec<ImportProblem>,
+    /// Orders imported without a value that could not be used (e.g. a placeholder email).
+    pub warnings: Vec<ImportProblem>,
     pub skipped_orders: Vec<SkippedOrder>,
 }
 
@@ -106,11 +108,11 @@ pub struct Progress {
 #[ts(export)]
 pub struct ImportOptions {
     /// The name of a saved column mapping to apply instead of format detection.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub mapping: Option<String>,
     /// A mapping built in the import dialog and not (yet) saved; used when `mapping` is absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub column_mapping: Option<ColumnMapping>,
 }
@@ -146,4 +148,5 @@ pub struct ImportPreview {
     /// The orders the first rows make, with the format or mapping applied.
     pub mapped_preview: Vec<PreviewOrder>,
     pub problems: Vec<ImportProblem>,
+    pub warnings: Vec<ImportProblem>,
 }

@@ -173,12 +173,12 @@ pub fn parse_date(raw: &str) -> Option<String> {
         return Some(iso_date(d));
     }
     // eBay may add a time zone name after the date: keep the date part if it parses.
-    if let Some((date, _)) = t.split_once(' ') {
-        if date.contains('-') && date.len() <= 9 {
-            if let Some(d) = parse_date(date) {
-                return Some(d);
-            }
-        }
+    if let Some((date, _)) = t.split_once(' ')
+        && date.contains('-')
+        && date.len() <= 9
+        && let Some(d) = parse_date(date)
+    {
+        return Some(d);
     }
     Some(t.to_owned())
 }

@@ -20,6 +20,7 @@ pub(crate) struct ParsedFile {
     pub rows: u64,
     pub orders: Vec<ImportedOrder>,
     pub problems: Vec<ImportProblem>,
+    pub warnings: Vec<ImportProblem>,
     pub invalid: u32,
 }
 
@@ -56,7 +57,7 @@ pub(crate) fn parse_file(
             Ok(rec) => assembler.push(reader.read(&table.columns, &rec)),
             Err(problem) => assembler.problems.push(problem),
         }
-        if rows % REPORT_EVERY == 0 {
+        if rows.is_multiple_of(REPORT_EVERY) {
             if cancel.load(Ordering::Relaxed) {
                 return Err(cancelled());
             }
@@ -83,6 +84,7 @@ pub(crate) fn parse_file(
         rows,
         orders: done.orders,
         problems: done.problems,
+        warnings: done.warnings,
         invalid: done.invalid,
     })
 }
@@ -108,6 +110,7 @@ pub(crate) fn preview_file(
     }
     let needs_mapping = format == DetectedFormat::Unknown && mapping.is_none();
     let mut mapped_preview = Vec::new();
+    let mut warnings = Vec::new();
     if !needs_mapping {
         let reader = reader_for(format, mapping, &table.columns)?;
         let kind = if mapping.is_some() {
@@ -123,6 +126,7 @@ pub(crate) fn preview_file(
         }
         let done = assembler.finish();
         problems = done.problems;
+        warnings = done.warnings;
         mapped_preview = done
             .orders
             .into_iter()
@@ -147,6 +151,7 @@ pub(crate) fn preview_file(
         suggested_mapping: needs_mapping.then(|| suggest_mapping(&table.columns)),
         mapped_preview,
         problems,
+        warnings,
     })
 }
 

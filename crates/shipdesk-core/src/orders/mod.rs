@@ -4,6 +4,8 @@
 
 mod model;
 mod service;
+#[cfg(test)]
+mod service_tests;
 pub mod usps_address;
 pub mod validate;
 

@@ -82,6 +82,7 @@ impl<'a> OrdersService<'a> {
             skipped: 0,
             invalid: parsed.invalid,
             problems: parsed.problems,
+            warnings: parsed.warnings,
             skipped_orders: Vec::new(),
         };
         self.store.with_order_writer(&self.now(), |w| {
@@ -243,15 +244,15 @@ impl<'a> OrdersService<'a> {
                     "the order number of an imported order cannot be changed",
                 )]));
             }
-            if !imported && valid.order_number != current.order_number {
-                if w.find_by_source(SourceKind::Manual, &valid.order_number)?
+            if !imported
+                && valid.order_number != current.order_number
+                && w.find_by_source(SourceKind::Manual, &valid.order_number)?
                     .is_some()
-                {
-                    return Err(AppError::conflict(format!(
-                        "An order numbered {} already exists",
-                        valid.order_number
-                    )));
-                }
+            {
+                return Err(AppError::conflict(format!(
+                    "An order numbered {} already exists",
+                    valid.order_number
+                )));
             }
             let data = OrderData {
                 order_number: valid.order_number,

@@ -141,10 +141,10 @@ pub fn normalize_zip(raw: &str, state: &str) -> Result<Zip, ZipError> {
     if !head.bytes().all(|b| b.is_ascii_digit()) {
         return Err(malformed());
     }
-    if let Some(t) = tail {
-        if t.len() != 4 || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(malformed());
-        }
+    if let Some(t) = tail
+        && (t.len() != 4 || !t.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(malformed());
     }
     let zeros = leading_zeros(state);
     let mut digits = head.to_owned();

@@ -148,13 +148,13 @@ fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
         }
     };
     let email = clean_opt(a.email.as_deref());
-    if let Some(e) = &email {
-        if !e.contains('@') || e.contains(char::is_whitespace) {
-            problems.push(FieldProblem::new(
-                "ship_to.email",
-                format!("email \"{e}\" is not an email address"),
-            ));
-        }
+    if let Some(e) = &email
+        && (!e.contains('@') || e.contains(char::is_whitespace))
+    {
+        problems.push(FieldProblem::new(
+            "ship_to.email",
+            format!("email \"{e}\" is not an email address"),
+        ));
     }
     Address {
         name,
@@ -169,6 +169,15 @@ fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
         phone: clean_opt(a.phone.as_deref()),
         email,
     }
+}
+
+/// Money keeps at least cents (`12` → `12.00`) and drops zeros past them (`1.2500` → `1.25`).
+fn cents(amount: Decimal) -> Decimal {
+    let mut d = amount.normalize();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    d
 }
 
 fn validate_item(i: usize, item: &LineItem, problems: &mut Vec<FieldProblem>) -> LineItem {
@@ -206,7 +215,7 @@ fn validate_item(i: usize, item: &LineItem, problems: &mut Vec<FieldProblem>) ->
         sku,
         title,
         quantity: item.quantity,
-        unit_price: item.unit_price.map(|p| p.normalize()),
+        unit_price: item.unit_price.map(cents),
         weight_oz: item.weight_oz.map(|w| w.normalize()),
     }
 }

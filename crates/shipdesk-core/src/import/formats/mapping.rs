@@ -93,7 +93,7 @@ pub struct ColumnMapping {
     pub columns: BTreeMap<MappedField, String>,
     /// The unit of bare numbers in the weight column; when absent, taken from the header
     /// (`Weight (lb)`), else ounces.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub weight_unit: Option<WeightUnit>,
 }

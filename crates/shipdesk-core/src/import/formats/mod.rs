@@ -174,6 +174,8 @@ pub(crate) struct RawRow {
     pub items: Vec<RawItem>,
 }
 
+// Every record becomes a `Row`; boxing it would add an allocation per record for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RowRead {
     Row(RawRow),
