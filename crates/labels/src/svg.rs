@@ -2,7 +2,9 @@
 //!
 //! User units are points, and the root carries the physical size in inches so a browser shows
 //! the label at its real proportions. Text asks for a generic sans-serif (Helvetica, if the
-//! system has it), which is close enough to the printed Helvetica for a preview.
+//! system has it), which is close enough to the printed Helvetica for a preview. The root says
+//! `stroke="none"` outright: some renderers (ImageMagick's) otherwise outline filled shapes, which
+//! fattens barcode bars until the code no longer scans.
 
 use std::fmt::Write;
 
@@ -13,7 +15,7 @@ pub fn write_svg(page: &Page) -> String {
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{w_in}in" height="{h_in}in" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{w_in}in" height="{h_in}in" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif" stroke="none">"#,
         w_in = num(page.width / 72.0),
         h_in = num(page.height / 72.0),
         w = num(page.width),

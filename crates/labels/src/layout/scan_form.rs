@@ -210,7 +210,7 @@ fn first_page(
             &[service.to_string(), count.to_string()],
         );
     }
-    top = table::row(
+    top = table::total_row(
         page,
         &SUMMARY_COLUMNS,
         top,

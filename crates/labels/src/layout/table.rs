@@ -42,15 +42,22 @@ pub fn header(page: &mut Page, columns: &[Column], top: f32) -> f32 {
 
 /// Draws one row of cells with a hairline under it; returns the top of the next row.
 pub fn row(page: &mut Page, columns: &[Column], top: f32, cells: &[String]) -> f32 {
-    row_cells(
-        page,
-        columns,
-        top,
-        cells.iter().map(String::as_str),
-        Face::Regular,
-    );
+    row_in(page, columns, top, cells, Face::Regular)
+}
+
+/// A bold row (totals) with a heavier rule under it.
+pub fn total_row(page: &mut Page, columns: &[Column], top: f32, cells: &[String]) -> f32 {
+    row_in(page, columns, top, cells, Face::Bold)
+}
+
+fn row_in(page: &mut Page, columns: &[Column], top: f32, cells: &[String], face: Face) -> f32 {
+    row_cells(page, columns, top, cells.iter().map(String::as_str), face);
     let (left, right) = span(columns);
-    page.line(left, top + ROW_HEIGHT, right, top + ROW_HEIGHT, 0.25);
+    let rule = match face {
+        Face::Regular => 0.25,
+        Face::Bold => 1.0,
+    };
+    page.line(left, top + ROW_HEIGHT, right, top + ROW_HEIGHT, rule);
     top + ROW_HEIGHT
 }
 

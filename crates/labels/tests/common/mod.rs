@@ -68,11 +68,16 @@ pub fn write_pdf(name: &str, bytes: &[u8]) -> PdfFile {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write pdf");
-    if let Ok(out) = std::env::var("LABELS_TEST_OUT") {
-        let _ = std::fs::create_dir_all(&out);
-        let _ = std::fs::copy(&path, Path::new(&out).join(name));
-    }
+    keep_copy(&path);
     PdfFile { _dir: dir, path }
+}
+
+/// With `LABELS_TEST_OUT` set, copies a test artefact there for a human to look at.
+pub fn keep_copy(path: &Path) {
+    if let (Ok(out), Some(name)) = (std::env::var("LABELS_TEST_OUT"), path.file_name()) {
+        let _ = std::fs::create_dir_all(&out);
+        let _ = std::fs::copy(path, Path::new(&out).join(name));
+    }
 }
 
 /// Page sizes in points, read back by printpdf's own parser (no external tools needed).
