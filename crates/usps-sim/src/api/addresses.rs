@@ -167,7 +167,7 @@ fn check_query(q: &HashMap<String, String>, need_city: bool) -> Result<(), ApiEr
         errors.push(ErrorItem::coded("010002", "Invalid ZIP Code", "ZIPCode"));
     }
     let plus4 = get("ZIPPlus4");
-    if !plus4.is_empty() && !(plus4.len() == 4 && plus4.bytes().all(|b| b.is_ascii_digit())) {
+    if !plus4.is_empty() && !super::validate::digits(plus4, &[4]) {
         errors.push(ErrorItem::field("ZIPPlus4 must be 4 digits.", "ZIPPlus4"));
     }
     if need_city && get("city").is_empty() {

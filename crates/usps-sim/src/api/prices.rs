@@ -246,7 +246,7 @@ pub async fn base_rates(
         let pc = c.one_of("processingCategory", true, PROCESSING);
         let ri = c.one_of("rateIndicator", true, RATE_INDICATORS);
         let def = c.one_of("destinationEntryFacilityType", true, DEF_TYPES);
-        if c.string("priceType", true).is_none() && c.errors.is_empty() {
+        if super::validate::at(&body, "priceType").is_none() {
             c.fail(ErrorItem::coded(
                 "030010",
                 "One or more required field(s) are missing from the request",
@@ -365,8 +365,8 @@ fn list_query(
     }
     c.boolean("hasNonstandardCharacteristics");
     mailing_date_check(c);
-    let explicit_type =
-        c.string("priceType", false).is_some() || c.string("accountNumber", false).is_some();
+    let explicit_type = super::validate::at(c.body, "priceType").is_some()
+        || super::validate::at(c.body, "accountNumber").is_some();
     let (tier, contract_missing) = tier_for(c, caller, path, &["EPS", "PERMIT", "METER"])?;
     if !c.errors.is_empty() {
         return Ok(None);

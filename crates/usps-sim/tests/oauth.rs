@@ -1,0 +1,459 @@
+//! OAuth token service and the COP consent flow, through real HTTP.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn client_credentials_token_has_usps_fields_and_business_claims() {
+    let t = TestSim::start().await;
+    let r = t
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+        ])
+        .await;
+    assert_eq!(r.status, 200);
+    let j = &r.json;
+    assert_eq!(j["token_type"], "Bearer");
+    assert_eq!(j["expires_in"], 28799);
+    assert_eq!(j["status"], "approved");
+    assert_eq!(j["api_products"], "[Public Access, Shipping]");
+    assert!(
+        j["issued_at"].as_u64().unwrap() > 1_700_000_000_000,
+        "issued_at is epoch ms"
+    );
+    assert!(
+        j.get("refresh_token").is_none(),
+        "client credentials has no refresh token"
+    );
+    assert!(
+        j["scope"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .any(|s| s == "labels")
+    );
+    // The JWT is RS256, verifiable with the advertised public key, and tied to the business.
+    let token = j["access_token"].as_str().unwrap();
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["alg"], "RS256");
+    let pem = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(j["public_key"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).unwrap();
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    v.validate_aud = false;
+    let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &v)
+        .unwrap()
+        .claims;
+    assert_eq!(claims["crid"], CRID);
+    assert_eq!(claims["azp"], CLIENT);
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        28800
+    );
+    assert!(claims["mail_owners"].as_str().unwrap().contains(MID));
+    assert!(claims["payment_accounts"].as_str().unwrap().contains(EPS));
+}
+
+#[tokio::test]
+async fn token_endpoint_accepts_json_and_narrows_scope_only() {
+    let t = TestSim::start().await;
+    let r = t.send(t.http.post(t.url("/oauth2/v3/token")).json(&json!({
+        "grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET, "scope": "addresses labels made-up"
+    }))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["scope"], "addresses labels");
+    let r = t
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", PUBLIC_CLIENT),
+            ("client_secret", PUBLIC_SECRET),
+            ("scope", "labels"),
+        ])
+        .await;
+    assert!(
+        !r.json["scope"].as_str().unwrap().contains("labels"),
+        "asking for more is ignored"
+    );
+}
+
+#[tokio::test]
+async fn token_errors_are_rfc6749_bodies() {
+    let t = TestSim::start().await;
+    let r = t
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "nope"),
+            ("client_secret", "x"),
+        ])
+        .await;
+    assert_eq!(
+        (r.status, r.json["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
+    assert!(r.headers.contains_key("www-authenticate"));
+    let r = t
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", "wrong"),
+        ])
+        .await;
+    assert_eq!(r.json["error_description"], "Client authentication failed.");
+    let r = t
+        .token_request(&[
+            ("grant_type", "password"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+        ])
+        .await;
+    assert_eq!(
+        (r.status, r.json["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
+    let r = t
+        .token_request(&[("client_id", CLIENT), ("client_secret", SECRET)])
+        .await;
+    assert_eq!(r.json["error"], "invalid_request");
+    let r = t
+        .token_request(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("code", "bogus"),
+            ("redirect_uri", REDIRECT),
+        ])
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Authorizaton Code Error")
+    );
+}
+
+#[tokio::test]
+async fn consent_flow_by_forms_then_code_exchange_and_refresh_rotation() {
+    let t = TestSim::start().await;
+    let code = t
+        .consent_code(CLIENT, "demo", "shipdesk-demo", "xyz 1&2")
+        .await;
+    // Wrong redirect_uri at exchange is refused and does not burn... a used code is single-use.
+    let bad = t
+        .token_request(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("code", &code),
+            ("redirect_uri", "http://127.0.0.1:1/other"),
+        ])
+        .await;
+    assert_eq!(bad.status, 400);
+    let r = t
+        .token_request(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+        ])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["refresh_count"], 0);
+    assert_eq!(r.json["refresh_token_expires_in"], 604799);
+    assert_eq!(r.json["refresh_token_status"], "approved");
+    let again = t
+        .token_request(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+        ])
+        .await;
+    assert_eq!(again.status, 400, "codes are one-time");
+
+    let rt = r.json["refresh_token"].as_str().unwrap().to_string();
+    let r2 = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &rt),
+        ])
+        .await;
+    assert_eq!(r2.status, 200);
+    assert_eq!(r2.json["refresh_count"], 1);
+    assert_ne!(
+        r2.json["refresh_token"], r.json["refresh_token"],
+        "refresh rotates"
+    );
+    let access = r2.json["access_token"].as_str().unwrap();
+    assert_eq!(
+        t.get("/addresses/v3/city-state?ZIPCode=80202", access)
+            .await
+            .status,
+        200
+    );
+
+    // Revoke (Basic auth) kills the new refresh token.
+    let rt2 = r2.json["refresh_token"].as_str().unwrap();
+    let rev = t
+        .send(
+            t.http
+                .post(t.url("/oauth2/v3/revoke"))
+                .basic_auth(CLIENT, Some(SECRET))
+                .form(&[("token", rt2), ("token_type_hint", "refresh_token")]),
+        )
+        .await;
+    assert_eq!(rev.status, 200);
+    assert!(rev.text.is_empty());
+    let dead = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", rt2),
+        ])
+        .await;
+    assert_eq!(dead.status, 400);
+    assert_eq!(dead.json["refresh_token_status"], "Not Found");
+}
+
+#[tokio::test]
+async fn consent_pages_show_the_terms_and_errors_a_user_would_see() {
+    let t = TestSim::start().await;
+    let page = t.consent_start(CLIENT, REDIRECT, "s").await;
+    assert!(
+        page.text.contains("id=\"username\"")
+            && page.text.contains("id=\"password\"")
+            && page.text.contains("id=\"sign-in\"")
+    );
+    let flow = hidden(&page.text, "flow");
+    let wrong = t
+        .form(
+            "/cop-navigator/sign-in",
+            &[("flow", &flow), ("username", "demo"), ("password", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text.contains("id=\"error\"") && wrong.text.contains("incorrect"));
+    let consent = t
+        .form(
+            "/cop-navigator/sign-in",
+            &[
+                ("flow", &flow),
+                ("username", "demo"),
+                ("password", "shipdesk-demo"),
+            ],
+        )
+        .await;
+    assert!(consent.text.contains("I have read, understand, and agree to the USPS Terms and Conditions for authorizing Shipdesk to access my USPS business account"));
+    assert!(consent.text.contains("Authorize &amp; Continue"));
+    let unticked = t
+        .form(
+            "/cop-navigator/authorize",
+            &[("flow", &flow), ("action", "authorize")],
+        )
+        .await;
+    assert_eq!(unticked.status, 400);
+    assert!(unticked.text.contains("You must agree"));
+    let ok = t
+        .form(
+            "/cop-navigator/authorize",
+            &[("flow", &flow), ("agree", "on"), ("action", "authorize")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let success = t
+        .send(t.http.get(t.url(ok.headers["location"].to_str().unwrap())))
+        .await;
+    assert!(success.text.contains(">Go to Shipdesk</a>"));
+    let target = link(&success.text, "go-to-platform");
+    assert!(
+        success.text.contains("http-equiv=\"refresh\""),
+        "redirects on its own"
+    );
+    assert!(target.starts_with(&format!("{REDIRECT}?code=")));
+
+    let bad_redirect = t
+        .consent_start(CLIENT, "http://127.0.0.1:9999/evil", "s")
+        .await;
+    assert_eq!(bad_redirect.status, 400);
+    assert!(bad_redirect.text.contains("redirect_uri is invalid"));
+    let unknown = t.consent_start("no-such-app", REDIRECT, "s").await;
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.text.contains("not registered"));
+}
+
+#[tokio::test]
+async fn mfa_step_and_cancel_redirect_with_access_denied() {
+    let t = TestSim::start().await;
+    let page = t.consent_start(CLIENT, REDIRECT, "m").await;
+    let flow = hidden(&page.text, "flow");
+    let mfa = t
+        .form(
+            "/cop-navigator/sign-in",
+            &[
+                ("flow", &flow),
+                ("username", "mfa"),
+                ("password", "shipdesk-demo"),
+            ],
+        )
+        .await;
+    assert!(mfa.text.contains("id=\"mfa_code\"") && mfa.text.contains("id=\"verify\""));
+    let wrong = t
+        .form(
+            "/cop-navigator/mfa",
+            &[("flow", &flow), ("mfa_code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let consent = t
+        .form(
+            "/cop-navigator/mfa",
+            &[("flow", &flow), ("mfa_code", "123456")],
+        )
+        .await;
+    assert!(consent.text.contains("id=\"agree\""));
+    let cancel = t
+        .form(
+            "/cop-navigator/authorize",
+            &[("flow", &flow), ("action", "cancel")],
+        )
+        .await;
+    assert_eq!(cancel.status, 303);
+    assert_eq!(
+        cancel.headers["location"].to_str().unwrap(),
+        format!("{REDIRECT}?error=access_denied&state=m")
+    );
+    let stale = t
+        .form(
+            "/cop-navigator/sign-in",
+            &[
+                ("flow", "forged"),
+                ("username", "demo"),
+                ("password", "shipdesk-demo"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 400);
+}
+
+#[tokio::test]
+async fn expiring_tokens_and_killing_refresh_tokens_through_controls() {
+    let t = TestSim::start().await;
+    let (access, refresh) = t.user_tokens(CLIENT, SECRET, "demo").await;
+    assert_eq!(
+        t.get("/addresses/v3/city-state?ZIPCode=02108", &access)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        t.control("/expire-access-tokens", json!({})).await["expired"],
+        1
+    );
+    let expired = t
+        .get("/addresses/v3/city-state?ZIPCode=02108", &access)
+        .await;
+    assert_eq!(expired.status, 401);
+    assert_eq!(expired.json["error"]["errors"][0]["title"], "invalid_token");
+    // Silent refresh works, then an early invalidation (USPS issue #84) forces reconnect.
+    let r = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &refresh),
+        ])
+        .await;
+    assert_eq!(r.status, 200);
+    let new_rt = r.json["refresh_token"].as_str().unwrap().to_string();
+    t.control("/invalidate-refresh-tokens", json!({"client_id": CLIENT}))
+        .await;
+    let dead = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &new_rt),
+        ])
+        .await;
+    assert_eq!(dead.status, 400);
+    assert_eq!(dead.json["refresh_token_status"], "Unknown");
+}
+
+#[tokio::test]
+async fn revoked_consent_stops_both_tokens() {
+    let t = TestSim::start().await;
+    let (access, refresh) = t.user_tokens(CLIENT, SECRET, "demo").await;
+    assert_eq!(
+        t.control("/revoke-consent", json!({"username": "demo"}))
+            .await["revoked"],
+        1
+    );
+    assert_eq!(
+        t.get("/addresses/v3/city-state?ZIPCode=02108", &access)
+            .await
+            .status,
+        401
+    );
+    let r = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &refresh),
+        ])
+        .await;
+    assert_eq!(
+        (r.status, r.json["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+}
+
+#[tokio::test]
+async fn injected_token_endpoint_outage_uses_oauth_body_and_retry_after() {
+    let t = TestSim::start().await;
+    t.control(
+        "/fail",
+        json!({"target": "oauth2", "status": 503, "count": 1, "retry_after": 2}),
+    )
+    .await;
+    let r = t
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+        ])
+        .await;
+    assert_eq!(r.status, 503);
+    assert_eq!(r.headers["retry-after"], "2");
+    assert_eq!(r.json["error"], "invalid_request");
+    assert_eq!(
+        t.token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET)
+        ])
+        .await
+        .status,
+        200
+    );
+    assert_eq!(t.read("/calls").await["calls"]["oauth2"], 2);
+}
