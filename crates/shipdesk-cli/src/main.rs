@@ -2,12 +2,14 @@
 //! Every command takes `--json` for machine-readable output; errors then come out as the same
 //! `{code, message, details}` object the app's UI receives.
 
+mod orders;
 mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use shipdesk_core::orders::OrdersService;
 use shipdesk_core::{AppError, DataDir, Desk};
 
 use crate::output::Output;
@@ -33,6 +35,9 @@ struct Cli {
 enum Command {
     /// Show the data directory, database schema version and environment.
     Doctor,
+    /// Orders: import, list, show, archive, tag, column mappings.
+    #[command(subcommand)]
+    Orders(orders::OrdersCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,5 +56,9 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     let desk = Desk::open(DataDir::from_env(cli.data_dir)?)?;
     match cli.command {
         Command::Doctor => out.value(&desk.doctor()?, |r| r.to_string()),
+        Command::Orders(cmd) => {
+            let clock = shipdesk_core::ports::SystemClock;
+            orders::run(cmd, &OrdersService::new(desk.store(), &clock), out)
+        }
     }
 }

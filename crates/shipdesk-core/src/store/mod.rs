@@ -20,6 +20,7 @@ use crate::paths::DataDir;
 
 pub use migrations::latest_schema_version;
 pub use order_writer::{ExistingOrder, OrderWriter};
+pub use orders::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 pub struct Store {
     conn: Mutex<Connection>,
