@@ -1,7 +1,8 @@
 //! [`UspsAccount`]: one USPS business connection (one set of app credentials and one grant).
 //! Every resource call goes through [`UspsAccount::send_authorized`], which attaches the cached
 //! access token (and, for label calls, the cached payment authorization token), and on a 401
-//! renews the tokens once and repeats the call before classifying the answer.
+//! renews the access token once (then, for label calls, the payment token once) and repeats
+//! the call before classifying the answer.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -125,7 +126,8 @@ impl UspsAccount {
     where
         F: Fn(Option<&Secret>) -> RequestBuilder,
     {
-        let mut renewed = false;
+        let mut renewed_access = false;
+        let mut renewed_payment = false;
         loop {
             let token = self.access_token().await?;
             let payment = if operation.needs_payment_token() {
@@ -141,17 +143,23 @@ impl UspsAccount {
                 .send(operation, token.scope_grant(operation.api()), request)
                 .await;
             match result {
+                // A 401: the access token may have expired or been revoked server-side. Renew
+                // it once and repeat (a 401 means nothing was done, so any call may repeat).
                 Err(UspsError::ReconnectRequired { .. } | UspsError::NotEntitled { .. })
-                    if !renewed =>
+                    if !renewed_access =>
                 {
-                    // A 401: the token may have expired or been revoked server-side. Renew both
-                    // tokens once; the repeat's answer is final.
-                    renewed = true;
+                    renewed_access = true;
                     self.inner.tokens.invalidate(&token);
-                    if payment.is_some() {
-                        *self.inner.payment.lock().await = None;
-                    }
                     tracing::debug!(%operation, "USPS refused the access token; renewing once");
+                }
+                // Still refused with a fresh access token that holds the scope: on a label
+                // call that points at the payment authorization token.
+                Err(UspsError::ReconnectRequired { .. })
+                    if payment.is_some() && !renewed_payment =>
+                {
+                    renewed_payment = true;
+                    *self.inner.payment.lock().await = None;
+                    tracing::debug!(%operation, "USPS refused the payment token; renewing once");
                 }
                 other => return other,
             }
