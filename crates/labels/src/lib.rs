@@ -6,6 +6,14 @@
 //! WebKitGTK cannot show a PDF inline). Drawing both from the same list keeps the preview honest:
 //! what the user sees is what prints.
 //!
+//! Labels bought from real USPS come back from USPS as finished documents and are stored and
+//! reprinted as returned; this crate draws the labels Shipdesk composes itself (sandbox and
+//! simulator labels, always marked SAMPLE there), plus packing slips and SCAN forms.
+//!
+//! The tracking barcode (Code 128) carries exactly the tracking number, so any scanner reads it
+//! back as printed; the "420" + ZIP routing data gets its own smaller Code 128 above it rather
+//! than being folded into one GS1-128 symbol.
+//!
 //! Text uses the PDF base-14 fonts (Helvetica, Helvetica-Bold), so no font files ship with the
 //! app and the PDF text stays extractable; the SVG asks for a generic sans-serif font.
 

@@ -290,3 +290,7 @@ pub fn group_by_four(digits: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+#[path = "label_tests.rs"]
+mod tests;

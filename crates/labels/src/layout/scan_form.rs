@@ -247,3 +247,34 @@ fn continuation_page(form: &ScanFormSpec) -> (Page, f32) {
     page.line(LETTER_MARGIN, 76.0, RIGHT, 76.0, 1.5);
     (page, TABLE_TOP_NEXT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(service: &str) -> ScanFormPackage {
+        ScanFormPackage {
+            tracking_number: "9405511899223197428490".into(),
+            service_name: service.into(),
+            weight: "1 lb".into(),
+        }
+    }
+
+    #[test]
+    fn counts_group_by_service_name() {
+        let packages = [package("B"), package("A"), package("B"), package("B")];
+        let counts: Vec<_> = counts_per_service(&packages).into_iter().collect();
+        assert_eq!(counts, vec![("A", 1), ("B", 3)]);
+    }
+
+    #[test]
+    fn an_empty_form_still_has_its_first_page() {
+        let form = ScanFormSpec {
+            form_id: "9475711899223197428491".into(),
+            ..ScanFormSpec::default()
+        };
+        let pages = scan_form_pages(&form).unwrap();
+        assert_eq!(pages.len(), 1);
+        assert!(pages[0].texts().any(|t| t == "Page 1 of 1"));
+    }
+}
