@@ -1,6 +1,6 @@
 //! Shipping label, packing slip and SCAN form rendering.
 //!
-//! Each document is first laid out once into a [`display::DisplayList`] (text runs, lines,
+//! Each document is first laid out once into a [`display::Page`] display list (text runs, lines,
 //! rectangles, barcode bars) in points with a top-left origin. Two back ends draw that list:
 //! PDF through `printpdf` (for printing and saving) and SVG (for the on-screen preview, because
 //! WebKitGTK cannot show a PDF inline). Drawing both from the same list keeps the preview honest:

@@ -168,3 +168,24 @@ fn long_addresses_stay_on_the_label() {
     assert!(text.contains("A VERY LONG RECIPIENT NAME"), "{text}");
     assert!(text.contains("ATTN RECEIVING DOCK 14"), "{text}");
 }
+
+#[test]
+fn accented_latin_names_survive_into_the_pdf_text() {
+    require_tools!("pdftotext");
+    let spec = LabelSpec {
+        to_address: vec![
+            "ZOË PEÑA".into(),
+            "1 CAFÉ LN".into(),
+            "SAN JOSÉ CA 95110".into(),
+        ],
+        ..label(0)
+    };
+    let file = write_pdf(
+        "accents.pdf",
+        &render_labels_pdf(&[spec], PageLayout::FourBySix).unwrap(),
+    );
+    let text = pdf_text(&file, None, false);
+    for line in ["ZOË PEÑA", "1 CAFÉ LN", "SAN JOSÉ CA 95110"] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}
