@@ -42,27 +42,27 @@ pub fn build(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/prices/v3/base-rates-list/search",
-            post(api::prices::base_rates_list),
+            post(api::rate_lists::base_rates_list),
         )
         .route(
             "/prices/v3/total-rates/search",
-            post(api::prices::total_rates),
+            post(api::rate_lists::total_rates),
         )
         .route(
             "/labels/v3/label",
-            post(api::labels::create).delete(api::labels::cancel_by_key),
+            post(api::labels::create).delete(api::label_changes::cancel_by_key),
         )
         .route(
             "/labels/v3/label/{tracking}",
-            axum::routing::delete(api::labels::cancel_by_tracking),
+            axum::routing::delete(api::label_changes::cancel_by_tracking),
         )
         .route(
             "/labels/v3/label-reprint/{tracking}",
-            post(api::labels::reprint_by_tracking),
+            post(api::label_changes::reprint_by_tracking),
         )
         .route(
             "/labels/v3/label-reprint",
-            post(api::labels::reprint_by_key),
+            post(api::label_changes::reprint_by_key),
         )
         .route("/scan-forms/v3/scan-form", post(api::scan_forms::create))
         .route(

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Api;
+use super::enums::STATES;
 use super::geo;
 use crate::Shared;
 use crate::auth::guard::authorize;
@@ -22,13 +23,6 @@ use crate::errors::{ApiError, ErrorItem};
 use crate::ids::seeded;
 
 const V: &str = "/addresses/v3";
-pub const STATES: &[&str] = &[
-    "AA", "AE", "AL", "AK", "AP", "AS", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FM", "FL", "GA",
-    "GU", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MH", "MD", "MA", "MI", "MN", "MS",
-    "MO", "MP", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PW", "PA",
-    "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VI", "VA", "WA", "WV", "WI", "WY",
-];
-
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("STREET", "ST"),
     ("AVENUE", "AVE"),

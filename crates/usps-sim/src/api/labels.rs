@@ -3,8 +3,8 @@
 //! Every charge, cancellation and refund request goes into the ledger.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -16,16 +16,16 @@ use super::validate::json_body;
 use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
-use crate::ids::{canonical_json, dispute_id, now_ms, sha256_hex, tracking_number};
+use crate::ids::{canonical_json, now_ms, sha256_hex, tracking_number};
 use crate::pdf::{self, Part};
 use crate::server::ConnectionKiller;
 use crate::state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind, PaymentAuth};
 
-const V: &str = "/labels/v3";
-const KEY_HEADER: &str = "X-Idempotency-Key";
-const REPRINT_LIMIT: u32 = 3;
+pub(super) const V: &str = "/labels/v3";
+pub(super) const KEY_HEADER: &str = "X-Idempotency-Key";
+pub(super) const REPRINT_LIMIT: u32 = 3;
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(raw) = headers.get(KEY_HEADER) else {
         return Ok(None);
     };
@@ -42,12 +42,12 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_ascii_lowercase()))
 }
 
-fn key_slot(crid: &str, key: &str) -> String {
+pub(super) fn key_slot(crid: &str, key: &str) -> String {
     format!("{crid}/{key}")
 }
 
 /// The label part(s) of a response, in the media type the client asked for.
-fn label_response(
+pub(super) fn label_response(
     headers: &HeaderMap,
     record: &LabelRecord,
     reprint: Option<u32>,
@@ -60,7 +60,7 @@ fn label_response(
         .unwrap_or("PDF");
     let receipt_separate =
         record.request["imageInfo"]["receiptOption"].as_str() == Some("SEPARATE_PAGE");
-    let spec = label_build::label_spec(&record.request, &record.metadata, show_postage);
+    let spec = super::label_print::label_spec(&record.request, &record.metadata, show_postage);
     let image = if image_type == "NONE" {
         None
     } else {
@@ -106,7 +106,7 @@ fn label_response(
 }
 
 /// Authenticates a label call: bearer token, business and payment token.
-fn label_caller(
+pub(super) fn label_caller(
     shared: &Shared,
     headers: &HeaderMap,
     path: &str,
@@ -250,243 +250,4 @@ fn key_reused() -> ApiError {
             KEY_HEADER,
         )],
     )
-}
-
-fn order_not_found() -> ApiError {
-    ApiError::bad_request(
-        V,
-        vec![ErrorItem::coded(
-            "160185",
-            "Order not found",
-            "trackingNumber",
-        )],
-    )
-}
-
-/// Cancels (before manifest) or files a refund request (after).
-fn cancel(shared: &Shared, crid: &str, tracking: &str) -> Result<Value, ApiError> {
-    let mut st = shared.lock();
-    let seed = st.scenario.seed;
-    let label = st
-        .durable
-        .labels
-        .get(tracking)
-        .filter(|l| l.crid == crid)
-        .cloned()
-        .ok_or_else(order_not_found)?;
-    match label.status {
-        LabelStatus::Canceled => {
-            return Err(ApiError::bad_request(
-                V,
-                vec![ErrorItem::coded(
-                    "160186",
-                    "Order already canceled",
-                    "trackingNumber",
-                )],
-            ));
-        }
-        LabelStatus::Disputed => {
-            return Err(ApiError::bad_request(
-                V,
-                vec![ErrorItem::field(
-                    "A refund request for this order has already been submitted today",
-                    "trackingNumber",
-                )],
-            ));
-        }
-        LabelStatus::Printed => {}
-    }
-    let (status, kind, dispute) = if label.manifested {
-        st.durable.counters.disputes += 1;
-        (
-            LabelStatus::Disputed,
-            LedgerKind::RefundRequested,
-            Some(dispute_id(seed, st.durable.counters.disputes)),
-        )
-    } else {
-        (LabelStatus::Canceled, LedgerKind::Canceled, None)
-    };
-    let stored = st.durable.labels.get_mut(tracking).expect("found above");
-    stored.status = status;
-    stored.dispute_id = dispute.clone();
-    st.record(LedgerEntry {
-        seq: 0,
-        at_ms: now_ms(),
-        kind,
-        tracking_number: tracking.to_string(),
-        idempotency_key: label.idempotency_key.clone(),
-        amount: -label.amount,
-        crid: label.crid.clone(),
-        eps_account: label.eps_account.clone(),
-        client_id: label.client_id.clone(),
-    });
-    shared.persist(&st);
-    let mut body = json!({ "trackingNumber": tracking, "status": if dispute.is_some() { "DISPUTED" } else { "CANCELED" } });
-    if let Some(d) = dispute {
-        body["disputeId"] = json!(d);
-    }
-    Ok(body)
-}
-
-pub async fn cancel_by_tracking(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(tracking): Path<String>,
-) -> Response {
-    let result = (|| {
-        let (_, payment) =
-            label_caller(&shared, &headers, &format!("/labels/v3/label/{tracking}"))?;
-        cancel(&shared, &payment.crid, &tracking)
-    })();
-    match result {
-        Ok(v) => axum::Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
-}
-
-/// The tracking number a (CRID, idempotency key) bought, from the required key header.
-fn tracking_for_key(
-    shared: &Shared,
-    headers: &HeaderMap,
-    crid: &str,
-) -> Result<(String, String), ApiError> {
-    let key = idempotency_key(headers)?.ok_or_else(|| {
-        ApiError::bad_request(
-            V,
-            vec![ErrorItem::field(
-                "X-Idempotency-Key header is required.",
-                KEY_HEADER,
-            )],
-        )
-    })?;
-    let tracking = shared
-        .lock()
-        .durable
-        .idempotency
-        .get(&key_slot(crid, &key))
-        .cloned()
-        .ok_or_else(order_not_found)?;
-    Ok((key, tracking))
-}
-
-pub async fn cancel_by_key(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let result = (|| {
-        let (_, payment) = label_caller(&shared, &headers, "/labels/v3/label")?;
-        let (key, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
-        Ok::<_, ApiError>((key, cancel(&shared, &payment.crid, &tracking)?))
-    })();
-    match result {
-        Ok((key, v)) => {
-            let mut resp = axum::Json(v).into_response();
-            if let Ok(h) = HeaderValue::from_str(&key) {
-                resp.headers_mut().insert(KEY_HEADER, h);
-            }
-            resp
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
-fn reprint(
-    shared: &Shared,
-    headers: &HeaderMap,
-    crid: &str,
-    tracking: &str,
-    body: &Bytes,
-) -> Result<Response, ApiError> {
-    let request = if body.is_empty() {
-        json!({})
-    } else {
-        json_body(body, V)?
-    };
-    let mut c = super::validate::Check::new(&request, None);
-    c.only("", &["imageInfo"]);
-    c.one_of(
-        "imageInfo.imageType",
-        false,
-        &[
-            "PDF",
-            "TIFF",
-            "JPG",
-            "PNG",
-            "GIF",
-            "SVG",
-            "ZPL203DPI",
-            "ZPL300DPI",
-            "EPL300DPI",
-        ],
-    );
-    c.one_of(
-        "imageInfo.labelType",
-        false,
-        &["4X4LABEL", "4X5LABEL", "4X6LABEL", "6X4LABEL", "2X7LABEL"],
-    );
-    let suppress = c.boolean("imageInfo.suppressPostage");
-    c.finish(V)?;
-    let mut st = shared.lock();
-    let label = st
-        .durable
-        .labels
-        .get_mut(tracking)
-        .filter(|l| l.crid == crid)
-        .ok_or_else(order_not_found)?;
-    if label.status != LabelStatus::Printed {
-        return Err(ApiError::bad_request(
-            V,
-            vec![ErrorItem::coded(
-                "160379",
-                "Canceled labels are unavailable for reprint",
-                "trackingNumber",
-            )],
-        ));
-    }
-    if label.reprints >= REPRINT_LIMIT {
-        return Err(ApiError::bad_request(
-            V,
-            vec![ErrorItem::field(
-                "Labels can only be reprinted up to 3 times.",
-                "trackingNumber",
-            )],
-        ));
-    }
-    label.reprints += 1;
-    let mut copy = label.clone();
-    if let Some(s) = suppress {
-        copy.request["imageInfo"]["suppressPostage"] = json!(s);
-    }
-    copy.request["imageInfo"]["receiptOption"] = json!("NONE");
-    copy.request["imageInfo"]["imageType"] = json!("PDF");
-    shared.persist(&st);
-    drop(st);
-    label_response(headers, &copy, Some(copy.reprints))
-}
-
-pub async fn reprint_by_tracking(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(tracking): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let (_, payment) = label_caller(
-            &shared,
-            &headers,
-            &format!("/labels/v3/label-reprint/{tracking}"),
-        )?;
-        reprint(&shared, &headers, &payment.crid, &tracking, &body)
-    })();
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
-pub async fn reprint_by_key(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let (_, payment) = label_caller(&shared, &headers, "/labels/v3/label-reprint")?;
-        let (_, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
-        reprint(&shared, &headers, &payment.crid, &tracking, &body)
-    })();
-    result.unwrap_or_else(IntoResponse::into_response)
 }

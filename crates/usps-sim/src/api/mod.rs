@@ -2,12 +2,17 @@
 //! which scopes open each, and holds the small request-validation helpers they share.
 
 pub mod addresses;
+pub mod enums;
 pub mod geo;
 pub mod label_build;
+pub mod label_changes;
+pub mod label_print;
 pub mod labels;
 pub mod payments;
 pub mod pickup;
+pub mod pickup_request;
 pub mod prices;
+pub mod rate_lists;
 pub mod scan_forms;
 pub mod tracking;
 pub mod validate;

@@ -10,79 +10,21 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::Api;
+use super::enums::{DEF_TYPES, MAIL_CLASSES, PROCESSING, RATE_INDICATORS};
 use super::geo;
 use super::validate::{Check, digits, json_body, zip_with_optional_plus4};
 use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
-use crate::pricing::{self, PRICED_CLASSES, Quote, Tier};
+use crate::pricing::{self, Quote, Tier};
 
-const V: &str = "/prices/v3";
-pub const MAIL_CLASSES: &[&str] = &[
-    "PARCEL_SELECT",
-    "PARCEL_SELECT_LIGHTWEIGHT",
-    "PRIORITY_MAIL_EXPRESS",
-    "PRIORITY_MAIL",
-    "FIRST-CLASS_PACKAGE_SERVICE",
-    "LIBRARY_MAIL",
-    "MEDIA_MAIL",
-    "BOUND_PRINTED_MATTER",
-    "USPS_CONNECT_LOCAL",
-    "USPS_CONNECT_MAIL",
-    "USPS_CONNECT_REGIONAL",
-    "USPS_GROUND_ADVANTAGE",
-    "USPS_GROUND_ADVANTAGE_RETURN_SERVICE",
-    "USPS_RETAIL_GROUND",
-    "GROUND_RETURN_SERVICE",
-    "FIRST-CLASS_PACKAGE_RETURN_SERVICE",
-    "PRIORITY_MAIL_RETURN_SERVICE",
-    "PRIORITY_MAIL_EXPRESS_RETURN_SERVICE",
-];
-pub const PROCESSING: &[&str] = &[
-    "LETTERS",
-    "FLATS",
-    "MACHINABLE",
-    "IRREGULAR",
-    "NON_MACHINABLE",
-    "NONSTANDARD",
-];
-pub const DEF_TYPES: &[&str] = &[
-    "NONE",
-    "DESTINATION_NETWORK_DISTRIBUTION_CENTER",
-    "DESTINATION_SECTIONAL_CENTER_FACILITY",
-    "DESTINATION_DELIVERY_UNIT",
-    "DESTINATION_SERVICE_HUB",
-    "DESTINATION_REGIONAL_PROCESSING_DISTRIBUTION_CENTER",
-];
-pub const RATE_INDICATORS: &[&str] = &[
-    "3D", "3N", "3R", "5D", "BA", "BB", "BM", "C1", "C2", "C3", "C4", "C5", "CP", "CM", "DC", "DE",
-    "DF", "DN", "DR", "E4", "E6", "E7", "FA", "FB", "FE", "FP", "FS", "LC", "LF", "LL", "LO", "LS",
-    "NP", "O1", "O2", "O3", "O4", "O5", "O6", "O7", "OS", "P5", "P6", "P7", "P8", "P9", "Q6", "Q7",
-    "Q8", "Q9", "Q0", "PA", "PL", "PM", "PR", "SB", "SN", "SP", "SR",
-];
+pub(super) const V: &str = "/prices/v3";
 const PRICE_TYPES: &[&str] = &["RETAIL", "COMMERCIAL", "CONTRACT", "NSA"];
-const LIST_FIELDS: &[&str] = &[
-    "originZIPCode",
-    "destinationZIPCode",
-    "weight",
-    "length",
-    "width",
-    "height",
-    "mailClass",
-    "mailClasses",
-    "priceType",
-    "mailingDate",
-    "accountType",
-    "accountNumber",
-    "hasNonstandardCharacteristics",
-];
-
-/// Normalises a 5-digit or ZIP+4 input to its first five digits.
 fn zip5(s: &str) -> &str {
     &s[..5]
 }
 
-fn zip_check(c: &mut Check, path: &str, required: bool) -> Option<String> {
+pub(super) fn zip_check(c: &mut Check, path: &str, required: bool) -> Option<String> {
     c.shaped(
         path,
         required,
@@ -93,7 +35,7 @@ fn zip_check(c: &mut Check, path: &str, required: bool) -> Option<String> {
 }
 
 /// Decides the price tier from priceType and the (optional) contract account.
-fn tier_for(
+pub(super) fn tier_for(
     c: &mut Check,
     caller: &Caller,
     path: &str,
@@ -130,7 +72,7 @@ fn tier_for(
     })
 }
 
-fn mailing_date_check(c: &mut Check) {
+pub(super) fn mailing_date_check(c: &mut Check) {
     if let Some(d) = c.string("mailingDate", false) {
         let parsed =
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"));
@@ -179,7 +121,7 @@ pub fn rate_json(
     v
 }
 
-fn no_rates() -> ApiError {
+pub(super) fn no_rates() -> ApiError {
     ApiError::bad_request(
         V,
         vec![ErrorItem::coded(
@@ -190,7 +132,7 @@ fn no_rates() -> ApiError {
     )
 }
 
-fn zone_for(origin: &str, dest: &str) -> Result<u8, ApiError> {
+pub(super) fn zone_for(origin: &str, dest: &str) -> Result<u8, ApiError> {
     geo::zone(origin, dest)
         .filter(|_| geo::state_of(origin).is_some() && geo::state_of(dest).is_some())
         .ok_or_else(|| {
@@ -283,7 +225,7 @@ pub async fn base_rates(
     respond(result)
 }
 
-fn weight_ok(class: &str, weight: f64) -> Result<(), ApiError> {
+pub(super) fn weight_ok(class: &str, weight: f64) -> Result<(), ApiError> {
     match pricing::class_info(class) {
         Some(info) if weight > info.max_weight_lb => Err(ApiError::bad_request(
             V,
@@ -298,229 +240,9 @@ fn weight_ok(class: &str, weight: f64) -> Result<(), ApiError> {
     }
 }
 
-fn respond(result: Result<Value, ApiError>) -> Response {
+pub(super) fn respond(result: Result<Value, ApiError>) -> Response {
     match result {
         Ok(v) => axum::Json(v).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-/// Validated inputs shared by the list and total searches.
-struct ListQuery {
-    origin: String,
-    dest: String,
-    weight: f64,
-    dims: (f64, f64, f64),
-    classes: Vec<String>,
-    tiers: Vec<Tier>,
-    contract_missing: bool,
-}
-
-fn list_query(
-    c: &mut Check,
-    caller: &Caller,
-    path: &str,
-    extra_fields: &[&str],
-) -> Result<Option<ListQuery>, ApiError> {
-    let allowed: Vec<&str> = LIST_FIELDS.iter().chain(extra_fields).copied().collect();
-    c.only("", &allowed);
-    let origin = zip_check(c, "originZIPCode", true);
-    let dest = zip_check(c, "destinationZIPCode", true);
-    let weight = c.positive("weight", true);
-    let dims = (
-        c.number("length", true),
-        c.number("width", true),
-        c.number("height", true),
-    );
-    let mut outbound: Vec<&str> = MAIL_CLASSES
-        .iter()
-        .copied()
-        .filter(|m| !m.contains("RETURN"))
-        .collect();
-    outbound.push("ALL");
-    let mut classes: Vec<String> = Vec::new();
-    if let Some(one) = c.one_of("mailClass", false, &outbound) {
-        classes.push(one.to_string());
-    }
-    match super::validate::at(c.body, "mailClasses") {
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                match item.as_str().filter(|s| outbound.contains(s)) {
-                    Some(s) => classes.push(s.to_string()),
-                    None => c.fail(ErrorItem::field(
-                        format!("mailClasses[{i}] is not a valid mail class."),
-                        "mailClasses",
-                    )),
-                }
-            }
-        }
-        Some(_) => c.fail(ErrorItem::field(
-            "mailClasses must be an array.",
-            "mailClasses",
-        )),
-        None => {}
-    }
-    if classes.is_empty() || classes.iter().any(|m| m == "ALL") {
-        classes = PRICED_CLASSES.iter().map(|s| s.to_string()).collect();
-    }
-    c.boolean("hasNonstandardCharacteristics");
-    mailing_date_check(c);
-    let explicit_type = super::validate::at(c.body, "priceType").is_some()
-        || super::validate::at(c.body, "accountNumber").is_some();
-    let (tier, contract_missing) = tier_for(c, caller, path, &["EPS", "PERMIT", "METER"])?;
-    if !c.errors.is_empty() {
-        return Ok(None);
-    }
-    let tiers = if explicit_type {
-        vec![tier]
-    } else {
-        vec![Tier::Retail, Tier::Commercial]
-    };
-    Ok(Some(ListQuery {
-        origin: origin.unwrap(),
-        dest: dest.unwrap(),
-        weight: weight.unwrap(),
-        dims: (dims.0.unwrap(), dims.1.unwrap(), dims.2.unwrap()),
-        classes,
-        tiers,
-        contract_missing,
-    }))
-}
-
-/// Every (class, indicator, tier) option for a list query.
-fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError> {
-    let zone = zone_for(&q.origin, &q.dest)?;
-    let mut out = Vec::new();
-    for class in &q.classes {
-        let max = pricing::class_info(class).map_or(0.0, |i| i.max_weight_lb);
-        if q.weight > max {
-            continue;
-        }
-        let indicators: &[&'static str] = match class.as_str() {
-            "PRIORITY_MAIL" => &["SP", "FE", "FS", "FB", "PL"],
-            "PRIORITY_MAIL_EXPRESS" => &["PA", "FE"],
-            _ => &["SP"],
-        };
-        for ri in indicators {
-            for tier in &q.tiers {
-                if let Some(quote) = pricing::quote(class, ri, zone, q.weight, q.dims, *tier) {
-                    out.push((quote, class.clone(), *ri));
-                }
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(no_rates());
-    }
-    Ok(out)
-}
-
-pub async fn base_rates_list(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let caller = authorize(&shared, &headers, Api::Prices)?;
-        let body = json_body(&body, V)?;
-        let mut c = Check::new(&body, Some("030010"));
-        let q = list_query(&mut c, &caller, "/prices/v3/base-rates-list/search", &[])?;
-        c.finish(V)?;
-        let q = q.expect("no errors means a query");
-        let rate_options: Vec<Value> = options(&q)?
-            .iter()
-            .map(|(quote, class, ri)| json!({
-                "totalBasePrice": quote.price,
-                "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", q.contract_missing)],
-            }))
-            .collect();
-        Ok(json!({ "rateOptions": rate_options }))
-    })();
-    respond(result)
-}
-
-pub async fn total_rates(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let caller = authorize(&shared, &headers, Api::Prices)?;
-        let body = json_body(&body, V)?;
-        let mut c = Check::new(&body, Some("030010"));
-        let q = list_query(
-            &mut c,
-            &caller,
-            "/prices/v3/total-rates/search",
-            &["itemValue", "extraServices"],
-        )?;
-        let item_value = c.number("itemValue", false).unwrap_or(0.0);
-        let mut services = Vec::new();
-        match super::validate::at(c.body, "extraServices") {
-            Some(Value::Array(items)) => {
-                for item in items {
-                    match item.as_u64() {
-                        Some(code) => services.push(code as u32),
-                        None => c.fail(ErrorItem::field(
-                            "extraServices must contain integer codes.",
-                            "extraServices",
-                        )),
-                    }
-                }
-            }
-            Some(_) => c.fail(ErrorItem::field(
-                "extraServices must be an array.",
-                "extraServices",
-            )),
-            None => {}
-        }
-        if services.iter().any(|s| [930, 931].contains(s)) && c.number("itemValue", false).is_none()
-        {
-            c.fail(ErrorItem::field(
-                "itemValue is required with insurance extra services.",
-                "itemValue",
-            ));
-        }
-        c.finish(V)?;
-        let q = q.expect("no errors means a query");
-        let mut priced = Vec::new();
-        for code in &services {
-            let (name, price) = pricing::extra_service(*code, item_value).ok_or_else(|| {
-                ApiError::bad_request(
-                    V,
-                    vec![ErrorItem::coded(
-                        "030021",
-                        "No extra services found.",
-                        "extraServices",
-                    )],
-                )
-            })?;
-            priced.push((*code, name, price));
-        }
-        let rate_options: Vec<Value> = options(&q)?
-            .iter()
-            .map(|(quote, class, ri)| {
-                let mut option = json!({
-                    "totalBasePrice": quote.price,
-                    "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", q.contract_missing)],
-                });
-                if !priced.is_empty() {
-                    let extras: Vec<Value> = priced.iter().map(|(code, name, price)| json!({
-                        "extraService": code.to_string(),
-                        "name": name,
-                        "SKU": format!("DX{code}XXXXXX0000"),
-                        "priceType": quote.tier.as_str(),
-                        "price": price,
-                        "warnings": [],
-                    })).collect();
-                    let total: f64 = quote.price + priced.iter().map(|p| p.2).sum::<f64>();
-                    option["extraServices"] = json!(extras);
-                    option["totalPrice"] = json!((total * 100.0).round() / 100.0);
-                }
-                option
-            })
-            .collect();
-        Ok(json!({ "rateOptions": rate_options }))
-    })();
-    respond(result)
 }

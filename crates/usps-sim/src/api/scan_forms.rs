@@ -9,9 +9,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::Api;
-use super::addresses::STATES;
+use super::enums::{DEF_TYPES, STATES};
 use super::geo;
-use super::prices::DEF_TYPES;
 use super::validate::{Check, at, digits, json_body};
 use crate::Shared;
 use crate::auth::guard::authorize;

@@ -4,6 +4,8 @@
 //!
 //! A scenario is plain data so tests and the app's Sandbox mode can load it from TOML or JSON.
 
+mod demo;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -207,82 +209,6 @@ impl App {
 }
 
 impl Scenario {
-    /// The demo business shown on screen in the app's Sandbox mode.
-    ///
-    /// - app `shipdesk-sandbox` (secret `shipdesk-sandbox-secret`), platform "Shipdesk", Public
-    ///   Access + Shipping, owned by `demo`;
-    /// - app `shipdesk-public` (secret `shipdesk-public-secret`), Public Access only;
-    /// - user `demo` / `shipdesk-demo`: CRID 56982563, MIDs 902345671 (manifest MID 902345672),
-    ///   EPS 1000012345, COP linked;
-    /// - user `unlinked` / `shipdesk-demo`: COP linking not done (tokens carry no business);
-    /// - user `mfa` / `shipdesk-demo` with MFA code `123456`.
-    pub fn demo() -> Scenario {
-        let redirects = vec!["http://127.0.0.1:8765/usps/callback".to_string()];
-        Scenario {
-            seed: 20_260_621,
-            apps: vec![
-                App {
-                    client_id: "shipdesk-sandbox".into(),
-                    client_secret: "shipdesk-sandbox-secret".into(),
-                    platform: "Shipdesk".into(),
-                    name: Some("Shipdesk Sandbox".into()),
-                    redirect_uris: redirects.clone(),
-                    products: vec![PUBLIC_ACCESS.into(), SHIPPING.into()],
-                    scopes: vec![],
-                    owner: Some("demo".into()),
-                    quota_per_hour: None,
-                },
-                App {
-                    client_id: "shipdesk-public".into(),
-                    client_secret: "shipdesk-public-secret".into(),
-                    platform: "Shipdesk".into(),
-                    name: Some("Shipdesk Public".into()),
-                    redirect_uris: redirects,
-                    products: vec![PUBLIC_ACCESS.into()],
-                    scopes: vec![],
-                    owner: Some("demo".into()),
-                    quota_per_hour: None,
-                },
-            ],
-            users: vec![
-                User {
-                    username: "demo".into(),
-                    password: "shipdesk-demo".into(),
-                    mfa_code: None,
-                    crid: "56982563".into(),
-                    mids: vec!["902345671".into()],
-                    manifest_mid: Some("902345672".into()),
-                    eps_accounts: vec!["1000012345".into()],
-                    cop_linked: true,
-                    funded: true,
-                },
-                User {
-                    username: "unlinked".into(),
-                    password: "shipdesk-demo".into(),
-                    mfa_code: None,
-                    crid: "56982599".into(),
-                    mids: vec!["902345699".into()],
-                    manifest_mid: Some("902345698".into()),
-                    eps_accounts: vec!["1000012399".into()],
-                    cop_linked: false,
-                    funded: true,
-                },
-                User {
-                    username: "mfa".into(),
-                    password: "shipdesk-demo".into(),
-                    mfa_code: Some("123456".into()),
-                    crid: "56982577".into(),
-                    mids: vec!["902345677".into()],
-                    manifest_mid: Some("902345678".into()),
-                    eps_accounts: vec!["1000012377".into()],
-                    cop_linked: true,
-                    funded: true,
-                },
-            ],
-            quotas: Quotas::default(),
-        }
-    }
-
     /// Registers one more callback URL on every app (e.g. the app's loopback listener
     /// `http://127.0.0.1:<port>/usps/callback`) before the simulator starts.
     pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Scenario {
