@@ -2,13 +2,12 @@
 //! table. Benchmarks run in release mode where they are Rust examples, on this machine, as it
 //! is: figures are for comparison between runs, never assertions.
 
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::build;
-use crate::desktop::{VirtualDisplay, in_session, screenshot};
+use crate::desktop::{VirtualDisplay, in_session, reap_sessions, screenshot};
 use crate::setup::{self, Purpose};
 use crate::sh::{self, say};
 
@@ -163,8 +162,6 @@ fn app_tree_rss_kib() -> u64 {
 }
 
 fn kill_leftovers() {
-    let _ = Command::new("pkill")
-        .args(["-f", "target/debug/shipdesk-app"])
-        .status();
+    reap_sessions();
     std::thread::sleep(Duration::from_millis(300));
 }

@@ -29,7 +29,15 @@ pub fn run(keep_running: bool) -> Result<()> {
         .env("SHIPDESK_READY_FILE", &ready)
         .spawn()
         .context("could not start the app")?;
-    let waited = wait_for_file(&ready, &mut child, Duration::from_secs(90))?;
+    let waited = wait_for_file(&ready, &mut child, Duration::from_secs(90));
+    let waited = match waited {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = child.kill();
+            reap_sessions();
+            return Err(e);
+        }
+    };
     std::thread::sleep(Duration::from_millis(1500)); // let the first frame paint
     let shot = shots.join("shipdesk.png");
     screenshot(display.name(), &shot)?;
@@ -44,10 +52,10 @@ pub fn run(keep_running: bool) -> Result<()> {
             display.name()
         ));
         child.wait()?;
-    } else {
-        let _ = child.kill();
-        let _ = child.wait();
     }
+    let _ = child.kill();
+    let _ = child.wait();
+    reap_sessions();
     Ok(())
 }
 
@@ -58,8 +66,46 @@ pub fn in_session(program: &Path) -> Command {
     c.args(["--", "sh", "-c", KEYRING_THEN_EXEC, "sh"])
         .arg(program);
     c.env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("NO_AT_BRIDGE", "1")
+        .env("GTK_USE_PORTAL", "0")
+        .env(SESSION_MARKER, std::process::id().to_string());
     c
+}
+
+/// Every process started through [`in_session`] carries this variable; daemons that D-Bus
+/// activates inherit it too, which is how [`reap_sessions`] finds them all afterwards.
+const SESSION_MARKER: &str = "SHIPDESK_XTASK_SESSION";
+
+/// Kills every process left over from this xtask's sessions: the session bus, the keyring daemon
+/// and whatever D-Bus activated. Left alive, they would hold the terminal's (or CI's) output pipe
+/// open and keep it waiting forever.
+pub fn reap_sessions() {
+    let needle = format!("{SESSION_MARKER}={}", std::process::id());
+    let me = std::process::id();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in procs.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
 }
 
 /// Unlocks a keyring with a throwaway password, waits for the Secret Service to appear on the

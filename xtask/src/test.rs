@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::build;
-use crate::desktop::{VirtualDisplay, in_session};
+use crate::desktop::{VirtualDisplay, in_session, reap_sessions};
 use crate::setup::{self, Purpose};
 use crate::sh::{self, say};
 
@@ -166,7 +166,9 @@ fn e2e() -> Result<()> {
         .env("SHIPDESK_APP_BIN", &app)
         .env("SHIPDESK_E2E_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER_BIN", tauri_driver());
-    sh::run(&mut cmd)
+    let result = sh::run(&mut cmd);
+    reap_sessions();
+    result
 }
 
 fn tauri_driver() -> std::path::PathBuf {
