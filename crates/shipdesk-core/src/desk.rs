@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
+use crate::carriers::{ConnectionPorts, Connections, ConnectionsConfig, KeyringSecretStore};
 use crate::doctor::{self, DoctorReport};
 use crate::environment::Environment;
 use crate::error::AppResult;
 use crate::paths::DataDir;
+use crate::ports::{SystemClock, SystemOpener};
 use crate::store::Store;
 
 const ENVIRONMENT_SETTING: &str = "environment";
@@ -16,13 +18,44 @@ const ENVIRONMENT_SETTING: &str = "environment";
 pub struct Desk {
     data_dir: DataDir,
     store: Arc<Store>,
+    connections: Arc<Connections>,
 }
 
 impl Desk {
-    /// Opens (creating and migrating if needed) the data directory.
+    /// Opens (creating and migrating if needed) the data directory, with the real outside world:
+    /// the OS keyring for secrets, the system browser, the wall clock.
     pub fn open(data_dir: DataDir) -> AppResult<Self> {
+        let ports = ConnectionPorts {
+            secrets: Arc::new(KeyringSecretStore::default()),
+            opener: Arc::new(SystemOpener),
+            clock: Arc::new(SystemClock),
+        };
+        Self::open_with(data_dir, ports, ConnectionsConfig::default())
+    }
+
+    /// Opens with explicit ports and USPS connection settings (tests, the app's setup).
+    pub fn open_with(
+        data_dir: DataDir,
+        ports: ConnectionPorts,
+        config: ConnectionsConfig,
+    ) -> AppResult<Self> {
         let store = Arc::new(Store::open(&data_dir)?);
-        Ok(Self { data_dir, store })
+        let connections = Arc::new(Connections::new(
+            store.clone(),
+            data_dir.clone(),
+            ports,
+            config,
+        )?);
+        Ok(Self {
+            data_dir,
+            store,
+            connections,
+        })
+    }
+
+    /// USPS accounts, sessions and connection states.
+    pub fn connections(&self) -> &Arc<Connections> {
+        &self.connections
     }
 
     pub fn data_dir(&self) -> &DataDir {

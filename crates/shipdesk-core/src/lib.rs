@@ -4,6 +4,7 @@
 //! in seconds. Everything with side effects outside the database (clock, URL opener, secret
 //! store, paths) is handed in through [`ports`], so tests inject fakes.
 
+pub mod carriers;
 pub mod desk;
 pub mod doctor;
 pub mod environment;

@@ -24,6 +24,21 @@ pub trait Opener: Send + Sync {
     fn open(&self, url: &url_like::HttpUrl) -> AppResult<()>;
 }
 
+/// The system browser, through the `open` crate. Only http(s) URLs reach it (see [`url_like`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemOpener;
+
+impl Opener for SystemOpener {
+    fn open(&self, url: &url_like::HttpUrl) -> AppResult<()> {
+        open::that_detached(url.as_str()).map_err(|e| {
+            crate::error::AppError::new(
+                crate::error::ErrorCode::Internal,
+                format!("The browser could not be opened ({e}); copy the address into it instead."),
+            )
+        })
+    }
+}
+
 /// Stores secrets (client secrets, refresh tokens) outside SQLite: the OS keyring in the app,
 /// memory in tests or when the user accepts a session that ends with the app.
 pub trait SecretStore: Send + Sync {

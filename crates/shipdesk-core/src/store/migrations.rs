@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_foundation.sql"),
     include_str!("../../migrations/0002_orders.sql"),
+    include_str!("../../migrations/0003_carriers.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

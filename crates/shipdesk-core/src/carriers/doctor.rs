@@ -1,0 +1,381 @@
+//! The connection doctor ("Check connection", `shipdesk carriers check`): a checklist that says
+//! which link in the chain is broken and what to do about it, in the order USPS's enrollment
+//! builds it (app credentials → products → Customer Onboarding Portal link → payments → quota).
+//! A failure that makes later steps meaningless marks them `not_reached`.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use usps::models::PaymentAccountQuery;
+use usps::{AccessToken, Api, UspsAccount, UspsError};
+
+use super::Connections;
+use super::classify::{not_entitled_fix, not_linked_fix};
+use super::model::{AccountId, ConnectionState, UspsAccountRecord};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// USPS's default allowance per API and hour (REFERENCE §11.3).
+const DEFAULT_QUOTA_PER_HOUR: u64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    NotReached,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckStep {
+    pub name: String,
+    pub status: CheckStatus,
+    pub detail: String,
+    /// What to do, for a failed step.
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConnectionCheck {
+    #[ts(type = "number")]
+    pub account_id: AccountId,
+    pub steps: Vec<CheckStep>,
+    /// The account after the check (its state reflects what was found).
+    pub account: UspsAccountRecord,
+}
+
+impl ConnectionCheck {
+    pub fn passed(&self) -> bool {
+        self.steps.iter().all(|s| s.status == CheckStatus::Passed)
+    }
+}
+
+pub(crate) const STEP_NAMES: [&str; 6] = [
+    "Credentials accepted",
+    "Token includes Labels and Payments",
+    "CRID, MIDs and EPS account match the token",
+    "Payment authorization succeeds",
+    "EPS account is valid",
+    "Quota headroom",
+];
+
+struct Checklist {
+    steps: Vec<CheckStep>,
+}
+
+impl Checklist {
+    fn pass(&mut self, detail: impl Into<String>) {
+        self.push(CheckStatus::Passed, detail.into(), None);
+    }
+    fn fail(&mut self, detail: impl Into<String>, fix: impl Into<String>) {
+        self.push(CheckStatus::Failed, detail.into(), Some(fix.into()));
+    }
+    fn push(&mut self, status: CheckStatus, detail: String, fix: Option<String>) {
+        let name = STEP_NAMES[self.steps.len()].to_owned();
+        self.steps.push(CheckStep {
+            name,
+            status,
+            detail,
+            fix,
+        });
+    }
+    /// Marks every step before the quota step that has not run as `not_reached`.
+    fn skip_to_quota(&mut self, because: &str) {
+        while self.steps.len() < STEP_NAMES.len() - 1 {
+            self.push(
+                CheckStatus::NotReached,
+                format!("Not checked: {because}"),
+                None,
+            );
+        }
+    }
+}
+
+impl Connections {
+    /// Runs the checklist for `account`. Failures also update the account's state (through the
+    /// same classifier as every other call); when everything passes the account is Connected.
+    pub async fn check_connection(&self, account: AccountId) -> AppResult<ConnectionCheck> {
+        let record = self.account(account)?;
+        let mut list = Checklist { steps: Vec::new() };
+        let session = match self.session(account).await {
+            Ok(session) => Some(session),
+            Err(e) if e.code == ErrorCode::SecretStoreUnavailable => return Err(e),
+            Err(e) => {
+                list.fail(e.message.clone(), fix_from(&e));
+                list.skip_to_quota("the credentials were not accepted");
+                None
+            }
+        };
+        if let Some(session) = &session {
+            self.run_usps_steps(&record, session, &mut list).await;
+        }
+        self.quota_step(&record, session.as_ref(), &mut list);
+        let all_passed = list.steps.iter().all(|s| s.status == CheckStatus::Passed);
+        let latest = self.account(account)?;
+        let account_now = if all_passed {
+            let now = self.now();
+            self.change_state(&latest, ConnectionState::Connected, Some(&now))?
+        } else {
+            latest
+        };
+        Ok(ConnectionCheck {
+            account_id: account,
+            steps: list.steps,
+            account: account_now,
+        })
+    }
+
+    async fn run_usps_steps(
+        &self,
+        record: &UspsAccountRecord,
+        session: &UspsAccount,
+        list: &mut Checklist,
+    ) {
+        let token = match session.access_token().await {
+            Ok(token) => token,
+            Err(e) => {
+                let shown = self.report_failure(record.id, &e);
+                list.fail(shown.message.clone(), fix_from(&shown));
+                list.skip_to_quota("the credentials were not accepted");
+                return;
+            }
+        };
+        list.pass(format!(
+            "USPS issued an access token for app {}",
+            record.mode.client_id()
+        ));
+        if !self.products_step(&token, list) {
+            list.skip_to_quota("the token lacks the Labels and Payments product");
+            return;
+        }
+        if !self.identity_step(record, &token, list) {
+            list.skip_to_quota("the account's CRID, MIDs and EPS account are incomplete");
+            return;
+        }
+        match session.authorize_payment().await {
+            Ok(_) => {
+                self.report_success(record.id);
+                list.pass("USPS issued a payment authorization (PAYER + LABEL_OWNER)");
+            }
+            Err(e) => {
+                let shown = self.report_failure(record.id, &e);
+                list.fail(shown.message.clone(), fix_from(&shown));
+                list.skip_to_quota("payment authorization failed");
+                return;
+            }
+        }
+        let eps = record.eps_account.clone().unwrap_or_default();
+        let query = PaymentAccountQuery {
+            account_type: "EPS".into(),
+            permit_zip_code: None,
+            amount: None,
+        };
+        match session.payment_account(&eps, &query).await {
+            Ok(_) => list.pass(format!("USPS knows EPS account {eps}")),
+            Err(UspsError::Rejected(r)) if r.status == 404 => list.fail(
+                format!("USPS has no EPS account {eps}"),
+                "Check the EPS account number (10 digits) in the Customer Onboarding Portal and \
+                 correct it in Settings › Carrier Settings › USPS.",
+            ),
+            Err(e) => {
+                let shown = self.report_failure(record.id, &e);
+                list.fail(shown.message.clone(), fix_from(&shown));
+            }
+        }
+    }
+
+    fn products_step(&self, token: &AccessToken, list: &mut Checklist) -> bool {
+        let scopes_known = !token.scopes.is_empty();
+        let has = |api: Api| token.scope_grant(api) != usps::classify::ScopeGrant::Missing;
+        let missing: Vec<&str> = [(Api::Labels, "labels"), (Api::Payments, "payments")]
+            .into_iter()
+            .filter(|(api, _)| !has(*api))
+            .map(|(_, name)| name)
+            .collect();
+        if missing.is_empty() {
+            let products = if token.products.is_empty() {
+                String::new()
+            } else {
+                format!(" (products: {})", token.products.join(", "))
+            };
+            if scopes_known {
+                list.pass(format!(
+                    "The token's scopes include labels and payments{products}"
+                ));
+            } else {
+                list.pass(
+                    "USPS did not list the token's scopes; payment authorization below tests them",
+                );
+            }
+            true
+        } else {
+            list.fail(
+                format!("The token's scopes lack: {}", missing.join(", ")),
+                not_entitled_fix("Labels and Payments"),
+            );
+            false
+        }
+    }
+
+    fn identity_step(
+        &self,
+        record: &UspsAccountRecord,
+        token: &AccessToken,
+        list: &mut Checklist,
+    ) -> bool {
+        let Some(identity) = record.identity() else {
+            list.fail(
+                "The account's CRID, MID, manifest MID or EPS account is empty",
+                "Fill them in under Settings › Carrier Settings › USPS › Edit (the Customer \
+                 Onboarding Portal shows them).",
+            );
+            return false;
+        };
+        let Some(claims) = token.claims.as_ref() else {
+            list.pass(
+                "USPS's token does not list linked accounts; payment authorization checks them",
+            );
+            return true;
+        };
+        if !claims.is_linked_to_business() {
+            list.fail(
+                "The USPS login is not linked to any business (no CRID in the token)",
+                not_linked_fix(record),
+            );
+            return true;
+        }
+        let mut mismatches = Vec::new();
+        let crids: Vec<String> = claims
+            .crid
+            .iter()
+            .cloned()
+            .chain(claims.mail_owners.iter().map(|o| o.crid.clone()))
+            .collect();
+        if !crids.contains(&identity.crid) {
+            mismatches.push(format!(
+                "CRID {} (token: {})",
+                identity.crid,
+                crids.join(", ")
+            ));
+        }
+        let mids = claims.mids();
+        for (label, mid) in [
+            ("MID", &identity.mid),
+            ("manifest MID", &identity.manifest_mid),
+        ] {
+            if !mids.is_empty() && !mids.contains(mid) {
+                mismatches.push(format!("{label} {mid} (token: {})", mids.join(", ")));
+            }
+        }
+        let accounts = &claims.payment_accounts;
+        if !accounts.is_empty() && !accounts.contains(&identity.eps_account) {
+            mismatches.push(format!(
+                "EPS account {} (token: {})",
+                identity.eps_account,
+                accounts.join(", ")
+            ));
+        }
+        if mismatches.is_empty() {
+            list.pass(format!(
+                "CRID {}, MIDs {} / {} and EPS account {} are linked to this login",
+                identity.crid, identity.mid, identity.manifest_mid, identity.eps_account
+            ));
+        } else {
+            list.fail(
+                format!("Not linked to this USPS login: {}", mismatches.join("; ")),
+                format!(
+                    "Correct the account's identifiers in Settings › Carrier Settings › USPS, or {}",
+                    lowercase_first(&not_linked_fix(record))
+                ),
+            );
+        }
+        true
+    }
+
+    fn quota_step(
+        &self,
+        record: &UspsAccountRecord,
+        session: Option<&UspsAccount>,
+        list: &mut Checklist,
+    ) {
+        let hit = self
+            .quota_hits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&record.id)
+            .copied();
+        let now = self.clock.now();
+        if let Some((at, wait)) = hit
+            && now - at < time::Duration::hours(1)
+        {
+            let wait = wait.unwrap_or(Duration::from_secs(3600));
+            list.fail(
+                format!(
+                    "USPS answered 'too many requests' {} minutes ago (asked to wait {} s)",
+                    (now - at).whole_minutes(),
+                    wait.as_secs()
+                ),
+                "Wait for the hour to pass; if it keeps happening, ask USPS for a higher quota \
+                 with a service request (emailus.usps.com).",
+            );
+            return;
+        }
+        let busiest = session
+            .map(|s| {
+                let counts = s.client().call_counts();
+                Api::ALL
+                    .into_iter()
+                    .map(|api| (api, counts.get(api)))
+                    .max_by_key(|(_, n)| *n)
+                    .unwrap_or((Api::OAuth, 0))
+            })
+            .unwrap_or((Api::OAuth, 0));
+        if busiest.1 >= DEFAULT_QUOTA_PER_HOUR * 8 / 10 {
+            list.fail(
+                format!(
+                    "{} calls to the {} API since Shipdesk started; USPS allows {} per hour by default",
+                    busiest.1,
+                    busiest.0.name(),
+                    DEFAULT_QUOTA_PER_HOUR
+                ),
+                "Slow down or ask USPS for a higher quota with a service request.",
+            );
+        } else {
+            list.pass(format!(
+                "No 'too many requests' answers in the last hour; busiest API since start: {} \
+                 ({} calls, {} per hour allowed by default)",
+                busiest.0.name(),
+                busiest.1,
+                DEFAULT_QUOTA_PER_HOUR
+            ));
+        }
+    }
+}
+
+fn fix_from(error: &AppError) -> String {
+    let from_details = error
+        .details
+        .as_ref()
+        .and_then(|d| d.get("fix").or_else(|| d.get("reason")))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    from_details.unwrap_or_else(|| match error.code {
+        ErrorCode::UspsReconnectRequired => {
+            "Sign in again: Settings › Carrier Settings › USPS › Edit › Login.".into()
+        }
+        ErrorCode::UspsUnavailable => "USPS is not answering; try again in a few minutes.".into(),
+        ErrorCode::UspsQuotaExceeded => "Wait for the hour to pass, then check again.".into(),
+        _ => error.message.clone(),
+    })
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

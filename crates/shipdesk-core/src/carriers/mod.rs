@@ -1,0 +1,334 @@
+//! USPS accounts and their connection lifecycle (issue 5, DESIGN §4–§5).
+//!
+//! [`Connections`] is the one place that knows how to reach USPS for an account: it keeps the
+//! accounts (SQLite, no secrets), their secrets (the [`SecretStore`] port: OS keyring, or memory
+//! when the user chooses), one cached [`usps::UspsAccount`] per account (so the access-token cache
+//! and single-flight renewal work across calls), and the per-account [`ConnectionState`].
+//!
+//! Every USPS call in the app goes through the same two doors:
+//! ```ignore
+//! let session = desk.connections().session(account_id).await?;
+//! match session.create_label(..).await {
+//!     Ok(x) => desk.connections().report_success(account_id),
+//!     Err(e) => return Err(desk.connections().report_failure(account_id, &e)),
+//! }
+//! ```
+//! `report_failure` classifies (see `classify.rs`), persists the new state, and notifies
+//! [`Connections::subscribe`]rs; the app turns those events into `usps://connection`.
+//!
+//! Connecting lives in submodules: `sign_in` (COP consent through a one-shot loopback listener),
+//! `own_app` (client credentials), `sandbox` (the in-process simulator and the demo account),
+//! `doctor` (the Check connection checklist).
+
+mod classify;
+mod doctor;
+mod keyring_store;
+mod listener;
+mod model;
+mod own_app;
+mod records;
+mod sandbox;
+mod secrets;
+mod session;
+mod sign_in;
+mod snooze;
+mod validate;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::UtcOffset;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::broadcast;
+
+pub use doctor::{CheckStatus, CheckStep, ConnectionCheck};
+pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
+pub use model::{
+    AccountFields, AccountId, ConnectOutcome, ConnectionEvent, ConnectionMode, ConnectionState,
+    UspsAccountRecord,
+};
+pub use own_app::OwnAppRequest;
+pub use sandbox::{SANDBOX_DEMO_PASSWORD, SANDBOX_DEMO_USERNAME, drive_sandbox_consent};
+pub use sign_in::{CALLBACK_PATH, SignInHandle, SignInRequest};
+pub use validate::normalize as normalize_fields;
+
+use crate::environment::Environment;
+use crate::error::{AppError, AppResult};
+use crate::paths::DataDir;
+use crate::ports::{Clock, MemorySecretStore, Opener, SecretStore};
+use crate::store::Store;
+
+use secrets::{SecretKeys, SecretsHandle};
+use snooze::PromptSnoozes;
+
+/// The redirect port registered for Shipdesk's USPS app (USPS matches redirect URIs exactly).
+pub const DEFAULT_REDIRECT_PORT: u16 = 8765;
+/// How long the sign-in listener waits for the browser to come back.
+pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// A platform USPS app that "Sign in with USPS" consents to, for one environment. Shipdesk's
+/// own registration is supplied by the binary; Sandbox has its simulator app built in.
+#[derive(Clone)]
+pub struct PlatformApp {
+    pub environment: Environment,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for PlatformApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformApp")
+            .field("environment", &self.environment)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectionsConfig {
+    /// Port of the loopback redirect `http://127.0.0.1:<port>/usps/callback`.
+    pub redirect_port: u16,
+    pub sign_in_timeout: Duration,
+    pub usps_client: usps::ClientConfig,
+    /// Platform apps for Sign in with USPS outside Sandbox.
+    pub platform_apps: Vec<PlatformApp>,
+    /// The user's UTC offset, for "Remind Me Later" (until the end of the local day).
+    pub local_offset: UtcOffset,
+    /// Whether a fresh data directory gets the connected Sandbox demo account.
+    pub sandbox_demo_account: bool,
+}
+
+impl Default for ConnectionsConfig {
+    fn default() -> Self {
+        Self {
+            redirect_port: DEFAULT_REDIRECT_PORT,
+            sign_in_timeout: DEFAULT_SIGN_IN_TIMEOUT,
+            usps_client: usps::ClientConfig::default(),
+            platform_apps: Vec::new(),
+            local_offset: UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC),
+            sandbox_demo_account: true,
+        }
+    }
+}
+
+/// The ports `Connections` talks to the outside world through.
+#[derive(Clone)]
+pub struct ConnectionPorts {
+    pub secrets: Arc<dyn SecretStore>,
+    pub opener: Arc<dyn Opener>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// USPS accounts, their secrets, sessions and connection states for one data directory.
+pub struct Connections {
+    store: Arc<Store>,
+    data_dir: DataDir,
+    config: ConnectionsConfig,
+    secrets: SecretsHandle,
+    secrets_in_memory: std::sync::atomic::AtomicBool,
+    keys: SecretKeys,
+    opener: Arc<dyn Opener>,
+    clock: Arc<dyn Clock>,
+    sessions: session::SessionCache,
+    sandbox: tokio::sync::OnceCell<sandbox::SandboxSim>,
+    events: broadcast::Sender<ConnectionEvent>,
+    snoozes: PromptSnoozes,
+    /// Last 429 per account (when, Retry-After) for the connection doctor.
+    quota_hits: Mutex<HashMap<AccountId, (time::OffsetDateTime, Option<Duration>)>>,
+}
+
+impl std::fmt::Debug for Connections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connections")
+            .field("data_dir", &self.data_dir)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connections {
+    pub fn new(
+        store: Arc<Store>,
+        data_dir: DataDir,
+        ports: ConnectionPorts,
+        config: ConnectionsConfig,
+    ) -> AppResult<Self> {
+        let keys = SecretKeys::load(&store)?;
+        let (events, _) = broadcast::channel(64);
+        Ok(Self {
+            store,
+            data_dir,
+            snoozes: PromptSnoozes::new(config.local_offset),
+            config,
+            secrets: SecretsHandle::new(ports.secrets),
+            secrets_in_memory: std::sync::atomic::AtomicBool::new(false),
+            keys,
+            opener: ports.opener,
+            clock: ports.clock,
+            sessions: session::SessionCache::default(),
+            sandbox: tokio::sync::OnceCell::new(),
+            events,
+            quota_hits: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn config(&self) -> &ConnectionsConfig {
+        &self.config
+    }
+
+    fn now(&self) -> String {
+        self.clock
+            .now()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| self.clock.now().unix_timestamp().to_string())
+    }
+
+    // ---- accounts ------------------------------------------------------------------------
+
+    pub fn account(&self, id: AccountId) -> AppResult<UspsAccountRecord> {
+        records::get(&self.store, id)
+    }
+
+    /// By id or nickname (the CLI's `ACCOUNT` argument).
+    pub fn find_account(&self, id_or_nickname: &str) -> AppResult<UspsAccountRecord> {
+        records::find(&self.store, id_or_nickname)
+    }
+
+    /// Every account, the default first.
+    pub fn list_accounts(&self) -> AppResult<Vec<UspsAccountRecord>> {
+        records::list(&self.store)
+    }
+
+    /// The default account, or a VALIDATION error that says where to add one.
+    pub fn default_account(&self) -> AppResult<UspsAccountRecord> {
+        records::default_account(&self.store)?.ok_or_else(|| {
+            AppError::validation("Add a USPS account in Settings › Carrier Settings first")
+        })
+    }
+
+    pub fn set_default_account(&self, id: AccountId) -> AppResult<UspsAccountRecord> {
+        records::set_default(&self.store, id, &self.now())?;
+        self.account(id)
+    }
+
+    /// Edits nickname / CRID / MIDs / EPS account (validated, one message per field).
+    pub fn update_account(
+        &self,
+        id: AccountId,
+        fields: &AccountFields,
+    ) -> AppResult<UspsAccountRecord> {
+        let clean = validate::normalize(fields)?;
+        let updated = records::update_fields(&self.store, id, &clean, &self.now())?;
+        self.sessions.evict(id);
+        Ok(updated)
+    }
+
+    // ---- secrets ---------------------------------------------------------------------------
+
+    /// "Keep this session in memory only": from now on secrets live in memory and are gone when
+    /// the app exits. Cached sessions are dropped so they pick up the new store.
+    pub fn use_memory_secret_store(&self) {
+        self.secrets.replace(Arc::new(MemorySecretStore::default()));
+        self.secrets_in_memory
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.sessions.clear();
+    }
+
+    pub fn secrets_in_memory_only(&self) -> bool {
+        self.secrets_in_memory
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    // ---- state -----------------------------------------------------------------------------
+
+    /// State changes as they happen (the app emits them as `usps://connection`).
+    pub fn subscribe(&self) -> broadcast::Receiver<ConnectionEvent> {
+        self.events.subscribe()
+    }
+
+    /// EVERY failed USPS call passes through here: classifies the error (DESIGN §5), updates and
+    /// persists the account's state, notifies subscribers, and returns the error to show (with
+    /// `details.account_id`).
+    pub fn report_failure(&self, account: AccountId, error: &usps::UspsError) -> AppError {
+        let record = match self.account(account) {
+            Ok(record) => record,
+            Err(e) => return e,
+        };
+        let verdict = classify::classify(&record, error);
+        if let Some(wait) = verdict.quota_wait {
+            self.quota_hits
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(account, (self.clock.now(), wait));
+        }
+        let next = classify::next_state(&record.state, verdict.state.as_ref());
+        if next != record.state {
+            if next.needs_reconnect() || matches!(next, ConnectionState::NotEntitled { .. }) {
+                // The session's tokens are dead or useless; the next call builds a fresh one.
+                self.sessions.evict(account);
+            }
+            if let Err(e) = self.change_state(&record, next, None) {
+                tracing::error!(account, "could not save the USPS connection state: {e}");
+            }
+        }
+        verdict.error
+    }
+
+    /// A successful call: marks a NeedsReconnect account Connected and stamps last verified.
+    pub fn report_success(&self, account: AccountId) {
+        let Ok(record) = self.account(account) else {
+            return;
+        };
+        let next = classify::state_after_success(&record.state);
+        let now = self.now();
+        if let Err(e) = self.change_state(&record, next, Some(&now)) {
+            tracing::error!(account, "could not save the USPS connection state: {e}");
+        }
+    }
+
+    /// Persists `next` (and `verified_at`) and broadcasts when the state changed.
+    fn change_state(
+        &self,
+        record: &UspsAccountRecord,
+        next: ConnectionState,
+        verified_at: Option<&str>,
+    ) -> AppResult<UspsAccountRecord> {
+        let updated = records::set_state(&self.store, record.id, &next, verified_at, &self.now())?;
+        if updated.state != record.state {
+            if !updated.state.needs_reconnect() {
+                self.snoozes.clear(record.id);
+            }
+            let event = ConnectionEvent {
+                account_id: updated.id,
+                nickname: updated.nickname.clone(),
+                prompt: updated.state.needs_reconnect() && !self.prompt_snoozed(updated.id),
+                state: updated.state.clone(),
+            };
+            // No subscriber is fine (the CLI has none).
+            let _ = self.events.send(event);
+        }
+        Ok(updated)
+    }
+
+    /// "Remind Me Later": hides the Reconnect prompt until the end of the local day (or the next
+    /// app start). The banner stays. Returns when the snooze ends (RFC 3339).
+    pub fn snooze_reconnect_prompt(&self, account: AccountId) -> AppResult<String> {
+        self.account(account)?;
+        let until = self.snoozes.snooze(account, self.clock.now());
+        Ok(until.format(&Rfc3339).unwrap_or_default())
+    }
+
+    pub fn prompt_snoozed(&self, account: AccountId) -> bool {
+        self.snoozes.is_snoozed(account, self.clock.now())
+    }
+
+    /// Ends "Remind Me Later" early (e.g. the user clicked the banner).
+    pub fn clear_prompt_snooze(&self, account: AccountId) {
+        self.snoozes.clear(account);
+    }
+}
+
+#[cfg(test)]
+mod tests;

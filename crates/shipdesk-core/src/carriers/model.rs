@@ -1,0 +1,163 @@
+//! The USPS account as the app shows and stores it, and its connection state.
+//!
+//! Everything here crosses IPC (serde + ts-rs) and none of it is secret: client secrets and
+//! refresh tokens never appear in these types, so they cannot leak into SQLite, logs or the UI.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::environment::Environment;
+
+/// Row id of a USPS account.
+pub type AccountId = i64;
+
+/// How an account obtains USPS tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConnectionMode {
+    /// "Sign in with USPS": the business consents in the Customer Onboarding Portal and the app
+    /// keeps a refresh token. `client_id` is the platform app the consent was given to.
+    SignIn { client_id: String },
+    /// "Use my own USPS API app": the business's own client id and secret (client credentials).
+    OwnApp { client_id: String },
+}
+
+impl ConnectionMode {
+    pub fn client_id(&self) -> &str {
+        match self {
+            ConnectionMode::SignIn { client_id } | ConnectionMode::OwnApp { client_id } => {
+                client_id
+            }
+        }
+    }
+
+    pub fn is_sign_in(&self) -> bool {
+        matches!(self, ConnectionMode::SignIn { .. })
+    }
+
+    pub(crate) fn column(&self) -> &'static str {
+        match self {
+            ConnectionMode::SignIn { .. } => "sign_in",
+            ConnectionMode::OwnApp { .. } => "own_app",
+        }
+    }
+}
+
+/// Per-account connection state (DESIGN §5). Driven only by the classifier of failed calls
+/// ([`super::Connections::report_failure`]), successful calls, sign-in and disconnect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConnectionState {
+    Connected,
+    /// The grant is dead (refresh token expired or revoked, credentials refused): the user must
+    /// sign in again. The UI shows Reconnect / Remind Me Later and the banner.
+    NeedsReconnect {
+        reason: String,
+    },
+    /// A product or a Customer Onboarding Portal link is missing: signing in again will not help,
+    /// so no reconnect prompt; `fix` says what to do, in the user's words.
+    NotEntitled {
+        missing: Vec<String>,
+        fix: String,
+    },
+    /// Never connected, or disconnected by the user: no secrets are stored.
+    Disconnected,
+}
+
+impl ConnectionState {
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self, ConnectionState::NeedsReconnect { .. })
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ConnectionState::Connected => "Connected",
+            ConnectionState::NeedsReconnect { .. } => "Needs reconnect",
+            ConnectionState::NotEntitled { .. } => "Not entitled",
+            ConnectionState::Disconnected => "Disconnected",
+        }
+    }
+}
+
+/// One USPS account as stored (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UspsAccountRecord {
+    #[ts(type = "number")]
+    pub id: AccountId,
+    pub nickname: String,
+    pub environment: Environment,
+    /// A custom host instead of the environment's own (a local simulator, a test proxy).
+    pub base_url: Option<String>,
+    pub crid: Option<String>,
+    /// Master MID.
+    pub mid: Option<String>,
+    /// Label MID (the MID manifests are made under).
+    pub manifest_mid: Option<String>,
+    pub eps_account: Option<String>,
+    pub mode: ConnectionMode,
+    pub is_default: bool,
+    /// The demo account a fresh data directory starts with (Sandbox only).
+    pub is_sandbox_demo: bool,
+    pub state: ConnectionState,
+    /// RFC 3339, when a USPS call last succeeded for this account.
+    pub last_verified_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl UspsAccountRecord {
+    /// The identity Payments and Labels need, when all four identifiers are set.
+    pub fn identity(&self) -> Option<usps::models::AccountIdentity> {
+        Some(usps::models::AccountIdentity {
+            crid: self.crid.clone()?,
+            mid: self.mid.clone()?,
+            manifest_mid: self.manifest_mid.clone()?,
+            eps_account: self.eps_account.clone()?,
+        })
+    }
+
+    /// Which host this account talks to, for people ("Sandbox", "Production", or the URL).
+    pub fn where_label(&self) -> String {
+        match &self.base_url {
+            Some(url) => format!("{} at {url}", self.environment.label()),
+            None => self.environment.label().to_owned(),
+        }
+    }
+}
+
+/// The user-editable identifiers of an account. `None` leaves a value as it is (or empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountFields {
+    pub nickname: Option<String>,
+    pub crid: Option<String>,
+    pub mid: Option<String>,
+    pub manifest_mid: Option<String>,
+    pub eps_account: Option<String>,
+}
+
+/// A state change, pushed to subscribers (the app emits it as the `usps://connection` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConnectionEvent {
+    #[ts(type = "number")]
+    pub account_id: AccountId,
+    pub nickname: String,
+    pub state: ConnectionState,
+    /// Whether the Reconnect prompt should show now (false while "Remind Me Later" holds; the
+    /// banner shows whenever `state` is `needs_reconnect`).
+    pub prompt: bool,
+}
+
+/// What changing an account's connection means for other systems.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConnectOutcome {
+    pub account: UspsAccountRecord,
+    /// Plain-language notes to show after connecting (e.g. other systems using the same login
+    /// must be updated, identifiers prefilled from the token).
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,164 @@
+//! Field checks for the identifiers a USPS account carries, one message per field so the form
+//! can show each next to its input (`details.fields.<name>`).
+//!
+//! Rules from the USPS references: CRID is numeric (typically 8 digits; the Payments spec allows
+//! 2–18 characters), MID is 6 or 9 digits, the EPS account number is 10 digits.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::model::AccountFields;
+use crate::error::{AppError, AppResult};
+
+const NICKNAME_MAX: usize = 60;
+
+/// Trims every field, turns blanks into `None`, and checks what is set.
+pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
+    let clean = AccountFields {
+        nickname: trimmed(&fields.nickname),
+        crid: trimmed(&fields.crid),
+        mid: trimmed(&fields.mid),
+        manifest_mid: trimmed(&fields.manifest_mid),
+        eps_account: trimmed(&fields.eps_account),
+    };
+    let mut problems = BTreeMap::new();
+    if let Some(nickname) = &clean.nickname
+        && nickname.chars().count() > NICKNAME_MAX
+    {
+        problems.insert(
+            "nickname",
+            format!("Nickname is too long (at most {NICKNAME_MAX} characters)"),
+        );
+    }
+    if let Some(crid) = &clean.crid
+        && let Some(problem) = crid_problem(crid)
+    {
+        problems.insert("crid", problem);
+    }
+    for (name, label, value) in [
+        ("mid", "MID", &clean.mid),
+        ("manifest_mid", "Manifest MID", &clean.manifest_mid),
+    ] {
+        if let Some(v) = value
+            && let Some(problem) = mid_problem(label, v)
+        {
+            problems.insert(name, problem);
+        }
+    }
+    if let Some(eps) = &clean.eps_account
+        && let Some(problem) = eps_problem(eps)
+    {
+        problems.insert("eps_account", problem);
+    }
+    if problems.is_empty() {
+        return Ok(clean);
+    }
+    let message = problems.values().cloned().collect::<Vec<_>>().join("; ");
+    Err(AppError::validation(message).with_details(json!({ "fields": problems })))
+}
+
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(crate) fn crid_problem(crid: &str) -> Option<String> {
+    if !all_digits(crid) {
+        Some("CRID must contain digits only (usually 8)".into())
+    } else if !(2..=18).contains(&crid.len()) {
+        Some(format!(
+            "CRID must be 2 to 18 digits (usually 8); this one has {}",
+            crid.len()
+        ))
+    } else {
+        None
+    }
+}
+
+pub(crate) fn mid_problem(label: &str, mid: &str) -> Option<String> {
+    if !all_digits(mid) {
+        Some(format!("{label} must contain digits only (6 or 9 digits)"))
+    } else if mid.len() != 6 && mid.len() != 9 {
+        Some(format!(
+            "{label} must be 6 or 9 digits; this one has {}",
+            mid.len()
+        ))
+    } else {
+        None
+    }
+}
+
+pub(crate) fn eps_problem(eps: &str) -> Option<String> {
+    if !all_digits(eps) || eps.len() != 10 {
+        Some("EPS account number must be exactly 10 digits".into())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(crid: &str, mid: &str, manifest: &str, eps: &str) -> AccountFields {
+        AccountFields {
+            nickname: Some("  Main  ".into()),
+            crid: Some(crid.into()),
+            mid: Some(mid.into()),
+            manifest_mid: Some(manifest.into()),
+            eps_account: Some(eps.into()),
+        }
+    }
+
+    #[test]
+    fn accepts_usps_shaped_identifiers_and_trims() {
+        let ok = normalize(&fields(" 56982563 ", "902345671", "123456", "1000012345")).unwrap();
+        assert_eq!(ok.nickname.as_deref(), Some("Main"));
+        assert_eq!(ok.crid.as_deref(), Some("56982563"));
+        let blank = normalize(&fields("", " ", "", "")).unwrap();
+        assert_eq!(blank.crid, None);
+        assert_eq!(blank.eps_account, None);
+    }
+
+    #[test]
+    fn one_message_per_bad_field() {
+        let err = normalize(&fields("56-98", "12345", "90234567A", "123")).unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::Validation);
+        let details = err.details.unwrap();
+        let problems = details["fields"].as_object().unwrap();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems["crid"].as_str().unwrap().contains("digits only"));
+        assert!(problems["mid"].as_str().unwrap().contains("6 or 9 digits"));
+        assert!(
+            problems["manifest_mid"]
+                .as_str()
+                .unwrap()
+                .starts_with("Manifest MID")
+        );
+        assert!(
+            problems["eps_account"]
+                .as_str()
+                .unwrap()
+                .contains("10 digits")
+        );
+    }
+
+    #[test]
+    fn length_rules() {
+        assert!(crid_problem("1").is_some());
+        assert!(crid_problem("12").is_none());
+        assert!(crid_problem(&"9".repeat(19)).is_some());
+        assert!(mid_problem("MID", "1234567").is_some());
+        assert!(mid_problem("MID", "123456789").is_none());
+        assert!(eps_problem("10000123456").is_some());
+        assert!(eps_problem("1000012345").is_none());
+    }
+}
