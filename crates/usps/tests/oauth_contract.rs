@@ -256,3 +256,30 @@ async fn rotated_token_is_saved_before_the_new_access_token_is_used() {
     // was never used because its refresh token could not be stored.
     assert_eq!(h.sim_calls("addresses") - addresses_before, 1);
 }
+
+#[tokio::test]
+async fn no_secret_in_debug_output_of_a_live_account() {
+    let h = Harness::start().await;
+    let (account, store) = h.signed_in_account("demo").await;
+    let token = account.access_token().await.unwrap();
+    let refresh = store.current().unwrap();
+    let payment = account.authorize_payment().await.unwrap();
+    h.control("invalidate-refresh-tokens", json!({})).await;
+    let error = h
+        .client
+        .refresh(&AppCredentials::new(CLIENT, SECRET), &refresh)
+        .await
+        .unwrap_err();
+    let shown = format!(
+        "{account:?} {token:?} {payment:?} {error:?} {error} {:?}",
+        h.client
+    );
+    for secret in [
+        SECRET,
+        token.secret().expose(),
+        refresh.expose(),
+        payment.payment_authorization_token.expose(),
+    ] {
+        assert!(!shown.contains(secret), "a secret leaked into: {shown}");
+    }
+}
