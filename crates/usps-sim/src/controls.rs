@@ -20,6 +20,7 @@ use crate::state::records::{LedgerKind, RefreshState};
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/expire-access-tokens", post(expire_access_tokens))
+        .route("/expire-payment-tokens", post(expire_payment_tokens))
         .route(
             "/invalidate-refresh-tokens",
             post(invalidate_refresh_tokens),
@@ -66,6 +67,24 @@ async fn expire_access_tokens(
             r.force_expired = true;
             n += 1;
         }
+    }
+    s.persist(&st);
+    Json(json!({ "expired": n })).into_response()
+}
+
+/// Ends every payment authorization now (they normally live 8 hours).
+async fn expire_payment_tokens(State(s): State<Arc<Shared>>) -> Response {
+    let mut st = s.lock();
+    let now = crate::ids::now_ms();
+    let mut n = 0;
+    for p in st
+        .durable
+        .payment_auths
+        .values_mut()
+        .filter(|p| p.expires_ms > now)
+    {
+        p.expires_ms = now;
+        n += 1;
     }
     s.persist(&st);
     Json(json!({ "expired": n })).into_response()

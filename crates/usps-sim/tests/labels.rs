@@ -264,3 +264,28 @@ async fn label_503_injection_then_success() {
     t.control("/reset", json!({})).await;
     assert_eq!(t.read("/ledger").await["charges"], 0);
 }
+
+#[tokio::test]
+async fn expired_payment_token_is_401_on_its_header_until_reauthorized() {
+    let t = TestSim::start().await;
+    let (access, payment) = t.label_tokens().await;
+    assert_eq!(
+        t.control("/expire-payment-tokens", json!({})).await["expired"],
+        1
+    );
+    let r = t
+        .create_label(&access, &payment, None, &label_request(1.0), true)
+        .await;
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.json["error"]["errors"][0]["source"]["parameter"],
+        "X-Payment-Authorization-Token"
+    );
+    let fresh = t.payment_token(&access).await;
+    assert_eq!(
+        t.create_label(&access, &fresh, None, &label_request(1.0), true)
+            .await
+            .status,
+        200
+    );
+}
