@@ -167,10 +167,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let breakdown: Vec<String> = counts
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(api, n)| format!("{}={n}", api.name()))
+        .map(|(api, n)| format!("calls_{}={n}", api.name().replace('-', "_")))
         .collect();
     println!(
-        "calls: {} | typed_median_us={:.0} bare_median_us={:.0} mean_us_per_call={:.0} wall_ms={}",
+        "{} typed_median_us={:.0} bare_median_us={:.0} mean_us_per_call={:.0} wall_ms={}",
         breakdown.join(" "),
         typed_median.as_secs_f64() * 1e6,
         raw_median.as_secs_f64() * 1e6,
