@@ -174,13 +174,11 @@ pub fn plan(body: &Value, seed: u64) -> Result<Plan, ApiError> {
                 "unable to parse mailingDate",
                 "packageDescription.mailingDate",
             )),
-            Ok(date) if date < today() || date > today() + time::Duration::days(7) => {
-                c.fail(ErrorItem::coded(
-                    "160001",
-                    "cannot be in the past or more than 45 days in the future",
-                    "packageDescription.mailingDate",
-                ))
-            }
+            Ok(date) if !super::validate::date_in_window(date, 7) => c.fail(ErrorItem::coded(
+                "160001",
+                "cannot be in the past or more than 45 days in the future",
+                "packageDescription.mailingDate",
+            )),
             Ok(_) => {}
         }
     }

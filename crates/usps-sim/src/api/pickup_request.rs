@@ -162,7 +162,7 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
             )],
         )
     })?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let (today, _) = super::validate::us_today_span();
     if date < today {
         return Err(coded("020016", "Pickup date is in the past.", "pickupDate"));
     }

@@ -48,9 +48,8 @@ fn validate(body: &Value) -> Result<(), ApiError> {
     c.one_of("imageType", false, &["PDF", "NONE"]);
     c.one_of("form", false, &["5630"]);
     if let Some(d) = c.string("mailingDate", true) {
-        let today = time::OffsetDateTime::now_utc().date();
         match date(d) {
-            Some(d) if d >= today && d <= today + time::Duration::days(30) => {}
+            Some(d) if super::validate::date_in_window(d, 30) => {}
             _ => c.fail(ErrorItem::coded(
                 "160034",
                 "cannot be in the past or more than 30 days in the future",

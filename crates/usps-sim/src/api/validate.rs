@@ -215,6 +215,23 @@ pub fn json_body(bytes: &[u8], api_version: &'static str) -> Result<Value, ApiEr
     }
 }
 
+/// The calendar days that are "today" somewhere in the US right now (Hawaii, UTC−10, to
+/// Guam, UTC+10). Mailing and pickup dates are local to the mailer, so a request dated with the
+/// mailer's own today must pass whatever the UTC date is.
+pub fn us_today_span() -> (time::Date, time::Date) {
+    let now = time::OffsetDateTime::now_utc();
+    (
+        (now - time::Duration::hours(10)).date(),
+        (now + time::Duration::hours(10)).date(),
+    )
+}
+
+/// Whether `date` lies within `days_ahead` days of some US "today".
+pub fn date_in_window(date: time::Date, days_ahead: i64) -> bool {
+    let (earliest, latest) = us_today_span();
+    date >= earliest && date <= latest + time::Duration::days(days_ahead)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +250,17 @@ mod tests {
         assert_eq!(errs[0].parameter.as_deref(), Some("extra"));
         assert_eq!(errs[3].code, Some("030010"));
         assert!(c.finish("/prices/v3").is_err());
+    }
+
+    #[test]
+    fn date_window_spans_us_time_zones() {
+        let (earliest, latest) = us_today_span();
+        assert!(earliest <= latest && (latest - earliest).whole_days() <= 1);
+        let today = time::OffsetDateTime::now_utc().date();
+        assert!(date_in_window(today, 0));
+        assert!(date_in_window(today + time::Duration::days(7), 7));
+        assert!(!date_in_window(today - time::Duration::days(2), 7));
+        assert!(!date_in_window(today + time::Duration::days(9), 7));
     }
 
     #[test]
