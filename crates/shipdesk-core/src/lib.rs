@@ -13,6 +13,7 @@ pub mod import;
 pub mod orders;
 pub mod paths;
 pub mod ports;
+pub mod shipping;
 pub mod store;
 
 pub use desk::Desk;

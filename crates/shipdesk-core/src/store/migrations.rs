@@ -14,6 +14,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_foundation.sql"),
     include_str!("../../migrations/0002_orders.sql"),
     include_str!("../../migrations/0003_carriers.sql"),
+    include_str!("../../migrations/0004_shipping.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

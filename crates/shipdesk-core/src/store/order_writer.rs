@@ -187,6 +187,18 @@ impl<'c> OrderWriter<'c> {
         Ok(n > 0)
     }
 
+    /// Sets the order's status (shipping marks an order shipped when its label is stored, and
+    /// back to awaiting shipment when its only label is voided).
+    pub fn set_status(&self, id: i64, status: OrderStatus) -> AppResult<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
+            )?
+            .execute(params![id, status.as_str(), self.now])?;
+        Ok(n > 0)
+    }
+
     pub fn exists(&self, id: i64) -> AppResult<bool> {
         Ok(self
             .conn
@@ -248,6 +260,17 @@ impl<'c> OrderWriter<'c> {
     }
 }
 
+impl<'c> OrderWriter<'c> {
+    /// A writer inside a transaction another service already holds, so its order change
+    /// commits together with that service's own rows (e.g. a label and "shipped").
+    pub(crate) fn within(conn: &'c Connection, now: &str) -> Self {
+        OrderWriter {
+            conn,
+            now: now.to_owned(),
+        }
+    }
+}
+
 impl Store {
     /// Runs `f` with an [`OrderWriter`] in one IMMEDIATE transaction: committed if `f` returns
     /// `Ok`, rolled back (nothing written) if it returns an error — including a cancellation.
@@ -256,6 +279,9 @@ impl Store {
         now: &str,
         f: impl FnOnce(&mut OrderWriter<'_>) -> AppResult<T>,
     ) -> AppResult<T> {
+        // A bulk import touches several indexes and the search index per order: give SQLite a
+        // page cache that holds them (64 MiB; the default 2 MiB thrashes past ~20,000 orders).
+        self.conn().pragma_update(None, "cache_size", -65_536)?;
         self.write(|tx| {
             let mut writer = OrderWriter {
                 conn: tx,

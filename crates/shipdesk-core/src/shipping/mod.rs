@@ -1,0 +1,140 @@
+//! Shipping: check the address, get rates, buy labels exactly once, print them, void them,
+//! close the day with a SCAN form and book a carrier pickup.
+//!
+//! [`ShippingService`] is the one facade the app's commands and the CLI call. One lives per
+//! [`crate::Desk`] (it holds the in-memory rate cache and the in-flight purchase guard).
+//!
+//! The heart is the purchase journal (DESIGN §6, [`journal`]): before a label request leaves,
+//! an attempt row with its idempotency key and exact payload is committed; the label USPS
+//! returns is stored in the same transaction that closes the attempt and marks the order
+//! shipped. An attempt whose answer never arrived stays open and is re-sent with the same key —
+//! USPS then returns the label it already made without charging again — by the next buy of
+//! that order, a batch retry, or [`ShippingService::reconcile_unfinished`] at start-up.
+
+mod address_check;
+mod batch;
+mod documents;
+mod end_of_day;
+pub mod gateway;
+mod journal;
+mod label_request;
+mod model;
+mod model_shipments;
+mod pickup;
+mod printer;
+mod purchase;
+mod rate_cache;
+mod rates;
+mod setup;
+mod shipments;
+mod void;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use time::format_description::well_known::Rfc3339;
+
+pub use batch::BatchOptions;
+pub use gateway::{AccountId, AccountSummary, FixedSession, UspsGateway, app_error_from_usps};
+pub use model::*;
+pub use model_shipments::*;
+pub use printer::{LpPrinter, Printer};
+pub use rate_cache::RATE_CACHE_TTL;
+
+use crate::error::{AppError, AppResult};
+use crate::ports::Clock;
+use crate::store::Store;
+
+pub struct ShippingService {
+    pub(crate) store: Arc<Store>,
+    pub(crate) gateway: Arc<dyn UspsGateway>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) printer: Arc<dyn Printer>,
+    pub(crate) rate_cache: rate_cache::RateCache,
+    in_flight: Mutex<HashSet<i64>>,
+}
+
+impl std::fmt::Debug for ShippingService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShippingService").finish_non_exhaustive()
+    }
+}
+
+/// Holds an order's purchase slot; released on drop, even when the purchase future is dropped.
+pub(crate) struct InFlight<'a> {
+    set: &'a Mutex<HashSet<i64>>,
+    order_id: i64,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.order_id);
+    }
+}
+
+impl ShippingService {
+    pub fn new(
+        store: Arc<Store>,
+        gateway: Arc<dyn UspsGateway>,
+        clock: Arc<dyn Clock>,
+        printer: Arc<dyn Printer>,
+    ) -> Self {
+        Self {
+            store,
+            gateway,
+            clock,
+            printer,
+            rate_cache: rate_cache::RateCache::default(),
+            in_flight: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub(crate) fn now(&self) -> String {
+        self.clock
+            .now()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+    }
+
+    /// Today's date where the desk is (the machine's local offset when it can be read).
+    pub(crate) fn today(&self) -> String {
+        let now = self.clock.now();
+        let local = time::UtcOffset::current_local_offset()
+            .map(|o| now.to_offset(o))
+            .unwrap_or(now);
+        local.date().to_string()
+    }
+
+    /// Claims the order for one purchase in this process; `CONFLICT` while another runs.
+    pub(crate) fn claim(&self, order_id: i64, order_number: &str) -> AppResult<InFlight<'_>> {
+        let mut set = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if !set.insert(order_id) {
+            return Err(AppError::conflict(format!(
+                "A label for order {order_number} is being bought right now; wait for it to finish"
+            ))
+            .with_details(serde_json::json!({ "order_id": order_id, "in_flight": true })));
+        }
+        Ok(InFlight {
+            set: &self.in_flight,
+            order_id,
+        })
+    }
+
+    /// Whether a purchase for the order is running in this process (the UI greys out Buy).
+    pub fn purchase_in_flight(&self, order_id: i64) -> bool {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&order_id)
+    }
+
+    pub(crate) fn account(&self, id: Option<AccountId>) -> AppResult<AccountSummary> {
+        match id {
+            Some(id) => self.gateway.account(id),
+            None => self.gateway.default_account(),
+        }
+    }
+}

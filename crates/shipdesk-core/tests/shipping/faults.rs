@@ -1,0 +1,283 @@
+//! The fault matrix of issue 6 against the simulator. After each case: the simulator's ledger
+//! of charged labels equals the labels the app stored, no order has two labels, and nothing
+//! charged is missing (`Rig::assert_exactly_once`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use shipdesk_core::ErrorCode;
+use shipdesk_core::shipping::{BatchOptions, BatchProgress};
+
+use crate::harness::{Rig, RigOptions};
+
+fn quiet(_: BatchProgress) {}
+
+#[tokio::test]
+async fn dropped_connection_after_commit_gets_the_same_label_back() {
+    let rig = Rig::start().await;
+    let orders = rig.orders(6);
+    rig.control("drop-label-response", json!({"count": 3}))
+        .await;
+    let requests = orders.iter().map(|&o| rig.request(o)).collect();
+    let report = rig
+        .shipping
+        .buy_batch(
+            requests,
+            &BatchOptions::default(),
+            &quiet,
+            &AtomicBool::new(false),
+        )
+        .await;
+    assert_eq!(report.bought.len(), 6, "{report:#?}");
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+    assert_eq!(rig.charged().len(), 6);
+}
+
+#[tokio::test]
+async fn server_errors_retry_with_the_same_key_and_never_charge_twice() {
+    let rig = Rig::start().await;
+    let orders = rig.orders(2);
+    // A short 503 burst is absorbed by the client's retries.
+    rig.control(
+        "fail",
+        json!({"target": "labels", "status": 503, "count": 2}),
+    )
+    .await;
+    rig.shipping
+        .buy_label(rig.request(orders[0]))
+        .await
+        .unwrap();
+
+    // A long 500 outage leaves the attempt open with its key...
+    rig.control(
+        "fail",
+        json!({"target": "labels", "status": 500, "count": 50}),
+    )
+    .await;
+    let err = rig
+        .shipping
+        .buy_label(rig.request(orders[1]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.code,
+            ErrorCode::PurchaseOutcomeUnknown | ErrorCode::UspsUnavailable
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.details.as_ref().unwrap()["order_id"], orders[1]);
+    assert_eq!(rig.open_attempts(), 1);
+    // ...and the next Buy finishes that same attempt once USPS is back.
+    rig.clear_faults().await;
+    let done = rig
+        .shipping
+        .buy_label(rig.request(orders[1]))
+        .await
+        .unwrap();
+    assert!(done.resumed_earlier_attempt);
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+}
+
+#[tokio::test]
+async fn a_timed_out_purchase_is_reconciled_with_its_own_key() {
+    let rig = Rig::start_with(RigOptions {
+        request_timeout: Duration::from_millis(700),
+        ..Default::default()
+    })
+    .await;
+    let orders = rig.orders(2);
+    // Warm up tokens so only the label call is slow.
+    rig.shipping
+        .buy_label(rig.request(orders[0]))
+        .await
+        .unwrap();
+    rig.control("latency", json!({"target": "labels", "millis": 1500}))
+        .await;
+    let err = rig
+        .shipping
+        .buy_label(rig.request(orders[1]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PurchaseOutcomeUnknown, "{err:?}");
+    assert_eq!(rig.open_attempts(), 1);
+    assert!(rig.charged().len() <= 2);
+
+    rig.clear_faults().await;
+    let report = rig.shipping.reconcile_unfinished().await.unwrap();
+    assert_eq!(report.recovered.len(), 1, "{report:?}");
+    assert!(report.still_open.is_empty());
+    assert_eq!(report.recovered[0].order_id, orders[1]);
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+    assert_eq!(rig.charged().len(), 2);
+}
+
+#[tokio::test]
+async fn a_batch_waits_out_429_and_finishes_everything() {
+    let rig = Rig::start().await;
+    let orders = rig.orders(8);
+    rig.control(
+        "fail",
+        json!({"target": "POST /labels/v3/label", "status": 429, "count": 3, "retry_after": 1}),
+    )
+    .await;
+    let waited = AtomicU32::new(0);
+    let seen_message = std::sync::Mutex::new(String::new());
+    let progress = |p: BatchProgress| {
+        if p.waiting_for_quota_secs.is_some() {
+            waited.fetch_add(1, Ordering::Relaxed);
+        }
+        *seen_message.lock().unwrap() = p.message.clone();
+    };
+    let started = Instant::now();
+    let requests = orders.iter().map(|&o| rig.request(o)).collect();
+    let report = rig
+        .shipping
+        .buy_batch(
+            requests,
+            &BatchOptions::default(),
+            &progress,
+            &AtomicBool::new(false),
+        )
+        .await;
+    assert_eq!(report.bought.len(), 8, "{report:#?}");
+    assert!(report.connection_problems.is_empty() && report.stopped_because.is_none());
+    assert!(waited.load(Ordering::Relaxed) >= 1);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(*seen_message.lock().unwrap(), "8 of 8");
+    rig.assert_exactly_once();
+}
+
+#[tokio::test]
+async fn reconnect_needed_mid_batch_stops_it_and_retry_finishes_without_duplicates() {
+    let rig = Arc::new(Rig::start().await);
+    let orders = rig.orders(12);
+    rig.control("latency", json!({"target": "labels", "millis": 80}))
+        .await;
+    let trigger = Arc::new(tokio::sync::Notify::new());
+    let fired = AtomicBool::new(false);
+    let progress = |p: BatchProgress| {
+        if p.bought >= 3 && !fired.swap(true, Ordering::SeqCst) {
+            trigger.notify_one();
+        }
+    };
+    let breaker = {
+        let rig = rig.clone();
+        let trigger = trigger.clone();
+        tokio::spawn(async move {
+            trigger.notified().await;
+            rig.control(
+                "fail",
+                json!({"target": "labels", "status": 401, "count": 10_000}),
+            )
+            .await;
+        })
+    };
+    let requests = orders.iter().map(|&o| rig.request(o)).collect();
+    let options = BatchOptions {
+        concurrency: 2,
+        ..Default::default()
+    };
+    let report = rig
+        .shipping
+        .buy_batch(requests, &options, &progress, &AtomicBool::new(false))
+        .await;
+    breaker.await.unwrap();
+    let reason = report.stopped_because.clone().expect("the batch stopped");
+    assert!(
+        matches!(
+            reason.code,
+            ErrorCode::UspsReconnectRequired | ErrorCode::UspsNotEntitled
+        ),
+        "{reason:?}"
+    );
+    assert!(
+        report.bought.len() >= 3 && report.bought.len() < 12,
+        "{}",
+        report.bought.len()
+    );
+    assert!(!report.not_started.is_empty());
+    assert_eq!(
+        report.bought.len() + report.connection_problems.len() + report.not_started.len(),
+        12
+    );
+    rig.assert_exactly_once();
+
+    // "Reconnect", then Retry failed.
+    rig.clear_faults().await;
+    let retry = rig
+        .shipping
+        .retry_batch(&report, &options, &quiet, &AtomicBool::new(false))
+        .await;
+    assert_eq!(retry.bought.len() + report.bought.len(), 12, "{retry:#?}");
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+}
+
+#[tokio::test]
+async fn cancelling_a_batch_stops_new_purchases_and_records_those_in_flight() {
+    let rig = Rig::start().await;
+    let orders = rig.orders(10);
+    rig.control("latency", json!({"target": "labels", "millis": 150}))
+        .await;
+    let cancel = AtomicBool::new(false);
+    let progress = |p: BatchProgress| {
+        if p.done >= 2 {
+            cancel.store(true, Ordering::SeqCst);
+        }
+    };
+    let requests = orders.iter().map(|&o| rig.request(o)).collect();
+    let options = BatchOptions {
+        concurrency: 2,
+        ..Default::default()
+    };
+    let report = rig
+        .shipping
+        .buy_batch(requests, &options, &progress, &cancel)
+        .await;
+    assert!(report.cancelled);
+    assert!(
+        report.bought.len() >= 2 && report.bought.len() <= 4,
+        "{}",
+        report.bought.len()
+    );
+    assert_eq!(report.bought.len() + report.not_started.len(), 10);
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+}
+
+#[tokio::test]
+async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
+    let rig = Rig::start().await;
+    let orders = rig.orders(3);
+    let mut requests: Vec<_> = orders.iter().map(|&o| rig.request(o)).collect();
+    requests[1].rate.mail_class = "CARRIER_PIGEON".into();
+    requests[2].package.weight_oz = rust_decimal::Decimal::ZERO;
+    let report = rig
+        .shipping
+        .buy_batch(
+            requests,
+            &BatchOptions::default(),
+            &quiet,
+            &AtomicBool::new(false),
+        )
+        .await;
+    assert_eq!(report.bought.len(), 1);
+    assert_eq!(report.usps_rejections.len(), 1, "{report:#?}");
+    assert_eq!(report.validation_problems.len(), 1);
+    let rejection = &report.usps_rejections[0].error;
+    assert_eq!(rejection.code, ErrorCode::UspsRejected);
+    assert!(
+        rejection.details.as_ref().unwrap()["usps"]
+            .to_string()
+            .contains("160090")
+    );
+    assert_eq!(rig.open_attempts(), 0);
+    assert_eq!(report.retry_requests().len(), 2);
+    rig.assert_exactly_once();
+}

@@ -1,0 +1,301 @@
+//! A desk on a temporary database, a USPS simulator on a free loopback port, and the demo
+//! business's account as a fixed session: enough to run the shipping service end to end and to
+//! compare what the simulator charged with what the app stored.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use shipdesk_core::error::AppResult;
+use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
+use shipdesk_core::ports::SystemClock;
+use shipdesk_core::shipping::{
+    AccountSummary, Dimensions, FixedSession, Package, Printer, PurchaseRequest, RateChoice,
+    ShipFromInput, ShipToChoice, ShippingService,
+};
+use shipdesk_core::{Environment, Store};
+use usps::models::AccountIdentity;
+use usps::{AccountConfig, AppCredentials, ClientConfig, GrantKind, MemoryTokenStore, RetryPolicy};
+use usps_sim::{LedgerKind, Scenario, SimConfig, SimHandle};
+
+pub const ACCOUNT_ID: i64 = 1;
+
+pub fn identity() -> AccountIdentity {
+    AccountIdentity {
+        crid: "56982563".into(),
+        mid: "902345671".into(),
+        manifest_mid: "902345672".into(),
+        eps_account: "1000012345".into(),
+    }
+}
+
+/// Records what would have gone to `lp`.
+#[derive(Default)]
+pub struct FakePrinter {
+    pub jobs: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Printer for FakePrinter {
+    fn print_pdf(&self, pdf: &[u8], job_name: &str, _printer: Option<&str>) -> AppResult<()> {
+        self.jobs
+            .lock()
+            .unwrap()
+            .push((job_name.to_owned(), pdf.to_vec()));
+        Ok(())
+    }
+}
+
+pub struct Rig {
+    pub sim: SimHandle,
+    pub http: reqwest::Client,
+    pub store: Arc<Store>,
+    pub shipping: ShippingService,
+    pub printer: Arc<FakePrinter>,
+    pub usps: usps::UspsAccount,
+    _dir: tempfile::TempDir,
+}
+
+pub struct RigOptions {
+    pub quota_per_hour: u32,
+    pub request_timeout: Duration,
+}
+
+impl Default for RigOptions {
+    fn default() -> Self {
+        Self {
+            quota_per_hour: 100_000,
+            request_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Rig {
+    pub async fn start() -> Rig {
+        Rig::start_with(RigOptions::default()).await
+    }
+
+    pub async fn start_with(options: RigOptions) -> Rig {
+        let scenario = Scenario::demo().with_quota_per_hour(options.quota_per_hour);
+        let sim = usps_sim::start(SimConfig::new(scenario))
+            .await
+            .expect("sim");
+        let client = usps::UspsClient::with_config(
+            usps::Environment::sandbox(sim.base_url()),
+            ClientConfig {
+                request_timeout: options.request_timeout,
+                retry: RetryPolicy {
+                    max_attempts: 3,
+                    initial_backoff: Duration::from_millis(10),
+                    max_backoff: Duration::from_millis(50),
+                    max_retry_after: Duration::from_secs(2),
+                },
+                ..ClientConfig::default()
+            },
+        )
+        .expect("client");
+        let usps = client.account(
+            AccountConfig {
+                credentials: AppCredentials::new("shipdesk-sandbox", "shipdesk-sandbox-secret"),
+                grant: GrantKind::ClientCredentials { scope: None },
+                identity: Some(identity()),
+            },
+            Arc::new(MemoryTokenStore::default()),
+        );
+        let summary = AccountSummary {
+            id: ACCOUNT_ID,
+            nickname: "Demo".into(),
+            environment: Environment::Sandbox,
+            eps_account: Some(identity().eps_account),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open_file(&dir.path().join("shipdesk.db")).unwrap());
+        let printer = Arc::new(FakePrinter::default());
+        let shipping = ShippingService::new(
+            store.clone(),
+            Arc::new(FixedSession::new(summary, usps.clone())),
+            Arc::new(SystemClock),
+            printer.clone(),
+        );
+        shipping
+            .add_ship_from(ShipFromInput {
+                nickname: "Shop".into(),
+                address: Address {
+                    name: "John Smith".into(),
+                    company: Some("Bingham Goods".into()),
+                    street1: "4120 Bingham Ave".into(),
+                    city: "Saint Louis".into(),
+                    state: "MO".into(),
+                    zip5: "63116".into(),
+                    country: "US".into(),
+                    email: Some("john@example.com".into()),
+                    ..Default::default()
+                },
+                is_default: true,
+            })
+            .unwrap();
+        Rig {
+            sim,
+            http: reqwest::Client::new(),
+            store,
+            shipping,
+            printer,
+            usps,
+            _dir: dir,
+        }
+    }
+
+    /// Creates `n` orders to a handful of real-looking addresses; returns their ids.
+    pub fn orders(&self, n: usize) -> Vec<i64> {
+        let clock = SystemClock;
+        let svc = OrdersService::new(&self.store, &clock);
+        let places = [
+            ("1100 Wyoming St", "Saint Louis", "MO", "63118"),
+            ("3120 M St NW", "Washington", "DC", "20007"),
+            ("2516 W North Ave", "Chicago", "IL", "60647"),
+            ("350 5th Ave", "New York", "NY", "10118"),
+            ("1600 Amphitheatre Pkwy", "Mountain View", "CA", "94043"),
+        ];
+        let existing = svc
+            .list(&Default::default())
+            .map(|p| p.total as usize)
+            .unwrap_or(0);
+        (0..n)
+            .map(|i| {
+                let (street, city, state, zip) = places[i % places.len()];
+                let number = format!("T{}", existing + i + 1);
+                svc.create(OrderInput {
+                    order_number: number,
+                    ship_to: Address {
+                        name: format!("Customer Number{}", i + 1),
+                        street1: street.into(),
+                        city: city.into(),
+                        state: state.into(),
+                        zip5: zip.into(),
+                        country: "US".into(),
+                        ..Default::default()
+                    },
+                    items: vec![LineItem {
+                        sku: Some(format!("SKU-{i}")),
+                        title: "Widget".into(),
+                        quantity: 1,
+                        unit_price: Some(Decimal::from(12)),
+                        weight_oz: Some(Decimal::from(20)),
+                    }],
+                    ..Default::default()
+                })
+                .unwrap()
+                .id
+            })
+            .collect()
+    }
+
+    pub fn request(&self, order_id: i64) -> PurchaseRequest {
+        PurchaseRequest {
+            order_id,
+            account_id: None,
+            rate: RateChoice::single_piece("USPS_GROUND_ADVANTAGE"),
+            package: package(),
+            ship_from_id: None,
+            ship_date: None,
+            ship_to: ShipToChoice::AsEntered,
+            ignore_bad_address: false,
+            allow_additional_label: false,
+        }
+    }
+
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let url = self.sim.base_url().join(&format!("__sim/{path}")).unwrap();
+        let response = self.http.post(url).json(&body).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    pub async fn clear_faults(&self) {
+        let url = self.sim.base_url().join("__sim/faults").unwrap();
+        self.http.delete(url).send().await.unwrap();
+    }
+
+    /// Tracking numbers the simulator charged and did not void.
+    pub fn charged(&self) -> BTreeSet<String> {
+        let mut charged = BTreeSet::new();
+        for e in self.sim.ledger() {
+            match e.kind {
+                LedgerKind::Charged => {
+                    charged.insert(e.tracking_number.clone());
+                }
+                LedgerKind::Canceled => {
+                    charged.remove(&e.tracking_number);
+                }
+                _ => {}
+            }
+        }
+        charged
+    }
+
+    /// Tracking numbers stored by the app, with their orders.
+    pub fn stored(&self) -> BTreeMap<String, i64> {
+        self.store
+            .read(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT tracking_number, order_id FROM shipments WHERE status <> 'voided'",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap()
+    }
+
+    /// The invariant of DESIGN §6: what USPS charged is exactly what the app stored, and no
+    /// order has two labels.
+    pub fn assert_exactly_once(&self) {
+        let charged = self.charged();
+        let stored = self.stored();
+        let stored_numbers: BTreeSet<String> = stored.keys().cloned().collect();
+        assert_eq!(charged, stored_numbers, "ledger vs stored labels");
+        let mut per_order: BTreeMap<i64, u32> = BTreeMap::new();
+        for order in stored.values() {
+            *per_order.entry(*order).or_default() += 1;
+        }
+        let doubled: Vec<_> = per_order.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(doubled.is_empty(), "orders with two labels: {doubled:?}");
+    }
+
+    pub fn open_attempts(&self) -> i64 {
+        self.store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM purchase_attempts WHERE state IN ('intent','sent')",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    }
+
+    pub fn sim_calls(&self, api: &str) -> u64 {
+        self.sim.calls().get(api).copied().unwrap_or(0)
+    }
+}
+
+pub fn package() -> Package {
+    Package {
+        weight_oz: Decimal::from(20),
+        dimensions: Dimensions {
+            length_in: Decimal::from(10),
+            width_in: Decimal::from(8),
+            height_in: Decimal::from(4),
+        },
+    }
+}
+
+pub fn json_of<T: serde::Serialize>(v: &T) -> Value {
+    json!(v)
+}
