@@ -48,8 +48,11 @@ pub use model::{
     AccountFields, AccountId, ConnectOutcome, ConnectionEvent, ConnectionMode, ConnectionState,
     UspsAccountRecord,
 };
+pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;
-pub use sandbox::{SANDBOX_DEMO_PASSWORD, SANDBOX_DEMO_USERNAME, drive_sandbox_consent};
+pub use sandbox::{
+    SANDBOX_DEMO_PASSWORD, SANDBOX_DEMO_USERNAME, SandboxConsent, drive_sandbox_consent,
+};
 pub use sign_in::{CALLBACK_PATH, SignInHandle, SignInRequest};
 pub use validate::normalize as normalize_fields;
 
@@ -329,6 +332,3 @@ impl Connections {
         self.snoozes.clear(account);
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -107,7 +107,17 @@ impl Connections {
         let token = client
             .client_credentials_token(&credentials, None)
             .await
-            .map_err(|e| classify::classify(&draft, &e).error)?;
+            .map_err(|e| match e {
+                usps::UspsError::ReconnectRequired { .. } => AppError::validation(
+                    "USPS did not accept this client id and secret. Copy them again from the app \
+                     in the Customer Onboarding Portal (Consumer Key and Consumer Secret).",
+                )
+                .with_details(serde_json::json!({"fields": {
+                    "client_id": "Check the client id (Consumer Key)",
+                    "client_secret": "Check the client secret (Consumer Secret)",
+                }})),
+                other => classify::classify(&draft, &other).error,
+            })?;
         let claims = usps::decode_claims(token.access_token.expose()).ok();
 
         let record = match &existing {
@@ -249,7 +259,11 @@ impl Connections {
         let now = self.now();
         let updated = self.change_state(record, ConnectionState::Connected, Some(&now))?;
         self.snoozes.clear(record.id);
-        self.sessions.adopt(&updated, session);
+        // The session holds the fresh tokens; keep it unless prefilling changed the identity
+        // it was built with (then the next call builds one from the stored refresh token).
+        if session.identity() == updated.identity().as_ref() {
+            self.sessions.adopt(&updated, session);
+        }
         Ok(updated)
     }
 

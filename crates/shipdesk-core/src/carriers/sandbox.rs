@@ -207,6 +207,10 @@ pub async fn drive_sandbox_consent(
         .send()
         .await
         .map_err(|e| AppError::new(ErrorCode::UspsUnavailable, format!("Sandbox: {e}")))?;
+    if !answer.status().is_redirection() {
+        let body = answer.text().await.unwrap_or_default();
+        return Err(page_error(&body));
+    }
     let location = redirect_target(&start, &answer)?;
     if location.path() != "/cop-navigator/success" {
         return Ok(location);
@@ -227,26 +231,18 @@ async fn fetch(request: reqwest::RequestBuilder) -> AppResult<String> {
         .text()
         .await
         .map_err(|e| AppError::new(ErrorCode::UspsUnavailable, format!("Sandbox: {e}")))?;
-    if ok {
-        Ok(body)
-    } else {
-        let shown = attribute_after(&body, "role=\"alert\">")
-            .or_else(|| attribute_after(&body, "<p>"))
-            .unwrap_or_else(|| "the page refused".into());
-        Err(AppError::validation(format!(
-            "USPS sign-in: {}",
-            unescape(&shown)
-        )))
-    }
+    if ok { Ok(body) } else { Err(page_error(&body)) }
+}
+
+/// The message a refusing consent page shows (its alert, or its first paragraph).
+fn page_error(body: &str) -> AppError {
+    let shown = attribute_after(body, "role=\"alert\">")
+        .or_else(|| attribute_after(body, "<p>"))
+        .unwrap_or_else(|| "the page refused".into());
+    AppError::validation(format!("USPS sign-in: {}", unescape(&shown)))
 }
 
 fn redirect_target(base: &url::Url, answer: &reqwest::Response) -> AppResult<url::Url> {
-    if !answer.status().is_redirection() {
-        return Err(AppError::validation(format!(
-            "USPS sign-in: the consent page answered {} (are the terms ticked?)",
-            answer.status()
-        )));
-    }
     let location = answer
         .headers()
         .get(reqwest::header::LOCATION)
