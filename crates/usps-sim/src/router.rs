@@ -81,6 +81,7 @@ pub fn build(shared: Arc<Shared>) -> Router {
             get(api::tracking::track),
         )
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate));
     usps.nest("/__sim", controls::routes()).with_state(shared)
 }
@@ -90,6 +91,18 @@ async fn not_found(req: Request) -> Response {
         .map(Api::version)
         .unwrap_or("v3");
     ApiError::not_found(version, "The requested resource was not found.").into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    let version = Api::from_path(req.uri().path())
+        .map(Api::version)
+        .unwrap_or("v3");
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        version,
+        "Method Not Allowed",
+    )
+    .into_response()
 }
 
 async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {

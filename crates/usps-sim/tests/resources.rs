@@ -360,6 +360,16 @@ async fn injected_failures_and_latency_hit_only_their_target() {
             .status,
         200
     );
+    let wrong_method = t
+        .send(t.http.get(t.url("/labels/v3/label")).bearer_auth(&token))
+        .await;
+    assert_eq!(
+        (
+            wrong_method.status,
+            wrong_method.json["apiVersion"].as_str()
+        ),
+        (405, Some("/labels/v3"))
+    );
     let calls = t.read("/calls").await;
     assert_eq!(calls["calls"]["addresses"], 3);
 }

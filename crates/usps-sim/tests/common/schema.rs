@@ -189,6 +189,18 @@ impl Catalog {
                 continue;
             };
             let op = &item[method.to_ascii_lowercase()];
+            if op.is_null() && status == 405 {
+                let components = &spec.doc["components"];
+                let schema =
+                    to_json_schema(&components["schemas"]["ErrorMessage"], components, false, 0);
+                return Ok(Target {
+                    schema,
+                    label: format!(
+                        "{method} {}{template} 405 ErrorMessage (method not in spec)",
+                        spec.base_path
+                    ),
+                });
+            }
             if op.is_null() {
                 return Err(format!("{method} {path}: no such operation in the spec"));
             }
