@@ -11,6 +11,7 @@ use shipdesk_core::{AppError, DataDir, Desk};
 pub const READY_FILE_ENV: &str = "SHIPDESK_READY_FILE";
 
 pub struct AppState {
+    pub imports: crate::jobs::ImportJobs,
     desk: Result<Desk, AppError>,
     started: Instant,
     ready_file: Option<PathBuf>,
@@ -23,6 +24,7 @@ impl AppState {
             tracing::error!(code = ?e.code, "could not open the data directory: {}", e.message);
         }
         Self {
+            imports: Default::default(),
             desk,
             started: Instant::now(),
             ready_file: std::env::var_os(READY_FILE_ENV).map(PathBuf::from),
@@ -32,6 +34,7 @@ impl AppState {
     /// State around an already opened (or failed) data directory, for tests.
     pub fn with_desk(desk: Result<Desk, AppError>) -> Self {
         Self {
+            imports: Default::default(),
             desk,
             started: Instant::now(),
             ready_file: None,

@@ -5,7 +5,15 @@ const appReady = vi.fn();
 const doctor = vi.fn();
 vi.mock("./ipc", async (orig) => {
   const real = await orig<typeof import("./ipc")>();
-  return { ...real, ipc: { appReady: () => appReady(), doctor: () => doctor() } };
+  return {
+    ...real,
+    ipc: {
+      appReady: () => appReady(),
+      doctor: () => doctor(),
+      ordersList: async () => ({ orders: [], total: 0 }),
+      ordersTags: async () => [],
+    },
+  };
 });
 
 import { App } from "./App";
@@ -30,7 +38,7 @@ describe("App shell", () => {
     render(<App />);
     expect(appReady).toHaveBeenCalledTimes(1);
     expect(await screen.findByRole("heading", { name: "Orders", level: 1 })).toBeTruthy();
-    expect(screen.getByText(/No orders yet/)).toBeTruthy();
+    expect(await screen.findByText(/No orders yet/)).toBeTruthy();
   });
 
   it("shows every page from the navigation", async () => {

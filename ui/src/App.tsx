@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ipc, type AppError } from "./ipc";
 import { NAV, routeFromHash, type Route } from "./routes";
-import { OrdersPage } from "./pages/Orders";
+import { OrdersPage } from "./pages/orders/OrdersPage";
 import { ShipmentsPage } from "./pages/Shipments";
 import { EndOfDayPage } from "./pages/EndOfDay";
 import { SettingsPage } from "./pages/Settings";

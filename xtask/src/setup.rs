@@ -111,10 +111,13 @@ fn ensure_ui_packages() -> Result<()> {
         say("UI packages: up to date");
         return Ok(());
     }
-    say("Installing the UI's Node packages (npm ci)");
+    // `npm install`, not `npm ci`: it installs the versions the committed lockfile pins, and it
+    // tolerates registries that serve only some of a package's platform-specific optional
+    // dependencies (as the one this project is built against does), where `npm ci` refuses.
+    say("Installing the UI's Node packages (npm install, as pinned by ui/package-lock.json)");
     sh::run(
         Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
+            .args(["install", "--no-audit", "--no-fund"])
             .current_dir(&ui),
     )
 }

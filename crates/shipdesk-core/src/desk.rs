@@ -9,16 +9,24 @@ use crate::doctor::{self, DoctorReport};
 use crate::environment::Environment;
 use crate::error::AppResult;
 use crate::paths::DataDir;
-use crate::ports::{SystemClock, SystemOpener};
+use crate::orders::OrdersService;
+use crate::ports::{Clock, SystemClock, SystemOpener};
 use crate::store::Store;
 
 const ENVIRONMENT_SETTING: &str = "environment";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Desk {
     data_dir: DataDir,
     store: Arc<Store>,
     connections: Arc<Connections>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
 }
 
 impl Desk {
@@ -40,6 +48,7 @@ impl Desk {
         config: ConnectionsConfig,
     ) -> AppResult<Self> {
         let store = Arc::new(Store::open(&data_dir)?);
+        let clock = ports.clock.clone();
         let connections = Arc::new(Connections::new(
             store.clone(),
             data_dir.clone(),
@@ -50,7 +59,13 @@ impl Desk {
             data_dir,
             store,
             connections,
+            clock,
         })
+    }
+
+    /// Orders: import, search, create, edit, archive.
+    pub fn orders(&self) -> OrdersService<'_> {
+        OrdersService::new(&self.store, self.clock.as_ref())
     }
 
     /// USPS accounts, sessions and connection states.

@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { ipc, type Order } from "../../ipc";
+import { STATUS_LABELS, formatDate, formatMoney, formatWeightOz } from "../../format";
+import { OrderForm, orderToInput } from "./OrderForm";
+
+/** Details of one order beside the table, instead of a page hop; Esc closes it. */
+export function OrderDrawer({ order, onClose, onSaved }: { order: Order; onClose: () => void; onSaved: (o: Order) => void }) {
+  const [editing, setEditing] = useState(false);
+  const a = order.ship_to;
+  return (
+    <aside className="drawer" role="dialog" aria-labelledby="drawer-title" data-testid="order-drawer">
+      <header className="drawer-header">
+        <h2 id="drawer-title">Order {order.order_number}</h2>
+        <button type="button" onClick={onClose} aria-label="Close details">
+          ✕
+        </button>
+      </header>
+      {editing ? (
+        <OrderForm
+          initial={orderToInput(order)}
+          onCancel={() => setEditing(false)}
+          onSave={async (input) => {
+            const saved = await ipc.ordersUpdate(order.id, input);
+            setEditing(false);
+            onSaved(saved);
+          }}
+        />
+      ) : (
+        <>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>{STATUS_LABELS[order.status] ?? order.status}</dd>
+            <dt>Ordered</dt>
+            <dd>{formatDate(order.ordered_at ?? order.created_at)}</dd>
+            <dt>Source</dt>
+            <dd>
+              {order.source.kind}
+              {order.source.source_id ? ` (${order.source.source_id})` : ""}
+            </dd>
+            <dt>Ship to</dt>
+            <dd className="address" data-testid="drawer-address">
+              {a.name}
+              {a.company && <br />}
+              {a.company}
+              <br />
+              {a.street1}
+              {a.street2 && <br />}
+              {a.street2}
+              <br />
+              {a.city}, {a.state} {a.zip5}
+              {a.zip4 ? `-${a.zip4}` : ""}
+              <br />
+              {a.country}
+            </dd>
+            {a.phone && (
+              <>
+                <dt>Phone</dt>
+                <dd>{a.phone}</dd>
+              </>
+            )}
+            {a.email && (
+              <>
+                <dt>Email</dt>
+                <dd>{a.email}</dd>
+              </>
+            )}
+            {order.tags.length > 0 && (
+              <>
+                <dt>Tags</dt>
+                <dd>{order.tags.join(", ")}</dd>
+              </>
+            )}
+            {order.notes && (
+              <>
+                <dt>Notes</dt>
+                <dd>{order.notes}</dd>
+              </>
+            )}
+            {order.archived && (
+              <>
+                <dt>Archived</dt>
+                <dd>Yes</dd>
+              </>
+            )}
+          </dl>
+          <table className="items">
+            <thead>
+              <tr>
+                <th>SKU</th>
+                <th>Item</th>
+                <th className="num">Qty</th>
+                <th className="num">Price</th>
+                <th className="num">Weight</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.items.map((it, i) => (
+                <tr key={i}>
+                  <td>{it.sku ?? "—"}</td>
+                  <td>{it.title}</td>
+                  <td className="num">{it.quantity}</td>
+                  <td className="num">{formatMoney(it.unit_price)}</td>
+                  <td className="num">{formatWeightOz(it.weight_oz)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="drawer-actions">
+            <button type="button" onClick={() => setEditing(true)} disabled={order.status === "shipped"}>
+              Edit
+            </button>
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
+import type { Order } from "../../ipc";
+
+function order(n: number, patch: Partial<Order> = {}): Order {
+  return {
+    id: n,
+    order_number: `#${1000 + n}`,
+    source: { kind: "shopify", source_id: String(n) },
+    status: "awaiting_shipment",
+    ship_to: { name: `Person ${n}`, company: null, street1: `${n} Main St`, street2: null, city: "Austin", state: "TX", zip5: "78701", zip4: null, country: "US", phone: null, email: null },
+    items: [{ sku: "HC-1", title: "Hand Cream", quantity: 2, unit_price: "12.00", weight_oz: "4" }],
+    tags: [],
+    notes: null,
+    archived: false,
+    ordered_at: "2026-11-10T15:00:00Z",
+    created_at: "2026-11-20T10:00:00Z",
+    updated_at: "2026-11-20T10:00:00Z",
+    ...patch,
+  } as Order;
+}
+
+const ALL = Array.from({ length: 5000 }, (_, i) => order(i + 1));
+const ordersList = vi.fn();
+const ordersArchive = vi.fn();
+const importPreview = vi.fn();
+const importOrders = vi.fn();
+const ordersCreate = vi.fn();
+
+vi.mock("../../ipc", async (orig) => {
+  const real = await orig<typeof import("../../ipc")>();
+  return {
+    ...real,
+    ipc: {
+      ordersList: (q: unknown) => ordersList(q),
+      ordersTags: async () => ["wholesale"],
+      ordersArchive: (ids: number[], a: boolean) => ordersArchive(ids, a),
+      ordersSetTags: async () => undefined,
+      ordersCreate: (i: unknown) => ordersCreate(i),
+      mappingsList: async () => [],
+      importPreview: (p: string, m: unknown) => importPreview(p, m),
+      importOrders: (p: string, o: unknown) => importOrders(p, o),
+      importCancel: async () => undefined,
+      mappingSave: async () => undefined,
+    },
+    events: { onImportProgress: async () => () => undefined },
+  };
+});
+
+import { OrdersPage } from "./OrdersPage";
+
+describe("Orders page", () => {
+  beforeEach(() => {
+    cleanup();
+    ordersList.mockReset().mockImplementation(async (q: { search?: string; offset?: number; limit?: number }) => {
+      const rows = q.search ? ALL.filter((o) => o.ship_to.name.includes(q.search!)) : ALL;
+      const off = q.offset ?? 0;
+      return { orders: rows.slice(off, off + (q.limit ?? 100)), total: rows.length };
+    });
+    ordersArchive.mockReset().mockResolvedValue(1);
+  });
+
+  it("renders only the visible rows of a large result", async () => {
+    render(<OrdersPage />);
+    expect(await screen.findByText("5,000 orders")).toBeTruthy();
+    const rows = await screen.findAllByRole("row");
+    // header + a window of rows, never all 5000
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(120);
+    expect(ordersList.mock.calls[0][0]).toMatchObject({ offset: 0, limit: 200, archived: "active" });
+  });
+
+  it("searches as you type and shows the match count", async () => {
+    render(<OrdersPage />);
+    await screen.findByText("5,000 orders");
+    fireEvent.change(screen.getByLabelText("Search orders"), { target: { value: "Person 4999" } });
+    expect(await screen.findByText("1 order")).toBeTruthy();
+    expect(ordersList).toHaveBeenLastCalledWith(expect.objectContaining({ search: "Person 4999" }));
+  });
+
+  it("selects with Shift-click and archives the selection", async () => {
+    render(<OrdersPage />);
+    await screen.findByText("5,000 orders");
+    const first = await screen.findByText("#1001");
+    fireEvent.click(first);
+    fireEvent.click(screen.getByText("#1004"), { shiftKey: true });
+    expect(await screen.findByText("4 selected")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Archive" }));
+    await waitFor(() => expect(ordersArchive).toHaveBeenCalledWith([1, 2, 3, 4], true));
+  });
+
+  it("opens the details drawer on double-click and closes it with Escape", async () => {
+    render(<OrdersPage />);
+    fireEvent.doubleClick(await screen.findByText("#1002"));
+    const drawer = await screen.findByTestId("order-drawer");
+    expect(within(drawer).getByText("Order #1002")).toBeTruthy();
+    expect(within(drawer).getByText("$12.00")).toBeTruthy();
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("order-drawer")).toBeNull());
+  });
+
+  it("shows the core's field problems next to the fields of a new order", async () => {
+    ordersCreate.mockRejectedValue({
+      code: "VALIDATION",
+      message: "ZIP is missing",
+      details: { problems: [{ field: "ship_to.zip", message: "ZIP is missing" }] },
+    });
+    render(<OrdersPage />);
+    fireEvent.click(screen.getByRole("button", { name: "New order" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save order" }));
+    expect(await screen.findByText("ZIP is missing")).toBeTruthy();
+    expect(screen.getByLabelText(/ZIP/).getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("imports a file: preview, then a summary with per-line problems", async () => {
+    importPreview.mockResolvedValue({
+      detected_format: "shopify",
+      encoding: "UTF-8",
+      delimiter: ",",
+      headers: ["Name"],
+      first_rows: [],
+      needs_mapping: false,
+      suggested_mapping: null,
+      mapped_preview: [{ line: 2, order_number: "#2001", status: "awaiting_shipment", ship_to: ALL[0].ship_to, items: ALL[0].items, tags: [], notes: null }],
+      problems: [],
+      warnings: [],
+    });
+    importOrders.mockResolvedValue({
+      format: "shopify", mapping: null, encoding: "UTF-8", rows: 5, new: 2, updated: 0, unchanged: 0, skipped: 1, invalid: 1,
+      problems: [{ line: 4, field: "ship_to.zip", message: "line 4: ZIP is missing" }], warnings: [], skipped_orders: [],
+    });
+    render(<OrdersPage />);
+    fireEvent.click(screen.getAllByRole("button", { name: "Import orders" })[0]);
+    fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/tmp/orders.csv" } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview" }));
+    expect((await screen.findByTestId("detected-format")).textContent).toBe("Shopify orders export");
+    fireEvent.click(screen.getByRole("button", { name: "Import" }));
+    const summary = await screen.findByTestId("import-summary");
+    expect(summary.textContent).toContain("2 new");
+    expect(within(summary).getByText("line 4: ZIP is missing")).toBeTruthy();
+    expect(importOrders).toHaveBeenCalledWith("/tmp/orders.csv", {});
+  });
+});

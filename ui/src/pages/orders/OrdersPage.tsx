@@ -1,0 +1,219 @@
+import { useEffect, useRef, useState } from "react";
+import { ipc, type AppError, type Order, type OrderQuery } from "../../ipc";
+import type { OrderStatus } from "../../bindings/OrderStatus";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatCount } from "../../format";
+import { OrdersTable, type Selection } from "./OrdersTable";
+import { useOrderPages } from "./useOrderPages";
+import { OrderDrawer } from "./OrderDrawer";
+import { OrderForm } from "./OrderForm";
+import { ImportDialog } from "./ImportDialog";
+
+const EMPTY_SELECTION: Selection = { ids: new Set(), anchor: null };
+
+export function OrdersPage() {
+  const [search, setSearch] = useState("");
+  const [debounced, setDebounced] = useState("");
+  const [status, setStatus] = useState<OrderStatus | "">("");
+  const [tag, setTag] = useState("");
+  const [showArchived, setShowArchived] = useState(false);
+  const [sort, setSort] = useState<{ sort: OrderQuery["sort"]; descending: boolean }>({ sort: "order_number", descending: false });
+  const [version, setVersion] = useState(0);
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [open, setOpen] = useState<Order | null>(null);
+  const [dialog, setDialog] = useState<"import" | "new" | null>(null);
+  const [tags, setTags] = useState<string[]>([]);
+  const [actionError, setActionError] = useState<AppError | null>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(search.trim()), 120);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  useEffect(() => {
+    ipc.ordersTags().then(setTags, () => setTags([]));
+  }, [version]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      if (e.key === "/" && !typing && !dialog) {
+        e.preventDefault();
+        searchBox.current?.focus();
+      } else if (e.key === "Escape" && open && !dialog) {
+        setOpen(null);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open, dialog]);
+
+  const query: OrderQuery = {
+    search: debounced || undefined,
+    status: status || undefined,
+    tag: tag || undefined,
+    archived: showArchived ? "all" : "active",
+    sort: sort.sort,
+    descending: sort.descending,
+  };
+  const { total, error, rowAt } = useOrderPages(query, version);
+  const refresh = () => setVersion((v) => v + 1);
+  const selectedIds = [...selection.ids];
+  const filtering = !!(debounced || status || tag || showArchived);
+
+  const archive = async (archived: boolean) => {
+    try {
+      await ipc.ordersArchive(selectedIds, archived);
+      setSelection(EMPTY_SELECTION);
+      setActionError(null);
+      refresh();
+    } catch (e) {
+      setActionError(e as AppError);
+    }
+  };
+
+  const addTag = async () => {
+    const name = window.prompt("Tag to add to the selected orders");
+    if (!name?.trim()) return;
+    try {
+      await ipc.ordersSetTags(selectedIds, [name.trim()], []);
+      setActionError(null);
+      refresh();
+    } catch (e) {
+      setActionError(e as AppError);
+    }
+  };
+
+  return (
+    <section aria-labelledby="orders-title" data-page="orders" className="page-fill">
+      <header className="page-header">
+        <h1 id="orders-title">Orders</h1>
+        <button type="button" onClick={() => setDialog("new")} data-action="new-order">
+          New order
+        </button>
+        <button type="button" className="primary" onClick={() => setDialog("import")} data-action="import">
+          Import orders
+        </button>
+      </header>
+      <div className="toolbar" role="search">
+        <input
+          ref={searchBox}
+          type="search"
+          className="search"
+          placeholder="Search orders, names, addresses, SKUs  ( / )"
+          aria-label="Search orders"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="orders-search"
+        />
+        <label>
+          Status{" "}
+          <select value={status} onChange={(e) => setStatus(e.target.value as OrderStatus | "")} aria-label="Filter by status">
+            <option value="">Any</option>
+            <option value="awaiting_shipment">Awaiting shipment</option>
+            <option value="on_hold">On hold</option>
+            <option value="shipped">Shipped</option>
+            <option value="cancelled">Cancelled</option>
+          </select>
+        </label>
+        <label>
+          Tag{" "}
+          <select value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag">
+            <option value="">Any</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
+        </label>
+        <span className="count" aria-live="polite" data-testid="orders-count">
+          {total == null ? "Loading…" : `${formatCount(total)} order${total === 1 ? "" : "s"}`}
+        </span>
+      </div>
+      {selectedIds.length > 0 && (
+        <div className="selection-bar" role="toolbar" aria-label="Selected orders">
+          <span>{selectedIds.length} selected</span>
+          <button type="button" onClick={() => archive(true)} data-action="archive">
+            Archive
+          </button>
+          <button type="button" onClick={() => archive(false)} data-action="unarchive">
+            Unarchive
+          </button>
+          <button type="button" onClick={addTag}>
+            Add tag…
+          </button>
+          <button type="button" onClick={() => setSelection(EMPTY_SELECTION)}>
+            Clear selection
+          </button>
+        </div>
+      )}
+      {actionError && <ErrorNotice error={actionError} />}
+      {error && <ErrorNotice error={error} title="Orders could not be loaded" />}
+      {total === 0 && !filtering ? (
+        <EmptyState title="No orders yet — Import orders">
+          <p>
+            Bring in a marketplace export (Shopify, Etsy, eBay, Amazon, WooCommerce) or any spreadsheet of orders, or
+            enter an order by hand.
+          </p>
+          <button type="button" className="primary" onClick={() => setDialog("import")}>
+            Import orders
+          </button>
+        </EmptyState>
+      ) : total === 0 ? (
+        <EmptyState title="No orders match">
+          <p>Try fewer words, another status or tag, or include archived orders.</p>
+        </EmptyState>
+      ) : (
+        <OrdersTable
+          total={total ?? 0}
+          rowAt={rowAt}
+          query={query}
+          onSort={(s) => setSort((cur) => ({ sort: s, descending: cur.sort === s ? !cur.descending : false }))}
+          selection={selection}
+          onSelection={setSelection}
+          onOpen={setOpen}
+        />
+      )}
+      {open && (
+        <OrderDrawer
+          order={open}
+          onClose={() => setOpen(null)}
+          onSaved={(o) => {
+            setOpen(o);
+            refresh();
+          }}
+        />
+      )}
+      {dialog === "import" && (
+        <ImportDialog
+          onClose={() => setDialog(null)}
+          onImported={() => {
+            refresh();
+          }}
+        />
+      )}
+      {dialog === "new" && (
+        <div className="modal-backdrop">
+          <div className="modal" role="dialog" aria-modal="true" aria-labelledby="new-order-title">
+            <h2 id="new-order-title">New order</h2>
+            <OrderForm
+              onCancel={() => setDialog(null)}
+              onSave={async (input) => {
+                const o = await ipc.ordersCreate(input);
+                setDialog(null);
+                refresh();
+                setOpen(o);
+              }}
+            />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
