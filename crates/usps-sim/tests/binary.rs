@@ -70,3 +70,17 @@ fn binary_rejects_a_broken_scenario() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("scenario TOML"));
 }
+
+#[test]
+fn demo_scenario_printed_by_the_binary_loads_back() {
+    let out = Command::new(env!("CARGO_BIN_EXE_usps-sim"))
+        .arg("--print-demo-scenario")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        usps_sim::Scenario::from_toml_str(&text).unwrap(),
+        usps_sim::Scenario::demo()
+    );
+}

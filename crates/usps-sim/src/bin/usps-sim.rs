@@ -23,6 +23,9 @@ struct Args {
     /// Extra redirect URI to register on every app (e.g. the app's loopback callback).
     #[arg(long)]
     redirect_uri: Vec<String>,
+    /// Print the built-in demo scenario as TOML (a starting point for a scenario file) and exit.
+    #[arg(long)]
+    print_demo_scenario: bool,
 }
 
 fn load(path: &PathBuf) -> Result<Scenario, Box<dyn std::error::Error>> {
@@ -53,6 +56,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    if args.print_demo_scenario {
+        print!("{}", toml::to_string(&Scenario::demo())?);
+        return Ok(());
+    }
     let mut scenario = match &args.scenario {
         Some(p) => load(p)?,
         None => Scenario::demo(),
