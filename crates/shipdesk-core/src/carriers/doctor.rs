@@ -134,6 +134,8 @@ impl Connections {
         session: &UspsAccount,
         list: &mut Checklist,
     ) {
+        // Ask USPS for a fresh token: "credentials accepted" must be checked, not remembered.
+        session.forget_cached_tokens().await;
         let token = match session.access_token().await {
             Ok(token) => token,
             Err(e) => {
@@ -148,6 +150,14 @@ impl Connections {
             record.mode.client_id()
         ));
         if !self.products_step(&token, list) {
+            let fix = not_entitled_fix("Labels and Payments");
+            let missing = vec!["Labels and Payments".to_owned()];
+            if let Ok(latest) = self.account(record.id) {
+                let state = ConnectionState::NotEntitled { missing, fix };
+                if let Err(e) = self.change_state(&latest, state, None) {
+                    tracing::error!("could not save the USPS connection state: {e}");
+                }
+            }
             list.skip_to_quota("the token lacks the Labels and Payments product");
             return;
         }

@@ -1,0 +1,164 @@
+//! The connection doctor's checklist against the simulator: all passed; a missing product stops
+//! the chain (later steps not reached); a login not linked to the business; dead credentials;
+//! quota exhausted.
+
+mod carriers_common;
+
+use carriers_common::*;
+use serde_json::json;
+use shipdesk_core::carriers::{
+    AccountFields, AccountId, CheckStatus, ConnectionCheck, ConnectionState, SignInRequest,
+};
+use shipdesk_core::environment::Environment;
+
+use CheckStatus::{Failed, NotReached, Passed};
+
+async fn signed_in(h: &Harness) -> AccountId {
+    let conns = h.desk.connections();
+    let handle = conns
+        .begin_sign_in(SignInRequest {
+            environment: Some(Environment::Sandbox),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    conns.finish_sign_in(&handle).await.unwrap().account.id
+}
+
+fn statuses(check: &ConnectionCheck) -> Vec<CheckStatus> {
+    check.steps.iter().map(|s| s.status).collect()
+}
+
+#[tokio::test]
+async fn a_healthy_account_passes_every_step() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let id = signed_in(&h).await;
+    let check = h.desk.connections().check_connection(id).await.unwrap();
+    assert_eq!(statuses(&check), vec![Passed; 6], "{:#?}", check.steps);
+    assert!(check.passed());
+    assert_eq!(check.steps[0].name, "Credentials accepted");
+    assert!(check.steps[4].detail.contains("1000012345"));
+    assert!(check.steps.iter().all(|s| s.fix.is_none()));
+    assert_eq!(check.account.state, ConnectionState::Connected);
+    assert!(check.account.last_verified_at.is_some());
+}
+
+#[tokio::test]
+async fn a_missing_product_fails_and_blocks_the_payment_steps() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let id = signed_in(&h).await;
+    h.sim(
+        "remove-product",
+        json!({"client_id": "shipdesk-sandbox", "product": "Shipping"}),
+    )
+    .await;
+    let check = h.desk.connections().check_connection(id).await.unwrap();
+    assert_eq!(
+        statuses(&check),
+        vec![Passed, Failed, NotReached, NotReached, NotReached, Passed],
+        "{:#?}",
+        check.steps
+    );
+    let fix = check.steps[1].fix.as_deref().unwrap();
+    assert!(
+        fix.starts_with("USPS has not granted this app the Labels and Payments product"),
+        "{fix}"
+    );
+    assert!(matches!(
+        check.account.state,
+        ConnectionState::NotEntitled { .. }
+    ));
+}
+
+#[tokio::test]
+async fn an_unlinked_login_fails_the_match_and_payment_steps() {
+    let h = Harness::new(Browser::Consent(user("unlinked")));
+    let id = signed_in(&h).await;
+    let conns = h.desk.connections();
+    // Without identifiers the chain stops at the match step.
+    let check = conns.check_connection(id).await.unwrap();
+    assert_eq!(
+        statuses(&check),
+        vec![Passed, Passed, Failed, NotReached, NotReached, Passed],
+        "{:#?}",
+        check.steps
+    );
+    conns
+        .update_account(
+            id,
+            &AccountFields {
+                crid: Some("56982599".into()),
+                mid: Some("902345699".into()),
+                manifest_mid: Some("902345698".into()),
+                eps_account: Some("1000012399".into()),
+                nickname: None,
+            },
+        )
+        .unwrap();
+    let check = conns.check_connection(id).await.unwrap();
+    assert_eq!(
+        statuses(&check),
+        vec![Passed, Passed, Failed, Failed, NotReached, Passed],
+        "{:#?}",
+        check.steps
+    );
+    assert!(
+        check.steps[2]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("Customer Onboarding Portal")
+    );
+    assert!(
+        check.steps[3]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("not linked to CRID 56982599")
+    );
+    assert!(matches!(
+        check.account.state,
+        ConnectionState::NotEntitled { .. }
+    ));
+}
+
+#[tokio::test]
+async fn dead_credentials_stop_at_the_first_step() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let id = signed_in(&h).await;
+    h.sim("invalidate-refresh-tokens", json!({})).await;
+    let check = h.desk.connections().check_connection(id).await.unwrap();
+    assert_eq!(
+        statuses(&check),
+        vec![
+            Failed, NotReached, NotReached, NotReached, NotReached, Passed
+        ],
+        "{:#?}",
+        check.steps
+    );
+    assert!(check.steps[0].fix.as_deref().unwrap().contains("Sign in"));
+    assert!(check.account.state.needs_reconnect());
+}
+
+#[tokio::test]
+async fn quota_exhaustion_shows_in_the_last_step() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let id = signed_in(&h).await;
+    h.sim(
+        "fail",
+        json!({"target": "payments", "status": 429, "count": 5, "retry_after": 600}),
+    )
+    .await;
+    let check = h.desk.connections().check_connection(id).await.unwrap();
+    assert_eq!(check.steps[3].status, Failed, "{:#?}", check.steps);
+    assert_eq!(check.steps[5].status, Failed, "{:#?}", check.steps);
+    assert!(
+        check.steps[5]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("higher quota")
+    );
+    // A quota problem is not a connection problem.
+    assert_eq!(check.account.state, ConnectionState::Connected);
+}
