@@ -1,8 +1,9 @@
 // The app's own commands are allow-listed here; a command missing from this list cannot be
 // called from the UI even if it is registered with the handler.
-const COMMANDS: &[&str] = &[
-    "app_ready",
-    "doctor",
+// One list per area, so each area's commands are added in one place; every command here must
+// also be registered in `lib.rs` and granted in `capabilities/<area>.json`.
+const APP: &[&str] = &["app_ready", "doctor"];
+const ORDERS: &[&str] = &[
     "orders_list",
     "orders_get",
     "orders_create",
@@ -17,11 +18,18 @@ const COMMANDS: &[&str] = &[
     "mapping_save",
     "mapping_delete",
 ];
+const CARRIERS: &[&str] = &[];
+const SHIPPING: &[&str] = &[];
+
+fn all_commands() -> &'static [&'static str] {
+    let all: Vec<&'static str> = [APP, ORDERS, CARRIERS, SHIPPING].concat();
+    Box::leak(all.into_boxed_slice())
+}
 
 fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(all_commands())),
     )
     .expect("failed to run tauri-build");
 }

@@ -26,7 +26,9 @@ impl ImportJobs {
         {
             let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
             if running.is_some() {
-                return Err(AppError::conflict("An import is already running; wait for it or cancel it"));
+                return Err(AppError::conflict(
+                    "An import is already running; wait for it or cancel it",
+                ));
             }
             *running = Some(cancel.clone());
         }
@@ -47,13 +49,23 @@ impl ImportJobs {
             )
         })
         .await
-        .unwrap_or_else(|e| Err(AppError::new(ErrorCode::Internal, format!("The import stopped unexpectedly: {e}"))));
+        .unwrap_or_else(|e| {
+            Err(AppError::new(
+                ErrorCode::Internal,
+                format!("The import stopped unexpectedly: {e}"),
+            ))
+        });
         *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result
     }
 
     pub fn cancel(&self) {
-        if let Some(flag) = self.running.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(flag) = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             flag.store(true, Ordering::Relaxed);
         }
     }

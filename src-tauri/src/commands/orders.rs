@@ -26,12 +26,20 @@ pub fn orders_create(state: State<'_, AppState>, input: OrderInput) -> Result<Or
 }
 
 #[tauri::command]
-pub fn orders_update(state: State<'_, AppState>, id: i64, input: OrderInput) -> Result<Order, AppError> {
+pub fn orders_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: OrderInput,
+) -> Result<Order, AppError> {
     state.desk()?.orders().update(id, input)
 }
 
 #[tauri::command]
-pub fn orders_archive(state: State<'_, AppState>, ids: Vec<i64>, archived: bool) -> Result<u32, AppError> {
+pub fn orders_archive(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    archived: bool,
+) -> Result<u32, AppError> {
     state.desk()?.orders().archive(&ids, archived)
 }
 
@@ -66,10 +74,12 @@ pub async fn orders_import<R: tauri::Runtime>(
     path: PathBuf,
     options: ImportOptions,
 ) -> Result<ImportSummary, AppError> {
-    state.imports.run(state.desk()?.clone(), path, options, move |p| {
-        let _ = app.emit("import://progress", p);
-    })
-    .await
+    state
+        .imports
+        .run(state.desk()?.clone(), path, options, move |p| {
+            let _ = app.emit("import://progress", p);
+        })
+        .await
 }
 
 #[tauri::command]

@@ -1,0 +1,42 @@
+import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import { call, subscribe } from "./core";
+import type { Order } from "../bindings/Order";
+import type { OrderInput } from "../bindings/OrderInput";
+import type { OrderPage } from "../bindings/OrderPage";
+import type { OrderQuery } from "../bindings/OrderQuery";
+import type { ColumnMapping } from "../bindings/ColumnMapping";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { Progress } from "../bindings/Progress";
+
+export type { Order, OrderInput, OrderPage, OrderQuery, ColumnMapping, ImportOptions, ImportPreview, ImportSummary, Progress };
+
+export const ordersIpc = {
+  ordersList: (query: OrderQuery) => call<OrderPage>("orders_list", { query }),
+  ordersGet: (id: number) => call<Order>("orders_get", { id }),
+  ordersCreate: (input: OrderInput) => call<Order>("orders_create", { input }),
+  ordersUpdate: (id: number, input: OrderInput) => call<Order>("orders_update", { id, input }),
+  ordersArchive: (ids: number[], archived: boolean) => call<number>("orders_archive", { ids, archived }),
+  ordersSetTags: (ids: number[], add: string[], remove: string[]) => call<void>("orders_set_tags", { ids, add, remove }),
+  ordersTags: () => call<string[]>("orders_tags"),
+  importPreview: (path: string, mapping: ColumnMapping | null) => call<ImportPreview>("orders_import_preview", { path, mapping }),
+  importOrders: (path: string, options: ImportOptions) => call<ImportSummary>("orders_import", { path, options }),
+  importCancel: () => call<void>("orders_import_cancel"),
+  mappingsList: () => call<ColumnMapping[]>("mappings_list"),
+  mappingSave: (mapping: ColumnMapping) => call<void>("mapping_save", { mapping }),
+
+  /** The OS file picker; resolves to a path or null when the user cancels. */
+  pickOrderFile: async (): Promise<string | null> => {
+    const picked = await openDialog({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Order exports", extensions: ["csv", "tsv", "txt"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
+};
+
+export const ordersEvents = {
+  onImportProgress: (handler: (p: Progress) => void) => subscribe<Progress>("import://progress", handler),
+};
