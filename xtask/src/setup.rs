@@ -123,9 +123,11 @@ fn ensure_ui_packages() -> Result<()> {
 }
 
 fn ensure_tauri_driver() -> Result<()> {
-    let installed = sh::output(Command::new("tauri-driver").arg("--version"))
-        .or_else(|| sh::output(Command::new(cargo_bin("tauri-driver")).arg("--version")));
-    if installed.is_some_and(|v| v.contains(TAURI_DRIVER_VERSION)) {
+    // tauri-driver has no --version; cargo's own list of installed binaries says which we have.
+    let wanted = format!("tauri-driver v{TAURI_DRIVER_VERSION}:");
+    let listed = sh::output(Command::new("cargo").args(["install", "--list"]))
+        .is_some_and(|list| list.lines().any(|l| l.trim() == wanted));
+    if listed {
         say(&format!("tauri-driver {TAURI_DRIVER_VERSION}: present"));
         return Ok(());
     }
