@@ -25,6 +25,9 @@ pub(crate) struct Record {
 #[derive(Debug, Clone)]
 pub(crate) struct Columns {
     pub names: Vec<String>,
+    /// Headers as written: the formats ask with the exact spelling, so most lookups hit here
+    /// without allocating a lower-cased key.
+    exact: HashMap<String, usize>,
     index: HashMap<String, usize>,
 }
 
@@ -35,14 +38,23 @@ pub(crate) fn header_key(name: &str) -> String {
 impl Columns {
     pub fn new(names: Vec<String>) -> Self {
         let mut index = HashMap::new();
+        let mut exact = HashMap::new();
         for (i, n) in names.iter().enumerate() {
             index.entry(header_key(n)).or_insert(i);
+            exact.entry(n.trim().to_owned()).or_insert(i);
         }
-        Self { names, index }
+        Self {
+            names,
+            exact,
+            index,
+        }
     }
 
     pub fn position(&self, name: &str) -> Option<usize> {
-        self.index.get(&header_key(name)).copied()
+        self.exact
+            .get(name)
+            .or_else(|| self.index.get(&header_key(name)))
+            .copied()
     }
 
     pub fn has(&self, name: &str) -> bool {
