@@ -6,6 +6,7 @@ import { ShipmentsPage } from "./pages/Shipments";
 import { EndOfDayPage } from "./pages/EndOfDay";
 import { SettingsPage } from "./pages/Settings";
 import { ErrorNotice } from "./components/ErrorNotice";
+import { UspsConnectionProvider } from "./connection/UspsConnection";
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
@@ -24,6 +25,7 @@ export function App() {
   };
 
   return (
+    <UspsConnectionProvider>
     <div className="shell">
       <nav className="sidenav" aria-label="Main">
         <div className="brand">Shipdesk</div>
@@ -56,6 +58,7 @@ export function App() {
         )}
       </main>
     </div>
+    </UspsConnectionProvider>
   );
 }
 

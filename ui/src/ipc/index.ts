@@ -2,6 +2,7 @@
 // them so components (and tests, which mock this module) see one `ipc` and one `events`.
 import { call } from "./core";
 import { ordersIpc, ordersEvents } from "./orders";
+import { carriersIpc, carriersEvents } from "./carriers";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { DoctorReport } from "../bindings/DoctorReport";
@@ -9,6 +10,7 @@ import type { DoctorReport } from "../bindings/DoctorReport";
 export { toAppError, isAppError } from "./core";
 export type { AppError, ErrorCode, DoctorReport };
 export type * from "./orders";
+export type * from "./carriers";
 
 const appIpc = {
   /** Tells the core the first screen is interactive; answers ms since process start. */
@@ -16,6 +18,6 @@ const appIpc = {
   doctor: () => call<DoctorReport>("doctor"),
 };
 
-export const ipc = { ...appIpc, ...ordersIpc };
+export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc };
 
-export const events = { ...ordersEvents };
+export const events = { ...ordersEvents, ...carriersEvents };

@@ -1,0 +1,239 @@
+// The USPS connection as the whole app sees it (DESIGN §5, issue 5): which accounts need to be
+// reconnected, the "Your USPS connection needs to be renewed" prompt, the persistent banner after
+// "Remind Me Later", and the diagnosis for accounts USPS has not entitled or linked.
+//
+// Every page that calls USPS hands its failures to `useUspsErrors()`; the provider decides from
+// `AppError.code` alone whether the prompt, the diagnosis or the caller deals with it. State comes
+// from one initial `uspsAccounts()` plus the `usps://connection` events, so the banner is right on
+// every page without each page asking.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type JSX } from "react";
+import { events, ipc, type AppError, type ConnectionEvent, type UspsAccountRecord } from "../ipc";
+import { ReconnectPrompt } from "./ReconnectPrompt";
+import { Diagnosis } from "./Diagnosis";
+import "./connection.css";
+
+/** `true` = it was a connection problem and the prompt/banner/diagnosis took it over. */
+export type UspsErrorHandler = (error: AppError, retry?: () => void) => boolean;
+
+export type PromptRequest = {
+  accountId: number | null;
+  nickname: string;
+  message: string;
+  retry?: () => void;
+  /** Straight to signing in (the banner's Reconnect) instead of asking first. */
+  startNow: boolean;
+};
+
+type Needing = { nickname: string; reason: string };
+
+type ConnectionContext = {
+  handle: UspsErrorHandler;
+  needing: Map<number, Needing>;
+  reconnect: () => void;
+  accounts: UspsAccountRecord[] | null;
+  accountsError: AppError | null;
+  refreshAccounts: () => Promise<void>;
+};
+
+const Ctx = createContext<ConnectionContext | null>(null);
+
+function detailNumber(error: AppError, key: string): number | null {
+  const d = error.details as Record<string, unknown> | undefined;
+  const v = d && typeof d === "object" ? d[key] : undefined;
+  return typeof v === "number" ? v : null;
+}
+
+function detailString(error: AppError, key: string): string | null {
+  const d = error.details as Record<string, unknown> | undefined;
+  const v = d && typeof d === "object" ? d[key] : undefined;
+  return typeof v === "string" ? v : null;
+}
+
+function needingFrom(accounts: UspsAccountRecord[]): Map<number, Needing> {
+  const map = new Map<number, Needing>();
+  for (const a of accounts) {
+    if (a.state.state === "needs_reconnect") map.set(a.id, { nickname: a.nickname, reason: a.state.reason });
+  }
+  return map;
+}
+
+export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Element {
+  const [accounts, setAccounts] = useState<UspsAccountRecord[] | null>(null);
+  const [accountsError, setAccountsError] = useState<AppError | null>(null);
+  const [needing, setNeeding] = useState<Map<number, Needing>>(new Map());
+  const [prompt, setPrompt] = useState<PromptRequest | null>(null);
+  const [diagnosis, setDiagnosis] = useState<AppError | null>(null);
+  // Refs so the error handler stays one stable function for the pages that hold it.
+  const promptRef = useRef<PromptRequest | null>(null);
+  const snoozed = useRef(new Set<number>());
+  const parkedRetry = useRef<(() => void) | undefined>(undefined);
+  const needingRef = useRef(needing);
+  needingRef.current = needing;
+
+  const showPrompt = useCallback((next: PromptRequest | null) => {
+    promptRef.current = next;
+    setPrompt(next);
+  }, []);
+
+  const refreshAccounts = useCallback(async () => {
+    try {
+      const list = await ipc.uspsAccounts();
+      setAccounts(list);
+      setAccountsError(null);
+      setNeeding(needingFrom(list));
+    } catch (e) {
+      setAccountsError(e as AppError);
+    }
+  }, []);
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    events
+      .onUspsConnection((e: ConnectionEvent) => {
+        setNeeding((prev) => {
+          const next = new Map(prev);
+          if (e.state.state === "needs_reconnect") next.set(e.account_id, { nickname: e.nickname, reason: e.state.reason });
+          else next.delete(e.account_id);
+          return next;
+        });
+        if (e.state.state !== "needs_reconnect") snoozed.current.delete(e.account_id);
+        const open = promptRef.current;
+        if (e.state.state === "needs_reconnect" && e.prompt && !open && !snoozed.current.has(e.account_id)) {
+          showPrompt({ accountId: e.account_id, nickname: e.nickname, message: e.state.reason, startNow: false });
+        }
+        refreshAccounts();
+      })
+      .then((unlisten) => (gone ? unlisten() : (stop = unlisten)))
+      .catch(() => undefined);
+    refreshAccounts();
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [refreshAccounts, showPrompt]);
+
+  const handle = useCallback<UspsErrorHandler>(
+    (error, retry) => {
+      switch (error.code) {
+        case "USPS_RECONNECT_REQUIRED": {
+          const accountId = detailNumber(error, "account_id");
+          const nickname = detailString(error, "nickname") ?? "USPS";
+          if (accountId !== null) {
+            setNeeding((prev) => new Map(prev).set(accountId, { nickname, reason: error.message }));
+          }
+          const open = promptRef.current;
+          if (open && (open.accountId === accountId || accountId === null)) {
+            showPrompt({ ...open, retry: retry ?? open.retry });
+          } else if (accountId !== null && snoozed.current.has(accountId)) {
+            // "Remind Me Later" holds: the banner says it; its Reconnect will offer this retry.
+            parkedRetry.current = retry;
+          } else {
+            showPrompt({ accountId, nickname, message: error.message, retry, startNow: false });
+          }
+          return true;
+        }
+        case "USPS_NOT_ENTITLED":
+        case "USPS_ACCOUNT_NOT_AUTHORIZED":
+          setDiagnosis(error);
+          refreshAccounts();
+          return true;
+        default:
+          return false;
+      }
+    },
+    [refreshAccounts, showPrompt],
+  );
+
+  const reconnect = useCallback(() => {
+    const [first] = needingRef.current.entries();
+    const retry = parkedRetry.current;
+    parkedRetry.current = undefined;
+    showPrompt({
+      accountId: first ? first[0] : null,
+      nickname: first ? first[1].nickname : "USPS",
+      message: first ? first[1].reason : "",
+      retry,
+      startNow: true,
+    });
+  }, [showPrompt]);
+
+  const remindLater = useCallback(
+    (request: PromptRequest) => {
+      showPrompt(null);
+      parkedRetry.current = request.retry;
+      if (request.accountId !== null) {
+        snoozed.current.add(request.accountId);
+        ipc.uspsSnoozePrompt(request.accountId).catch(() => undefined);
+      }
+    },
+    [showPrompt],
+  );
+
+  const value = useMemo<ConnectionContext>(
+    () => ({ handle, needing, reconnect, accounts, accountsError, refreshAccounts }),
+    [handle, needing, reconnect, accounts, accountsError, refreshAccounts],
+  );
+
+  const mode = prompt?.accountId != null ? accounts?.find((a) => a.id === prompt.accountId)?.mode : undefined;
+
+  return (
+    <Ctx.Provider value={value}>
+      <div className="usps-frame">
+        {needing.size > 0 && <ConnectionBanner needing={needing} onReconnect={reconnect} />}
+        {diagnosis && <Diagnosis error={diagnosis} onDismiss={() => setDiagnosis(null)} />}
+        {props.children}
+      </div>
+      {prompt && (
+        <ReconnectPrompt
+          key={`${prompt.accountId}-${prompt.startNow}`}
+          request={prompt}
+          ownApp={mode?.kind === "own_app"}
+          onRemindLater={() => remindLater(prompt)}
+          onClose={() => {
+            showPrompt(null);
+            refreshAccounts();
+          }}
+        />
+      )}
+    </Ctx.Provider>
+  );
+}
+
+function ConnectionBanner({ needing, onReconnect }: { needing: Map<number, Needing>; onReconnect: () => void }) {
+  const names = [...needing.values()].map((n) => n.nickname);
+  return (
+    <div className="usps-banner" role="status" data-testid="usps-banner">
+      <span>
+        USPS needs to be reconnected
+        {names.length > 0 && <span className="muted"> ({names.join(", ")})</span>}
+      </span>
+      <span aria-hidden="true"> · </span>
+      <button type="button" className="link-button" onClick={onReconnect} data-action="banner-reconnect">
+        Reconnect
+      </button>
+    </div>
+  );
+}
+
+function useConnection(): ConnectionContext {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error("useUspsErrors/useConnectionBanner need <UspsConnectionProvider> above them");
+  return ctx;
+}
+
+export function useUspsErrors(): UspsErrorHandler {
+  return useConnection().handle;
+}
+
+/** For pages that need USPS: show the banner's Reconnect instead of failing silently. */
+export function useConnectionBanner(): { needsReconnect: boolean; reconnect: () => void } {
+  const { needing, reconnect } = useConnection();
+  return { needsReconnect: needing.size > 0, reconnect };
+}
+
+/** The USPS accounts (Carrier Settings), kept fresh by connection events. */
+export function useUspsAccounts() {
+  const { accounts, accountsError, refreshAccounts } = useConnection();
+  return { accounts, error: accountsError, refresh: refreshAccounts };
+}

@@ -1,0 +1,65 @@
+// USPS accounts and their connection (issue 5). Typed calls over the `carriers_*` commands and
+// the `usps://connection` event the app emits whenever an account's connection state changes.
+import { call, subscribe } from "./core";
+import type { AccountFields } from "../bindings/AccountFields";
+import type { CheckStatus } from "../bindings/CheckStatus";
+import type { CheckStep } from "../bindings/CheckStep";
+import type { ConnectOutcome } from "../bindings/ConnectOutcome";
+import type { ConnectionCheck } from "../bindings/ConnectionCheck";
+import type { ConnectionEvent } from "../bindings/ConnectionEvent";
+import type { ConnectionMode } from "../bindings/ConnectionMode";
+import type { ConnectionState } from "../bindings/ConnectionState";
+import type { DisconnectOutcome } from "../bindings/DisconnectOutcome";
+import type { Environment } from "../bindings/Environment";
+import type { FieldProblem } from "../bindings/FieldProblem";
+import type { OwnAppRequest } from "../bindings/OwnAppRequest";
+import type { SignInRequest } from "../bindings/SignInRequest";
+import type { UspsAccountRecord } from "../bindings/UspsAccountRecord";
+
+export type {
+  AccountFields,
+  CheckStatus,
+  CheckStep,
+  ConnectOutcome,
+  ConnectionCheck,
+  ConnectionEvent,
+  ConnectionMode,
+  ConnectionState,
+  DisconnectOutcome,
+  Environment,
+  FieldProblem,
+  OwnAppRequest,
+  SignInRequest,
+  UspsAccountRecord,
+};
+
+/** A sign-in in progress: the consent address to show (with Copy) while waiting. */
+export type SignInStarted = { id: number; url: string; redirect_uri: string; browser_opened: boolean };
+
+/** "Sign in with USPS" with an own platform app needs its secret too (never echoed back). */
+export type SignInStart = SignInRequest & { client_secret?: string | null };
+
+export const carriersIpc = {
+  uspsAccounts: () => call<UspsAccountRecord[]>("carriers_list"),
+  uspsSignInStart: (request: SignInStart) => call<SignInStarted>("carriers_sign_in_start", { request }),
+  /** Waits for the browser to come back (or the timeout); the window comes to the front on success. */
+  uspsSignInFinish: (id: number) => call<ConnectOutcome>("carriers_sign_in_finish", { id }),
+  uspsSignInCancel: (id: number) => call<void>("carriers_sign_in_cancel", { id }),
+  uspsConnectOwnApp: (request: OwnAppRequest) => call<ConnectOutcome>("carriers_connect_own_app", { request }),
+  uspsUpdateAccount: (id: number, fields: AccountFields) =>
+    call<UspsAccountRecord>("carriers_update", { id, fields }),
+  uspsSetDefault: (id: number) => call<UspsAccountRecord>("carriers_set_default", { id }),
+  uspsCheck: (id: number) => call<ConnectionCheck>("carriers_check", { id }),
+  uspsDisconnect: (id: number) => call<DisconnectOutcome>("carriers_disconnect", { id }),
+  uspsRemove: (id: number) => call<DisconnectOutcome>("carriers_remove", { id }),
+  /** "Remind Me Later": answers when the snooze ends (RFC 3339). */
+  uspsSnoozePrompt: (id: number) => call<string>("carriers_snooze_prompt", { id }),
+  /** "Keep this session in memory only" when the OS keyring is unavailable. */
+  uspsKeepSecretsInMemory: () => call<void>("carriers_keep_secrets_in_memory"),
+  uspsRedirectPort: () => call<number>("carriers_redirect_port"),
+};
+
+export const carriersEvents = {
+  onUspsConnection: (handler: (e: ConnectionEvent) => void) =>
+    subscribe<ConnectionEvent>("usps://connection", handler),
+};
