@@ -4,6 +4,7 @@
 
 mod orders;
 mod output;
+mod shipping;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ enum Command {
     /// Orders: import, list, show, archive, tag, column mappings.
     #[command(subcommand)]
     Orders(orders::OrdersCommand),
+    #[command(flatten)]
+    Shipping(shipping::ShippingCommand),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +63,6 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
             let clock = shipdesk_core::ports::SystemClock;
             orders::run(cmd, &OrdersService::new(desk.store(), &clock), out)
         }
+        Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
     }
 }

@@ -118,6 +118,13 @@ impl ShippingService {
             .iter()
             .map(|&id| self.shipment(id))
             .collect::<AppResult<Vec<_>>>()?;
+        if let Some(dead) = shipments.iter().find(|s| !s.status.is_active()) {
+            return Err(AppError::conflict(format!(
+                "Label {} is {}; it must not be printed or used",
+                dead.tracking_number,
+                dead.status.as_str().replace('_', " ")
+            )));
+        }
         let (sandbox, real): (Vec<&Shipment>, Vec<&Shipment>) =
             shipments.iter().partition(|s| s.sample);
         let mut docs = Vec::new();

@@ -13,6 +13,7 @@
 
 mod address_check;
 mod batch;
+mod connections_gateway;
 mod documents;
 mod end_of_day;
 pub mod gateway;

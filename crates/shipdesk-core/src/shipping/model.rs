@@ -86,9 +86,11 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
 
 /// USPS money (JSON numbers) as exact cents.
 pub(crate) fn money(value: f64) -> Decimal {
-    Decimal::from_f64_retain(value)
+    let mut cents = Decimal::from_f64_retain(value)
         .unwrap_or_default()
-        .round_dp(2)
+        .round_dp(2);
+    cents.rescale(2);
+    cents
 }
 
 /// How labels are laid out when Shipdesk prints them: one per 4x6 page (thermal printers) or

@@ -1,5 +1,6 @@
 //! Carrier pickup: is it offered at the ship-from address, schedule one with the package count
-//! and weight prefilled from today's labels not yet on a SCAN form, and cancel. USPS pickups
+//! and weight prefilled from today's labels (voided ones aside), and cancel. Labels on today's
+//! SCAN form are counted too: the form records the hand-over, it does not move the packages. USPS pickups
 //! cannot be edited through Shipdesk: cancel and schedule again. Cancel sends the `ETag` of the
 //! last answer as `If-Match`; when it is missing or stale, the pickup is read again first.
 
@@ -128,8 +129,7 @@ impl ShippingService {
         }
     }
 
-    /// Counts per package type and total weight of today's labels from this address that are
-    /// not on a SCAN form yet.
+    /// Counts per package type and total weight of today's active labels from this address.
     pub fn pickup_prefill(
         &self,
         account_id: Option<AccountId>,
@@ -147,11 +147,7 @@ impl ShippingService {
                 ..Default::default()
             })?
             .into_iter()
-            .filter(|s| {
-                s.account_id == account.id
-                    && s.ship_from_id == Some(from.id)
-                    && s.scan_form_id.is_none()
-            })
+            .filter(|s| s.account_id == account.id && s.ship_from_id == Some(from.id))
             .collect();
         let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
         let mut oz = Decimal::ZERO;

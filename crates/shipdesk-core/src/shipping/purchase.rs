@@ -67,6 +67,22 @@ impl ShippingService {
                 order.order_number
             )));
         }
+        // Marked shipped outside Shipdesk (or by an earlier label): a new label is a second one.
+        if order.status == OrderStatus::Shipped && !request.allow_additional_label {
+            let label = self.store.read(|c| journal::active_label(c, order.id))?;
+            let why = match &label {
+                Some((_, tracking)) => format!("already has label {tracking}"),
+                None => "is already marked shipped".to_owned(),
+            };
+            return Err(AppError::conflict(format!(
+                "Order {} {why}. Void it first, or ask for an additional label.",
+                order.order_number
+            ))
+            .with_details(json!({
+                "order_id": order.id,
+                "tracking_number": label.map(|(_, t)| t),
+            })));
+        }
         validate_package(&request.package)?;
         let account = self.account(request.account_id)?;
         let from = self.ship_from(request.ship_from_id)?;

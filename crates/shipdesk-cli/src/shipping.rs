@@ -1,0 +1,624 @@
+//! `shipdesk rates | labels | shipments | eod | pickup | ship-from`: the shipping service the
+//! app uses, from a terminal. Every command uses the default USPS account (a fresh Sandbox data
+//! directory has a ready demo account) and the default ship-from address.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use clap::{Args, Subcommand};
+use rust_decimal::Decimal;
+use shipdesk_core::orders::{Address, Order, OrdersService};
+use shipdesk_core::ports::SystemClock;
+use shipdesk_core::shipping::{
+    BatchOptions, BatchProgress, BatchReport, LabelLayout, Package, PickupInput, PickupStatus,
+    PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice, Shipment, ShipmentQuery,
+    ShipmentStatus, ShippingService,
+};
+use shipdesk_core::{AppError, Desk};
+
+use crate::output::Output;
+
+#[derive(Debug, Subcommand)]
+pub enum ShippingCommand {
+    /// Every USPS service for an order's package, with retail, commercial and contract prices.
+    Rates(RatesArgs),
+    /// Buy, void and reprint labels.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
+    /// Bought labels.
+    #[command(subcommand)]
+    Shipments(ShipmentsCommand),
+    /// End of Day: the SCAN form (PS Form 5630) for today's labels.
+    #[command(subcommand)]
+    Eod(EodCommand),
+    /// USPS carrier pickup.
+    #[command(subcommand)]
+    Pickup(PickupCommand),
+    /// Saved ship-from addresses.
+    #[command(subcommand, name = "ship-from")]
+    ShipFrom(ShipFromCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Package weight in ounces (default: the order's item weights, else the preset's, else 16).
+    #[arg(long, value_name = "OZ")]
+    weight_oz: Option<Decimal>,
+    /// Use a saved package preset's dimensions (and weight, when the order has none).
+    #[arg(long)]
+    preset: Option<String>,
+    /// Dimensions in inches, LxWxH, e.g. 10x8x4.
+    #[arg(long, value_name = "LxWxH")]
+    dims: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// Order number.
+    order: String,
+    #[command(flatten)]
+    package: PackageArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Buy labels for one or more orders (4 at a time; Ctrl-C stops starting new ones).
+    Buy {
+        #[arg(required = true)]
+        orders: Vec<String>,
+        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE (default), PRIORITY_MAIL.
+        #[arg(long, value_name = "CLASS")]
+        service: Option<String>,
+        /// Page layout for --out / --print: 4x6 or letter (remembered).
+        #[arg(long)]
+        format: Option<String>,
+        /// Save the bought labels as PDF here.
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        /// Send the bought labels to the printer (`lp`).
+        #[arg(long)]
+        print: bool,
+        /// Buy even if the order already has a label.
+        #[arg(long)]
+        additional: bool,
+        /// Purchases in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: u32,
+        #[command(flatten)]
+        package: PackageArgs,
+    },
+    /// Void a label (cancel, or request a refund once USPS manifested it).
+    Void { tracking: String },
+    /// Print a stored label again, or save it with --out.
+    Reprint {
+        tracking: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        format: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShipmentsCommand {
+    /// List labels, newest first.
+    List {
+        /// label_created, voided, refund_requested, in_transit, delivered.
+        #[arg(long)]
+        status: Option<String>,
+        /// Ship date YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EodCommand {
+    /// Create today's SCAN form(s), one per ship-from address.
+    ScanForm {
+        /// Ship date YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Save the form PDF here (several forms: -2, -3 … beside it).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+    },
+    /// Past SCAN forms.
+    History,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PickupCommand {
+    /// Schedule a pickup with today's unmanifested labels.
+    Schedule {
+        /// YYYY-MM-DD (default: tomorrow, skipping Sunday).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "FRONT_DOOR")]
+        location: String,
+        #[arg(long)]
+        instructions: Option<String>,
+    },
+    /// Cancel a pickup (default: the latest scheduled one).
+    Cancel { confirmation: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShipFromCommand {
+    List,
+    Add {
+        #[arg(long)]
+        nickname: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        street: String,
+        #[arg(long)]
+        street2: Option<String>,
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        zip: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        default: bool,
+    },
+}
+
+fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
+    s.map(|v| {
+        LabelLayout::parse(v)
+            .ok_or_else(|| AppError::validation(format!("--format must be 4x6 or letter, not {v}")))
+    })
+    .transpose()
+}
+
+fn shipment_line(s: &Shipment) -> String {
+    format!(
+        "{:<24} {:<10} {:<22} ${:>7} {:<16} {}{}",
+        s.tracking_number,
+        s.order_number,
+        s.service_name,
+        s.postage,
+        s.status.as_str(),
+        s.mailing_date,
+        if s.printed { "  printed" } else { "" }
+    )
+}
+
+fn report_text(r: &BatchReport) -> String {
+    let mut lines = vec![format!(
+        "Bought {} of {} labels in {:.1} s",
+        r.bought.len(),
+        r.total,
+        r.seconds
+    )];
+    lines.extend(r.bought.iter().map(shipment_line));
+    for (title, list) in [
+        ("Fix these orders", &r.validation_problems),
+        ("USPS refused", &r.usps_rejections),
+        (
+            "Connection problems (safe to retry)",
+            &r.connection_problems,
+        ),
+    ] {
+        if !list.is_empty() {
+            lines.push(format!("{title}:"));
+            for f in list {
+                lines.push(format!(
+                    "  {}: {}",
+                    f.order_number.as_deref().unwrap_or("?"),
+                    f.error.message
+                ));
+            }
+        }
+    }
+    if !r.not_started.is_empty() {
+        lines.push(format!("Not started: {}", r.not_started.len()));
+    }
+    if let Some(why) = &r.stopped_because {
+        lines.push(format!("Stopped: {}", why.message));
+    }
+    lines.join("\n")
+}
+
+struct Ctx<'a> {
+    shipping: ShippingService,
+    orders: OrdersService<'a>,
+}
+
+impl Ctx<'_> {
+    fn order(&self, number: &str) -> Result<Order, AppError> {
+        self.orders.get_by_number(number)
+    }
+
+    fn package(&self, order: &Order, args: &PackageArgs) -> Result<Package, AppError> {
+        let mut package = self.shipping.default_package(order)?;
+        if let Some(name) = &args.preset {
+            let preset = self.shipping.package_preset(name)?;
+            package.dimensions = preset.dimensions;
+            if order.items.iter().all(|i| i.weight_oz.is_none())
+                && let Some(w) = preset.weight_oz
+            {
+                package.weight_oz = w;
+            }
+        }
+        if let Some(dims) = &args.dims {
+            let parts: Vec<Decimal> = dims
+                .split(['x', 'X'])
+                .map(|p| p.trim().parse())
+                .collect::<Result<_, _>>()
+                .map_err(|_| AppError::validation("--dims must look like 10x8x4"))?;
+            let [l, w, h] = parts[..] else {
+                return Err(AppError::validation("--dims must look like 10x8x4"));
+            };
+            package.dimensions.length_in = l;
+            package.dimensions.width_in = w;
+            package.dimensions.height_in = h;
+        }
+        if let Some(w) = args.weight_oz {
+            package.weight_oz = w;
+        }
+        Ok(package)
+    }
+}
+
+pub fn run(cmd: ShippingCommand, desk: &Desk, out: &Output) -> Result<(), AppError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::internal("Could not start the async runtime", &e))?;
+    // Where no OS keyring is reachable (a headless server, CI), `SHIPDESK_SECRETS=memory` keeps
+    // USPS credentials for this one command only; Sandbox accounts then sign in again per run.
+    if std::env::var("SHIPDESK_SECRETS").is_ok_and(|v| v.eq_ignore_ascii_case("memory")) {
+        desk.connections().use_memory_secret_store();
+    }
+    // A fresh Sandbox data directory gets the ready demo account (no-op otherwise).
+    desk.connections().ensure_sandbox_demo_account()?;
+    let clock = SystemClock;
+    let ctx = Ctx {
+        shipping: ShippingService::for_desk(desk),
+        orders: OrdersService::new(desk.store(), &clock),
+    };
+    runtime.block_on(run_async(cmd, &ctx, out))
+}
+
+async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<(), AppError> {
+    let shipping = &ctx.shipping;
+    match cmd {
+        ShippingCommand::Rates(args) => {
+            let order = ctx.order(&args.order)?;
+            let package = ctx.package(&order, &args.package)?;
+            let answer = shipping
+                .rates_for_order(None, order.id, Some(package), None, None)
+                .await?;
+            out.value(&answer, |a| {
+                let money = |d: Option<Decimal>| d.map(|v| format!("${v}")).unwrap_or("-".into());
+                let mut lines = vec![format!(
+                    "{} → {}, {} oz, zone {}",
+                    a.origin_zip,
+                    a.destination_zip,
+                    a.package.weight_oz,
+                    a.quotes
+                        .first()
+                        .and_then(|q| q.zone.clone())
+                        .unwrap_or_default()
+                )];
+                lines.push(format!(
+                    "{:<24} {:<4} {:>9} {:>11} {:>9}  {}",
+                    "SERVICE", "RI", "RETAIL", "COMMERCIAL", "CONTRACT", "DAYS"
+                ));
+                for q in &a.quotes {
+                    lines.push(format!(
+                        "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}",
+                        q.product_name,
+                        q.choice.rate_indicator,
+                        money(q.retail),
+                        money(q.commercial),
+                        money(q.contract),
+                        q.delivery_days.clone().unwrap_or_default(),
+                        if q.contract_rate_not_found {
+                            "  (contract rate not found, published rate returned)"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+                lines.join("\n")
+            })
+        }
+        ShippingCommand::Labels(LabelsCommand::Buy {
+            orders,
+            service,
+            format,
+            out: path,
+            print,
+            additional,
+            concurrency,
+            package,
+        }) => {
+            let layout = layout(format.as_deref())?;
+            if let Some(l) = layout {
+                shipping.set_label_layout(l)?;
+            }
+            // Finish what an earlier, interrupted run left open before buying anything new.
+            let reconciled = shipping.reconcile_unfinished().await?;
+            for s in &reconciled.recovered {
+                eprintln!(
+                    "Recovered label {} for order {} from an interrupted purchase",
+                    s.tracking_number, s.order_number
+                );
+            }
+            let rate =
+                RateChoice::single_piece(service.as_deref().unwrap_or("USPS_GROUND_ADVANTAGE"));
+            let mut requests = Vec::new();
+            for number in &orders {
+                let order = ctx.order(number)?;
+                requests.push(PurchaseRequest {
+                    order_id: order.id,
+                    account_id: None,
+                    rate: rate.clone(),
+                    package: ctx.package(&order, &package)?,
+                    ship_from_id: None,
+                    ship_date: None,
+                    ship_to: ShipToChoice::AsEntered,
+                    ignore_bad_address: false,
+                    allow_additional_label: additional,
+                });
+            }
+            let progress = |p: BatchProgress| eprintln!("{}", p.message);
+            let options = BatchOptions {
+                concurrency,
+                ..Default::default()
+            };
+            let report = shipping
+                .buy_batch(requests, &options, &progress, &AtomicBool::new(false))
+                .await;
+            let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
+            if !ids.is_empty() {
+                if let Some(path) = &path {
+                    for written in shipping.save_labels_pdf(&ids, layout, path)? {
+                        eprintln!("Saved {}", written.display());
+                    }
+                }
+                if print {
+                    shipping.print_labels(&ids, layout, None)?;
+                }
+            }
+            out.value(&report, report_text)?;
+            if report.bought.len() as u32 != report.total {
+                // The report above says what failed; the exit status tells scripts.
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        ShippingCommand::Labels(LabelsCommand::Void { tracking }) => {
+            let outcome = shipping.void_by_tracking(&tracking).await?;
+            out.value(&outcome, |o| match o.shipment.status {
+                ShipmentStatus::RefundRequested => format!(
+                    "Refund requested for {} (USPS dispute {})",
+                    o.shipment.tracking_number,
+                    o.shipment.dispute_id.as_deref().unwrap_or("?")
+                ),
+                _ => format!("Voided {}", o.shipment.tracking_number),
+            })
+        }
+        ShippingCommand::Labels(LabelsCommand::Reprint {
+            tracking,
+            out: path,
+            format,
+        }) => {
+            let s = shipping.shipment_by_tracking(&tracking)?;
+            let layout = layout(format.as_deref())?;
+            match path {
+                Some(path) => {
+                    let written = shipping.save_labels_pdf(&[s.id], layout, &path)?;
+                    out.value(&written, |w| {
+                        w.iter()
+                            .map(|p| format!("Saved {}", p.display()))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                }
+                None => {
+                    shipping.print_labels(&[s.id], layout, None)?;
+                    out.value(&shipping.shipment(s.id)?, |s| {
+                        format!("Sent {} to the printer", s.tracking_number)
+                    })
+                }
+            }
+        }
+        ShippingCommand::Shipments(ShipmentsCommand::List {
+            status,
+            date,
+            limit,
+        }) => {
+            let status = status
+                .map(|s| {
+                    ShipmentStatus::parse(&s)
+                        .ok_or_else(|| AppError::validation(format!("Unknown status {s}")))
+                })
+                .transpose()?;
+            let list = shipping.shipments(&ShipmentQuery {
+                status,
+                mailing_date: date,
+                limit: Some(limit),
+                ..Default::default()
+            })?;
+            out.value(&list, |l| {
+                if l.is_empty() {
+                    "No labels yet. Buy one with `shipdesk labels buy ORDER`.".into()
+                } else {
+                    l.iter().map(shipment_line).collect::<Vec<_>>().join("\n")
+                }
+            })
+        }
+        ShippingCommand::Eod(EodCommand::ScanForm { date, out: path }) => {
+            let forms = shipping.create_scan_forms(None, date.as_deref()).await?;
+            if let Some(path) = &path {
+                for (i, form) in forms.iter().enumerate() {
+                    let target = if i == 0 {
+                        path.clone()
+                    } else {
+                        path.with_extension(format!("{}.pdf", i + 1))
+                    };
+                    std::fs::write(&target, shipping.scan_form_pdf(form.id)?).map_err(|e| {
+                        AppError::validation(format!("Could not write {}: {e}", target.display()))
+                    })?;
+                    eprintln!("Saved {}", target.display());
+                }
+            }
+            out.value(&forms, |f| {
+                f.iter()
+                    .map(|f| {
+                        format!(
+                            "SCAN form {} for {}: {} labels",
+                            f.manifest_number, f.mailing_date, f.label_count
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ShippingCommand::Eod(EodCommand::History) => {
+            let forms = shipping.scan_forms()?;
+            out.value(&forms, |f| {
+                f.iter()
+                    .map(|f| {
+                        format!(
+                            "{}  {}  {} labels",
+                            f.mailing_date, f.manifest_number, f.label_count
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ShippingCommand::Pickup(PickupCommand::Schedule {
+            date,
+            location,
+            instructions,
+        }) => {
+            let eligibility = shipping.pickup_eligibility(None, None).await?;
+            if !eligibility.eligible {
+                return Err(AppError::validation(format!(
+                    "USPS does not offer carrier pickup at the ship-from address: {}",
+                    eligibility.message.unwrap_or_default()
+                )));
+            }
+            let date = date.unwrap_or_else(next_pickup_day);
+            let prefill = shipping.pickup_prefill(None, None, Some(&date))?;
+            let pickup = shipping
+                .schedule_pickup(PickupInput {
+                    account_id: None,
+                    ship_from_id: None,
+                    pickup_date: date,
+                    packages: prefill.packages,
+                    estimated_weight_lb: prefill.estimated_weight_lb,
+                    package_location: location,
+                    special_instructions: instructions,
+                })
+                .await?;
+            out.value(&pickup, |p| {
+                format!(
+                    "Pickup {} on {}: {} packages, {} lb",
+                    p.confirmation_number, p.pickup_date, p.package_count, p.estimated_weight_lb
+                )
+            })
+        }
+        ShippingCommand::Pickup(PickupCommand::Cancel { confirmation }) => {
+            let pickups = shipping.pickups()?;
+            let target = pickups
+                .iter()
+                .find(|p| {
+                    p.status == PickupStatus::Scheduled
+                        && confirmation
+                            .as_ref()
+                            .is_none_or(|c| *c == p.confirmation_number || *c == p.id.to_string())
+                })
+                .ok_or_else(|| AppError::not_found("No scheduled pickup to cancel"))?;
+            let canceled = shipping.cancel_pickup(target.id).await?;
+            out.value(&canceled, |p| {
+                format!("Canceled pickup {}", p.confirmation_number)
+            })
+        }
+        ShippingCommand::ShipFrom(ShipFromCommand::List) => {
+            let list = shipping.ship_from_addresses()?;
+            out.value(&list, |l| {
+                l.iter()
+                    .map(|s| {
+                        format!(
+                            "{:>3} {}{}: {}, {} {} {}",
+                            s.id,
+                            s.nickname,
+                            if s.is_default { " (default)" } else { "" },
+                            s.address.street1,
+                            s.address.city,
+                            s.address.state,
+                            s.address.zip5
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ShippingCommand::ShipFrom(ShipFromCommand::Add {
+            nickname,
+            name,
+            company,
+            street,
+            street2,
+            city,
+            state,
+            zip,
+            phone,
+            email,
+            default,
+        }) => {
+            let (zip5, zip4) = match zip.split_once('-') {
+                Some((a, b)) => (a.to_owned(), Some(b.to_owned())),
+                None => (zip, None),
+            };
+            let saved = shipping.add_ship_from(ShipFromInput {
+                nickname,
+                address: Address {
+                    name,
+                    company,
+                    street1: street,
+                    street2,
+                    city,
+                    state: state.to_ascii_uppercase(),
+                    zip5,
+                    zip4,
+                    country: "US".into(),
+                    phone,
+                    email,
+                },
+                is_default: default,
+            })?;
+            out.value(&saved, |s| {
+                format!("Saved ship-from address {} ({})", s.nickname, s.id)
+            })
+        }
+    }
+}
+
+fn next_pickup_day() -> String {
+    let mut day = time::OffsetDateTime::now_utc().date();
+    loop {
+        day = day.next_day().unwrap_or(day);
+        if day.weekday() != time::Weekday::Sunday {
+            return day.to_string();
+        }
+    }
+}

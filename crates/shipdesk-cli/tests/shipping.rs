@@ -1,0 +1,292 @@
+//! `shipdesk rates | labels | shipments | eod | pickup` run as the real binary on a fresh
+//! Sandbox data directory (the in-process simulator and its demo account), including the CLI
+//! killed with SIGKILL in the middle of a batch and run again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use usps_sim::LedgerKind;
+
+struct Desk {
+    dir: tempfile::TempDir,
+}
+
+const HEADER: &str = "Name,Email,Financial Status,Fulfillment Status,Currency,Subtotal,Shipping,\
+Total,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,\
+Lineitem requires shipping,Shipping Name,Shipping Address1,Shipping Address2,Shipping Company,\
+Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Notes,Cancelled at,Id,Tags";
+
+impl Desk {
+    /// A fresh data directory with a ship-from address and `orders` Shopify orders #3001….
+    fn new(orders: usize) -> Self {
+        let desk = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        desk.json(&[
+            "ship-from",
+            "add",
+            "--nickname",
+            "Shop",
+            "--name",
+            "John Smith",
+            "--company",
+            "Bingham Goods",
+            "--street",
+            "4120 Bingham Ave",
+            "--city",
+            "Saint Louis",
+            "--state",
+            "MO",
+            "--zip",
+            "63116",
+            "--email",
+            "john@example.com",
+            "--default",
+        ]);
+        let places = [
+            ("500 Congress Ave", "Austin", "78701", "TX"),
+            ("21 Beacon St", "Boston", "02108", "MA"),
+            ("2516 W North Ave", "Chicago", "60647", "IL"),
+        ];
+        let mut csv = String::from(HEADER);
+        for i in 0..orders {
+            let (street, city, zip, state) = places[i % places.len()];
+            csv.push_str(&format!(
+                "\n#{},,paid,unfulfilled,USD,10.00,5.00,15.00,Standard,2026-11-10 09:00:00 -0600,\
+                 1,Widget,10.00,W-{i},true,Customer Person{i},{street},,,{city},'{zip},{state},US,,,,{},",
+                3001 + i,
+                8_000_000_000_000u64 + i as u64
+            ));
+        }
+        let file = desk.dir.path().join("orders.csv");
+        std::fs::write(&file, csv).unwrap();
+        desk.json(&["orders", "import", file.to_str().unwrap()]);
+        desk
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shipdesk"));
+        c.arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env_remove("SHIPDESK_DATA_DIR")
+            .env("SHIPDESK_SECRETS", "memory");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Tracking number → order number, for every label not voided.
+    fn stored(&self) -> BTreeMap<String, String> {
+        self.json(&["shipments", "list", "--limit", "1000"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] != "voided")
+            .map(|s| {
+                (
+                    s["tracking_number"].as_str().unwrap().to_owned(),
+                    s["order_number"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// What the Sandbox simulator charged (and did not void), from its state file.
+    fn charged(&self) -> BTreeSet<String> {
+        let state = usps_sim::state::load(&self.data().join("sandbox/usps-sim.json")).unwrap();
+        let mut charged = BTreeSet::new();
+        for e in state.ledger {
+            match e.kind {
+                LedgerKind::Charged => {
+                    charged.insert(e.tracking_number);
+                }
+                LedgerKind::Canceled => {
+                    charged.remove(&e.tracking_number);
+                }
+                _ => {}
+            }
+        }
+        charged
+    }
+
+    fn assert_exactly_once(&self) {
+        let stored = self.stored();
+        let numbers: BTreeSet<String> = stored.keys().cloned().collect();
+        assert_eq!(self.charged(), numbers, "sandbox ledger vs stored labels");
+        let mut per_order: BTreeMap<&str, u32> = BTreeMap::new();
+        for order in stored.values() {
+            *per_order.entry(order).or_default() += 1;
+        }
+        assert!(per_order.values().all(|n| *n == 1), "{per_order:?}");
+    }
+}
+
+fn tool(name: &str) -> bool {
+    Command::new(name).arg("-v").output().is_ok()
+}
+
+fn page_size(pdf: &Path) -> Option<String> {
+    if !tool("pdfinfo") {
+        println!("SKIPPED: pdfinfo not installed; page size not checked");
+        return None;
+    }
+    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .map(|l| l.to_owned())
+}
+
+#[test]
+fn rates_buy_void_reprint_and_end_of_day() {
+    let desk = Desk::new(3);
+    let rates = desk.json(&["rates", "3001"]);
+    let quotes = rates["quotes"].as_array().unwrap();
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q["choice"]["mail_class"] == "PRIORITY_MAIL")
+    );
+    assert!(
+        quotes
+            .iter()
+            .all(|q| q["retail"].is_null() || q["retail"].is_string())
+    );
+
+    let pdf = desk.dir.path().join("labels.pdf");
+    let report = desk.json(&[
+        "labels",
+        "buy",
+        "3001",
+        "3002",
+        "3003",
+        "--service",
+        "PRIORITY_MAIL",
+        "--format",
+        "4x6",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(report["bought"].as_array().unwrap().len(), 3, "{report}");
+    assert_eq!(report["bought"][0]["mail_class"], "PRIORITY_MAIL");
+    if let Some(size) = page_size(&pdf) {
+        assert!(size.contains("288 x 432"), "{size}");
+    }
+    // A second buy of the same order is refused unless asked for.
+    let again = desk.run(&["--json", "labels", "buy", "3001"]);
+    assert!(!again.status.success());
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["validation_problems"][0]["error"]["code"], "CONFLICT");
+
+    let tracking = report["bought"][0]["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let voided = desk.json(&["labels", "void", &tracking]);
+    assert_eq!(voided["usps_status"], "CANCELED");
+    assert_eq!(voided["shipment"]["status"], "voided");
+    let reprint_voided = desk.run(&["--json", "labels", "reprint", &tracking]);
+    assert!(!reprint_voided.status.success());
+
+    let other = report["bought"][1]["tracking_number"].as_str().unwrap();
+    let copy = desk.dir.path().join("copy.pdf");
+    desk.json(&["labels", "reprint", other, "--out", copy.to_str().unwrap()]);
+    assert!(std::fs::read(&copy).unwrap().starts_with(b"%PDF"));
+
+    let letter = desk.dir.path().join("letter.pdf");
+    desk.json(&[
+        "labels",
+        "reprint",
+        other,
+        "--format",
+        "letter",
+        "--out",
+        letter.to_str().unwrap(),
+    ]);
+    if let Some(size) = page_size(&letter) {
+        assert!(size.contains("612 x 792"), "{size}");
+    }
+
+    let scan = desk.dir.path().join("scan.pdf");
+    let forms = desk.json(&["eod", "scan-form", "--out", scan.to_str().unwrap()]);
+    assert_eq!(forms[0]["label_count"], 2);
+    assert!(std::fs::read(&scan).unwrap().starts_with(b"%PDF"));
+    assert_eq!(desk.json(&["eod", "history"]).as_array().unwrap().len(), 1);
+
+    let pickup = desk.json(&["pickup", "schedule"]);
+    assert_eq!(pickup["package_count"], 2);
+    let canceled = desk.json(&["pickup", "cancel"]);
+    assert_eq!(canceled["status"], "canceled");
+    desk.assert_exactly_once();
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_with_sigkill_mid_batch_then_run_again_buys_each_order_once() {
+    const ORDERS: usize = 40;
+    let desk = Desk::new(ORDERS);
+    let numbers: Vec<String> = (0..ORDERS).map(|i| (3001 + i).to_string()).collect();
+    let mut args = vec!["labels", "buy", "--concurrency", "1"];
+    args.extend(numbers.iter().map(String::as_str));
+
+    let mut child = desk
+        .command(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut progress = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        progress.push(line.clone());
+        if line.starts_with("5 of ") {
+            child.kill().unwrap(); // SIGKILL on Unix
+            break;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the batch finished before it could be killed: {progress:?}"
+    );
+    let after_kill = desk.stored();
+    assert!(
+        after_kill.len() >= 5 && after_kill.len() < ORDERS,
+        "{} labels stored when killed",
+        after_kill.len()
+    );
+    // Whatever the kill interrupted is either stored or still journaled — never charged and lost.
+    assert!(desk.charged().len() <= after_kill.len() + 1);
+
+    // Run the same command again: the open attempt is reconciled with its key, orders that got
+    // their label are refused, the rest are bought.
+    let rerun = desk.run(&args);
+    let stderr = String::from_utf8_lossy(&rerun.stderr);
+    let stored = desk.stored();
+    assert_eq!(stored.len(), ORDERS, "{stderr}");
+    desk.assert_exactly_once();
+}
