@@ -2,6 +2,7 @@
 //! Every command takes `--json` for machine-readable output; errors then come out as the same
 //! `{code, message, details}` object the app's UI receives.
 
+mod carriers;
 mod orders;
 mod output;
 mod shipping;
@@ -39,6 +40,8 @@ enum Command {
     /// Orders: import, list, show, archive, tag, column mappings.
     #[command(subcommand)]
     Orders(orders::OrdersCommand),
+    /// USPS accounts: list, add, check, login, disconnect, edit, default, remove.
+    Carriers(carriers::CarriersArgs),
     #[command(flatten)]
     Shipping(shipping::ShippingCommand),
 }
@@ -63,6 +66,7 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
             let clock = shipdesk_core::ports::SystemClock;
             orders::run(cmd, &OrdersService::new(desk.store(), &clock), out)
         }
+        Command::Carriers(args) => carriers::run(args, &desk, out),
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
     }
 }

@@ -8,8 +8,8 @@ use crate::carriers::{ConnectionPorts, Connections, ConnectionsConfig, KeyringSe
 use crate::doctor::{self, DoctorReport};
 use crate::environment::Environment;
 use crate::error::AppResult;
-use crate::paths::DataDir;
 use crate::orders::OrdersService;
+use crate::paths::DataDir;
 use crate::ports::{Clock, SystemClock, SystemOpener};
 use crate::store::Store;
 
@@ -25,7 +25,9 @@ pub struct Desk {
 
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Desk").field("data_dir", &self.data_dir).finish_non_exhaustive()
+        f.debug_struct("Desk")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -55,6 +57,8 @@ impl Desk {
             ports,
             config,
         )?);
+        // A fresh data directory in Sandbox gets the connected demo account (DESIGN §7).
+        connections.ensure_sandbox_demo_account()?;
         Ok(Self {
             data_dir,
             store,

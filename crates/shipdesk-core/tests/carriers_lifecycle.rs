@@ -276,7 +276,9 @@ async fn a_failing_secret_store_surfaces_on_rotation() {
 async fn fresh_data_dir_gets_a_working_sandbox_demo_account() {
     let h = Harness::with_config(Browser::Idle, |c| c.sandbox_demo_account = true);
     let conns = h.desk.connections();
-    let demo = conns.ensure_sandbox_demo_account().unwrap().unwrap();
+    // Opening the desk added it.
+    let demo = conns.default_account().unwrap();
+    assert_eq!(conns.list_accounts().unwrap().len(), 1);
     assert!(demo.is_sandbox_demo && demo.is_default);
     assert_eq!(demo.state, ConnectionState::Connected);
     assert!(conns.ensure_sandbox_demo_account().unwrap().is_none());

@@ -19,6 +19,8 @@ pub const SANDBOX_DEMO_PASSWORD: &str = "shipdesk-demo";
 const SANDBOX_CLIENT_ID: &str = "shipdesk-sandbox";
 const DEMO_SEEDED_SETTING: &str = "usps_sandbox_demo_seeded";
 const DEMO_NICKNAME: &str = "Sandbox demo";
+/// The desk-wide environment choice (see `Desk::environment`).
+const ENVIRONMENT_SETTING: &str = "environment";
 
 pub(crate) struct SandboxSim {
     handle: usps_sim::SimHandle,
@@ -66,6 +68,12 @@ impl Connections {
     /// Idempotent; does nothing once any account existed or when disabled in the config.
     pub fn ensure_sandbox_demo_account(&self) -> AppResult<Option<UspsAccountRecord>> {
         if !self.config.sandbox_demo_account || self.store.setting(DEMO_SEEDED_SETTING)?.is_some() {
+            return Ok(None);
+        }
+        // Only while the desk is in Sandbox (the default until the user picks TEM/Production).
+        if let Some(env) = self.store.setting(ENVIRONMENT_SETTING)?
+            && env.parse::<Environment>().ok() != Some(Environment::Sandbox)
+        {
             return Ok(None);
         }
         self.store.set_setting(DEMO_SEEDED_SETTING, &self.now())?;

@@ -99,6 +99,19 @@ impl Connections {
     /// Binds the loopback listener, opens the consent page in the system browser, and returns
     /// the address and state. Call [`Connections::finish_sign_in`] next.
     pub async fn begin_sign_in(&self, request: SignInRequest) -> AppResult<SignInHandle> {
+        self.begin(request, true).await
+    }
+
+    /// Like [`Connections::begin_sign_in`] but leaves opening the address to the caller (a
+    /// headless terminal, a user who wants another browser).
+    pub async fn begin_sign_in_without_browser(
+        &self,
+        request: SignInRequest,
+    ) -> AppResult<SignInHandle> {
+        self.begin(request, false).await
+    }
+
+    async fn begin(&self, request: SignInRequest, open_browser: bool) -> AppResult<SignInHandle> {
         let existing = request.account.map(|id| self.account(id)).transpose()?;
         let fields = validate::normalize(&request.fields)?;
         let environment = existing
@@ -153,16 +166,17 @@ impl Connections {
                 platform: PLATFORM_NAME.into(),
             })
             .to_string();
-        let browser_opened = match HttpUrl::parse(&url).and_then(|u| self.opener.open(&u)) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(
-                    "could not open the browser for the USPS sign-in: {}",
-                    e.message
-                );
-                false
-            }
-        };
+        let browser_opened = open_browser
+            && match HttpUrl::parse(&url).and_then(|u| self.opener.open(&u)) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(
+                        "could not open the browser for the USPS sign-in: {}",
+                        e.message
+                    );
+                    false
+                }
+            };
         Ok(SignInHandle {
             url,
             state,
@@ -184,6 +198,15 @@ impl Connections {
     /// Waits for USPS to send the browser back, then exchanges the code, stores the refresh
     /// token, prefills CRID/MIDs/EPS from the token and marks the account Connected.
     pub async fn finish_sign_in(&self, handle: &SignInHandle) -> AppResult<ConnectOutcome> {
+        self.finish_sign_in_within(handle, None).await
+    }
+
+    /// [`Connections::finish_sign_in`] with another wait than the configured one.
+    pub async fn finish_sign_in_within(
+        &self,
+        handle: &SignInHandle,
+        timeout: Option<std::time::Duration>,
+    ) -> AppResult<ConnectOutcome> {
         let listener = handle
             .listener
             .lock()
@@ -191,11 +214,10 @@ impl Connections {
             .take()
             .ok_or_else(|| AppError::conflict("This sign-in has already finished"))?;
         let state = handle.state.clone();
+        let wait = timeout.unwrap_or(self.config.sign_in_timeout);
         let query =
-            listener::accept_callback(listener, CALLBACK_PATH, self.config.sign_in_timeout, |q| {
-                browser_page(q, &state)
-            })
-            .await?;
+            listener::accept_callback(listener, CALLBACK_PATH, wait, |q| browser_page(q, &state))
+                .await?;
         let code = code_from_query(&query, &handle.state)?;
         self.complete_sign_in(handle, &code).await
     }

@@ -1,0 +1,296 @@
+//! `shipdesk carriers …` run as the real binary against the in-process Sandbox simulator:
+//! list on a fresh data directory (the demo account), check (the doctor), add with your own
+//! USPS app (secret on stdin, never printed), field validation, login waiting for the browser,
+//! remove. Secrets are kept in memory (`SHIPDESK_SECRETS=memory`) so the tests do not depend on
+//! a keyring; one test uses the real keyring where a Secret Service answers.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const DEMO_SECRET: &str = "shipdesk-sandbox-secret";
+
+struct Cli {
+    dir: tempfile::TempDir,
+    secrets: &'static str,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            secrets: "memory",
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shipdesk"))
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args)
+            .env_remove("SHIPDESK_DATA_DIR")
+            .env("SHIPDESK_SECRETS", self.secrets)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+
+    /// `--json`, expecting success; the parsed stdout.
+    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        let out = self.json_output(args, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn json_output(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut all = vec!["--json", "carriers"];
+        all.extend_from_slice(args);
+        let out = self.run(&all, stdin);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!printed.contains(DEMO_SECRET), "a secret was printed");
+        out
+    }
+
+    /// `--json`, expecting failure; the error object.
+    fn error(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        let out = self.json_output(args, stdin);
+        assert!(!out.status.success(), "{args:?} should fail");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn statuses(check: &Value) -> Vec<String> {
+    check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn add_own_app(cli: &Cli, nickname: &str) -> Value {
+    cli.json(
+        &[
+            "add",
+            "--client-id",
+            "shipdesk-sandbox",
+            "--client-secret-stdin",
+            "--env",
+            "sandbox",
+            "--nickname",
+            nickname,
+        ],
+        Some(&format!("{DEMO_SECRET}\n")),
+    )
+}
+
+#[test]
+fn fresh_data_dir_lists_and_checks_the_sandbox_demo_account() {
+    let cli = Cli::new();
+    let list = cli.json(&["list"], None);
+    let accounts = list.as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{list}");
+    let demo = &accounts[0];
+    assert_eq!(demo["nickname"], "Sandbox demo");
+    assert_eq!(demo["environment"], "sandbox");
+    assert_eq!(demo["is_default"], true);
+    assert_eq!(demo["state"], serde_json::json!({"state": "connected"}));
+    assert_eq!(demo["mode"]["kind"], "sign_in");
+    assert_eq!(demo["crid"], "56982563");
+
+    let check = cli.json(&["check", "sandbox demo"], None);
+    assert_eq!(statuses(&check), vec!["passed"; 6], "{check:#}");
+    assert!(check["account"]["last_verified_at"].is_string());
+
+    // The human form names every step.
+    let text = cli.run(&["carriers", "check", "1"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("passed") && text.contains("Quota headroom"),
+        "{text}"
+    );
+}
+
+#[test]
+fn add_own_app_then_remove() {
+    let cli = Cli::new();
+    let added = add_own_app(&cli, "Own app");
+    let account = &added["account"];
+    assert_eq!(account["nickname"], "Own app");
+    assert_eq!(
+        account["mode"],
+        serde_json::json!({"kind": "own_app", "client_id": "shipdesk-sandbox"})
+    );
+    assert_eq!(account["state"]["state"], "connected");
+    assert_eq!(
+        account["eps_account"], "1000012345",
+        "prefilled from the token"
+    );
+    assert_eq!(
+        account["is_default"], false,
+        "the demo account stays the default"
+    );
+
+    let list = cli.json(&["list"], None);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    // In memory-only mode the secret ended with the `add` process: the doctor says so plainly.
+    let check = cli.json(&["check", "own app"], None);
+    assert_eq!(
+        statuses(&check),
+        vec![
+            "failed",
+            "not_reached",
+            "not_reached",
+            "not_reached",
+            "not_reached",
+            "passed"
+        ],
+        "{check:#}"
+    );
+    let detail = check["steps"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("not saved on this computer"), "{detail}");
+
+    let removed = cli.json(&["remove", "Own app"], None);
+    assert_eq!(removed["account"]["nickname"], "Own app");
+    let list = cli.json(&["list"], None);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["nickname"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Sandbox demo"]);
+    let gone = cli.error(&["check", "Own app"], None);
+    assert_eq!(gone["code"], "NOT_FOUND");
+}
+
+#[test]
+fn add_validates_each_field_and_the_mode() {
+    let cli = Cli::new();
+    let err = cli.error(
+        &[
+            "add",
+            "--client-id",
+            "shipdesk-sandbox",
+            "--client-secret-stdin",
+            "--crid",
+            "12ab",
+            "--mid",
+            "1234567",
+            "--eps",
+            "12",
+        ],
+        Some(DEMO_SECRET),
+    );
+    assert_eq!(err["code"], "VALIDATION", "{err}");
+    let fields = err["details"]["fields"].as_object().unwrap();
+    assert!(fields.contains_key("crid") && fields.contains_key("mid"));
+    assert!(fields.contains_key("eps_account"));
+
+    let no_mode = cli.error(&["add"], None);
+    assert_eq!(no_mode["code"], "VALIDATION");
+    let no_stdin = cli.error(&["add", "--client-id", "x"], None);
+    assert!(
+        no_stdin["message"]
+            .as_str()
+            .unwrap()
+            .contains("standard input")
+    );
+
+    let wrong_secret = cli.error(
+        &[
+            "add",
+            "--client-id",
+            "shipdesk-sandbox",
+            "--client-secret-stdin",
+        ],
+        Some("not-the-secret"),
+    );
+    assert_eq!(wrong_secret["code"], "VALIDATION");
+    assert!(wrong_secret["details"]["fields"]["client_secret"].is_string());
+
+    let bad_url = cli.error(
+        &[
+            "add",
+            "--client-id",
+            "a",
+            "--client-secret-stdin",
+            "--base-url",
+            "ftp://x",
+        ],
+        Some("s"),
+    );
+    assert_eq!(bad_url["code"], "VALIDATION");
+    // Nothing half-made was left behind.
+    assert_eq!(cli.json(&["list"], None).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn login_prints_the_address_and_gives_up_after_the_timeout() {
+    let cli = Cli::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let out = cli.json_output(
+        &[
+            "login",
+            "Sandbox demo",
+            "--no-browser",
+            "--timeout",
+            "1",
+            "--port",
+            &port,
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["code"], "CANCELLED", "{err}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/cop-navigator?wf=apis_merchant_user"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("127.0.0.1%3A{port}%2Fusps%2Fcallback")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn own_app_secret_is_kept_in_the_keyring_between_commands() {
+    if let Err(e) = shipdesk_core::carriers::KeyringSecretStore::default().probe() {
+        println!("SKIPPED: no Secret Service available ({})", e.message);
+        return;
+    }
+    let cli = Cli {
+        secrets: "keyring",
+        ..Cli::new()
+    };
+    add_own_app(&cli, "Own app");
+    let check = cli.json(&["check", "Own app"], None);
+    assert_eq!(statuses(&check), vec!["passed"; 6], "{check:#}");
+    cli.json(&["remove", "Own app"], None);
+}
