@@ -66,7 +66,7 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
             let clock = shipdesk_core::ports::SystemClock;
             orders::run(cmd, &OrdersService::new(desk.store(), &clock), out)
         }
-        Command::Carriers(args) => carriers::run(args, &desk, out),
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
+        Command::Carriers(args) => carriers::run(args, &desk, out),
     }
 }

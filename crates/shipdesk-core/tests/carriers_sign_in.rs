@@ -31,10 +31,7 @@ async fn sign_in_connects_and_prefills_from_the_token() {
     let conns = h.desk.connections();
     let handle = conns.begin_sign_in(new_account("Shop")).await.unwrap();
     assert!(handle.browser_opened);
-    assert_eq!(
-        h.browser.opened.lock().unwrap().first(),
-        Some(&handle.url)
-    );
+    assert_eq!(h.browser.opened.lock().unwrap().first(), Some(&handle.url));
     assert!(handle.url.contains("/cop-navigator?wf=apis_merchant_user"));
     assert!(handle.url.contains(&format!("state={}", handle.state)));
     assert_eq!(
