@@ -289,3 +289,28 @@ async fn expired_payment_token_is_401_on_its_header_until_reauthorized() {
         200
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_with_one_key_buy_one_label() {
+    let t = std::sync::Arc::new(TestSim::start().await);
+    let (access, payment) = t.label_tokens().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (t, access, payment, key) = (t.clone(), access.clone(), payment.clone(), key.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = t
+                .create_label(&access, &payment, Some(&key), &label_request(1.0), true)
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json["trackingNumber"].as_str().unwrap().to_string()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        numbers.push(task.await.unwrap());
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "every caller got the same label");
+    assert_eq!(t.read("/ledger").await["charges"], 1);
+}

@@ -337,3 +337,42 @@ async fn injected_token_endpoint_outage_uses_oauth_body_and_retry_after() {
     );
     assert_eq!(t.read("/calls").await["calls"]["oauth2"], 2);
 }
+
+#[tokio::test]
+async fn consent_and_refresh_token_survive_a_restart_with_a_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || usps_sim::SimConfig {
+        state_file: Some(dir.path().join("state.json")),
+        ..usps_sim::SimConfig::new(demo())
+    };
+    let sim = usps_sim::start(config()).await.unwrap();
+    let base = sim.base_url().to_string().trim_end_matches('/').to_string();
+    let t = TestSim {
+        sim,
+        base,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let (_, refresh) = t.user_tokens(CLIENT, SECRET, "demo").await;
+    t.sim.shutdown().await;
+
+    let sim = usps_sim::start(config()).await.unwrap();
+    let base = sim.base_url().to_string().trim_end_matches('/').to_string();
+    let t = TestSim {
+        sim,
+        base,
+        http: reqwest::Client::new(),
+    };
+    let r = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &refresh),
+        ])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["refresh_count"], 1);
+}

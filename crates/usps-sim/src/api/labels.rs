@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::Api;
-use super::label_build::{self, Plan};
+use super::label_build;
 use super::payments::payment_auth;
 use super::validate::json_body;
 use crate::Shared;
@@ -128,23 +128,7 @@ pub async fn create(
         let key = idempotency_key(&headers)?;
         let request = json_body(&body, V)?;
         let hash = sha256_hex(canonical_json(&request).as_bytes());
-        if let Some(k) = &key {
-            let st = shared.lock();
-            if let Some(existing) = st
-                .durable
-                .idempotency
-                .get(&key_slot(&payment.crid, k))
-                .and_then(|t| st.durable.labels.get(t))
-            {
-                if existing.request_hash != hash {
-                    return Err(key_reused());
-                }
-                return Ok((existing.clone(), false));
-            }
-        }
-        let seed = shared.lock().scenario.seed;
-        let plan = label_build::plan(&request, seed)?;
-        commit(&shared, &caller, &payment, key, hash, request, plan)
+        commit(&shared, &caller, &payment, key, hash, request)
     })();
     let (record, fresh) = match outcome {
         Ok(r) => r,
@@ -167,8 +151,8 @@ pub async fn create(
     label_response(&headers, &record, None).unwrap_or_else(IntoResponse::into_response)
 }
 
-/// Buys the label: tracking number, record, ledger charge, idempotency entry. The key is
-/// checked again under the lock so two concurrent requests with one key buy one label.
+/// Buys the label: idempotency check, validation, tracking number, record, ledger charge and
+/// key entry, all under one lock so concurrent requests with one key buy one label.
 fn commit(
     shared: &Shared,
     caller: &Caller,
@@ -176,7 +160,6 @@ fn commit(
     key: Option<String>,
     hash: String,
     request: Value,
-    plan: Plan,
 ) -> Result<(LabelRecord, bool), ApiError> {
     let mut st = shared.lock();
     if let Some(k) = &key
@@ -191,6 +174,7 @@ fn commit(
         }
         return Ok((existing.clone(), false));
     }
+    let plan = label_build::plan(&request, st.scenario.seed)?;
     st.durable.counters.labels += 1;
     let n = st.durable.counters.labels;
     let tracking = tracking_number(
