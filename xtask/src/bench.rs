@@ -13,8 +13,18 @@ use crate::sh::{self, say};
 
 /// Release-mode examples that print `key=value` figures: (what it measures, package, example, args).
 const EXAMPLES: &[(&str, &str, &str, &[&str])] = &[
-    ("render 500 labels into one 4x6 PDF", "labels", "render_bench", &["500"]),
-    ("USPS calls per label (100 labels, simulator)", "usps", "calls_per_label", &[]),
+    (
+        "render 500 labels into one 4x6 PDF",
+        "labels",
+        "render_bench",
+        &["500"],
+    ),
+    (
+        "USPS calls per label (100 labels, simulator)",
+        "usps",
+        "calls_per_label",
+        &[],
+    ),
 ];
 
 pub fn run() -> Result<()> {

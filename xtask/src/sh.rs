@@ -58,3 +58,105 @@ pub fn cargo() -> Command {
     c.current_dir(root());
     c
 }
+
+/// Test counts read from the runners' own summary lines as their output streams past.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
+    pub skipped: u64,
+}
+
+impl Tally {
+    /// Reads `cargo test`'s "test result: ok. 3 passed; 0 failed; 1 ignored; …" and vitest's
+    /// "Tests  12 passed (12)" / "Tests  1 failed | 11 passed (12)".
+    pub fn read_line(&mut self, raw: &str) {
+        let line = strip_ansi(raw);
+        let line = line.trim();
+        let count = |word: &str| -> u64 {
+            let words: Vec<&str> = line
+                .split(|c: char| c.is_whitespace() || c == ';' || c == '|' || c == ',')
+                .filter(|w| !w.is_empty())
+                .collect();
+            words
+                .windows(2)
+                .filter(|w| w[1].starts_with(word))
+                .filter_map(|w| w[0].parse::<u64>().ok())
+                .sum()
+        };
+        if line.starts_with("test result:") {
+            self.passed += count("passed");
+            self.failed += count("failed");
+            self.skipped += count("ignored");
+        } else if line.starts_with("Tests ") {
+            self.passed += count("passed");
+            self.failed += count("failed");
+            self.skipped += count("skipped");
+        }
+    }
+
+    pub fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+    }
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs `cmd` like [`run`], echoing its standard output while counting test results in it.
+pub fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<()> {
+    use std::io::BufRead;
+    eprintln!("$ {}", describe(cmd));
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        println!("{line}");
+        tally.read_line(&line);
+    }
+    let st = child.wait()?;
+    if !st.success() {
+        bail!("`{}` failed ({st})", describe(cmd));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn reads_cargo_and_vitest_summaries() {
+        let mut t = Tally::default();
+        t.read_line("test result: ok. 17 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.04s");
+        t.read_line(
+            "test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+        );
+        t.read_line("\x1b[2m      Tests \x1b[22m \x1b[1m\x1b[32m12 passed\x1b[39m\x1b[22m\x1b[90m (12)\x1b[39m");
+        t.read_line("      Tests  1 failed | 11 passed (12)");
+        t.read_line("running 4 tests");
+        assert_eq!(
+            (t.passed, t.failed, t.skipped),
+            (17 + 3 + 12 + 11, 1 + 1, 2)
+        );
+    }
+}

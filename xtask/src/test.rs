@@ -10,25 +10,32 @@ use anyhow::{Context, Result, bail};
 use crate::build;
 use crate::desktop::{VirtualDisplay, in_session, reap_sessions};
 use crate::setup::{self, Purpose};
-use crate::sh::{self, say};
+use crate::sh::{self, Tally, say};
 
 pub fn all() -> Result<()> {
     setup::ensure(Purpose::Test)?;
+    let mut tally = Tally::default();
     let mut steps: Vec<(&str, Result<()>)> = Vec::new();
     steps.push(("UI build (typecheck + bundle)", build::ui()));
     steps.push(("TypeScript bindings are fresh", check_bindings()));
-    steps.push(("UI unit tests (vitest)", ui_unit_tests()));
-    steps.push(("Rust tests: all crates and IPC", rust_tests()));
-    steps.push(("End-to-end tests of the real app", e2e()));
-    report(steps)
+    steps.push(("UI unit tests (vitest)", ui_unit_tests(&mut tally)));
+    steps.push(("Rust tests: all crates and IPC", rust_tests(&mut tally)));
+    steps.push(("End-to-end tests of the real app", e2e(&mut tally)));
+    report(steps, tally)
 }
 
 pub fn e2e_only() -> Result<()> {
     setup::ensure(Purpose::Test)?;
-    e2e()
+    let mut tally = Tally::default();
+    let result = e2e(&mut tally);
+    println!(
+        "end-to-end: {} passed, {} failed, {} skipped",
+        tally.passed, tally.failed, tally.skipped
+    );
+    result
 }
 
-fn report(steps: Vec<(&str, Result<()>)>) -> Result<()> {
+fn report(steps: Vec<(&str, Result<()>)>, tally: Tally) -> Result<()> {
     eprintln!();
     say("Summary");
     let mut failed = 0;
@@ -41,31 +48,39 @@ fn report(steps: Vec<(&str, Result<()>)>) -> Result<()> {
             }
         }
     }
+    // The closing line counts every test the runners reported, across all steps.
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        tally.passed, tally.failed, tally.skipped
+    );
     if failed > 0 {
         bail!("{failed} of {} test steps failed", steps.len());
     }
-    eprintln!("all {} test steps passed", steps.len());
     Ok(())
 }
 
-fn ui_unit_tests() -> Result<()> {
+fn ui_unit_tests(tally: &mut Tally) -> Result<()> {
     say("UI unit tests");
-    sh::run(
+    sh::run_counting(
         Command::new("npx")
             .args(["vitest", "run"])
             .current_dir(sh::root().join("ui")),
+        tally,
     )
 }
 
-fn rust_tests() -> Result<()> {
+fn rust_tests(tally: &mut Tally) -> Result<()> {
     say("Rust tests of every crate (the end-to-end crate runs in its own step)");
-    sh::run(sh::cargo().args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "shipdesk-e2e",
-        "--no-fail-fast",
-    ]))
+    sh::run_counting(
+        sh::cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "shipdesk-e2e",
+            "--no-fail-fast",
+        ]),
+        tally,
+    )
 }
 
 /// Regenerates the bindings into a scratch directory and compares them with the committed ones.
@@ -142,7 +157,7 @@ fn read_dir_files(dir: &Path) -> Result<BTreeMap<String, String>> {
 
 /// The real app binary driven through tauri-driver + WebKitWebDriver, on a private X display in
 /// a private D-Bus session.
-fn e2e() -> Result<()> {
+fn e2e(tally: &mut Tally) -> Result<()> {
     let app = build::app()?;
     say("End-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)");
     let display = VirtualDisplay::start()?;
@@ -166,7 +181,7 @@ fn e2e() -> Result<()> {
         .env("SHIPDESK_APP_BIN", &app)
         .env("SHIPDESK_E2E_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER_BIN", tauri_driver());
-    let result = sh::run(&mut cmd);
+    let result = sh::run_counting(&mut cmd, tally);
     reap_sessions();
     result
 }
