@@ -70,17 +70,23 @@ fn ui_unit_tests(tally: &mut Tally) -> Result<()> {
 }
 
 fn rust_tests(tally: &mut Tally) -> Result<()> {
-    say("Rust tests of every crate (the end-to-end crate runs in its own step)");
-    sh::run_counting(
-        sh::cargo().args([
+    say(
+        "Rust tests of every crate (the end-to-end crate runs in its own step), in a private D-Bus session with an unlocked keyring",
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = in_session(Path::new(&cargo));
+    cmd.current_dir(sh::root())
+        .args([
             "test",
             "--workspace",
             "--exclude",
             "shipdesk-e2e",
             "--no-fail-fast",
-        ]),
-        tally,
-    )
+        ])
+        .env("XDG_DATA_HOME", tempdir_for("rust-tests-xdg")?);
+    let result = sh::run_counting(&mut cmd, tally);
+    reap_sessions();
+    result
 }
 
 /// Regenerates the bindings into a scratch directory and compares them with the committed ones.
