@@ -140,8 +140,7 @@ pub fn plan(body: &Value, seed: u64) -> Result<Plan, ApiError> {
     c.one_of(&format!("{pd}.weightUOM"), false, &["lb"]);
     c.one_of(&format!("{pd}.dimensionsUOM"), false, &["in"]);
     let weight = c.number(&format!("{pd}.weight"), true);
-    if let Some(w) = weight.filter(|w| *w <= 0.0 || *w > 70.0) {
-        let _ = w;
+    if weight.is_some_and(|w| w <= 0.0 || w > 70.0) {
         c.fail(ErrorItem::coded(
             "160098",
             "Weight should be greater than 0 LB and should not exceed 70 LB",

@@ -121,6 +121,19 @@ pub fn rate_json(
     v
 }
 
+/// A request that passed validation yet lacks a value (cannot happen when validation is right;
+/// answered as a 400 rather than a panic all the same).
+pub(super) fn incomplete() -> ApiError {
+    ApiError::bad_request(
+        V,
+        vec![ErrorItem::coded(
+            "030010",
+            "One or more required field(s) are missing from the request",
+            "body",
+        )],
+    )
+}
+
 pub(super) fn no_rates() -> ApiError {
     ApiError::bad_request(
         V,
@@ -204,16 +217,20 @@ pub async fn base_rates(
             &["EPS", "PERMIT", "METER", "MID"],
         )?;
         c.finish(V)?;
-        let (origin, dest, weight, class, pc, ri, def) = (
-            origin.unwrap(),
-            dest.unwrap(),
-            weight.unwrap(),
-            class.unwrap(),
-            pc.unwrap(),
-            ri.unwrap(),
-            def.unwrap(),
-        );
-        let dims = (dims.0.unwrap(), dims.1.unwrap(), dims.2.unwrap());
+        let (
+            Some(origin),
+            Some(dest),
+            Some(weight),
+            Some(class),
+            Some(pc),
+            Some(ri),
+            Some(def),
+            (Some(l), Some(w), Some(h)),
+        ) = (origin, dest, weight, class, pc, ri, def, dims)
+        else {
+            return Err(incomplete());
+        };
+        let dims = (l, w, h);
         let zone = zone_for(&origin, &dest)?;
         weight_ok(class, weight)?;
         let q = pricing::quote(class, ri, zone, weight, dims, tier).ok_or_else(no_rates)?;

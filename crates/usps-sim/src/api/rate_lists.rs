@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::Api;
 use super::enums::MAIL_CLASSES;
 use super::prices::{
-    V, mailing_date_check, no_rates, rate_json, respond, tier_for, zip_check, zone_for,
+    V, incomplete, mailing_date_check, no_rates, rate_json, respond, tier_for, zip_check, zone_for,
 };
 use super::validate::{Check, json_body};
 use crate::Shared;
@@ -107,11 +107,16 @@ fn list_query(
     } else {
         vec![Tier::Retail, Tier::Commercial]
     };
+    let (Some(origin), Some(dest), Some(weight), (Some(l), Some(w), Some(h))) =
+        (origin, dest, weight, dims)
+    else {
+        return Err(incomplete());
+    };
     Ok(Some(ListQuery {
-        origin: origin.unwrap(),
-        dest: dest.unwrap(),
-        weight: weight.unwrap(),
-        dims: (dims.0.unwrap(), dims.1.unwrap(), dims.2.unwrap()),
+        origin,
+        dest,
+        weight,
+        dims: (l, w, h),
         classes,
         tiers,
         contract_missing,
@@ -157,7 +162,7 @@ pub async fn base_rates_list(
         let mut c = Check::new(&body, Some("030010"));
         let q = list_query(&mut c, &caller, "/prices/v3/base-rates-list/search", &[])?;
         c.finish(V)?;
-        let q = q.expect("no errors means a query");
+        let q = q.ok_or_else(incomplete)?;
         let rate_options: Vec<Value> = options(&q)?
             .iter()
             .map(|(quote, class, ri)| json!({
@@ -213,7 +218,7 @@ pub async fn total_rates(
             ));
         }
         c.finish(V)?;
-        let q = q.expect("no errors means a query");
+        let q = q.ok_or_else(incomplete)?;
         let mut priced = Vec::new();
         for code in &services {
             let (name, price) = pricing::extra_service(*code, item_value).ok_or_else(|| {

@@ -229,7 +229,9 @@ fn form(
     let efn = manifest_number(st.scenario.seed, &mid, st.durable.counters.scan_forms);
     let mut packages = Vec::new();
     for t in &chosen {
-        let label = st.durable.labels.get_mut(t).expect("chosen from labels");
+        let Some(label) = st.durable.labels.get_mut(t) else {
+            continue;
+        };
         label.manifested = true;
         label.scan_form = Some(efn.clone());
         if overwrite {
