@@ -94,12 +94,6 @@ impl Tally {
             self.skipped += count("skipped");
         }
     }
-
-    pub fn add(&mut self, other: Tally) {
-        self.passed += other.passed;
-        self.failed += other.failed;
-        self.skipped += other.skipped;
-    }
 }
 
 fn strip_ansi(s: &str) -> String {
