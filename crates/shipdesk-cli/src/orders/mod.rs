@@ -1,20 +1,24 @@
 //! `shipdesk orders …`: import, list, show, archive, tag, and the column mappings imports use.
 //! A thin layer over `OrdersService`, the same one the app's commands call.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use shipdesk_core::AppError;
-use shipdesk_core::import::{ColumnMapping, ImportOptions, ImportSummary, MappedField, WeightUnit};
+use shipdesk_core::import::{ColumnMapping, ImportOptions};
 use shipdesk_core::orders::{
     ArchivedFilter, Order, OrderQuery, OrderSort, OrderStatus, OrdersService,
 };
 use shipdesk_core::store::MAX_PAGE_SIZE;
 
 use crate::output::Output;
+
+mod mapping;
+mod text;
+
+use mapping::MappingCommand;
 
 #[derive(Debug, Subcommand)]
 pub enum OrdersCommand {
@@ -90,37 +94,6 @@ enum SortArg {
     Status,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum MappingCommand {
-    /// Save a mapping: `--column order_number="Order ID" --column zip=ZIP …`, or `--file m.json`.
-    Save {
-        name: String,
-        /// FIELD=HEADER, one per mapped field. Fields: order_number, source_id, ordered_at,
-        /// status, name, first_name, last_name, company, street1, street2, city, state, zip,
-        /// country, phone, email, sku, item_title, quantity, unit_price, weight, notes, tags.
-        #[arg(long = "column", value_name = "FIELD=HEADER")]
-        columns: Vec<String>,
-        /// Unit of bare numbers in the weight column (oz, lb, g, kg).
-        #[arg(long, value_enum)]
-        weight_unit: Option<UnitArg>,
-        /// A JSON file with `{"columns": {"order_number": "Order ID", …}}`.
-        #[arg(long, conflicts_with = "columns")]
-        file: Option<PathBuf>,
-    },
-    List,
-    Delete {
-        name: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum UnitArg {
-    Oz,
-    Lb,
-    G,
-    Kg,
-}
-
 fn parse_status(s: &str) -> Result<OrderStatus, String> {
     OrderStatus::parse(s).ok_or_else(|| {
         format!("unknown status \"{s}\" (awaiting_shipment, shipped, cancelled, on_hold)")
@@ -135,7 +108,7 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<
                 column_mapping: None,
             };
             let summary = svc.import_file(&file, &opts, |_| {}, &AtomicBool::new(false))?;
-            out.value(&summary, |s| import_text(&file, s))
+            out.value(&summary, |s| text::import(&file, s))
         }
         OrdersCommand::Preview { file, mapping } => {
             let mapping = match mapping {
@@ -143,47 +116,19 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<
                 None => None,
             };
             let preview = svc.preview_file(&file, mapping.as_ref())?;
-            out.value(&preview, |p| {
-                let mut text = format!(
-                    "format: {:?}\nencoding: {}\ncolumns: {}\n",
-                    p.detected_format,
-                    p.encoding,
-                    p.headers.join(" | ")
-                );
-                if p.needs_mapping {
-                    text.push_str("not recognised: save a column mapping and use --mapping\n");
-                    if let Some(m) = &p.suggested_mapping {
-                        let cols: Vec<String> = m
-                            .columns
-                            .iter()
-                            .map(|(f, h)| format!("--column {}=\"{h}\"", f.key()))
-                            .collect();
-                        text.push_str(&format!(
-                            "suggested: shipdesk orders mapping save NAME {}\n",
-                            cols.join(" ")
-                        ));
-                    }
-                }
-                for o in &p.mapped_preview {
-                    text.push_str(&format!("line {}: {}\n", o.line, o.order_number));
-                }
-                for problem in &p.problems {
-                    text.push_str(&format!("{}\n", problem.message));
-                }
-                text.trim_end().to_owned()
-            })
+            out.value(&preview, text::preview)
         }
         OrdersCommand::List(args) => {
             let orders = list_all(svc, &args)?;
             out.value(&orders, |orders| {
-                let mut text: Vec<String> = orders.iter().map(order_line).collect();
+                let mut text: Vec<String> = orders.iter().map(text::order_line).collect();
                 text.push(format!("{} order(s)", orders.len()));
                 text.join("\n")
             })
         }
         OrdersCommand::Show { number } => {
             let order = svc.get_by_number(&number)?;
-            out.value(&order, order_detail)
+            out.value(&order, text::order_detail)
         }
         OrdersCommand::Archive { numbers } => set_archived(svc, out, &numbers, true),
         OrdersCommand::Unarchive { numbers } => set_archived(svc, out, &numbers, false),
@@ -206,7 +151,7 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<
                 lines.join("\n")
             })
         }
-        OrdersCommand::Mapping(m) => run_mapping(m, svc, out),
+        OrdersCommand::Mapping(m) => mapping::run(m, svc, out),
     }
 }
 
@@ -285,197 +230,4 @@ fn find_mapping(svc: &OrdersService<'_>, name: &str) -> Result<ColumnMapping, Ap
         .ok_or_else(|| {
             AppError::not_found(format!("There is no saved column mapping named \"{name}\""))
         })
-}
-
-fn run_mapping(cmd: MappingCommand, svc: &OrdersService<'_>, out: &Output) -> Result<(), AppError> {
-    match cmd {
-        MappingCommand::Save {
-            name,
-            columns,
-            weight_unit,
-            file,
-        } => {
-            let mut mapping = match file {
-                Some(path) => mapping_from_file(&path)?,
-                None => ColumnMapping {
-                    name: String::new(),
-                    columns: parse_columns(&columns)?,
-                    weight_unit: None,
-                },
-            };
-            mapping.name = name;
-            if let Some(u) = weight_unit {
-                mapping.weight_unit = Some(match u {
-                    UnitArg::Oz => WeightUnit::Oz,
-                    UnitArg::Lb => WeightUnit::Lb,
-                    UnitArg::G => WeightUnit::G,
-                    UnitArg::Kg => WeightUnit::Kg,
-                });
-            }
-            svc.save_mapping(&mapping)?;
-            out.value(&mapping, |m| {
-                format!("saved mapping \"{}\" ({} columns)", m.name, m.columns.len())
-            })
-        }
-        MappingCommand::List => {
-            let all = svc.list_mappings()?;
-            out.value(&all, |all| {
-                let lines: Vec<String> = all
-                    .iter()
-                    .map(|m| {
-                        let cols: Vec<String> = m
-                            .columns
-                            .iter()
-                            .map(|(f, h)| format!("{}={h}", f.key()))
-                            .collect();
-                        format!("{}: {}", m.name, cols.join(", "))
-                    })
-                    .collect();
-                if lines.is_empty() {
-                    "no saved mappings".to_owned()
-                } else {
-                    lines.join("\n")
-                }
-            })
-        }
-        MappingCommand::Delete { name } => {
-            svc.delete_mapping(&name)?;
-            out.value(&serde_json::json!({ "deleted": name }), |_| {
-                format!("deleted mapping \"{name}\"")
-            })
-        }
-    }
-}
-
-fn parse_columns(pairs: &[String]) -> Result<BTreeMap<MappedField, String>, AppError> {
-    let mut columns = BTreeMap::new();
-    for pair in pairs {
-        let (field, header) = pair.split_once('=').ok_or_else(|| {
-            AppError::validation(format!("--column {pair}: write it as FIELD=HEADER"))
-        })?;
-        let field = MappedField::parse(field).ok_or_else(|| {
-            AppError::validation(format!("--column {pair}: unknown field \"{field}\""))
-        })?;
-        columns.insert(field, header.trim().to_owned());
-    }
-    Ok(columns)
-}
-
-fn mapping_from_file(path: &std::path::Path) -> Result<ColumnMapping, AppError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::validation(format!("Cannot read {}: {e}", path.display())))?;
-    let mut value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| AppError::validation(format!("{} is not valid JSON: {e}", path.display())))?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.entry("name")
-            .or_insert_with(|| serde_json::Value::String(String::new()));
-    }
-    serde_json::from_value(value).map_err(|e| {
-        AppError::validation(format!("{} is not a column mapping: {e}", path.display()))
-    })
-}
-
-fn import_text(file: &std::path::Path, s: &ImportSummary) -> String {
-    let read_as = match &s.mapping {
-        Some(name) => format!("mapping \"{name}\""),
-        None => format!("{:?}", s.format),
-    };
-    let mut text = format!(
-        "{}: {read_as} ({}), {} row(s): {} new, {} updated, {} unchanged, {} skipped, {} invalid",
-        file.display(),
-        s.encoding,
-        s.rows,
-        s.new,
-        s.updated,
-        s.unchanged,
-        s.skipped,
-        s.invalid
-    );
-    for skipped in &s.skipped_orders {
-        text.push_str(&format!(
-            "\nline {}: {} skipped: {}",
-            skipped.line, skipped.order_number, skipped.reason
-        ));
-    }
-    for p in s.problems.iter().chain(&s.warnings) {
-        text.push('\n');
-        text.push_str(&p.message);
-    }
-    text
-}
-
-fn order_line(o: &Order) -> String {
-    let a = &o.ship_to;
-    let units: u32 = o.items.iter().map(|i| i.quantity).sum();
-    format!(
-        "{:<14} {:<18} {:<24} {}, {} {}  {} item(s){}",
-        o.order_number,
-        o.status.as_str(),
-        a.name,
-        a.city,
-        a.state,
-        a.zip(),
-        units,
-        if o.archived { "  [archived]" } else { "" }
-    )
-}
-
-fn order_detail(o: &Order) -> String {
-    let a = &o.ship_to;
-    let mut lines = vec![
-        format!(
-            "Order {} ({:?}, {})",
-            o.order_number,
-            o.source.kind,
-            o.status.as_str()
-        ),
-        format!("Ship to: {}", a.name),
-    ];
-    let optional = [
-        a.company.as_deref(),
-        Some(a.street1.as_str()),
-        a.street2.as_deref(),
-    ];
-    lines.extend(
-        optional
-            .into_iter()
-            .flatten()
-            .map(|l| format!("         {l}")),
-    );
-    lines.push(format!(
-        "         {}, {} {} {}",
-        a.city,
-        a.state,
-        a.zip(),
-        a.country
-    ));
-    for (label, v) in [
-        ("Phone", &a.phone),
-        ("Email", &a.email),
-        ("Notes", &o.notes),
-    ] {
-        if let Some(v) = v {
-            lines.push(format!("{label}: {v}"));
-        }
-    }
-    for i in &o.items {
-        let price = i.unit_price.map(|p| format!(" @ ${p}")).unwrap_or_default();
-        let weight = i.weight_oz.map(|w| format!(", {w} oz")).unwrap_or_default();
-        let sku = i
-            .sku
-            .as_deref()
-            .map(|s| format!("[{s}] "))
-            .unwrap_or_default();
-        lines.push(format!(
-            "  {} x {sku}{}{price}{weight}",
-            i.quantity, i.title
-        ));
-    }
-    if !o.tags.is_empty() {
-        lines.push(format!("Tags: {}", o.tags.join(", ")));
-    }
-    if o.archived {
-        lines.push("Archived".to_owned());
-    }
-    lines.join("\n")
 }

@@ -79,7 +79,20 @@ impl Assembler {
         let mut warnings = Vec::new();
         let mut orders = Vec::with_capacity(self.groups.len());
         let mut invalid = 0;
-        for g in self.groups {
+        for mut g in self.groups {
+            let listed = g.items.len();
+            g.items.retain(|i| i.ships);
+            if listed > 0 && g.items.is_empty() {
+                warnings.push(ImportProblem::new(
+                    g.line,
+                    "items",
+                    format!(
+                        "order {} has nothing to ship (its items need no shipping); not imported",
+                        g.order.order_number
+                    ),
+                ));
+                continue;
+            }
             match build(self.kind, g, &mut warnings) {
                 Ok(o) => orders.push(o),
                 Err(mut p) => {
@@ -258,7 +271,14 @@ mod tests {
         a.push(row(4, "A", "", "Plate", "2"));
         a.push(row(5, "C", "02108", "Bowl", "many"));
         a.push(RowRead::Ignore);
+        let RowRead::Row(mut digital) = row(6, "D", "78701", "Gift card", "1") else {
+            unreachable!()
+        };
+        digital.items[0].ships = false;
+        a.push(RowRead::Row(digital));
         let done = a.finish();
+        assert_eq!(done.warnings.len(), 1);
+        assert!(done.warnings[0].message.starts_with("line 6: order D has nothing to ship"));
         assert_eq!(done.orders.len(), 1);
         let a_order = &done.orders[0].data;
         assert_eq!(a_order.ship_to.zip5, "02134");

@@ -145,6 +145,8 @@ pub(crate) struct RawItem {
     pub unit_price: String,
     pub weight: String,
     pub weight_unit: WeightUnit,
+    /// False for items that need no parcel (digital goods, gift cards).
+    pub ships: bool,
 }
 
 impl RawItem {
@@ -157,6 +159,7 @@ impl RawItem {
             unit_price: String::new(),
             weight: String::new(),
             weight_unit: WeightUnit::Oz,
+            ships: true,
         }
     }
 

@@ -49,13 +49,9 @@ impl FormatReader for Shopify {
         item.title = g("Lineitem name");
         item.quantity = g("Lineitem quantity");
         item.unit_price = g("Lineitem price");
-        // Shipping rows for digital items ("requires shipping" false) are not parcels.
-        let ships = !g("Lineitem requires shipping").eq_ignore_ascii_case("false");
-        let items = if item.is_empty() || !ships {
-            vec![]
-        } else {
-            vec![item]
-        };
+        // Digital items ("requires shipping" false) are not parcels.
+        item.ships = !g("Lineitem requires shipping").eq_ignore_ascii_case("false");
+        let items = if item.is_empty() { vec![] } else { vec![item] };
         RowRead::Row(RawRow {
             line: r.line,
             key,
@@ -95,7 +91,8 @@ Shipping Phone,Notes,Cancelled at,Id,Tags\r\n\
         assert_eq!(rows[0].order.status, Some(OrderStatus::AwaitingShipment));
         assert_eq!(rows[0].items[0].unit_price, "$1,200.00");
         // The gift card does not ship; the coaster row carries only its item.
-        assert!(rows[1].items.is_empty());
+        assert!(!rows[1].items[0].ships);
+        assert!(rows[0].items[0].ships);
         assert_eq!(rows[2].order.name, "");
         assert_eq!(rows[2].order.status, None);
         assert_eq!(rows[2].items[0].quantity, "3");
