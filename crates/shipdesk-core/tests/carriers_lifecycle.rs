@@ -321,3 +321,39 @@ async fn memory_only_choice_replaces_the_store() {
         "old store untouched"
     );
 }
+
+#[tokio::test]
+async fn concurrent_first_calls_share_one_session() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let conns = h.desk.connections().clone();
+    let id = signed_in(&h, "Shop").await;
+    // Editing drops the cached session; the next calls must build exactly one.
+    conns
+        .update_account(
+            id,
+            &AccountFields {
+                nickname: Some("Shop 2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let calls: Vec<_> = (0..6)
+        .map(|_| {
+            let conns = conns.clone();
+            tokio::spawn(async move {
+                let session = conns.session(id).await.unwrap();
+                session.access_token().await.unwrap()
+            })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for call in calls {
+        tokens.push(call.await.unwrap());
+    }
+    assert!(
+        tokens
+            .windows(2)
+            .all(|w| std::sync::Arc::ptr_eq(&w[0], &w[1])),
+        "every caller got the same cached access token"
+    );
+}

@@ -179,3 +179,16 @@ async fn production_sign_in_needs_a_platform_app() {
     assert_eq!(err.code, ErrorCode::Validation);
     assert!(err.message.contains("own USPS API app"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn sandbox_sign_in_keeps_the_registered_port() {
+    let h = Harness::new(Browser::Idle);
+    let conns = h.desk.connections();
+    let request = SignInRequest {
+        port: Some(free_port()),
+        ..new_account("Shop")
+    };
+    let err = conns.begin_sign_in(request).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    assert!(err.details.unwrap()["fields"]["port"].is_string());
+}

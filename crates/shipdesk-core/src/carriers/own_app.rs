@@ -14,7 +14,7 @@ use super::secrets::SecretKind;
 use super::sign_in::other_systems_warning;
 use super::{Connections, classify, validate};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Add an account (or change an existing one's credentials) with the business's own USPS app.
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
@@ -314,9 +314,23 @@ impl Connections {
         })
     }
 
-    /// Disconnects (best effort) and deletes the account.
+    /// Disconnects (best effort) and deletes the account. Without a working keyring the row is
+    /// still removed; the outcome then says the secrets could not be deleted.
     pub async fn remove_account(&self, account: AccountId) -> AppResult<DisconnectOutcome> {
-        let outcome = self.disconnect(account).await?;
+        let outcome = match self.disconnect(account).await {
+            Ok(outcome) => outcome,
+            Err(e) if e.code == ErrorCode::SecretStoreUnavailable => DisconnectOutcome {
+                account: self.account(account)?,
+                revoked_at_usps: false,
+                warnings: vec![format!(
+                    "The saved USPS secrets could not be deleted from the system keyring ({}). \
+                     Remove the \"{}\" entries there by hand if you want them gone.",
+                    e.message,
+                    super::KEYRING_SERVICE
+                )],
+            },
+            Err(e) => return Err(e),
+        };
         records::delete(&self.store, account)?;
         self.snoozes.clear(account);
         Ok(outcome)

@@ -25,9 +25,17 @@ struct SessionKey {
 pub(crate) struct SessionCache {
     sessions: Mutex<HashMap<AccountId, (SessionKey, UspsAccount)>>,
     clients: Mutex<HashMap<String, UspsClient>>,
+    building: tokio::sync::Mutex<()>,
 }
 
 impl SessionCache {
+    fn cached(&self, account: AccountId, key: &SessionKey) -> Option<UspsAccount> {
+        self.lock_sessions()
+            .get(&account)
+            .filter(|(cached_key, _)| cached_key == key)
+            .map(|(_, session)| session.clone())
+    }
+
     pub(crate) fn evict(&self, account: AccountId) {
         self.lock_sessions().remove(&account);
     }
@@ -83,10 +91,14 @@ impl Connections {
             mode: record.mode.clone(),
             identity: identity_key(&record),
         };
-        if let Some((cached_key, session)) = self.sessions.lock_sessions().get(&account)
-            && *cached_key == key
-        {
-            return Ok(session.clone());
+        if let Some(session) = self.sessions.cached(account, &key) {
+            return Ok(session);
+        }
+        // One build at a time, so concurrent first calls share one session (and one token
+        // cache) instead of each renewing with the same refresh token.
+        let _building = self.sessions.building.lock().await;
+        if let Some(session) = self.sessions.cached(account, &key) {
+            return Ok(session);
         }
         let session = self.build_session(&record, &client).await?;
         if record.is_sandbox_demo && record.state == ConnectionState::Connected {

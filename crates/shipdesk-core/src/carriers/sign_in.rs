@@ -41,7 +41,7 @@ pub(crate) fn random_state() -> String {
 }
 
 /// What to sign in for: an existing account (reconnect) or a new one.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SignInRequest {
     /// Reconnect this account; `None` adds a new one.
@@ -59,6 +59,22 @@ pub struct SignInRequest {
     #[serde(skip_serializing)]
     #[ts(skip)]
     pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRequest")
+            .field("account", &self.account)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("port", &self.port)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// A sign-in in progress. `url` is the consent page (show it with a Copy button).
@@ -148,6 +164,19 @@ impl Connections {
             }
         };
         let port = request.port.unwrap_or(self.config.redirect_port);
+        if environment == Environment::Sandbox
+            && base_url.is_none()
+            && port != self.config.redirect_port
+        {
+            return Err(AppError::validation(format!(
+                "In Sandbox the USPS sign-in comes back on port {} (the one the simulator has on \
+                 file); leave the port as it is.",
+                self.config.redirect_port
+            ))
+            .with_details(
+                serde_json::json!({"fields": {"port": "Sandbox uses the configured port"}}),
+            ));
+        }
         let listener = listener::bind(port).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
         let redirect_uri = redirect_uri(port);
