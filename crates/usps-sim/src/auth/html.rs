@@ -9,7 +9,7 @@
 //! - consent: form `#consent-form` → `POST /cop-navigator/authorize`, checkbox `#agree`/`agree`
 //!   (value `on`), submit `#authorize` (`action=authorize`, "Authorize & Continue") and
 //!   `#cancel` (`action=cancel`);
-//! - success: link `#go-to-platform` ("Go to <platform>") to the redirect URI with `code` and
+//! - success: link `#go-to-platform` ("Go to `<platform>`") to the redirect URI with `code` and
 //!   `state`, and a meta refresh that follows it after 3 seconds;
 //! - any error: `#error` (role=alert) on the page that failed.
 

@@ -35,7 +35,7 @@ pub struct Scenario {
 pub struct App {
     pub client_id: String,
     pub client_secret: String,
-    /// Shown to the user in the consent page ("authorizing <platform> to access ...").
+    /// Shown to the user in the consent page ("authorizing `<platform>` to access ...").
     pub platform: String,
     /// `application_name` in token responses; defaults to the platform name.
     #[serde(default)]
