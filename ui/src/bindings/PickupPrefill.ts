@@ -2,6 +2,6 @@
 import type { PickupPackageCount } from "./PickupPackageCount";
 
 /**
- * Package counts and weight for a pickup, prefilled from today's labels not yet on a SCAN form.
+ * Package counts and weight for a pickup, prefilled from today's active labels at the address.
  */
 export type PickupPrefill = { ship_from_id: number, pickup_date: string, packages: Array<PickupPackageCount>, estimated_weight_lb: string, };

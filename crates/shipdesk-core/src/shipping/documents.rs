@@ -261,34 +261,39 @@ impl ShippingService {
     }
 }
 
-/// First page of a PDF as PNG, through poppler's `pdftoppm`.
+/// First page of a PDF as PNG, through poppler's `pdftoppm` (via a scratch folder: it cannot
+/// write PNG to standard output).
 fn pdf_first_page_png(pdf: &[u8]) -> AppResult<Vec<u8>> {
-    use std::io::Write;
     use std::process::{Command, Stdio};
-    let mut child = Command::new("pdftoppm")
-        .args(["-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            AppError::validation(format!(
-                "Previewing USPS labels needs poppler's pdftoppm ({e}); print or save the label instead"
-            ))
-        })?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = pdf.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| AppError::internal("pdftoppm failed", &e))?;
-    let _ = writer.join();
-    if !out.status.success() || out.stdout.is_empty() {
-        return Err(AppError::validation(
-            "The label PDF could not be turned into an image",
-        ));
-    }
-    Ok(out.stdout)
+    let scratch = std::env::temp_dir().join(format!("shipdesk-preview-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| AppError::internal("Could not prepare the label preview", &e))?;
+    let result = (|| {
+        let input = scratch.join("label.pdf");
+        std::fs::write(&input, pdf)
+            .map_err(|e| AppError::internal("Could not prepare the label preview", &e))?;
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(&input)
+            .arg(scratch.join("page"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| {
+                AppError::validation(format!(
+                    "Previewing USPS labels needs poppler's pdftoppm ({e}); print or save the label instead"
+                ))
+            })?;
+        let png = std::fs::read(scratch.join("page.png")).unwrap_or_default();
+        if !status.success() || png.is_empty() {
+            return Err(AppError::validation(
+                "The label PDF could not be turned into an image",
+            ));
+        }
+        Ok(png)
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
 }
 
 #[cfg(test)]

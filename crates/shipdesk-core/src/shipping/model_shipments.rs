@@ -278,7 +278,7 @@ pub struct ScanFormRecord {
     pub created_at: String,
 }
 
-/// Package counts and weight for a pickup, prefilled from today's labels not yet on a SCAN form.
+/// Package counts and weight for a pickup, prefilled from today's active labels at the address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PickupPrefill {

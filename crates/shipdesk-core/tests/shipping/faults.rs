@@ -281,3 +281,36 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
     assert_eq!(report.retry_requests().len(), 2);
     rig.assert_exactly_once();
 }
+
+#[tokio::test]
+async fn a_label_charged_but_never_answered_is_recovered_after_a_restart() {
+    // One try per call, so the client does not recover the answer by itself.
+    let rig = Rig::start_with(RigOptions {
+        max_attempts: 1,
+        ..Default::default()
+    })
+    .await;
+    let order = rig.orders(1)[0];
+    // USPS commits the label, then the connection drops: the app never sees an answer.
+    rig.control("drop-label-response", json!({"count": 1}))
+        .await;
+    let err = rig
+        .shipping
+        .buy_label(rig.request(order))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PurchaseOutcomeUnknown, "{err:?}");
+    assert_eq!(rig.charged().len(), 1);
+    assert!(rig.stored().is_empty());
+    assert_eq!(rig.open_attempts(), 1);
+
+    // "Restart": a new service over the same database reconciles at start-up.
+    let restarted = rig.restarted_service();
+    assert_eq!(restarted.unfinished_purchases().unwrap(), 1);
+    let report = restarted.reconcile_unfinished().await.unwrap();
+    assert_eq!(report.recovered.len(), 1);
+    assert_eq!(rig.open_attempts(), 0);
+    rig.assert_exactly_once();
+    // The recovered label is the one USPS charged for.
+    assert!(rig.charged().contains(&report.recovered[0].tracking_number));
+}

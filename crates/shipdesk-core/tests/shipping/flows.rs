@@ -397,3 +397,69 @@ fn next_weekday() -> String {
     }
     d.to_string()
 }
+
+#[tokio::test]
+async fn tracking_refresh_follows_the_label_into_the_mail() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let s = rig
+        .shipping
+        .buy_label(rig.request(order))
+        .await
+        .unwrap()
+        .shipment;
+    let fresh = rig.shipping.refresh_tracking(&[s.id]).await.unwrap();
+    assert_eq!(fresh[0].status, ShipmentStatus::LabelCreated);
+    assert!(fresh[0].tracking_checked_at.is_some());
+    rig.control(
+        "manifest",
+        serde_json::json!({"tracking_numbers": [s.tracking_number]}),
+    )
+    .await;
+    let moving = rig.shipping.refresh_tracking(&[s.id]).await.unwrap();
+    assert_eq!(
+        moving[0].status,
+        ShipmentStatus::InTransit,
+        "{:?}",
+        moving[0]
+    );
+    let listed = rig
+        .shipping
+        .shipments(&ShipmentQuery {
+            status: Some(ShipmentStatus::InTransit),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+}
+
+#[tokio::test]
+async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let s = rig
+        .shipping
+        .buy_label(rig.request(order))
+        .await
+        .unwrap()
+        .shipment;
+    // Pretend USPS (not the simulator) made it: Shipdesk must then use USPS's PDF untouched.
+    rig.store
+        .write(|tx| Ok(tx.execute("UPDATE shipments SET sample = 0 WHERE id = ?1", [s.id])?))
+        .unwrap();
+    let (original, _) = rig.shipping.label_original(s.id).unwrap();
+    let docs = rig
+        .shipping
+        .label_documents(&[s.id], Some(LabelLayout::Letter))
+        .unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].pdf, original, "USPS's bytes, not a re-rendering");
+    if !tool("pdftoppm") {
+        println!("SKIPPED: pdftoppm not installed; PNG preview of a USPS label not checked");
+        return;
+    }
+    match rig.shipping.label_preview(s.id).unwrap() {
+        LabelPreview::Png { base64 } => assert!(base64.starts_with("iVBORw0KGgo")),
+        other => panic!("expected a PNG preview, got {other:?}"),
+    }
+}

@@ -62,6 +62,8 @@ pub struct Rig {
 pub struct RigOptions {
     pub quota_per_hour: u32,
     pub request_timeout: Duration,
+    /// Attempts per USPS call inside the client (its own retries).
+    pub max_attempts: u32,
 }
 
 impl Default for RigOptions {
@@ -69,6 +71,7 @@ impl Default for RigOptions {
         Self {
             quota_per_hour: 100_000,
             request_timeout: Duration::from_secs(5),
+            max_attempts: 3,
         }
     }
 }
@@ -88,7 +91,7 @@ impl Rig {
             ClientConfig {
                 request_timeout: options.request_timeout,
                 retry: RetryPolicy {
-                    max_attempts: 3,
+                    max_attempts: options.max_attempts,
                     initial_backoff: Duration::from_millis(10),
                     max_backoff: Duration::from_millis(50),
                     max_retry_after: Duration::from_secs(2),
@@ -278,6 +281,22 @@ impl Rig {
                 )?)
             })
             .unwrap()
+    }
+
+    /// A second service over the same database and USPS session, as after an app restart.
+    pub fn restarted_service(&self) -> ShippingService {
+        let summary = AccountSummary {
+            id: ACCOUNT_ID,
+            nickname: "Demo".into(),
+            environment: Environment::Sandbox,
+            eps_account: Some(identity().eps_account),
+        };
+        ShippingService::new(
+            self.store.clone(),
+            Arc::new(FixedSession::new(summary, self.usps.clone())),
+            Arc::new(SystemClock),
+            self.printer.clone(),
+        )
     }
 
     pub fn sim_calls(&self, api: &str) -> u64 {

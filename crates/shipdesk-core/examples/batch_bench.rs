@@ -1,0 +1,191 @@
+//! Batch purchase benchmark: 500 labels through the real purchase journal against the USPS
+//! simulator with 150 ms of added latency on every call, then the 500 labels rendered into one
+//! PDF. Prints one line of `key=value` figures for `cargo xtask bench`.
+//!
+//! `cargo run --release -p shipdesk-core --example batch_bench [-- LABELS [CONCURRENCY [LATENCY_MS]]]`
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use rust_decimal::Decimal;
+use shipdesk_core::Environment;
+use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
+use shipdesk_core::ports::SystemClock;
+use shipdesk_core::shipping::{
+    AccountSummary, BatchOptions, Dimensions, FixedSession, LabelLayout, LpPrinter, Package,
+    PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice, ShippingService,
+};
+use shipdesk_core::store::Store;
+use usps::models::AccountIdentity;
+use usps::{AccountConfig, AppCredentials, ClientConfig, GrantKind, MemoryTokenStore};
+
+fn arg(i: usize, default: u64) -> u64 {
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default)
+}
+
+fn address(name: &str, street: &str, city: &str, state: &str, zip: &str) -> Address {
+    Address {
+        name: name.into(),
+        street1: street.into(),
+        city: city.into(),
+        state: state.into(),
+        zip5: zip.into(),
+        country: "US".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let labels = arg(1, 500) as usize;
+    let concurrency = arg(2, 4) as u32;
+    let latency_ms = arg(3, 150);
+
+    let scenario = usps_sim::Scenario::demo().with_quota_per_hour(1_000_000);
+    let sim = usps_sim::start(usps_sim::SimConfig::new(scenario))
+        .await
+        .expect("simulator");
+    let http = reqwest::Client::new();
+    http.post(sim.base_url().join("__sim/latency").unwrap())
+        .json(&serde_json::json!({"target": "*", "millis": latency_ms}))
+        .send()
+        .await
+        .expect("latency control");
+
+    let client = usps::UspsClient::with_config(
+        usps::Environment::sandbox(sim.base_url()),
+        ClientConfig::default(),
+    )
+    .expect("client");
+    let identity = AccountIdentity {
+        crid: "56982563".into(),
+        mid: "902345671".into(),
+        manifest_mid: "902345672".into(),
+        eps_account: "1000012345".into(),
+    };
+    let session = client.account(
+        AccountConfig {
+            credentials: AppCredentials::new("shipdesk-sandbox", "shipdesk-sandbox-secret"),
+            grant: GrantKind::ClientCredentials { scope: None },
+            identity: Some(identity.clone()),
+        },
+        Arc::new(MemoryTokenStore::default()),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(Store::open_file(&dir.path().join("bench.db")).expect("store"));
+    let shipping = ShippingService::new(
+        store.clone(),
+        Arc::new(FixedSession::new(
+            AccountSummary {
+                id: 1,
+                nickname: "Bench".into(),
+                environment: Environment::Sandbox,
+                eps_account: Some(identity.eps_account),
+            },
+            session,
+        )),
+        Arc::new(SystemClock),
+        Arc::new(LpPrinter),
+    );
+    shipping
+        .add_ship_from(ShipFromInput {
+            nickname: "Shop".into(),
+            address: address(
+                "John Smith",
+                "4120 Bingham Ave",
+                "Saint Louis",
+                "MO",
+                "63116",
+            ),
+            is_default: true,
+        })
+        .expect("ship-from");
+    let clock = SystemClock;
+    let orders = OrdersService::new(&store, &clock);
+    let places = [
+        ("1100 Wyoming St", "Saint Louis", "MO", "63118"),
+        ("3120 M St NW", "Washington", "DC", "20007"),
+        ("2516 W North Ave", "Chicago", "IL", "60647"),
+        ("500 Congress Ave", "Austin", "TX", "78701"),
+    ];
+    let package = Package {
+        weight_oz: Decimal::from(20),
+        dimensions: Dimensions {
+            length_in: Decimal::from(10),
+            width_in: Decimal::from(8),
+            height_in: Decimal::from(4),
+        },
+    };
+    let requests: Vec<PurchaseRequest> = (0..labels)
+        .map(|i| {
+            let (street, city, state, zip) = places[i % places.len()];
+            let order = orders
+                .create(OrderInput {
+                    order_number: format!("B{}", i + 1),
+                    ship_to: address(&format!("Customer Number{i}"), street, city, state, zip),
+                    items: vec![LineItem {
+                        sku: Some(format!("SKU-{i}")),
+                        title: "Widget".into(),
+                        quantity: 1,
+                        unit_price: None,
+                        weight_oz: Some(Decimal::from(20)),
+                    }],
+                    ..Default::default()
+                })
+                .expect("order");
+            PurchaseRequest {
+                order_id: order.id,
+                account_id: None,
+                rate: RateChoice::single_piece("USPS_GROUND_ADVANTAGE"),
+                package,
+                ship_from_id: None,
+                ship_date: None,
+                ship_to: ShipToChoice::AsEntered,
+                ignore_bad_address: false,
+                allow_additional_label: false,
+            }
+        })
+        .collect();
+
+    let calls_before: u64 = sim.calls().values().sum();
+    let started = Instant::now();
+    let report = shipping
+        .buy_batch(
+            requests,
+            &BatchOptions {
+                concurrency,
+                ..Default::default()
+            },
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .await;
+    let seconds = started.elapsed().as_secs_f64();
+    let calls = sim.calls().values().sum::<u64>() - calls_before;
+    assert_eq!(
+        report.bought.len(),
+        labels,
+        "every label bought: {report:?}"
+    );
+
+    let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
+    let render_started = Instant::now();
+    let docs = shipping
+        .label_documents(&ids, Some(LabelLayout::FourBySix))
+        .expect("render");
+    let render_seconds = render_started.elapsed().as_secs_f64();
+    let pdf_bytes: usize = docs.iter().map(|d| d.pdf.len()).sum();
+
+    let bound =
+        labels as f64 * Duration::from_millis(latency_ms).as_secs_f64() / concurrency as f64;
+    println!(
+        "labels={labels} seconds={seconds:.2} latency_bound_seconds={bound:.2} concurrency={concurrency} \
+         latency_ms={latency_ms} usps_calls={calls} calls_per_label={:.3} render_{labels}_seconds={render_seconds:.2} \
+         pdf_bytes={pdf_bytes}",
+        calls as f64 / labels as f64
+    );
+}
