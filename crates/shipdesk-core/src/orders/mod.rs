@@ -3,6 +3,8 @@
 //! search, create, edit, archive, tags). SQL stays behind the store's order methods.
 
 mod model;
+#[cfg(test)]
+mod query_tests;
 mod service;
 #[cfg(test)]
 mod service_tests;

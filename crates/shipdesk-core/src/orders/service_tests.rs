@@ -1,6 +1,6 @@
-//! OrdersService end to end on a real (temporary) SQLite database: the shared fixtures, every
-//! encoding and delimiter through a whole import, re-import semantics, per-line problems, broken
-//! files, cancellation rollback, and search.
+//! OrdersService imports end to end on a real (temporary) SQLite database: the shared fixtures,
+//! every encoding and delimiter through a whole import, re-import semantics, per-line problems,
+//! broken files and cancellation rollback. The helpers here serve `query_tests` too.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,33 +14,37 @@ use crate::import::{ColumnMapping, ImportOptions, ImportSummary, MappedField, Pr
 use crate::ports::Clock;
 use crate::store::Store;
 
-struct FixedClock;
+pub(super) struct FixedClock;
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
         datetime!(2026-11-20 12:00 UTC)
     }
 }
 
-struct Env {
+pub(super) struct Env {
     store: Store,
     dir: tempfile::TempDir,
 }
 
 impl Env {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_file(&dir.path().join("db.sqlite3")).unwrap();
         Self { store, dir }
     }
-    fn svc(&self) -> OrdersService<'_> {
+    pub(super) fn svc(&self) -> OrdersService<'_> {
         OrdersService::new(&self.store, &FixedClock)
     }
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    pub(super) fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
         p
     }
-    fn import(&self, path: &Path, mapping: Option<&str>) -> crate::error::AppResult<ImportSummary> {
+    pub(super) fn import(
+        &self,
+        path: &Path,
+        mapping: Option<&str>,
+    ) -> crate::error::AppResult<ImportSummary> {
         let opts = ImportOptions {
             mapping: mapping.map(str::to_owned),
             column_mapping: None,
@@ -48,14 +52,14 @@ impl Env {
         self.svc()
             .import_file(path, &opts, |_| {}, &AtomicBool::new(false))
     }
-    fn count(&self) -> u32 {
+    pub(super) fn count(&self) -> u32 {
         let q = OrderQuery {
             archived: Some(ArchivedFilter::All),
             ..Default::default()
         };
         self.svc().list(&q).unwrap().total
     }
-    fn search(&self, text: &str) -> Vec<String> {
+    pub(super) fn search(&self, text: &str) -> Vec<String> {
         let q = OrderQuery {
             search: Some(text.into()),
             ..Default::default()
@@ -65,7 +69,7 @@ impl Env {
     }
 }
 
-fn fixtures() -> Option<PathBuf> {
+pub(super) fn fixtures() -> Option<PathBuf> {
     let p = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/fixtures/orders"
@@ -78,7 +82,7 @@ fn fixtures() -> Option<PathBuf> {
     }
 }
 
-fn generic_mapping() -> ColumnMapping {
+pub(super) fn generic_mapping() -> ColumnMapping {
     let pairs = [
         (MappedField::OrderNumber, "Order ID"),
         (MappedField::Name, "Ship To"),
@@ -184,9 +188,10 @@ fn generic_fixture_imports_through_a_saved_mapping() {
     assert_eq!(env.search("ceramic"), ["G-102"]);
 }
 
-const GENERIC_HEADER: &str = "Order ID,Ship To,Street,Street 2,City,State,ZIP,Weight (lb),Contents";
+pub(super) const GENERIC_HEADER: &str =
+    "Order ID,Ship To,Street,Street 2,City,State,ZIP,Weight (lb),Contents";
 
-fn generic_env() -> Env {
+pub(super) fn generic_env() -> Env {
     let env = Env::new();
     env.svc().save_mapping(&generic_mapping()).unwrap();
     env
@@ -399,159 +404,44 @@ fn cancelling_rolls_everything_back() {
 }
 
 #[test]
-fn manual_orders_validate_and_conflict() {
+fn ebay_report_with_footer_and_multi_item_order_imports_as_one_order() {
     let env = Env::new();
-    let svc = env.svc();
-    let input = OrderInput {
-        order_number: "M-1".into(),
-        status: None,
-        ship_to: Address {
-            name: "Lena Ford".into(),
-            street1: "8 Harbor Way".into(),
-            city: "Seattle".into(),
-            state: "wa".into(),
-            zip5: "981011234".into(),
-            ..Default::default()
-        },
-        items: vec![LineItem {
-            sku: Some("BK-9".into()),
-            title: "Atlas".into(),
-            quantity: 1,
-            unit_price: Some("19.99".parse().unwrap()),
-            weight_oz: Some("40".parse().unwrap()),
-        }],
-        tags: vec!["rush".into()],
-        notes: None,
-    };
-    let o = svc.create(input.clone()).unwrap();
+    let text = "\r\nSales Record Number,Order Number,Buyer Username,Buyer Name,Buyer Email,\
+Ship To Name,Ship To Phone,Ship To Address 1,Ship To Address 2,Ship To City,Ship To State,\
+Ship To Zip,Ship To Country,Item Number,Item Title,Custom Label,Quantity,Sold For,Total Price,\
+Sale Date,Shipped On Date\r\n\
+1201,12-34567-89012,collector1,Eve Stone,,Eve Stone,,77 Lake Dr,,Trenton,NJ,8608,United States,\
+,,,3,,\"$1,031.00\",Nov-10-26,\r\n\
+1201,12-34567-89012,collector1,,,,,,,,,,,2950,Vintage Camera,CAM-1,1,\"$1,000.00\",,Nov-10-26,\r\n\
+1201,12-34567-89012,collector1,,,,,,,,,,,2951,Lens Cap,LC-1,2,$15.50,,Nov-10-26,\r\n\
+1202,12-34567-89013,shopper2,Al Ray,,Al Ray,,1 Sun Way,,Phoenix,AZ,85001,United States,\
+2952,Tripod,TR-1,1,$40.00,$40.00,Nov-11-26,Nov-12-26\r\n\
+\r\n\"2 record(s) downloaded,from Nov-01-26 to Nov-12-26\"\r\nSeller ID : camera_shop\r\n";
+    let s = env.import(&env.write("ebay.csv", text), None).unwrap();
     assert_eq!(
-        (o.ship_to.state.as_str(), o.ship_to.zip4.as_deref()),
-        ("WA", Some("1234"))
+        (s.new, s.invalid, s.format),
+        (2, 0, crate::import::DetectedFormat::Ebay)
     );
-    assert_eq!(o.status, OrderStatus::AwaitingShipment);
-    assert_eq!(
-        svc.create(input.clone()).unwrap_err().code,
-        ErrorCode::Conflict
-    );
-    let mut bad = input.clone();
-    bad.ship_to.zip5 = "9810".into();
-    let e = svc.update(o.id, bad).unwrap_err();
-    assert_eq!(e.code, ErrorCode::Validation);
-    assert_eq!(e.details.unwrap()["problems"][0]["field"], "ship_to.zip");
-    let mut edit = input;
-    edit.tags = vec!["gift".into()];
-    edit.ship_to.street2 = Some("Apt 4".into());
-    let saved = svc.update(o.id, edit).unwrap();
-    assert_eq!(saved.tags, ["gift"]);
-    assert_eq!(env.search("apt"), ["M-1"]);
-    assert_eq!(svc.get(999).unwrap_err().code, ErrorCode::NotFound);
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let o = env.svc().get_by_number("12-34567-89012").unwrap();
+    assert_eq!(o.ship_to.zip5, "08608");
+    assert_eq!(o.items.len(), 2);
+    assert_eq!(o.items[0].unit_price.unwrap().to_string(), "1000.00");
+    assert_eq!(o.ordered_at.as_deref(), Some("2026-11-10"));
+    let shipped = env.svc().get_by_number("12-34567-89013").unwrap();
+    assert_eq!(shipped.status, OrderStatus::Shipped);
 }
 
 #[test]
-fn list_filters_sorts_pages_archives_and_tags() {
+fn pipe_delimited_files_import_too() {
     let env = generic_env();
-    let mut text = String::from(GENERIC_HEADER);
-    let names = ["Zed Ames", "Amy Cole", "Bob Diaz", "Cat Ruiz", "Dan Wu"];
-    for (i, n) in names.iter().enumerate() {
-        text.push_str(&format!(
-            "\nL-{i},{n},{i} Main St,,Austin,TX,78701,1,Widget {i}"
-        ));
-    }
-    env.import(&env.write("l.csv", text), Some("Generic sheet"))
+    let text = GENERIC_HEADER.replace(',', "|")
+        + "\nP-1|Ann Lee|1 Main St, Rear|Unit 2|Austin|TX|78701|2 lb|Mug\n";
+    let s = env
+        .import(&env.write("p.txt", text), Some("Generic sheet"))
         .unwrap();
-    let svc = env.svc();
-    let by_name = svc
-        .list(&OrderQuery {
-            sort: Some(OrderSort::Name),
-            limit: Some(2),
-            offset: Some(1),
-            ..Default::default()
-        })
-        .unwrap();
-    assert_eq!(by_name.total, 5);
-    let got: Vec<&str> = by_name
-        .orders
-        .iter()
-        .map(|o| o.ship_to.name.as_str())
-        .collect();
-    assert_eq!(got, ["Bob Diaz", "Cat Ruiz"]);
-    let desc = svc
-        .list(&OrderQuery {
-            descending: Some(true),
-            limit: Some(1),
-            ..Default::default()
-        })
-        .unwrap();
-    assert_eq!(desc.orders[0].order_number, "L-4");
-
-    let ids: Vec<i64> = ["L-0", "L-1"]
-        .iter()
-        .map(|n| svc.get_by_number(n).unwrap().id)
-        .collect();
-    assert_eq!(svc.archive(&ids, true).unwrap(), 2);
-    assert_eq!(svc.archive(&ids, true).unwrap(), 0);
-    assert_eq!(env.svc().list(&OrderQuery::default()).unwrap().total, 3);
-    let archived = OrderQuery {
-        archived: Some(ArchivedFilter::Archived),
-        ..Default::default()
-    };
-    assert_eq!(svc.list(&archived).unwrap().total, 2);
-    assert!(
-        env.search("zed").is_empty(),
-        "archived orders are hidden from search too"
-    );
-    assert_eq!(
-        svc.archive(&[ids[0], 424242], false).unwrap_err().code,
-        ErrorCode::NotFound
-    );
-    assert_eq!(
-        svc.list(&archived).unwrap().total,
-        2,
-        "nothing changed on error"
-    );
-
-    let l3 = svc.get_by_number("L-3").unwrap().id;
-    let l4 = svc.get_by_number("L-4").unwrap().id;
-    svc.set_tags(&[l3, l4], &["Priority".into(), "gift".into()], &[])
-        .unwrap();
-    svc.set_tags(&[l4], &[], &["gift".into()]).unwrap();
-    let tagged = |t: &str| {
-        svc.list(&OrderQuery {
-            tag: Some(t.into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .orders
-        .into_iter()
-        .map(|o| o.order_number)
-        .collect::<Vec<_>>()
-    };
-    assert_eq!(tagged("priority"), ["L-3", "L-4"]);
-    assert_eq!(tagged("gift"), ["L-3"]);
-    assert_eq!(svc.tags().unwrap(), ["gift", "Priority"]);
-    let status = OrderQuery {
-        status: Some(OrderStatus::Shipped),
-        ..Default::default()
-    };
-    assert_eq!(svc.list(&status).unwrap().total, 0);
-}
-
-#[test]
-fn search_covers_number_name_address_sku_and_title() {
-    let Some(dir) = fixtures() else { return };
-    let env = Env::new();
-    env.import(&dir.join("shopify_sample.csv"), None).unwrap();
-    assert_eq!(env.search("rita"), ["#2001"]);
-    assert_eq!(env.search("2002"), ["#2002"]);
-    assert_eq!(env.search("congress aus"), ["#2001"]);
-    assert_eq!(env.search("LB-1"), ["#2001"]);
-    assert_eq!(env.search("bath"), ["#2001"]);
-    assert_eq!(env.search("acme"), ["#2003"]);
-    assert_eq!(env.search("bost"), ["#2002"]);
-    assert!(env.search("nothing-like-this").is_empty());
-    assert_eq!(
-        env.search("\"").len(),
-        3,
-        "an empty search lists everything"
-    );
+    assert_eq!(s.new, 1, "{:?}", s.problems);
+    let o = env.svc().get_by_number("P-1").unwrap();
+    assert_eq!(o.ship_to.street1, "1 Main St, Rear");
+    assert_eq!(o.items[0].weight_oz.unwrap().to_string(), "32");
 }
