@@ -18,7 +18,23 @@ const ORDERS: &[&str] = &[
     "mapping_save",
     "mapping_delete",
 ];
-const CARRIERS: &[&str] = &[];
+const CARRIERS: &[&str] = &[
+    "carriers_list",
+    "carriers_sign_in_start",
+    "carriers_sign_in_finish",
+    "carriers_sign_in_cancel",
+    "carriers_connect_own_app",
+    "carriers_update",
+    "carriers_set_default",
+    "carriers_check",
+    "carriers_disconnect",
+    "carriers_remove",
+    "carriers_snooze_prompt",
+    "carriers_keep_secrets_in_memory",
+    "carriers_secrets_in_memory",
+    "carriers_redirect_port",
+    "carriers_sandbox_info",
+];
 const SHIPPING: &[&str] = &[];
 
 fn all_commands() -> &'static [&'static str] {

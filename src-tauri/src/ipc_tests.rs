@@ -8,13 +8,15 @@ use tauri::{WebviewWindowBuilder, ipc::InvokeBody};
 
 use crate::AppState;
 
+mod carriers;
+
 fn app_with(
     state: AppState,
 ) -> (
     tauri::App<tauri::test::MockRuntime>,
     tauri::WebviewWindow<tauri::test::MockRuntime>,
 ) {
-    let app = crate::builder(state)
+    let app = crate::configure(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())

@@ -3,15 +3,29 @@
 
 mod commands;
 mod jobs;
+mod opener;
+mod sandbox_info;
+mod sign_ins;
 mod state;
+mod usps_events;
 
 pub use state::AppState;
 
-/// Builds the app with every command registered; `run` and the IPC tests share it.
+/// Builds the app with every command registered.
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .plugin(tauri_plugin_dialog::init())
+    configure(tauri::Builder::<R>::new(), state)
+}
+
+/// Registers everything on `base`; `run` starts from `Builder::new()`, the IPC tests from
+/// `tauri::test::mock_builder()` (whose invoke key the mock IPC uses).
+pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(sign_ins::SignIns::default())
+        .setup(|app| {
+            usps_events::forward(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_ready,
             commands::doctor,
@@ -28,6 +42,21 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
             commands::orders::mappings_list,
             commands::orders::mapping_save,
             commands::orders::mapping_delete,
+            commands::carriers::carriers_list,
+            commands::carriers::carriers_sign_in_start,
+            commands::carriers::carriers_sign_in_finish,
+            commands::carriers::carriers_sign_in_cancel,
+            commands::carriers::carriers_connect_own_app,
+            commands::carriers::carriers_update,
+            commands::carriers::carriers_set_default,
+            commands::carriers::carriers_check,
+            commands::carriers::carriers_disconnect,
+            commands::carriers::carriers_remove,
+            commands::carriers::carriers_snooze_prompt,
+            commands::carriers::carriers_keep_secrets_in_memory,
+            commands::carriers::carriers_secrets_in_memory,
+            commands::carriers::carriers_redirect_port,
+            commands::carriers::carriers_sandbox_info,
         ])
 }
 

@@ -19,7 +19,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn from_env() -> Self {
-        let desk = DataDir::from_env(None).and_then(Desk::open);
+        let desk = DataDir::from_env(None).and_then(crate::opener::open_desk);
         if let Err(e) = &desk {
             tracing::error!(code = ?e.code, "could not open the data directory: {}", e.message);
         }

@@ -1,6 +1,7 @@
 //! Tauri commands: each takes state, calls core, and returns core's result. No logic here; if a
 //! command needs more than a line, that logic belongs in `shipdesk-core`.
 
+pub mod carriers;
 pub mod orders;
 
 use shipdesk_core::AppError;

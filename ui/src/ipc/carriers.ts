@@ -36,6 +36,9 @@ export type {
 /** A sign-in in progress: the consent address to show (with Copy) while waiting. */
 export type SignInStarted = { id: number; url: string; redirect_uri: string; browser_opened: boolean };
 
+/** Sandbox mode: the demo sign-in shown on screen and the in-process simulator's address. */
+export type SandboxInfo = { base_url: string; demo_username: string; demo_password: string };
+
 /** "Sign in with USPS" with an own platform app needs its secret too (never echoed back). */
 export type SignInStart = SignInRequest & { client_secret?: string | null };
 
@@ -56,7 +59,9 @@ export const carriersIpc = {
   uspsSnoozePrompt: (id: number) => call<string>("carriers_snooze_prompt", { id }),
   /** "Keep this session in memory only" when the OS keyring is unavailable. */
   uspsKeepSecretsInMemory: () => call<void>("carriers_keep_secrets_in_memory"),
+  uspsSecretsInMemory: () => call<boolean>("carriers_secrets_in_memory"),
   uspsRedirectPort: () => call<number>("carriers_redirect_port"),
+  uspsSandboxInfo: () => call<SandboxInfo>("carriers_sandbox_info"),
 };
 
 export const carriersEvents = {
