@@ -6,7 +6,8 @@ import type { OrderStatus } from "./OrderStatus";
 
 export type Order = { id: number, order_number: string, source: OrderSource, status: OrderStatus, ship_to: Address, items: Array<LineItem>, tags: Array<string>, notes: string | null, archived: boolean, 
 /**
- * When the customer placed the order (RFC 3339 when the source's date could be read).
+ * When the customer placed the order: RFC 3339 in UTC, or `YYYY-MM-DD` when the source gives
+ * only a date, or the source's text as written when it could not be read.
  */
 ordered_at: string | null, 
 /**

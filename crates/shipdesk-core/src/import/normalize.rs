@@ -141,14 +141,14 @@ pub fn parse_date(raw: &str) -> Option<String> {
         return None;
     }
     if let Ok(dt) = OffsetDateTime::parse(t, &Rfc3339) {
-        return dt.format(&Rfc3339).ok();
+        return utc(dt);
     }
     // Shopify: `2026-11-10 09:00:00 -0600`.
     let shopify = format_description!(
         "[year]-[month]-[day] [hour]:[minute]:[second] [offset_hour sign:mandatory][offset_minute]"
     );
     if let Ok(dt) = OffsetDateTime::parse(t, shopify) {
-        return dt.format(&Rfc3339).ok();
+        return utc(dt);
     }
     let local_time = [
         format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
@@ -181,6 +181,11 @@ pub fn parse_date(raw: &str) -> Option<String> {
         return Some(d);
     }
     Some(t.to_owned())
+}
+
+/// Stored in UTC so that dates sort as text, whatever offset each export wrote.
+fn utc(dt: OffsetDateTime) -> Option<String> {
+    dt.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok()
 }
 
 fn iso_date(d: Date) -> String {
@@ -279,7 +284,7 @@ mod tests {
     #[test]
     fn marketplace_dates() {
         let p = |s| parse_date(s).unwrap();
-        assert_eq!(p("2026-11-10 09:00:00 -0600"), "2026-11-10T09:00:00-06:00");
+        assert_eq!(p("2026-11-10 09:00:00 -0600"), "2026-11-10T15:00:00Z");
         assert_eq!(p("2018-07-24T23:36:18+00:00"), "2018-07-24T23:36:18Z");
         assert_eq!(p("2023-10-28 14:05:00"), "2023-10-28T14:05:00Z");
         assert_eq!(p("11/10/26"), "2026-11-10");

@@ -152,7 +152,8 @@ pub struct Order {
     pub tags: Vec<String>,
     pub notes: Option<String>,
     pub archived: bool,
-    /// When the customer placed the order (RFC 3339 when the source's date could be read).
+    /// When the customer placed the order: RFC 3339 in UTC, or `YYYY-MM-DD` when the source gives
+    /// only a date, or the source's text as written when it could not be read.
     pub ordered_at: Option<String>,
     /// RFC 3339, UTC: when Shipdesk first stored / last changed this order.
     pub created_at: String,

@@ -123,7 +123,7 @@ fn shopify_fixture_imports_with_items_zeros_and_status() {
     assert_eq!(o.items[2].quantity, 2);
     assert_eq!(o.items[0].unit_price.unwrap().to_string(), "12.00");
     assert_eq!(o.tags, ["wholesale"]);
-    assert_eq!(o.ordered_at.as_deref(), Some("2026-11-10T09:00:00-06:00"));
+    assert_eq!(o.ordered_at.as_deref(), Some("2026-11-10T15:00:00Z"));
     let boston = svc.get_by_number("#2002").unwrap();
     assert_eq!(boston.ship_to.zip5, "02108");
     assert_eq!(boston.notes.as_deref(), Some("Gift, no invoice"));
