@@ -26,6 +26,9 @@ export type PromptRequest = {
 
 type Needing = { nickname: string; reason: string };
 
+/** A failed action waiting for the account to be reconnected, and the page it failed on. */
+type Parked = { accountId: number | null; retry: () => void; hash: string };
+
 type ConnectionContext = {
   handle: UspsErrorHandler;
   needing: Map<number, Needing>;
@@ -66,7 +69,11 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   // Refs so the error handler stays one stable function for the pages that hold it.
   const promptRef = useRef<PromptRequest | null>(null);
   const snoozed = useRef(new Set<number>());
-  const parkedRetry = useRef<(() => void) | undefined>(undefined);
+  const parked = useRef<Parked | undefined>(undefined);
+  const [retryOffer, setRetryOffer] = useState<Parked | null>(null);
+  const park = (accountId: number | null, retry: (() => void) | undefined) => {
+    parked.current = retry ? { accountId, retry, hash: window.location.hash } : undefined;
+  };
   const needingRef = useRef(needing);
   needingRef.current = needing;
 
@@ -89,8 +96,8 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   useEffect(() => {
     let stop: (() => void) | undefined;
     let gone = false;
-    events
-      .onUspsConnection((e: ConnectionEvent) => {
+    Promise.resolve()
+      .then(() => events.onUspsConnection((e: ConnectionEvent) => {
         setNeeding((prev) => {
           const next = new Map(prev);
           if (e.state.state === "needs_reconnect") next.set(e.account_id, { nickname: e.nickname, reason: e.state.reason });
@@ -98,12 +105,18 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
           return next;
         });
         if (e.state.state !== "needs_reconnect") snoozed.current.delete(e.account_id);
+        const waiting = parked.current;
+        if (e.state.state === "connected" && waiting && (waiting.accountId === e.account_id || waiting.accountId === null)) {
+          // Reconnected outside the prompt (Settings › Edit › Login): offer what failed again.
+          parked.current = undefined;
+          setRetryOffer(waiting);
+        }
         const open = promptRef.current;
         if (e.state.state === "needs_reconnect" && e.prompt && !open && !snoozed.current.has(e.account_id)) {
           showPrompt({ accountId: e.account_id, nickname: e.nickname, message: e.state.reason, startNow: false });
         }
         refreshAccounts();
-      })
+      }))
       .then((unlisten) => (gone ? unlisten() : (stop = unlisten)))
       .catch(() => undefined);
     refreshAccounts();
@@ -126,8 +139,8 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
           if (open && (open.accountId === accountId || accountId === null)) {
             showPrompt({ ...open, retry: retry ?? open.retry });
           } else if (accountId !== null && snoozed.current.has(accountId)) {
-            // "Remind Me Later" holds: the banner says it; its Reconnect will offer this retry.
-            parkedRetry.current = retry;
+            // "Remind Me Later" holds: the banner says it; reconnecting will offer this retry.
+            park(accountId, retry);
           } else {
             showPrompt({ accountId, nickname, message: error.message, retry, startNow: false });
           }
@@ -147,8 +160,8 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
 
   const reconnect = useCallback(() => {
     const [first] = needingRef.current.entries();
-    const retry = parkedRetry.current;
-    parkedRetry.current = undefined;
+    const retry = parked.current?.retry;
+    parked.current = undefined;
     showPrompt({
       accountId: first ? first[0] : null,
       nickname: first ? first[1].nickname : "USPS",
@@ -161,7 +174,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   const remindLater = useCallback(
     (request: PromptRequest) => {
       showPrompt(null);
-      parkedRetry.current = request.retry;
+      park(request.accountId, request.retry);
       if (request.accountId !== null) {
         snoozed.current.add(request.accountId);
         ipc.uspsSnoozePrompt(request.accountId).catch(() => undefined);
@@ -181,6 +194,16 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
     <Ctx.Provider value={value}>
       <div className="usps-frame">
         {needing.size > 0 && <ConnectionBanner needing={needing} onReconnect={reconnect} />}
+        {retryOffer && (
+          <RetryOffer
+            onRetry={() => {
+              setRetryOffer(null);
+              if (window.location.hash !== retryOffer.hash) window.location.hash = retryOffer.hash;
+              setTimeout(retryOffer.retry, 0);
+            }}
+            onDismiss={() => setRetryOffer(null)}
+          />
+        )}
         {diagnosis && <Diagnosis error={diagnosis} onDismiss={() => setDiagnosis(null)} />}
         {props.children}
       </div>
@@ -211,6 +234,20 @@ function ConnectionBanner({ needing, onReconnect }: { needing: Map<number, Needi
       <span aria-hidden="true"> · </span>
       <button type="button" className="link-button" onClick={onReconnect} data-action="banner-reconnect">
         Reconnect
+      </button>
+    </div>
+  );
+}
+
+function RetryOffer({ onRetry, onDismiss }: { onRetry: () => void; onDismiss: () => void }) {
+  return (
+    <div className="usps-banner usps-retry-offer" role="status" data-testid="usps-retry-offer">
+      <span>USPS is connected again. Try what failed once more?</span>
+      <button type="button" className="primary" onClick={onRetry} data-action="retry">
+        Retry
+      </button>
+      <button type="button" onClick={onDismiss} data-action="dismiss-retry">
+        Dismiss
       </button>
     </div>
   );

@@ -14,6 +14,7 @@ export type SignInPhase =
 export function useSignIn(onConnected?: (outcome: ConnectOutcome) => void) {
   const [phase, setPhase] = useState<SignInPhase>({ kind: "idle" });
   const current = useRef<number | null>(null);
+  const cancelledByUser = useRef<number | null>(null);
   const alive = useRef(true);
   const connected = useRef(onConnected);
   connected.current = onConnected;
@@ -49,12 +50,15 @@ export function useSignIn(onConnected?: (outcome: ConnectOutcome) => void) {
       if (current.current === started.id) current.current = null;
       if (!alive.current) return;
       const error = e as AppError;
-      setPhase(error.code === "CANCELLED" ? { kind: "idle" } : { kind: "failed", error, request });
+      // CANCELLED also means "denied at USPS" or "timed out": only our own Cancel is silent.
+      const ownCancel = error.code === "CANCELLED" && cancelledByUser.current === started.id;
+      setPhase(ownCancel ? { kind: "idle" } : { kind: "failed", error, request });
     }
   }, []);
 
   const cancel = useCallback(async () => {
     const id = current.current;
+    cancelledByUser.current = id;
     setPhase({ kind: "idle" });
     if (id !== null) await ipc.uspsSignInCancel(id).catch(() => undefined);
   }, []);

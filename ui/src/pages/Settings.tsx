@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ipc, type AppError, type DoctorReport } from "../ipc";
 import type { Route } from "../routes";
-import { EmptyState } from "../components/EmptyState";
+import { CarrierSettings } from "./settings/CarrierSettings";
 import { ErrorNotice } from "../components/ErrorNotice";
 
 export function SettingsPage({ section, go }: { section: "carriers" | "about"; go: (r: Route) => void }) {
@@ -25,20 +25,6 @@ export function SettingsPage({ section, go }: { section: "carriers" | "about"; g
       </div>
       {section === "carriers" ? <CarrierSettings /> : <About />}
     </section>
-  );
-}
-
-function CarrierSettings() {
-  return (
-    <div role="tabpanel" data-panel="carriers">
-      <h2>USPS</h2>
-      <EmptyState title="No USPS accounts yet">
-        <p>
-          Connect a USPS business account to buy labels. Until then, Shipdesk runs in Sandbox mode against a
-          built-in USPS simulator, so you can try the whole flow without credentials.
-        </p>
-      </EmptyState>
-    </div>
   );
 }
 
