@@ -35,7 +35,38 @@ const CARRIERS: &[&str] = &[
     "carriers_redirect_port",
     "carriers_sandbox_info",
 ];
-const SHIPPING: &[&str] = &[];
+const SHIPPING: &[&str] = &[
+    "ship_from_list",
+    "ship_from_add",
+    "ship_from_set_default",
+    "package_presets_list",
+    "package_preset_add",
+    "label_layout_get",
+    "label_layout_set",
+    "address_check_order",
+    "rates_for_order",
+    "rates_for_orders",
+    "label_buy",
+    "labels_buy_batch",
+    "labels_batch_retry",
+    "labels_batch_cancel",
+    "label_preview",
+    "labels_print",
+    "labels_save_pdf",
+    "shipments_list",
+    "shipment_get",
+    "label_void",
+    "tracking_refresh",
+    "scan_forms_create",
+    "scan_forms_list",
+    "scan_form_print",
+    "scan_form_save_pdf",
+    "pickup_eligibility",
+    "pickup_prefill",
+    "pickup_schedule",
+    "pickup_cancel",
+    "pickups_list",
+];
 
 fn all_commands() -> &'static [&'static str] {
     let all: Vec<&'static str> = [APP, ORDERS, CARRIERS, SHIPPING].concat();

@@ -9,6 +9,7 @@ use tauri::{WebviewWindowBuilder, ipc::InvokeBody};
 use crate::AppState;
 
 mod carriers;
+mod shipping;
 
 fn app_with(
     state: AppState,

@@ -1,9 +1,11 @@
 //! The Shipdesk desktop shell. It wires tauri to `shipdesk-core` and nothing more: commands are
 //! one-line adapters (see [`commands`]), errors cross IPC as core's `{code, message, details}`.
 
+mod batches;
 mod commands;
 mod jobs;
 mod opener;
+mod printing;
 mod sandbox_info;
 mod sign_ins;
 mod state;
@@ -57,6 +59,36 @@ pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) ->
             commands::carriers::carriers_secrets_in_memory,
             commands::carriers::carriers_redirect_port,
             commands::carriers::carriers_sandbox_info,
+            commands::shipping::ship_from_list,
+            commands::shipping::ship_from_add,
+            commands::shipping::ship_from_set_default,
+            commands::shipping::package_presets_list,
+            commands::shipping::package_preset_add,
+            commands::shipping::label_layout_get,
+            commands::shipping::label_layout_set,
+            commands::shipping::address_check_order,
+            commands::shipping::rates_for_order,
+            commands::shipping::rates_for_orders,
+            commands::shipping::label_buy,
+            commands::shipping::labels_buy_batch,
+            commands::shipping::labels_batch_retry,
+            commands::shipping::labels_batch_cancel,
+            commands::shipping::label_preview,
+            commands::shipping::labels_print,
+            commands::shipping::labels_save_pdf,
+            commands::shipping::shipments_list,
+            commands::shipping::shipment_get,
+            commands::shipping::label_void,
+            commands::shipping::tracking_refresh,
+            commands::shipping::scan_forms_create,
+            commands::shipping::scan_forms_list,
+            commands::shipping::scan_form_print,
+            commands::shipping::scan_form_save_pdf,
+            commands::shipping::pickup_eligibility,
+            commands::shipping::pickup_prefill,
+            commands::shipping::pickup_schedule,
+            commands::shipping::pickup_cancel,
+            commands::shipping::pickups_list,
         ])
 }
 
@@ -68,6 +100,9 @@ pub fn run() {
         )
         .init();
     let state = AppState::from_env();
+    if let Ok(shipping) = state.shipping() {
+        batches::reconcile_in_background(shipping.clone());
+    }
     builder::<tauri::Wry>(state)
         .run(tauri::generate_context!())
         .expect("error while running Shipdesk");

@@ -3,6 +3,7 @@
 
 pub mod carriers;
 pub mod orders;
+pub mod shipping;
 
 use shipdesk_core::AppError;
 use shipdesk_core::doctor::DoctorReport;
