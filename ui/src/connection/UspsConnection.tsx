@@ -82,12 +82,17 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
     setPrompt(next);
   }, []);
 
+  // Bumped when a failure marks an account locally, so a list fetched before it cannot erase it.
+  const marks = useRef(0);
+
   const refreshAccounts = useCallback(async () => {
+    const marksBefore = marks.current;
     try {
       const list = await ipc.uspsAccounts();
       setAccounts(list);
       setAccountsError(null);
-      setNeeding(needingFrom(list));
+      const fetched = needingFrom(list);
+      setNeeding((prev) => (marks.current === marksBefore ? fetched : new Map([...prev, ...fetched])));
     } catch (e) {
       setAccountsError(e as AppError);
     }
@@ -133,6 +138,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
           const accountId = detailNumber(error, "account_id");
           const nickname = detailString(error, "nickname") ?? "USPS";
           if (accountId !== null) {
+            marks.current += 1;
             setNeeding((prev) => new Map(prev).set(accountId, { nickname, reason: error.message }));
           }
           const open = promptRef.current;

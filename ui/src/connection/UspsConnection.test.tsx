@@ -1,0 +1,229 @@
+import { describe, expect, it, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, cleanup, waitFor, act, within } from "@testing-library/react";
+import type { AppError, ConnectionEvent } from "../ipc";
+import { account, NEEDS_RECONNECT } from "./testAccounts";
+
+const uspsAccounts = vi.fn();
+const uspsSignInStart = vi.fn();
+const uspsSignInFinish = vi.fn();
+const uspsSignInCancel = vi.fn();
+const uspsSnoozePrompt = vi.fn();
+let emit: (e: ConnectionEvent) => void = () => undefined;
+
+vi.mock("../ipc", async (orig) => {
+  const real = await orig<typeof import("../ipc")>();
+  return {
+    ...real,
+    ipc: {
+      appReady: async () => 1,
+      doctor: async () => ({ version: "0.1.0", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox" }),
+      ordersList: async () => ({ orders: [], total: 0 }),
+      ordersTags: async () => [],
+      uspsAccounts: () => uspsAccounts(),
+      uspsSignInStart: (r: unknown) => uspsSignInStart(r),
+      uspsSignInFinish: (id: number) => uspsSignInFinish(id),
+      uspsSignInCancel: (id: number) => uspsSignInCancel(id),
+      uspsSnoozePrompt: (id: number) => uspsSnoozePrompt(id),
+      uspsSecretsInMemory: async () => false,
+      uspsRedirectPort: async () => 8765,
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw" }),
+    },
+    events: {
+      onImportProgress: async () => () => undefined,
+      onUspsConnection: async (h: (e: ConnectionEvent) => void) => {
+        emit = h;
+        return () => undefined;
+      },
+    },
+  };
+});
+
+import { UspsConnectionProvider, useConnectionBanner, useUspsErrors } from "./UspsConnection";
+import { App } from "../App";
+
+const RECONNECT: AppError = {
+  code: "USPS_RECONNECT_REQUIRED",
+  message: "Your USPS connection (Sandbox demo) needs to be renewed. USPS no longer accepts the saved authorization.",
+  details: { account_id: 1, nickname: "Sandbox demo" },
+};
+
+/** A page that asks USPS for rates and hands failures to the connection provider. */
+function RatesProbe({ error, retry, onHandled }: { error: AppError; retry?: () => void; onHandled?: (taken: boolean) => void }) {
+  const handle = useUspsErrors();
+  const banner = useConnectionBanner();
+  return (
+    <div>
+      <button
+        onClick={() => {
+          const taken = handle(error, retry);
+          onHandled?.(taken);
+        }}
+      >
+        Get rates
+      </button>
+      <span data-testid="needs-reconnect">{String(banner.needsReconnect)}</span>
+    </div>
+  );
+}
+
+function renderProbe(error: AppError, retry?: () => void, onHandled?: (taken: boolean) => void) {
+  return render(
+    <UspsConnectionProvider>
+      <RatesProbe error={error} retry={retry} onHandled={onHandled} />
+    </UspsConnectionProvider>,
+  );
+}
+
+const connectedOutcome = { account: account(1), warnings: [] };
+
+describe("USPS connection prompt", () => {
+  beforeEach(() => {
+    cleanup();
+    window.location.hash = "";
+    uspsAccounts.mockReset().mockResolvedValue([account(1)]);
+    uspsSignInStart.mockReset().mockResolvedValue({ id: 7, url: "http://127.0.0.1:4000/cop-navigator?state=abc", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockReset();
+    uspsSignInCancel.mockReset().mockResolvedValue(undefined);
+    uspsSnoozePrompt.mockReset().mockResolvedValue("2026-11-22T05:59:59Z");
+  });
+
+  it("opens the accessible prompt on a reconnect error and takes the error over", async () => {
+    const handled = vi.fn();
+    renderProbe(RECONNECT, () => undefined, handled);
+    fireEvent.click(screen.getByText("Get rates"));
+    const dialog = await screen.findByRole("dialog", { name: "Your USPS connection needs to be renewed" });
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    expect(handled).toHaveBeenCalledWith(true);
+    expect(within(dialog).getByRole("button", { name: "Reconnect" })).toBeTruthy();
+    expect(within(dialog).getByRole("button", { name: "Remind Me Later" })).toBeTruthy();
+    expect(document.activeElement && dialog.contains(document.activeElement)).toBe(true);
+    expect(screen.getByTestId("needs-reconnect").textContent).toBe("true");
+    expect(screen.getByTestId("usps-banner").textContent).toContain("USPS needs to be reconnected");
+  });
+
+  it("keeps Tab inside the prompt and treats Escape as Remind Me Later", async () => {
+    renderProbe(RECONNECT);
+    fireEvent.click(screen.getByText("Get rates"));
+    const dialog = await screen.findByRole("dialog");
+    const reconnect = within(dialog).getByRole("button", { name: "Reconnect" });
+    const later = within(dialog).getByRole("button", { name: "Remind Me Later" });
+    later.focus();
+    fireEvent.keyDown(later, { key: "Tab" });
+    expect(document.activeElement).toBe(reconnect);
+    fireEvent.keyDown(reconnect, { key: "Tab", shiftKey: true });
+    expect(document.activeElement).toBe(later);
+    fireEvent.keyDown(dialog, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(uspsSnoozePrompt).toHaveBeenCalledWith(1);
+    expect(screen.getByTestId("usps-banner")).toBeTruthy();
+  });
+
+  it("reconnects, then offers the failed action again with Retry", async () => {
+    let finish!: (v: unknown) => void;
+    uspsSignInFinish.mockReturnValue(new Promise((r) => (finish = r)));
+    const retry = vi.fn();
+    renderProbe(RECONNECT, retry);
+    fireEvent.click(screen.getByText("Get rates"));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Reconnect" }));
+    await screen.findByText("Waiting for USPS sign-in…");
+    expect(uspsSignInStart).toHaveBeenCalledWith(expect.objectContaining({ account: 1 }));
+    expect((screen.getByLabelText("USPS sign-in address") as HTMLInputElement).value).toContain("/cop-navigator");
+    expect(uspsSignInFinish).toHaveBeenCalledWith(7);
+    await act(async () => {
+      finish(connectedOutcome);
+      emit({ account_id: 1, nickname: "Sandbox demo", state: { state: "connected" }, prompt: false });
+    });
+    const dialog = await screen.findByRole("dialog", { name: "USPS is connected again" });
+    expect(retry).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole("button", { name: "Retry" }));
+    expect(retry).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId("usps-banner")).toBeNull());
+  });
+
+  it("says plainly when USPS refused the sign-in and lets the user try again", async () => {
+    uspsSignInFinish.mockRejectedValue({ code: "CANCELLED", message: "Access was not granted at USPS (the consent was cancelled)." });
+    renderProbe(RECONNECT);
+    fireEvent.click(screen.getByText("Get rates"));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Reconnect" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Access was not granted at USPS");
+    expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
+  });
+
+  it("shows what is missing for a not-entitled account, without a reconnect prompt", async () => {
+    const handled = vi.fn();
+    const notEntitled: AppError = {
+      code: "USPS_NOT_ENTITLED",
+      message: "USPS has not granted this app the Labels and Payments product.",
+      details: { account_id: 1, missing: ["Labels and Payments"], fix: "Submit a service request, then refresh claims in the Customer Onboarding Portal." },
+    };
+    renderProbe(notEntitled, undefined, handled);
+    fireEvent.click(screen.getByText("Get rates"));
+    const diagnosis = await screen.findByTestId("usps-diagnosis");
+    expect(handled).toHaveBeenCalledWith(true);
+    expect(diagnosis.textContent).toContain("Labels and Payments");
+    expect(diagnosis.textContent).toContain("refresh claims in the Customer Onboarding Portal");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(screen.queryByTestId("usps-banner")).toBeNull();
+  });
+
+  it("leaves other errors to the page", () => {
+    const handled = vi.fn();
+    renderProbe({ code: "USPS_REJECTED", message: "ZIP does not match" }, undefined, handled);
+    fireEvent.click(screen.getByText("Get rates"));
+    expect(handled).toHaveBeenCalledWith(false);
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(screen.queryByTestId("usps-diagnosis")).toBeNull();
+  });
+});
+
+describe("Remind Me Later", () => {
+  beforeEach(() => {
+    cleanup();
+    window.location.hash = "";
+    uspsAccounts.mockReset().mockResolvedValue([account(1)]);
+    uspsSnoozePrompt.mockReset().mockResolvedValue("2026-11-22T05:59:59Z");
+  });
+
+  it("snoozes the prompt and keeps the banner on every page", async () => {
+    render(<App />);
+    await waitFor(() => expect(uspsAccounts).toHaveBeenCalled());
+    uspsAccounts.mockResolvedValue([account(1, NEEDS_RECONNECT)]);
+    await act(async () => emit({ account_id: 1, nickname: "Sandbox demo", state: NEEDS_RECONNECT, prompt: true }));
+    const dialog = await screen.findByRole("dialog", { name: "Your USPS connection needs to be renewed" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Remind Me Later" }));
+    expect(uspsSnoozePrompt).toHaveBeenCalledWith(1);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    for (const [label, heading] of [["Shipments", "Shipments"], ["End of Day", "End of Day"], ["Settings", "Settings"], ["Orders", "Orders"]]) {
+      fireEvent.click(screen.getByRole("link", { name: label }));
+      expect(await screen.findByRole("heading", { name: heading, level: 1 })).toBeTruthy();
+      const banner = screen.getByTestId("usps-banner");
+      expect(banner.textContent).toContain("USPS needs to be reconnected");
+      expect(within(banner).getByRole("button", { name: "Reconnect" })).toBeTruthy();
+    }
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("shows the banner from the initial fetch, before any event", async () => {
+    uspsAccounts.mockResolvedValue([account(1, NEEDS_RECONNECT)]);
+    render(<App />);
+    expect((await screen.findByTestId("usps-banner")).textContent).toContain("Sandbox demo");
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("while snoozed, a failure parks its retry and reconnecting elsewhere offers it", async () => {
+    const retry = vi.fn();
+    renderProbe(RECONNECT, retry);
+    fireEvent.click(screen.getByText("Get rates"));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Remind Me Later" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    fireEvent.click(screen.getByText("Get rates"));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await act(async () => emit({ account_id: 1, nickname: "Sandbox demo", state: { state: "connected" }, prompt: false }));
+    const offer = await screen.findByTestId("usps-retry-offer");
+    expect(screen.queryByTestId("usps-banner")).toBeNull();
+    fireEvent.click(within(offer).getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(retry).toHaveBeenCalledTimes(1));
+  });
+});

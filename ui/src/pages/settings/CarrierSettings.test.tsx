@@ -1,0 +1,197 @@
+import { describe, expect, it, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, cleanup, within } from "@testing-library/react";
+import type { ConnectionCheck } from "../../ipc";
+import { account } from "../../connection/testAccounts";
+
+const uspsAccounts = vi.fn();
+const uspsUpdateAccount = vi.fn();
+const uspsCheck = vi.fn();
+const uspsConnectOwnApp = vi.fn();
+const uspsSignInStart = vi.fn();
+const uspsSignInFinish = vi.fn();
+const uspsKeepSecretsInMemory = vi.fn();
+const uspsDisconnect = vi.fn();
+
+vi.mock("../../ipc", async (orig) => {
+  const real = await orig<typeof import("../../ipc")>();
+  return {
+    ...real,
+    ipc: {
+      uspsAccounts: () => uspsAccounts(),
+      uspsUpdateAccount: (id: number, f: unknown) => uspsUpdateAccount(id, f),
+      uspsCheck: (id: number) => uspsCheck(id),
+      uspsConnectOwnApp: (r: unknown) => uspsConnectOwnApp(r),
+      uspsSignInStart: (r: unknown) => uspsSignInStart(r),
+      uspsSignInFinish: (id: number) => uspsSignInFinish(id),
+      uspsSignInCancel: async () => undefined,
+      uspsKeepSecretsInMemory: () => uspsKeepSecretsInMemory(),
+      uspsDisconnect: (id: number) => uspsDisconnect(id),
+      uspsSetDefault: async () => account(2),
+      uspsSnoozePrompt: async () => "",
+      uspsSecretsInMemory: async () => false,
+      uspsRedirectPort: async () => 8765,
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "shipdesk-demo" }),
+    },
+    events: { onUspsConnection: async () => () => undefined },
+  };
+});
+
+import { UspsConnectionProvider } from "../../connection/UspsConnection";
+import { CarrierSettings } from "./CarrierSettings";
+
+function renderSettings() {
+  return render(
+    <UspsConnectionProvider>
+      <CarrierSettings />
+    </UspsConnectionProvider>,
+  );
+}
+
+async function openEdit(nickname: string) {
+  fireEvent.click(await screen.findByRole("button", { name: `Edit ${nickname}` }));
+  return screen.findByTestId("edit-account");
+}
+
+describe("Carrier Settings › USPS", () => {
+  beforeEach(() => {
+    cleanup();
+    uspsAccounts.mockReset().mockResolvedValue([
+      account(1),
+      account(2, { state: "not_entitled", missing: ["Labels and Payments"], fix: "Submit a service request for Labels and Payments." }, { nickname: "Warehouse", environment: "production", crid: null, mode: { kind: "own_app", client_id: "biz-app" } }),
+    ]);
+    uspsUpdateAccount.mockReset();
+    uspsCheck.mockReset();
+    uspsConnectOwnApp.mockReset();
+    uspsSignInStart.mockReset();
+    uspsSignInFinish.mockReset();
+    uspsKeepSecretsInMemory.mockReset().mockResolvedValue(undefined);
+    uspsDisconnect.mockReset();
+  });
+
+  it("lists accounts with environment, identifiers, status chip, last verified and the default", async () => {
+    renderSettings();
+    const table = await screen.findByTestId("usps-accounts");
+    const demo = within(table).getByText("Sandbox demo").closest("tr")!;
+    expect(demo.textContent).toContain("Sandbox");
+    expect(demo.textContent).toContain("56982563");
+    expect(demo.textContent).toContain("902345672");
+    expect(demo.textContent).toContain("1000012345");
+    expect(within(demo).getByText("Default")).toBeTruthy();
+    expect(demo.querySelector("[data-state]")!.textContent).toBe("Connected");
+    const warehouse = within(table).getByText("Warehouse").closest("tr")!;
+    expect(warehouse.querySelector("[data-state]")!.textContent).toBe("Not entitled");
+    expect(warehouse.textContent).toContain("Production");
+    expect(within(warehouse).getByRole("button", { name: "Make Warehouse the default" })).toBeTruthy();
+    expect((await screen.findByTestId("sandbox-info")).textContent).toContain("http://127.0.0.1:4000/");
+  });
+
+  it("shows core's message next to each invalid field", async () => {
+    uspsUpdateAccount.mockRejectedValue({
+      code: "VALIDATION",
+      message: "CRID must contain digits only (usually 8); MID must be 6 or 9 digits",
+      details: { fields: { crid: "CRID must contain digits only (usually 8)", mid: "MID must be 6 or 9 digits" } },
+    });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.change(within(edit).getByLabelText("CRID"), { target: { value: "12ab" } });
+    fireEvent.change(within(edit).getByLabelText("MID"), { target: { value: "12345" } });
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    await screen.findByText("CRID must contain digits only (usually 8)");
+    expect(uspsUpdateAccount).toHaveBeenCalledWith(1, expect.objectContaining({ crid: "12ab", mid: "12345" }));
+    const crid = within(edit).getByLabelText("CRID");
+    expect(crid.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(crid.getAttribute("aria-describedby")!)!.textContent).toBe("CRID must contain digits only (usually 8)");
+    expect(within(edit).getByLabelText("MID").getAttribute("aria-invalid")).toBe("true");
+    expect(within(edit).getByLabelText("EPS account").getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("shows the own-app form's client id and secret problems per field", async () => {
+    uspsConnectOwnApp.mockRejectedValue({
+      code: "VALIDATION",
+      message: "The USPS app's client id and secret are both needed",
+      details: { fields: { client_secret: "Enter the app's client secret (Consumer Secret)" } },
+    });
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    fireEvent.click(screen.getByRole("button", { name: "Use my own USPS API app" }));
+    fireEvent.change(screen.getByLabelText("Client id"), { target: { value: "biz-app" } });
+    fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    const secretError = await screen.findByText("Enter the app's client secret (Consumer Secret)");
+    expect(secretError.getAttribute("data-error-for")).toBe("client_secret");
+    expect(screen.getByLabelText("Client secret").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByLabelText("Client id").getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("renders the doctor checklist with passed, failed and not reached steps and the fix", async () => {
+    const check: ConnectionCheck = {
+      account_id: 2,
+      account: account(2),
+      steps: [
+        { name: "Credentials accepted", status: "passed", detail: "USPS issued an access token for app biz-app", fix: null },
+        { name: "Token includes Labels and Payments", status: "failed", detail: "The token has only Public Access", fix: "Submit a service request for Labels and Payments, then refresh claims in the Customer Onboarding Portal." },
+        { name: "CRID, MIDs and EPS account match the token", status: "not_reached", detail: "Not checked: the token lacks the Labels and Payments product", fix: null },
+      ],
+    };
+    uspsCheck.mockResolvedValue(check);
+    renderSettings();
+    const edit = await openEdit("Warehouse");
+    fireEvent.click(within(edit).getByRole("button", { name: "Check connection" }));
+    const list = await screen.findByTestId("doctor-checklist");
+    const step = (name: string) => list.querySelector(`[data-step="${name}"]`)!;
+    expect(step("Credentials accepted").getAttribute("data-status")).toBe("passed");
+    expect(step("Credentials accepted").textContent).toContain("Passed");
+    expect(step("Token includes Labels and Payments").textContent).toContain("Failed");
+    expect(step("Token includes Labels and Payments").textContent).toContain("refresh claims in the Customer Onboarding Portal");
+    expect(step("CRID, MIDs and EPS account match the token").textContent).toContain("Not reached");
+    expect(step("CRID, MIDs and EPS account match the token").querySelector("[data-field=fix]")).toBeNull();
+    expect(list.textContent).toContain("1 step failed");
+  });
+
+  it("shows what a not-entitled account is missing and what to do, with no reconnect prompt", async () => {
+    renderSettings();
+    const edit = await openEdit("Warehouse");
+    const diagnosis = within(edit).getByTestId("account-diagnosis");
+    expect(diagnosis.textContent).toContain("Labels and Payments");
+    expect(diagnosis.textContent).toContain("Submit a service request");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(within(edit).getByTestId("own-app-credentials").textContent).toContain("must be updated");
+  });
+
+  it("Login waits for the browser with the address, Copy and Cancel, then shows the account connected", async () => {
+    let finish!: (v: unknown) => void;
+    uspsSignInStart.mockResolvedValue({ id: 3, url: "http://127.0.0.1:4000/cop-navigator?state=s", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: false });
+    uspsSignInFinish.mockReturnValue(new Promise((r) => (finish = r)));
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.click(within(edit).getByRole("button", { name: "Login" }));
+    const waiting = await screen.findByTestId("sign-in-waiting");
+    expect(waiting.textContent).toContain("Waiting for USPS sign-in…");
+    expect(waiting.textContent).toContain("The browser did not open");
+    expect((within(waiting).getByLabelText("USPS sign-in address") as HTMLInputElement).value).toBe("http://127.0.0.1:4000/cop-navigator?state=s");
+    expect(within(waiting).getByRole("button", { name: "Copy" })).toBeTruthy();
+    expect(within(waiting).getByRole("button", { name: "Cancel" })).toBeTruthy();
+    expect(uspsSignInStart).toHaveBeenCalledWith(expect.objectContaining({ account: 1, port: 8765 }));
+    finish({ account: account(1), warnings: ["Other systems that use the same USPS login must sign in again."] });
+    expect((await screen.findByTestId("login-connected")).textContent).toContain("Sandbox demo is connected");
+    expect(screen.getByText("Other systems that use the same USPS login must sign in again.")).toBeTruthy();
+  });
+
+  it("offers to keep the session in memory when the keyring is unavailable", async () => {
+    uspsSignInStart
+      .mockRejectedValueOnce({ code: "SECRET_STORE_UNAVAILABLE", message: "No Secret Service is running." })
+      .mockResolvedValueOnce({ id: 4, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockReturnValue(new Promise(() => undefined));
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    // The choice ("Sign in with USPS" is preselected), then the action button of the same name.
+    const buttons = screen.getAllByRole("button", { name: "Sign in with USPS" });
+    expect(buttons[0].getAttribute("aria-pressed")).toBe("true");
+    fireEvent.click(buttons[1]);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("cannot reach your system keyring");
+    fireEvent.click(within(alert).getByRole("button", { name: "Keep this session in memory only" }));
+    await screen.findByTestId("sign-in-waiting");
+    expect(uspsKeepSecretsInMemory).toHaveBeenCalledTimes(1);
+    expect(uspsSignInStart).toHaveBeenCalledTimes(2);
+  });
+});
