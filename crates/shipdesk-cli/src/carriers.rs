@@ -7,14 +7,17 @@
 //! this one command only.
 
 use std::io::Read;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shipdesk_core::carriers::{
-    AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionState, Connections,
-    DisconnectOutcome, OwnAppRequest, SignInHandle, SignInRequest, UspsAccountRecord,
+    AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionPorts, ConnectionState,
+    Connections, ConnectionsConfig, DisconnectOutcome, KeyringSecretStore, OwnAppRequest,
+    SignInHandle, SignInRequest, UspsAccountRecord,
 };
 use shipdesk_core::environment::Environment;
+use shipdesk_core::ports::{SystemClock, SystemOpener};
 use shipdesk_core::{AppError, Desk, ErrorCode};
 
 use crate::output::Output;
@@ -149,6 +152,15 @@ pub fn run(args: CarriersArgs, desk: &Desk, out: &Output) -> Result<(), AppError
         .enable_all()
         .build()
         .map_err(|e| AppError::internal("Could not start the async runtime", &e))?;
+    // The redirect port is part of the connection setup (the Sandbox simulator registers it
+    // when it starts), so `--port` reopens the desk with it rather than patching one request.
+    let reopened = match args.command.redirect_port() {
+        Some(port) if port != desk.connections().config().redirect_port => {
+            Some(reopen_with_port(desk, port)?)
+        }
+        _ => None,
+    };
+    let desk = reopened.as_ref().unwrap_or(desk);
     let conns = desk.connections();
     if memory {
         conns.use_memory_secret_store();
@@ -162,6 +174,29 @@ pub fn run(args: CarriersArgs, desk: &Desk, out: &Output) -> Result<(), AppError
             }
             e
         })
+}
+
+impl CarriersCommand {
+    fn redirect_port(&self) -> Option<u16> {
+        match self {
+            CarriersCommand::Add(add) => add.wait.port,
+            CarriersCommand::Login { wait, .. } => wait.port,
+            _ => None,
+        }
+    }
+}
+
+fn reopen_with_port(desk: &Desk, port: u16) -> Result<Desk, AppError> {
+    let ports = ConnectionPorts {
+        secrets: Arc::new(KeyringSecretStore::default()),
+        opener: Arc::new(SystemOpener),
+        clock: Arc::new(SystemClock),
+    };
+    let config = ConnectionsConfig {
+        redirect_port: port,
+        ..ConnectionsConfig::default()
+    };
+    Desk::open_with(desk.data_dir().clone(), ports, config)
 }
 
 async fn run_command(
@@ -186,7 +221,7 @@ async fn run_command(
                     environment: Some(add.environment.into()),
                     base_url: add.base_url.clone(),
                     fields: add.fields.to_fields(),
-                    port: add.wait.port,
+                    port: None,
                     client_id: add.client_id.clone(),
                     client_secret: secret,
                 };
@@ -225,7 +260,7 @@ async fn run_command(
             let id = conns.find_account(&account)?.id;
             let request = SignInRequest {
                 account: Some(id),
-                port: wait.port,
+                port: None,
                 ..Default::default()
             };
             let outcome = sign_in(conns, request, &wait).await?;
@@ -239,12 +274,12 @@ async fn run_command(
         CarriersCommand::Edit { account, fields } => {
             let id = conns.find_account(&account)?.id;
             let updated = conns.update_account(id, &fields.to_fields())?;
-            out.value(&updated, |a| account_line(a))
+            out.value(&updated, account_line)
         }
         CarriersCommand::Default { account } => {
             let id = conns.find_account(&account)?.id;
             let updated = conns.set_default_account(id)?;
-            out.value(&updated, |a| account_line(a))
+            out.value(&updated, account_line)
         }
         CarriersCommand::Remove { account } => {
             let id = conns.find_account(&account)?.id;

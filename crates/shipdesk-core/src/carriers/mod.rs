@@ -20,6 +20,7 @@
 //! `own_app` (client credentials), `sandbox` (the in-process simulator and the demo account),
 //! `doctor` (the Check connection checklist).
 
+mod callback;
 mod classify;
 mod doctor;
 mod keyring_store;

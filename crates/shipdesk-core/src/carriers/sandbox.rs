@@ -10,7 +10,7 @@ use usps::{ConsentRequest, UspsAccount};
 use super::model::{AccountFields, ConnectionMode, ConnectionState, UspsAccountRecord};
 use super::records::{self, NewAccount};
 use super::secrets::SecretKind;
-use super::{Connections, PlatformApp, sign_in};
+use super::{Connections, PlatformApp, callback, sign_in};
 use crate::environment::Environment;
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -134,7 +134,7 @@ pub(crate) async fn connect_demo_if_needed(
     });
     let choices = SandboxConsent::demo();
     let back = drive_sandbox_consent(url.as_str(), &choices).await?;
-    let code = sign_in::code_from_callback(&back, &state)?;
+    let code = callback::code_from_callback(&back, &state)?;
     session
         .connect_with_code(&code, &redirect_uri)
         .await
