@@ -7,7 +7,7 @@
 // from one initial `uspsAccounts()` plus the `usps://connection` events, so the banner is right on
 // every page without each page asking.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type JSX } from "react";
-import { events, ipc, type AppError, type ConnectionEvent, type UspsAccountRecord } from "../ipc";
+import { events, ipc, type AppError, type ConnectionCheck, type ConnectionEvent, type UspsAccountRecord } from "../ipc";
 import { ReconnectPrompt } from "./ReconnectPrompt";
 import { Diagnosis } from "./Diagnosis";
 import "./connection.css";
@@ -36,7 +36,13 @@ type ConnectionContext = {
   accounts: UspsAccountRecord[] | null;
   accountsError: AppError | null;
   refreshAccounts: () => Promise<void>;
+  checks: Map<number, CheckRun>;
+  checkConnection: (id: number) => Promise<void>;
+  forgetCheck: (id: number) => void;
 };
+
+/** The last "Check connection" of an account. */
+export type CheckRun = { running: boolean; result: ConnectionCheck | null; error: AppError | null };
 
 const Ctx = createContext<ConnectionContext | null>(null);
 
@@ -131,27 +137,32 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
     };
   }, [refreshAccounts, showPrompt]);
 
+  /** The prompt (or, while "Remind Me Later" holds, the banner) for an account USPS stopped accepting. */
+  const needsReconnect = useCallback(
+    (accountId: number | null, nickname: string, message: string, retry?: () => void) => {
+      if (accountId !== null) {
+        marks.current += 1;
+        setNeeding((prev) => new Map(prev).set(accountId, { nickname, reason: message }));
+      }
+      const open = promptRef.current;
+      if (open && (open.accountId === accountId || accountId === null)) {
+        showPrompt({ ...open, retry: retry ?? open.retry });
+      } else if (accountId !== null && snoozed.current.has(accountId)) {
+        // "Remind Me Later" holds: the banner says it; reconnecting will offer this retry.
+        park(accountId, retry);
+      } else {
+        showPrompt({ accountId, nickname, message, retry, startNow: false });
+      }
+    },
+    [showPrompt],
+  );
+
   const handle = useCallback<UspsErrorHandler>(
     (error, retry) => {
       switch (error.code) {
-        case "USPS_RECONNECT_REQUIRED": {
-          const accountId = detailNumber(error, "account_id");
-          const nickname = detailString(error, "nickname") ?? "USPS";
-          if (accountId !== null) {
-            marks.current += 1;
-            setNeeding((prev) => new Map(prev).set(accountId, { nickname, reason: error.message }));
-          }
-          const open = promptRef.current;
-          if (open && (open.accountId === accountId || accountId === null)) {
-            showPrompt({ ...open, retry: retry ?? open.retry });
-          } else if (accountId !== null && snoozed.current.has(accountId)) {
-            // "Remind Me Later" holds: the banner says it; reconnecting will offer this retry.
-            park(accountId, retry);
-          } else {
-            showPrompt({ accountId, nickname, message: error.message, retry, startNow: false });
-          }
+        case "USPS_RECONNECT_REQUIRED":
+          needsReconnect(detailNumber(error, "account_id"), detailString(error, "nickname") ?? "USPS", error.message, retry);
           return true;
-        }
         case "USPS_NOT_ENTITLED":
         case "USPS_ACCOUNT_NOT_AUTHORIZED":
           setDiagnosis(error);
@@ -161,8 +172,38 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
           return false;
       }
     },
-    [refreshAccounts, showPrompt],
+    [refreshAccounts, needsReconnect],
   );
+
+  // "Check connection" runs here, not in the Settings page, so its Retry after a reconnect still
+  // lands somewhere visible when the user has navigated in between.
+  const [checks, setChecks] = useState<Map<number, CheckRun>>(new Map());
+  const checkConnection = useCallback(
+    async (id: number): Promise<void> => {
+      const update = (run: CheckRun) => setChecks((prev) => new Map(prev).set(id, run));
+      const again = () => void checkConnection(id);
+      update({ running: true, result: null, error: null });
+      try {
+        const result = await ipc.uspsCheck(id);
+        update({ running: false, result, error: null });
+        const { state, nickname } = result.account;
+        if (state.state === "needs_reconnect") needsReconnect(id, nickname, state.reason, again);
+      } catch (e) {
+        const error = e as AppError;
+        update({ running: false, result: null, error });
+        handle(error, again);
+      }
+      refreshAccounts();
+    },
+    [handle, needsReconnect, refreshAccounts],
+  );
+  const forgetCheck = useCallback((id: number) => {
+    setChecks((prev) => {
+      const next = new Map(prev);
+      next.delete(id);
+      return next;
+    });
+  }, []);
 
   const reconnect = useCallback(() => {
     const [first] = needingRef.current.entries();
@@ -190,8 +231,8 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   );
 
   const value = useMemo<ConnectionContext>(
-    () => ({ handle, needing, reconnect, accounts, accountsError, refreshAccounts }),
-    [handle, needing, reconnect, accounts, accountsError, refreshAccounts],
+    () => ({ handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck }),
+    [handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck],
   );
 
   const mode = prompt?.accountId != null ? accounts?.find((a) => a.id === prompt.accountId)?.mode : undefined;
@@ -279,4 +320,11 @@ export function useConnectionBanner(): { needsReconnect: boolean; reconnect: () 
 export function useUspsAccounts() {
   const { accounts, accountsError, refreshAccounts } = useConnection();
   return { accounts, error: accountsError, refresh: refreshAccounts };
+}
+
+/** "Check connection" for one account: the last result survives navigation. */
+export function useConnectionCheck(accountId: number) {
+  const { checks, checkConnection, forgetCheck } = useConnection();
+  const run = checks.get(accountId) ?? { running: false, result: null, error: null };
+  return { ...run, check: () => checkConnection(accountId), forget: () => forgetCheck(accountId) };
 }

@@ -1,7 +1,8 @@
 // Edit › Connection: how the account reaches USPS, its state and what to do about it, Login
 // (reconnect at any time), the own app's credentials, Disconnect and Check connection.
 import { useState } from "react";
-import { ipc, type AppError, type ConnectionCheck, type ConnectOutcome, type UspsAccountRecord } from "../../ipc";
+import { ipc, type AppError, type ConnectOutcome, type UspsAccountRecord } from "../../ipc";
+import { useConnectionCheck } from "../../connection/UspsConnection";
 import { SignInProblem, SignInWaiting } from "../../connection/SignInStatus";
 import { useSignIn } from "../../connection/useSignIn";
 import { EMPTY_FIELDS } from "./AccountFieldsForm";
@@ -18,8 +19,7 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
   const [notes, setNotes] = useState<string[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
-  const [check, setCheck] = useState<ConnectionCheck | null>(null);
-  const [checking, setChecking] = useState(false);
+  const doctor = useConnectionCheck(account.id);
   const [connectedNow, setConnectedNow] = useState<ConnectOutcome | null>(null);
   const signIn = useSignIn((outcome) => {
     setConnectedNow(outcome);
@@ -30,7 +30,7 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
 
   const login = () => {
     setConnectedNow(null);
-    setCheck(null);
+    doctor.forget();
     signIn.start({ account: account.id, environment: null, base_url: null, fields: EMPTY_FIELDS, port: portNumber(port), client_id: null });
   };
 
@@ -52,18 +52,6 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
     }
   };
 
-  const runCheck = async () => {
-    setChecking(true);
-    setError(null);
-    try {
-      setCheck(await ipc.uspsCheck(account.id));
-      onChanged();
-    } catch (e) {
-      setError(e as AppError);
-    } finally {
-      setChecking(false);
-    }
-  };
 
   const state = account.state;
   const signInErrors = phase.kind === "failed" ? fieldErrors(phase.error) : {};
@@ -121,8 +109,8 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
         <button type="button" className="primary" onClick={login} disabled={phase.kind === "starting" || phase.kind === "waiting"} data-action="login">
           Login
         </button>
-        <button type="button" onClick={runCheck} disabled={checking} data-action="check-connection">
-          {checking ? "Checking with USPS…" : "Check connection"}
+        <button type="button" onClick={doctor.check} disabled={doctor.running} data-action="check-connection">
+          {doctor.running ? "Checking with USPS…" : "Check connection"}
         </button>
         {state.state !== "disconnected" &&
           (confirmDisconnect ? (
@@ -146,7 +134,12 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
           <p>{error.message}</p>
         </div>
       )}
-      {check && <DoctorChecklist check={check} />}
+      {doctor.error && (
+        <div className="notice notice-error" role="alert" data-error-code={doctor.error.code}>
+          <p>{doctor.error.message}</p>
+        </div>
+      )}
+      {doctor.result && <DoctorChecklist check={doctor.result} />}
     </section>
   );
 }
