@@ -74,6 +74,7 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
             .starts_with("Your USPS connection (Shop) needs to be renewed")
     );
     assert_eq!(err.details.as_ref().unwrap()["account_id"], id);
+    assert_eq!(err.details.as_ref().unwrap()["prompt"], true);
     let account = conns.account(id).unwrap();
     assert!(account.state.needs_reconnect(), "{:?}", account.state);
     let event = events.try_recv().unwrap();
@@ -83,7 +84,13 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     // Remind Me Later: the prompt is snoozed, the state (banner) stays.
     conns.snooze_reconnect_prompt(id).unwrap();
     assert!(conns.prompt_snoozed(id));
-    assert!(pay(&h, id).await.is_err());
+    let snoozed = pay(&h, id).await.unwrap_err();
+    assert_eq!(snoozed.code, ErrorCode::UspsReconnectRequired);
+    assert_eq!(
+        snoozed.details.unwrap()["prompt"],
+        false,
+        "banner only, no prompt"
+    );
     assert!(conns.account(id).unwrap().state.needs_reconnect());
 
     // Reconnect (Settings › Edit › Login) for the same account.

@@ -260,7 +260,18 @@ impl Connections {
             Ok(record) => record,
             Err(e) => return e,
         };
-        let verdict = classify::classify(&record, error);
+        let mut verdict = classify::classify(&record, error);
+        if verdict.error.code == crate::error::ErrorCode::UspsReconnectRequired
+            && let Some(details) = verdict
+                .error
+                .details
+                .as_mut()
+                .and_then(|d| d.as_object_mut())
+        {
+            // Whether to show the Reconnect prompt now ("Remind Me Later" hides it; the banner
+            // shows regardless).
+            details.insert("prompt".into(), (!self.prompt_snoozed(account)).into());
+        }
         if let Some(wait) = verdict.quota_wait {
             self.quota_hits
                 .lock()
