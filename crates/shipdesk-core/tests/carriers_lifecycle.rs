@@ -364,3 +364,50 @@ async fn concurrent_first_calls_share_one_session() {
         "every caller got the same cached access token"
     );
 }
+
+#[tokio::test]
+async fn editing_validates_keeps_and_clears_fields() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let conns = h.desk.connections();
+    let id = signed_in(&h, "Shop").await;
+    let bad = conns
+        .update_account(
+            id,
+            &AccountFields {
+                mid: Some("12".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::Validation);
+    assert!(bad.details.unwrap()["fields"]["mid"].is_string());
+    let edited = conns
+        .update_account(
+            id,
+            &AccountFields {
+                nickname: Some("Back room".into()),
+                eps_account: Some(" ".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.nickname, "Back room");
+    assert_eq!(edited.eps_account, None, "blank clears");
+    assert_eq!(edited.crid.as_deref(), Some("56982563"), "absent keeps");
+    // Without an EPS account, payments cannot be authorized: a clear validation error.
+    let err = pay(&h, id).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    assert!(err.message.contains("EPS account"), "{}", err.message);
+    // A nickname must stay unique.
+    let other = signed_in(&h, "Other").await;
+    let taken = conns
+        .update_account(
+            other,
+            &AccountFields {
+                nickname: Some("back ROOM".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(taken.code, ErrorCode::Conflict);
+}

@@ -217,14 +217,28 @@ impl Connections {
         self.account(id)
     }
 
-    /// Edits nickname / CRID / MIDs / EPS account (validated, one message per field).
+    /// Edits nickname / CRID / MIDs / EPS account (validated, one message per field). `None`
+    /// leaves a field as it is; an empty string clears an identifier (a nickname stays).
     pub fn update_account(
         &self,
         id: AccountId,
         fields: &AccountFields,
     ) -> AppResult<UspsAccountRecord> {
         let clean = validate::normalize(fields)?;
-        let updated = records::update_fields(&self.store, id, &clean, &self.now())?;
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|s| s.trim().is_empty());
+        let cleared: Vec<records::Identifier> = [
+            (records::Identifier::Crid, &fields.crid),
+            (records::Identifier::Mid, &fields.mid),
+            (records::Identifier::ManifestMid, &fields.manifest_mid),
+            (records::Identifier::EpsAccount, &fields.eps_account),
+        ]
+        .into_iter()
+        .filter(|(_, value)| blank(value))
+        .map(|(which, _)| which)
+        .collect();
+        let now = self.now();
+        records::clear_identifiers(&self.store, id, &cleared, &now)?;
+        let updated = records::update_fields(&self.store, id, &clean, &now)?;
         self.sessions.evict(id);
         Ok(updated)
     }
@@ -297,10 +311,22 @@ impl Connections {
             return;
         };
         let next = classify::state_after_success(&record.state);
+        if next == record.state && self.verified_recently(&record) {
+            // Nothing new to record; spares a database write on every USPS call.
+            return;
+        }
         let now = self.now();
         if let Err(e) = self.change_state(&record, next, Some(&now)) {
             tracing::error!(account, "could not save the USPS connection state: {e}");
         }
+    }
+
+    fn verified_recently(&self, record: &UspsAccountRecord) -> bool {
+        record
+            .last_verified_at
+            .as_deref()
+            .and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok())
+            .is_some_and(|at| (self.clock.now() - at).abs() < time::Duration::minutes(1))
     }
 
     /// Persists `next` (and `verified_at`) and broadcasts when the state changed.

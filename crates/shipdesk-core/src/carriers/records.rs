@@ -240,6 +240,50 @@ pub(crate) fn update_fields(
     })
 }
 
+/// The identifier columns an edit may clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Identifier {
+    Crid,
+    Mid,
+    ManifestMid,
+    EpsAccount,
+}
+
+impl Identifier {
+    fn column(self) -> &'static str {
+        match self {
+            Identifier::Crid => "crid",
+            Identifier::Mid => "mid",
+            Identifier::ManifestMid => "manifest_mid",
+            Identifier::EpsAccount => "eps_account",
+        }
+    }
+}
+
+pub(crate) fn clear_identifiers(
+    store: &Store,
+    id: AccountId,
+    which: &[Identifier],
+    now: &str,
+) -> AppResult<()> {
+    if which.is_empty() {
+        return Ok(());
+    }
+    store.write(|tx| {
+        for identifier in which {
+            // The column name comes from the fixed list above, never from input.
+            tx.execute(
+                &format!(
+                    "UPDATE usps_accounts SET {} = NULL, updated_at = ?2 WHERE id = ?1",
+                    identifier.column()
+                ),
+                params![id, now],
+            )?;
+        }
+        Ok(())
+    })
+}
+
 pub(crate) fn set_mode(
     store: &Store,
     id: AccountId,
