@@ -221,9 +221,17 @@ fn main() {
     let mut terms: Vec<String> = Vec::new();
     let mut rng = Lcg(7);
     for i in 0..200 {
-        terms.push(match i % 8 {
+        terms.push(match i % 10 {
+            // What search-as-you-type sends first: one or two letters.
+            8 => rng.pick(FIRST)[..1].to_lowercase(),
+            9 => rng.pick(LAST)[..2].to_lowercase(),
             0 => rng.pick(FIRST).to_lowercase(),
-            1 => rng.pick(LAST)[..3].to_lowercase(),
+            1 => rng
+                .pick(LAST)
+                .chars()
+                .take(3)
+                .collect::<String>()
+                .to_lowercase(),
             2 => format!("{}", 100_000 + rng.next() % orders),
             3 => format!("{}-{}", rng.pick(PRODUCTS).0, 1 + rng.next() % 4),
             4 => rng.pick(PLACES).0.to_lowercase(),

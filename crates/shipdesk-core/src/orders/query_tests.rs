@@ -162,3 +162,60 @@ fn search_covers_number_name_address_sku_and_title() {
         "an empty search lists everything"
     );
 }
+
+#[test]
+fn broad_and_narrow_searches_page_the_same_way() {
+    // More matches than the store sorts directly, so both query shapes are exercised.
+    let env = generic_env();
+    let mut text = String::from(GENERIC_HEADER);
+    for i in 0..5200 {
+        let name = if i % 1000 == 7 {
+            "Zora Quill"
+        } else {
+            "Ann Lee"
+        };
+        text.push_str(&format!(
+            "\nN-{i:05},{name},{i} Main St,,Austin,TX,78701,1,Mug"
+        ));
+    }
+    env.import(&env.write("many.csv", text), Some("Generic sheet"))
+        .unwrap();
+    let svc = env.svc();
+    let page = |search: &str, offset: u32, desc: bool| {
+        svc.list(&OrderQuery {
+            search: Some(search.into()),
+            offset: Some(offset),
+            limit: Some(3),
+            descending: Some(desc),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let broad = page("ann main", 10, false);
+    assert_eq!(broad.total, 5194);
+    let numbers: Vec<&str> = broad
+        .orders
+        .iter()
+        .map(|o| o.order_number.as_str())
+        .collect();
+    assert_eq!(numbers, ["N-00011", "N-00012", "N-00013"]);
+    let last = page("ann", 0, true);
+    assert_eq!(last.orders[0].order_number, "N-05199");
+    let narrow = page("zora", 1, false);
+    assert_eq!(narrow.total, 6);
+    let numbers: Vec<&str> = narrow
+        .orders
+        .iter()
+        .map(|o| o.order_number.as_str())
+        .collect();
+    assert_eq!(numbers, ["N-01007", "N-02007", "N-03007"]);
+    assert_eq!(narrow.orders[0].items.len(), 1);
+    // With a filter on top of the search, in both shapes.
+    let id = svc.get_by_number("N-00011").unwrap().id;
+    svc.archive(&[id], true).unwrap();
+    assert_eq!(
+        page("ann main", 10, false).orders[0].order_number,
+        "N-00012"
+    );
+    assert_eq!(page("ann", 0, false).total, 5193);
+}

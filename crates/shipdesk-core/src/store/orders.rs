@@ -128,6 +128,34 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Above this many matches a search page is read in sort-index order instead of sorting them.
+const SORT_MATCHES_UP_TO: u32 = 5_000;
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    conn: &Connection,
+    from: &str,
+    where_: &str,
+    params: &[Value],
+    order_by: &str,
+    limit: u32,
+    offset: u32,
+    total: u32,
+) -> AppResult<OrderPage> {
+    let mut page_params = params.to_vec();
+    page_params.push(Value::Integer(limit.into()));
+    page_params.push(Value::Integer(offset.into()));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ORDER_COLUMNS} FROM {from} {where_}
+         ORDER BY {order_by} LIMIT ? OFFSET ?"
+    ))?;
+    let mut orders = stmt
+        .query_map(params_from_iter(page_params.iter()), order_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    attach_children(conn, &mut orders)?;
+    Ok(OrderPage { orders, total })
+}
+
 impl Store {
     pub fn order(&self, id: i64) -> AppResult<Option<Order>> {
         self.read(|conn| load_order(conn, id))
@@ -163,14 +191,30 @@ impl Store {
             conditions.push("o.id IN (SELECT order_id FROM order_tags WHERE tag = ?)");
             params.push(Value::Text(tag.to_owned()));
         }
-        if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-            conditions.push("o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)");
-            params.push(Value::Text(fts));
-        }
-        let where_ = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
+        // A search starts from the full-text index: the count costs what the matches cost,
+        // not a probe per order. Few matches are then sorted directly; many are read in the
+        // sort index's order until the page is full, which stops early.
+        let search = q.search.as_deref().and_then(fts_query);
+        let and_filters: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
+        let (from_matches, where_matches, where_by_index) = match &search {
+            None => {
+                let where_ = match conditions.is_empty() {
+                    true => String::new(),
+                    false => format!("WHERE {}", conditions.join(" AND ")),
+                };
+                ("orders o", where_.clone(), where_)
+            }
+            Some(fts) => {
+                params.insert(0, Value::Text(fts.clone()));
+                (
+                    "orders_fts JOIN orders o ON o.id = orders_fts.rowid",
+                    format!("WHERE orders_fts MATCH ?{and_filters}"),
+                    format!(
+                        "WHERE o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)\
+                         {and_filters}"
+                    ),
+                )
+            }
         };
         let column = match q.sort.unwrap_or_default() {
             OrderSort::OrderNumber => "o.order_number",
@@ -187,22 +231,17 @@ impl Store {
         let offset = q.offset.unwrap_or(0);
         self.read(|conn| {
             let total: u32 = conn.query_row(
-                &format!("SELECT COUNT(*) FROM orders o {where_}"),
+                &format!("SELECT COUNT(*) FROM {from_matches} {where_matches}"),
                 params_from_iter(params.iter()),
                 |r| r.get(0),
             )?;
-            let mut page_params = params.clone();
-            page_params.push(Value::Integer(limit.into()));
-            page_params.push(Value::Integer(offset.into()));
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {ORDER_COLUMNS} FROM orders o {where_}
-                 ORDER BY {column} {dir}, o.id {dir} LIMIT ? OFFSET ?"
-            ))?;
-            let mut orders = stmt
-                .query_map(params_from_iter(page_params.iter()), order_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            attach_children(conn, &mut orders)?;
-            Ok(OrderPage { orders, total })
+            let (from, where_) = if search.is_some() && total > SORT_MATCHES_UP_TO {
+                ("orders o", &where_by_index)
+            } else {
+                (from_matches, &where_matches)
+            };
+            let by = format!("{column} {dir}, o.id {dir}");
+            page(conn, from, where_, &params, &by, limit, offset, total)
         })
     }
 
