@@ -294,3 +294,46 @@ fn own_app_secret_is_kept_in_the_keyring_between_commands() {
     assert_eq!(statuses(&check), vec!["passed"; 6], "{check:#}");
     cli.json(&["remove", "Own app"], None);
 }
+
+#[test]
+fn add_with_a_custom_host() {
+    // A simulator of our own, reached through --base-url like any other USPS host.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime
+        .block_on(usps_sim::start(usps_sim::SimConfig::new(
+            usps_sim::Scenario::demo(),
+        )))
+        .unwrap();
+    let base = sim.base_url().to_string();
+    let cli = Cli::new();
+    let added = cli.json(
+        &[
+            "add",
+            "--client-id",
+            "shipdesk-sandbox",
+            "--client-secret-stdin",
+            "--env",
+            "tem",
+            "--base-url",
+            &base,
+            "--nickname",
+            "Test host",
+        ],
+        Some(DEMO_SECRET),
+    );
+    let account = &added["account"];
+    assert_eq!(account["environment"], "tem");
+    assert_eq!(account["base_url"], base.as_str());
+    assert_eq!(account["state"]["state"], "connected");
+    assert_eq!(account["crid"], "56982563");
+    let calls = runtime.block_on(async { sim.calls() });
+    assert!(calls.get("oauth2").copied().unwrap_or(0) >= 1, "{calls:?}");
+    let text = cli.run(&["carriers", "list"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!("USPS Test (TEM) at {base}")),
+        "{text}"
+    );
+    cli.json(&["remove", "Test host"], None);
+    runtime.block_on(sim.shutdown());
+}
