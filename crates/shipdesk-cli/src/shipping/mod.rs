@@ -2,177 +2,23 @@
 //! app uses, from a terminal. Every command uses the default USPS account (a fresh Sandbox data
 //! directory has a ready demo account) and the default ship-from address.
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 use shipdesk_core::orders::{Address, Order, OrdersService};
 use shipdesk_core::ports::SystemClock;
 use shipdesk_core::shipping::{
-    BatchOptions, BatchProgress, BatchReport, LabelLayout, Package, PickupInput, PickupStatus,
-    PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice, Shipment, ShipmentQuery,
-    ShipmentStatus, ShippingService,
+    BatchOptions, BatchProgress, LabelLayout, Package, PickupInput, PickupStatus, PurchaseRequest,
+    RateChoice, ShipFromInput, ShipToChoice, ShipmentQuery, ShipmentStatus, ShippingService,
 };
 use shipdesk_core::{AppError, Desk};
 
 use crate::output::Output;
 
-#[derive(Debug, Subcommand)]
-pub enum ShippingCommand {
-    /// Every USPS service for an order's package, with retail, commercial and contract prices.
-    Rates(RatesArgs),
-    /// Buy, void and reprint labels.
-    #[command(subcommand)]
-    Labels(LabelsCommand),
-    /// Bought labels.
-    #[command(subcommand)]
-    Shipments(ShipmentsCommand),
-    /// End of Day: the SCAN form (PS Form 5630) for today's labels.
-    #[command(subcommand)]
-    Eod(EodCommand),
-    /// USPS carrier pickup.
-    #[command(subcommand)]
-    Pickup(PickupCommand),
-    /// Saved ship-from addresses.
-    #[command(subcommand, name = "ship-from")]
-    ShipFrom(ShipFromCommand),
-}
-
-#[derive(Debug, Args)]
-pub struct PackageArgs {
-    /// Package weight in ounces (default: the order's item weights, else the preset's, else 16).
-    #[arg(long, value_name = "OZ")]
-    weight_oz: Option<Decimal>,
-    /// Use a saved package preset's dimensions (and weight, when the order has none).
-    #[arg(long)]
-    preset: Option<String>,
-    /// Dimensions in inches, LxWxH, e.g. 10x8x4.
-    #[arg(long, value_name = "LxWxH")]
-    dims: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct RatesArgs {
-    /// Order number.
-    order: String,
-    #[command(flatten)]
-    package: PackageArgs,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum LabelsCommand {
-    /// Buy labels for one or more orders (4 at a time; Ctrl-C stops starting new ones).
-    Buy {
-        #[arg(required = true)]
-        orders: Vec<String>,
-        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE (default), PRIORITY_MAIL.
-        #[arg(long, value_name = "CLASS")]
-        service: Option<String>,
-        /// Page layout for --out / --print: 4x6 or letter (remembered).
-        #[arg(long)]
-        format: Option<String>,
-        /// Save the bought labels as PDF here.
-        #[arg(long, value_name = "FILE.pdf")]
-        out: Option<PathBuf>,
-        /// Send the bought labels to the printer (`lp`).
-        #[arg(long)]
-        print: bool,
-        /// Buy even if the order already has a label.
-        #[arg(long)]
-        additional: bool,
-        /// Purchases in flight at once.
-        #[arg(long, default_value_t = 4)]
-        concurrency: u32,
-        #[command(flatten)]
-        package: PackageArgs,
-    },
-    /// Void a label (cancel, or request a refund once USPS manifested it).
-    Void { tracking: String },
-    /// Print a stored label again, or save it with --out.
-    Reprint {
-        tracking: String,
-        #[arg(long, value_name = "FILE.pdf")]
-        out: Option<PathBuf>,
-        #[arg(long)]
-        format: Option<String>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ShipmentsCommand {
-    /// List labels, newest first.
-    List {
-        /// label_created, voided, refund_requested, in_transit, delivered.
-        #[arg(long)]
-        status: Option<String>,
-        /// Ship date YYYY-MM-DD.
-        #[arg(long)]
-        date: Option<String>,
-        #[arg(long, default_value_t = 200)]
-        limit: u32,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum EodCommand {
-    /// Create today's SCAN form(s), one per ship-from address.
-    ScanForm {
-        /// Ship date YYYY-MM-DD (default today).
-        #[arg(long)]
-        date: Option<String>,
-        /// Save the form PDF here (several forms: -2, -3 … beside it).
-        #[arg(long, value_name = "FILE.pdf")]
-        out: Option<PathBuf>,
-    },
-    /// Past SCAN forms.
-    History,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PickupCommand {
-    /// Schedule a pickup with today's unmanifested labels.
-    Schedule {
-        /// YYYY-MM-DD (default: tomorrow, skipping Sunday).
-        #[arg(long)]
-        date: Option<String>,
-        #[arg(long, default_value = "FRONT_DOOR")]
-        location: String,
-        #[arg(long)]
-        instructions: Option<String>,
-    },
-    /// Cancel a pickup (default: the latest scheduled one).
-    Cancel { confirmation: Option<String> },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ShipFromCommand {
-    List,
-    Add {
-        #[arg(long)]
-        nickname: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        company: Option<String>,
-        #[arg(long)]
-        street: String,
-        #[arg(long)]
-        street2: Option<String>,
-        #[arg(long)]
-        city: String,
-        #[arg(long)]
-        state: String,
-        #[arg(long)]
-        zip: String,
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        default: bool,
-    },
-}
+mod commands;
+mod text;
+pub use commands::*;
+use text::{report_text, shipment_line};
 
 fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
     s.map(|v| {
@@ -180,55 +26,6 @@ fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
             .ok_or_else(|| AppError::validation(format!("--format must be 4x6 or letter, not {v}")))
     })
     .transpose()
-}
-
-fn shipment_line(s: &Shipment) -> String {
-    format!(
-        "{:<24} {:<10} {:<22} ${:>7} {:<16} {}{}",
-        s.tracking_number,
-        s.order_number,
-        s.service_name,
-        s.postage,
-        s.status.as_str(),
-        s.mailing_date,
-        if s.printed { "  printed" } else { "" }
-    )
-}
-
-fn report_text(r: &BatchReport) -> String {
-    let mut lines = vec![format!(
-        "Bought {} of {} labels in {:.1} s",
-        r.bought.len(),
-        r.total,
-        r.seconds
-    )];
-    lines.extend(r.bought.iter().map(shipment_line));
-    for (title, list) in [
-        ("Fix these orders", &r.validation_problems),
-        ("USPS refused", &r.usps_rejections),
-        (
-            "Connection problems (safe to retry)",
-            &r.connection_problems,
-        ),
-    ] {
-        if !list.is_empty() {
-            lines.push(format!("{title}:"));
-            for f in list {
-                lines.push(format!(
-                    "  {}: {}",
-                    f.order_number.as_deref().unwrap_or("?"),
-                    f.error.message
-                ));
-            }
-        }
-    }
-    if !r.not_started.is_empty() {
-        lines.push(format!("Not started: {}", r.not_started.len()));
-    }
-    if let Some(why) = &r.stopped_because {
-        lines.push(format!("Stopped: {}", why.message));
-    }
-    lines.join("\n")
 }
 
 struct Ctx<'a> {
@@ -302,40 +99,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             let answer = shipping
                 .rates_for_order(None, order.id, Some(package), None, None)
                 .await?;
-            out.value(&answer, |a| {
-                let money = |d: Option<Decimal>| d.map(|v| format!("${v}")).unwrap_or("-".into());
-                let mut lines = vec![format!(
-                    "{} → {}, {} oz, zone {}",
-                    a.origin_zip,
-                    a.destination_zip,
-                    a.package.weight_oz,
-                    a.quotes
-                        .first()
-                        .and_then(|q| q.zone.clone())
-                        .unwrap_or_default()
-                )];
-                lines.push(format!(
-                    "{:<24} {:<4} {:>9} {:>11} {:>9}  {}",
-                    "SERVICE", "RI", "RETAIL", "COMMERCIAL", "CONTRACT", "DAYS"
-                ));
-                for q in &a.quotes {
-                    lines.push(format!(
-                        "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}",
-                        q.product_name,
-                        q.choice.rate_indicator,
-                        money(q.retail),
-                        money(q.commercial),
-                        money(q.contract),
-                        q.delivery_days.clone().unwrap_or_default(),
-                        if q.contract_rate_not_found {
-                            "  (contract rate not found, published rate returned)"
-                        } else {
-                            ""
-                        }
-                    ));
-                }
-                lines.join("\n")
-            })
+            out.value(&answer, text::rates_table)
         }
         ShippingCommand::Labels(LabelsCommand::Buy {
             orders,

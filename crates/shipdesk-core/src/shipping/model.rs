@@ -185,7 +185,7 @@ pub enum ShipToChoice {
     #[default]
     AsEntered,
     /// USPS's standardized suggestion (from an [`AddressCheck`]), accepted by the user.
-    Standardized { address: Address },
+    Standardized { address: Box<Address> },
 }
 
 impl ShipToChoice {

@@ -94,7 +94,7 @@ impl ShippingService {
         }
         let ship_to: Address = match &request.ship_to {
             ShipToChoice::AsEntered => order.ship_to.clone(),
-            ShipToChoice::Standardized { address } => address.clone(),
+            ShipToChoice::Standardized { address } => (**address).clone(),
         };
         let _slot = self.claim(order.id, &order.order_number)?;
         let usps_request = label_request(&LabelParts {

@@ -104,7 +104,7 @@ async fn address_check_shows_usps_suggestion_and_flags_unknown_addresses() {
     let order = rig.orders(1)[0];
     let mut request = rig.request(order);
     request.ship_to = ShipToChoice::Standardized {
-        address: suggested.clone(),
+        address: Box::new(suggested.clone()),
     };
     let bought = rig.shipping.buy_label(request).await.unwrap().shipment;
     assert_eq!(bought.address_choice, "standardized");

@@ -1,0 +1,163 @@
+//! The shipping commands and their arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Subcommand)]
+pub enum ShippingCommand {
+    /// Every USPS service for an order's package, with retail, commercial and contract prices.
+    Rates(RatesArgs),
+    /// Buy, void and reprint labels.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
+    /// Bought labels.
+    #[command(subcommand)]
+    Shipments(ShipmentsCommand),
+    /// End of Day: the SCAN form (PS Form 5630) for today's labels.
+    #[command(subcommand)]
+    Eod(EodCommand),
+    /// USPS carrier pickup.
+    #[command(subcommand)]
+    Pickup(PickupCommand),
+    /// Saved ship-from addresses.
+    #[command(subcommand, name = "ship-from")]
+    ShipFrom(ShipFromCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Package weight in ounces (default: the order's item weights, else the preset's, else 16).
+    #[arg(long, value_name = "OZ")]
+    pub(super) weight_oz: Option<Decimal>,
+    /// Use a saved package preset's dimensions (and weight, when the order has none).
+    #[arg(long)]
+    pub(super) preset: Option<String>,
+    /// Dimensions in inches, LxWxH, e.g. 10x8x4.
+    #[arg(long, value_name = "LxWxH")]
+    pub(super) dims: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// Order number.
+    pub(super) order: String,
+    #[command(flatten)]
+    pub(super) package: PackageArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Buy labels for one or more orders (4 at a time; Ctrl-C stops starting new ones).
+    Buy {
+        #[arg(required = true)]
+        orders: Vec<String>,
+        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE (default), PRIORITY_MAIL.
+        #[arg(long, value_name = "CLASS")]
+        service: Option<String>,
+        /// Page layout for --out / --print: 4x6 or letter (remembered).
+        #[arg(long)]
+        format: Option<String>,
+        /// Save the bought labels as PDF here.
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        /// Send the bought labels to the printer (`lp`).
+        #[arg(long)]
+        print: bool,
+        /// Buy even if the order already has a label.
+        #[arg(long)]
+        additional: bool,
+        /// Purchases in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: u32,
+        #[command(flatten)]
+        package: PackageArgs,
+    },
+    /// Void a label (cancel, or request a refund once USPS manifested it).
+    Void { tracking: String },
+    /// Print a stored label again, or save it with --out.
+    Reprint {
+        tracking: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        format: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShipmentsCommand {
+    /// List labels, newest first.
+    List {
+        /// label_created, voided, refund_requested, in_transit, delivered.
+        #[arg(long)]
+        status: Option<String>,
+        /// Ship date YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EodCommand {
+    /// Create today's SCAN form(s), one per ship-from address.
+    ScanForm {
+        /// Ship date YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Save the form PDF here (several forms: -2, -3 … beside it).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+    },
+    /// Past SCAN forms.
+    History,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PickupCommand {
+    /// Schedule a pickup with today's unmanifested labels.
+    Schedule {
+        /// YYYY-MM-DD (default: tomorrow, skipping Sunday).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "FRONT_DOOR")]
+        location: String,
+        #[arg(long)]
+        instructions: Option<String>,
+    },
+    /// Cancel a pickup (default: the latest scheduled one).
+    Cancel { confirmation: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub enum ShipFromCommand {
+    List,
+    Add {
+        #[arg(long)]
+        nickname: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        street: String,
+        #[arg(long)]
+        street2: Option<String>,
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        zip: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        default: bool,
+    },
+}

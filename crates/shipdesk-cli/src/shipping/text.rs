@@ -1,0 +1,88 @@
+//! How shipping results read in a terminal (the `--json` output is the value itself).
+
+use rust_decimal::Decimal;
+use shipdesk_core::shipping::{BatchReport, RatesAnswer, Shipment};
+
+pub fn rates_table(a: &RatesAnswer) -> String {
+    let money = |d: Option<Decimal>| d.map(|v| format!("${v}")).unwrap_or("-".into());
+    let mut lines = vec![format!(
+        "{} → {}, {} oz, zone {}",
+        a.origin_zip,
+        a.destination_zip,
+        a.package.weight_oz,
+        a.quotes
+            .first()
+            .and_then(|q| q.zone.clone())
+            .unwrap_or_default()
+    )];
+    lines.push(format!(
+        "{:<24} {:<4} {:>9} {:>11} {:>9}  {}",
+        "SERVICE", "RI", "RETAIL", "COMMERCIAL", "CONTRACT", "DAYS"
+    ));
+    for q in &a.quotes {
+        lines.push(format!(
+            "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}",
+            q.product_name,
+            q.choice.rate_indicator,
+            money(q.retail),
+            money(q.commercial),
+            money(q.contract),
+            q.delivery_days.clone().unwrap_or_default(),
+            if q.contract_rate_not_found {
+                "  (contract rate not found, published rate returned)"
+            } else {
+                ""
+            }
+        ));
+    }
+    lines.join("\n")
+}
+
+pub fn shipment_line(s: &Shipment) -> String {
+    format!(
+        "{:<24} {:<10} {:<22} ${:>7} {:<16} {}{}",
+        s.tracking_number,
+        s.order_number,
+        s.service_name,
+        s.postage,
+        s.status.as_str(),
+        s.mailing_date,
+        if s.printed { "  printed" } else { "" }
+    )
+}
+
+pub fn report_text(r: &BatchReport) -> String {
+    let mut lines = vec![format!(
+        "Bought {} of {} labels in {:.1} s",
+        r.bought.len(),
+        r.total,
+        r.seconds
+    )];
+    lines.extend(r.bought.iter().map(shipment_line));
+    for (title, list) in [
+        ("Fix these orders", &r.validation_problems),
+        ("USPS refused", &r.usps_rejections),
+        (
+            "Connection problems (safe to retry)",
+            &r.connection_problems,
+        ),
+    ] {
+        if !list.is_empty() {
+            lines.push(format!("{title}:"));
+            for f in list {
+                lines.push(format!(
+                    "  {}: {}",
+                    f.order_number.as_deref().unwrap_or("?"),
+                    f.error.message
+                ));
+            }
+        }
+    }
+    if !r.not_started.is_empty() {
+        lines.push(format!("Not started: {}", r.not_started.len()));
+    }
+    if let Some(why) = &r.stopped_because {
+        lines.push(format!("Stopped: {}", why.message));
+    }
+    lines.join("\n")
+}
