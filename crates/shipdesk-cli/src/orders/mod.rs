@@ -107,7 +107,9 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<
                 mapping,
                 column_mapping: None,
             };
-            let summary = svc.import_file(&file, &opts, |_| {}, &AtomicBool::new(false))?;
+            let result = svc.import_file(&file, &opts, text::progress, &AtomicBool::new(false));
+            text::progress_done();
+            let summary = result?;
             out.value(&summary, |s| text::import(&file, s))
         }
         OrdersCommand::Preview { file, mapping } => {

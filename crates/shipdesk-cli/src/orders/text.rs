@@ -1,6 +1,8 @@
 //! How orders, import summaries and previews read in a terminal.
 
-use shipdesk_core::import::{ImportPreview, ImportSummary};
+use std::io::{IsTerminal, Write};
+
+use shipdesk_core::import::{ImportPhase, ImportPreview, ImportSummary, Progress};
 use shipdesk_core::orders::Order;
 
 pub fn preview(p: &ImportPreview) -> String {
@@ -136,4 +138,30 @@ pub fn order_detail(o: &Order) -> String {
         lines.push("Archived".to_owned());
     }
     lines.join("\n")
+}
+
+/// "Reading 12,500 of about 40,000 rows" on a terminal's stderr, rewritten in place; nothing when
+/// stderr is a file or a pipe, so scripts see only the result.
+pub fn progress(p: Progress) {
+    let mut err = std::io::stderr();
+    if !err.is_terminal() {
+        return;
+    }
+    let (verb, unit) = match p.phase {
+        ImportPhase::Reading => ("Reading", "rows"),
+        ImportPhase::Saving => ("Saving", "orders"),
+    };
+    let _ = write!(
+        err,
+        "\r{verb} {} of about {} {unit}\x1b[K",
+        p.rows_done, p.rows_total_estimate
+    );
+    let _ = err.flush();
+}
+
+pub fn progress_done() {
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[K");
+    }
 }
