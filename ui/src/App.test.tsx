@@ -12,6 +12,7 @@ vi.mock("./ipc", async (orig) => {
       doctor: () => doctor(),
       ordersList: async () => ({ orders: [], total: 0 }),
       ordersTags: async () => [],
+      shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],
     },
   };
 });

@@ -19,6 +19,7 @@ vi.mock("../ipc", async (orig) => {
       doctor: async () => ({ version: "0.1.0", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox" }),
       ordersList: async () => ({ orders: [], total: 0 }),
       ordersTags: async () => [],
+      shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],
       uspsAccounts: () => uspsAccounts(),
       uspsSignInStart: (r: unknown) => uspsSignInStart(r),
       uspsSignInFinish: (id: number) => uspsSignInFinish(id),

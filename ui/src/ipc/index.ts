@@ -3,6 +3,7 @@
 import { call } from "./core";
 import { ordersIpc, ordersEvents } from "./orders";
 import { carriersIpc, carriersEvents } from "./carriers";
+import { shippingIpc, shippingEvents } from "./shipping";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { DoctorReport } from "../bindings/DoctorReport";
@@ -11,6 +12,7 @@ export { toAppError, isAppError } from "./core";
 export type { AppError, ErrorCode, DoctorReport };
 export type * from "./orders";
 export type * from "./carriers";
+export type * from "./shipping";
 
 const appIpc = {
   /** Tells the core the first screen is interactive; answers ms since process start. */
@@ -18,6 +20,6 @@ const appIpc = {
   doctor: () => call<DoctorReport>("doctor"),
 };
 
-export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc };
+export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc, ...shippingIpc };
 
-export const events = { ...ordersEvents, ...carriersEvents };
+export const events = { ...ordersEvents, ...carriersEvents, ...shippingEvents };

@@ -4,7 +4,7 @@ import { STATUS_LABELS, formatDate, formatMoney, formatWeightOz } from "../../fo
 import { OrderForm, orderToInput } from "./OrderForm";
 
 /** Details of one order beside the table, instead of a page hop; Esc closes it. */
-export function OrderDrawer({ order, onClose, onSaved }: { order: Order; onClose: () => void; onSaved: (o: Order) => void }) {
+export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order; onClose: () => void; onSaved: (o: Order) => void; onShip?: () => void }) {
   const [editing, setEditing] = useState(false);
   const a = order.ship_to;
   return (
@@ -109,6 +109,11 @@ export function OrderDrawer({ order, onClose, onSaved }: { order: Order; onClose
             <button type="button" onClick={() => setEditing(true)} disabled={order.status === "shipped"}>
               Edit
             </button>
+            {onShip && (
+              <button type="button" className="primary" onClick={onShip} disabled={order.status === "cancelled"} data-action="ship-order">
+                Ship
+              </button>
+            )}
           </div>
         </>
       )}

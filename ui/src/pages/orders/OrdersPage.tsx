@@ -9,6 +9,7 @@ import { useOrderPages } from "./useOrderPages";
 import { OrderDrawer } from "./OrderDrawer";
 import { OrderForm } from "./OrderForm";
 import { ImportDialog } from "./ImportDialog";
+import { ShipDialog } from "../shipping/ShipDialog";
 
 const EMPTY_SELECTION: Selection = { ids: new Set(), anchor: null };
 
@@ -25,6 +26,7 @@ export function OrdersPage() {
   const [dialog, setDialog] = useState<"import" | "new" | null>(null);
   const [tags, setTags] = useState<string[]>([]);
   const [actionError, setActionError] = useState<AppError | null>(null);
+  const [shipping, setShipping] = useState<Order[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -42,13 +44,13 @@ export function OrdersPage() {
       if (e.key === "/" && !typing && !dialog) {
         e.preventDefault();
         searchBox.current?.focus();
-      } else if (e.key === "Escape" && open && !dialog) {
+      } else if (e.key === "Escape" && open && !dialog && !shipping) {
         setOpen(null);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [open, dialog]);
+  }, [open, dialog, shipping]);
 
   const query: OrderQuery = {
     search: debounced || undefined,
@@ -69,6 +71,15 @@ export function OrdersPage() {
       setSelection(EMPTY_SELECTION);
       setActionError(null);
       refresh();
+    } catch (e) {
+      setActionError(e as AppError);
+    }
+  };
+
+  const ship = async (ids: number[]) => {
+    try {
+      setShipping(await Promise.all(ids.map((id) => ipc.ordersGet(id))));
+      setActionError(null);
     } catch (e) {
       setActionError(e as AppError);
     }
@@ -139,6 +150,9 @@ export function OrdersPage() {
       {selectedIds.length > 0 && (
         <div className="selection-bar" role="toolbar" aria-label="Selected orders">
           <span>{selectedIds.length} selected</span>
+          <button type="button" className="primary" onClick={() => ship(selectedIds)} data-action="ship">
+            Ship
+          </button>
           <button type="button" onClick={() => archive(true)} data-action="archive">
             Archive
           </button>
@@ -184,9 +198,20 @@ export function OrdersPage() {
         <OrderDrawer
           order={open}
           onClose={() => setOpen(null)}
+          onShip={() => ship([open.id])}
           onSaved={(o) => {
             setOpen(o);
             refresh();
+          }}
+        />
+      )}
+      {shipping && (
+        <ShipDialog
+          orders={shipping}
+          onClose={() => setShipping(null)}
+          onShipped={() => {
+            refresh();
+            if (open) ipc.ordersGet(open.id).then(setOpen, () => undefined);
           }}
         />
       )}

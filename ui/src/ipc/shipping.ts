@@ -1,0 +1,139 @@
+// Shipping (issue 6): typed calls over the shipping commands, the OS save dialog for PDFs, and
+// the `batch://progress` event a running label batch emits.
+import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { call, subscribe } from "./core";
+import type { Address } from "../bindings/Address";
+import type { AddressCheck } from "../bindings/AddressCheck";
+import type { BatchFailure } from "../bindings/BatchFailure";
+import type { BatchOptions } from "../bindings/BatchOptions";
+import type { BatchProgress } from "../bindings/BatchProgress";
+import type { BatchReport } from "../bindings/BatchReport";
+import type { Deliverable } from "../bindings/Deliverable";
+import type { Dimensions } from "../bindings/Dimensions";
+import type { FailureKind } from "../bindings/FailureKind";
+import type { FieldDifference } from "../bindings/FieldDifference";
+import type { LabelLayout } from "../bindings/LabelLayout";
+import type { LabelPreview } from "../bindings/LabelPreview";
+import type { OrderRates } from "../bindings/OrderRates";
+import type { Package } from "../bindings/Package";
+import type { PackagePreset } from "../bindings/PackagePreset";
+import type { PackagePresetInput } from "../bindings/PackagePresetInput";
+import type { Pickup } from "../bindings/Pickup";
+import type { PickupEligibility } from "../bindings/PickupEligibility";
+import type { PickupInput } from "../bindings/PickupInput";
+import type { PickupPackageCount } from "../bindings/PickupPackageCount";
+import type { PickupPrefill } from "../bindings/PickupPrefill";
+import type { PurchaseOutcome } from "../bindings/PurchaseOutcome";
+import type { PurchaseRequest } from "../bindings/PurchaseRequest";
+import type { RateChoice } from "../bindings/RateChoice";
+import type { RateQuote } from "../bindings/RateQuote";
+import type { RatesAnswer } from "../bindings/RatesAnswer";
+import type { ScanFormRecord } from "../bindings/ScanFormRecord";
+import type { ShipFromAddress } from "../bindings/ShipFromAddress";
+import type { ShipFromInput } from "../bindings/ShipFromInput";
+import type { Shipment } from "../bindings/Shipment";
+import type { ShipmentQuery } from "../bindings/ShipmentQuery";
+import type { ShipmentStatus } from "../bindings/ShipmentStatus";
+import type { ShipToChoice } from "../bindings/ShipToChoice";
+import type { VoidOutcome } from "../bindings/VoidOutcome";
+
+export type {
+  Address,
+  AddressCheck,
+  BatchFailure,
+  BatchOptions,
+  BatchProgress,
+  BatchReport,
+  Deliverable,
+  Dimensions,
+  FailureKind,
+  FieldDifference,
+  LabelLayout,
+  LabelPreview,
+  OrderRates,
+  Package,
+  PackagePreset,
+  PackagePresetInput,
+  Pickup,
+  PickupEligibility,
+  PickupInput,
+  PickupPackageCount,
+  PickupPrefill,
+  PurchaseOutcome,
+  PurchaseRequest,
+  RateChoice,
+  RateQuote,
+  RatesAnswer,
+  ScanFormRecord,
+  ShipFromAddress,
+  ShipFromInput,
+  Shipment,
+  ShipmentQuery,
+  ShipmentStatus,
+  ShipToChoice,
+  VoidOutcome,
+};
+
+/** The OS "Save as" dialog for a PDF; resolves to a path or null when the user cancels. */
+async function pickPdfPath(defaultName: string): Promise<string | null> {
+  const picked = await saveDialog({ defaultPath: defaultName, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+  return typeof picked === "string" ? picked : null;
+}
+
+export const shippingIpc = {
+  shipFromList: () => call<ShipFromAddress[]>("ship_from_list"),
+  shipFromAdd: (input: ShipFromInput) => call<ShipFromAddress>("ship_from_add", { input }),
+  shipFromSetDefault: (id: number) => call<void>("ship_from_set_default", { id }),
+  packagePresets: () => call<PackagePreset[]>("package_presets_list"),
+  packagePresetAdd: (input: PackagePresetInput) => call<PackagePreset>("package_preset_add", { input }),
+  labelLayout: () => call<LabelLayout>("label_layout_get"),
+  setLabelLayout: (layout: LabelLayout) => call<void>("label_layout_set", { layout }),
+
+  checkOrderAddress: (orderId: number) => call<AddressCheck>("address_check_order", { orderId, accountId: null }),
+  ratesForOrder: (orderId: number, pkg: Package | null, shipFromId: number | null, shipTo: Address | null) =>
+    call<RatesAnswer>("rates_for_order", { orderId, package: pkg, shipFromId, shipTo, accountId: null }),
+  ratesForOrders: (orderIds: number[], pkg: Package | null, shipFromId: number | null) =>
+    call<OrderRates[]>("rates_for_orders", { orderIds, package: pkg, shipFromId, accountId: null }),
+
+  buyLabel: (request: PurchaseRequest) => call<PurchaseOutcome>("label_buy", { request }),
+  buyBatch: (requests: PurchaseRequest[], options: BatchOptions | null = null) =>
+    call<BatchReport>("labels_buy_batch", { requests, options }),
+  retryBatch: (report: BatchReport, options: BatchOptions | null = null) =>
+    call<BatchReport>("labels_batch_retry", { report, options }),
+  cancelBatch: () => call<void>("labels_batch_cancel"),
+
+  labelPreview: (shipmentId: number) => call<LabelPreview>("label_preview", { shipmentId }),
+  printLabels: (shipmentIds: number[], layout: LabelLayout | null) => call<number>("labels_print", { shipmentIds, layout }),
+  /** Asks where to save, then saves; null when the user cancelled the dialog. */
+  saveLabelsPdf: async (shipmentIds: number[], layout: LabelLayout | null, defaultName: string): Promise<string[] | null> => {
+    const path = await pickPdfPath(defaultName);
+    return path == null ? null : call<string[]>("labels_save_pdf", { shipmentIds, layout, path });
+  },
+
+  shipments: (query: ShipmentQuery) => call<Shipment[]>("shipments_list", { query }),
+  shipment: (id: number) => call<Shipment>("shipment_get", { id }),
+  voidLabel: (shipmentId: number) => call<VoidOutcome>("label_void", { shipmentId }),
+  refreshTracking: (shipmentIds: number[]) => call<Shipment[]>("tracking_refresh", { shipmentIds }),
+
+  createScanForms: (mailingDate: string | null = null) =>
+    call<ScanFormRecord[]>("scan_forms_create", { mailingDate, accountId: null }),
+  scanForms: () => call<ScanFormRecord[]>("scan_forms_list"),
+  printScanForm: (id: number) => call<void>("scan_form_print", { id }),
+  saveScanFormPdf: async (id: number, defaultName: string): Promise<string | null> => {
+    const path = await pickPdfPath(defaultName);
+    if (path == null) return null;
+    await call<void>("scan_form_save_pdf", { id, path });
+    return path;
+  },
+
+  pickupEligibility: (shipFromId: number | null) => call<PickupEligibility>("pickup_eligibility", { shipFromId, accountId: null }),
+  pickupPrefill: (shipFromId: number | null, pickupDate: string | null) =>
+    call<PickupPrefill>("pickup_prefill", { shipFromId, pickupDate, accountId: null }),
+  schedulePickup: (input: PickupInput) => call<Pickup>("pickup_schedule", { input }),
+  cancelPickup: (id: number) => call<Pickup>("pickup_cancel", { id }),
+  pickups: () => call<Pickup[]>("pickups_list"),
+};
+
+export const shippingEvents = {
+  onBatchProgress: (handler: (p: BatchProgress) => void) => subscribe<BatchProgress>("batch://progress", handler),
+};

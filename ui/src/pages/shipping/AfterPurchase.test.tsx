@@ -1,0 +1,154 @@
+import { describe, expect, it, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
+import type { AppError } from "../../ipc";
+import { SHIP_FROM, shipment } from "./testData";
+
+const m = {
+  shipments: vi.fn(),
+  voidLabel: vi.fn(),
+  createScanForms: vi.fn(),
+  scanForms: vi.fn(),
+  printScanForm: vi.fn(),
+  pickupPrefill: vi.fn(),
+  schedulePickup: vi.fn(),
+  pickups: vi.fn(),
+};
+const uspsErrors = vi.fn();
+
+vi.mock("../../ipc", async (orig) => {
+  const real = await orig<typeof import("../../ipc")>();
+  return {
+    ...real,
+    ipc: {
+      shipments: (q: unknown) => m.shipments(q),
+      shipment: async (id: number) => shipment(id),
+      voidLabel: (id: number) => m.voidLabel(id),
+      labelLayout: async () => "4x6",
+      labelPreview: async () => ({ kind: "png", base64: "iVBORw0KGgo=" }),
+      shipFromList: async () => [SHIP_FROM],
+      createScanForms: (d: string) => m.createScanForms(d),
+      scanForms: () => m.scanForms(),
+      printScanForm: (id: number) => m.printScanForm(id),
+      pickupPrefill: (...a: unknown[]) => m.pickupPrefill(...a),
+      schedulePickup: (i: unknown) => m.schedulePickup(i),
+      pickups: () => m.pickups(),
+      pickupEligibility: async () => ({ eligible: true, address: null, message: null }),
+    },
+  };
+});
+vi.mock("../../connection/UspsConnection", () => ({ useUspsErrors: () => uspsErrors }));
+
+import { ShipmentsPage } from "../Shipments";
+import { EndOfDayPage } from "../EndOfDay";
+
+describe("Shipments page", () => {
+  beforeEach(() => {
+    cleanup();
+    Object.values(m).forEach((f) => f.mockReset());
+    uspsErrors.mockReset().mockReturnValue(false);
+  });
+
+  it("lists labels with order, service, tracking, postage, status and printed", async () => {
+    m.shipments.mockResolvedValue([shipment(1), shipment(2, { status: "refund_requested", dispute_id: "D-9", printed: true })]);
+    render(<ShipmentsPage go={() => undefined} />);
+    const table = await screen.findByTestId("shipments-table");
+    const row = within(table).getByText("#1002").closest("tr")!;
+    expect(row.textContent).toContain("Refund requested");
+    expect(row.textContent).toContain("$5.10");
+    expect(row.textContent).toContain("Printed");
+    expect(within(table).getByText("#1001").closest("tr")!.textContent).toContain("Not printed");
+  });
+
+  it("voids a label before manifest: Canceled", async () => {
+    m.shipments.mockResolvedValue([shipment(1)]);
+    m.voidLabel.mockResolvedValue({ shipment: shipment(1, { status: "voided" }), usps_status: "CANCELED" });
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    const drawer = await screen.findByTestId("shipment-drawer");
+    expect(await within(drawer).findByAltText(/Label for order #1001/)).toBeTruthy();
+    fireEvent.click(within(drawer).getByRole("button", { name: "Void label" }));
+    fireEvent.click(within(drawer).getByRole("button", { name: "Yes, void it" }));
+    expect((await screen.findByTestId("void-result")).textContent).toContain("Canceled");
+    expect(m.voidLabel).toHaveBeenCalledWith(1);
+    expect(screen.getByTestId("shipment-status").textContent).toBe("Voided");
+  });
+
+  it("voids a manifested label: Refund requested with the dispute id", async () => {
+    m.shipments.mockResolvedValue([shipment(1)]);
+    m.voidLabel.mockResolvedValue({ shipment: shipment(1, { status: "refund_requested", dispute_id: "DSP-42" }), usps_status: "DISPUTED" });
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    fireEvent.click(await screen.findByRole("button", { name: "Void label" }));
+    fireEvent.click(screen.getByRole("button", { name: "Yes, void it" }));
+    const result = await screen.findByTestId("void-result");
+    expect(result.textContent).toContain("Refund requested");
+    expect(result.textContent).toContain("DSP-42");
+  });
+
+  it("says why a label on a SCAN form or already refunded cannot be voided", async () => {
+    m.shipments.mockResolvedValue([shipment(1, { scan_form_id: 3 }), shipment(2, { status: "refund_requested", dispute_id: "DSP-7" })]);
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    expect((await screen.findByTestId("why-not-void")).textContent).toContain("on an End of Day SCAN form");
+    expect((screen.getByRole("button", { name: "Void label" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("shipment-drawer")).toBeNull());
+    fireEvent.click(screen.getByText("#1002"));
+    expect((await screen.findByTestId("why-not-void")).textContent).toContain("DSP-7");
+  });
+
+  it("hands a void that needs a reconnect to the connection prompt", async () => {
+    const err: AppError = { code: "USPS_RECONNECT_REQUIRED", message: "Reconnect USPS" };
+    m.shipments.mockResolvedValue([shipment(1)]);
+    m.voidLabel.mockRejectedValue(err);
+    uspsErrors.mockReturnValue(true);
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    fireEvent.click(await screen.findByRole("button", { name: "Void label" }));
+    fireEvent.click(screen.getByRole("button", { name: "Yes, void it" }));
+    await waitFor(() => expect(uspsErrors).toHaveBeenCalledWith(err, expect.any(Function)));
+    expect(screen.queryByText("Reconnect USPS")).toBeNull();
+  });
+});
+
+describe("End of Day page", () => {
+  beforeEach(() => {
+    cleanup();
+    Object.values(m).forEach((f) => f.mockReset());
+    uspsErrors.mockReset().mockReturnValue(false);
+    m.pickups.mockResolvedValue([]);
+    m.pickupPrefill.mockResolvedValue({ ship_from_id: 7, pickup_date: "2026-11-23", packages: [{ package_type: "USPS_GROUND_ADVANTAGE", count: 2 }], estimated_weight_lb: "1.5" });
+  });
+
+  it("creates the SCAN form for today's labels and prints it", async () => {
+    m.shipments.mockResolvedValue([shipment(1), shipment(2), shipment(3, { scan_form_id: 1 })]);
+    m.scanForms.mockResolvedValue([]);
+    m.createScanForms.mockResolvedValue([
+      { id: 5, account_id: 1, ship_from_id: 7, manifest_number: "9275090000000000000001", mailing_date: "2026-11-21", label_count: 2, tracking_numbers: [], created_at: "" },
+    ]);
+    m.printScanForm.mockResolvedValue(undefined);
+    render(<EndOfDayPage go={() => undefined} />);
+    const group = await screen.findByTestId("eod-group");
+    expect(group.textContent).toContain("Shop: 2 labels not on a SCAN form");
+    fireEvent.click(screen.getByRole("button", { name: "Create SCAN form" }));
+    const created = await screen.findByTestId("scan-form-created");
+    expect(created.textContent).toContain("9275090000000000000001");
+    fireEvent.click(within(created).getByRole("button", { name: "Print" }));
+    await waitFor(() => expect(m.printScanForm).toHaveBeenCalledWith(5));
+  });
+
+  it("prefills a pickup from today's labels and schedules it", async () => {
+    m.shipments.mockResolvedValue([shipment(1)]);
+    m.scanForms.mockResolvedValue([]);
+    m.schedulePickup.mockResolvedValue({});
+    render(<EndOfDayPage go={() => undefined} />);
+    const button = await screen.findByRole("button", { name: "Schedule pickup (2 packages)" });
+    expect((screen.getByLabelText("Estimated total weight, pounds") as HTMLInputElement).value).toBe("1.5");
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(m.schedulePickup).toHaveBeenCalledWith(
+        expect.objectContaining({ ship_from_id: 7, pickup_date: "2026-11-23", packages: [{ package_type: "USPS_GROUND_ADVANTAGE", count: 2 }], package_location: "FRONT_DOOR" }),
+      ),
+    );
+  });
+});

@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from "react";
+import { events, ipc, type AppError, type BatchFailure, type BatchProgress, type BatchReport, type PurchaseRequest } from "../../ipc";
+import { useUspsErrors } from "../../connection/UspsConnection";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { LabelPreviews } from "./LabelPreviews";
+
+function FailureList({ title, items, hint }: { title: string; items: BatchFailure[]; hint: string }) {
+  if (items.length === 0) return null;
+  return (
+    <div>
+      <h4>
+        {title} ({items.length})
+      </h4>
+      <p className="muted">{hint}</p>
+      <ul>
+        {items.map((f) => (
+          <li key={f.request.order_id} data-order={f.order_number ?? f.request.order_id} data-error-code={f.error.code}>
+            <strong>{f.order_number ?? `order ${f.request.order_id}`}</strong>: {f.error.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A running batch ("12 of 40", Cancel), then its report with "Retry failed" and the labels. */
+export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boolean) => void; onFinished: () => void }) {
+  const handleUsps = useUspsErrors();
+  const [progress, setProgress] = useState<BatchProgress | null>(null);
+  const [report, setReport] = useState<BatchReport | null>(null);
+  const [running, setRunning] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [bought, setBought] = useState<BatchReport["bought"]>([]);
+  const started = useRef(false);
+
+  const run = async (work: () => Promise<BatchReport>) => {
+    setRunning(true);
+    setCancelling(false);
+    setError(null);
+    props.onBusy(true);
+    const unlisten = await events.onBatchProgress(setProgress);
+    try {
+      const r = await work();
+      setReport(r);
+      setBought((prev) => [...prev, ...r.bought]);
+      if (r.stopped_because) handleUsps(r.stopped_because, () => void retry(r));
+      props.onFinished();
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      unlisten();
+      setRunning(false);
+      props.onBusy(false);
+    }
+  };
+  const retry = (previous: BatchReport) => run(() => ipc.retryBatch(previous));
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void run(() => ipc.buyBatch(props.requests));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const cancel = () => {
+    setCancelling(true);
+    ipc.cancelBatch().catch((e: AppError) => setError(e));
+  };
+
+  const failed = report
+    ? report.validation_problems.length + report.usps_rejections.length + report.connection_problems.length + report.not_started.length
+    : 0;
+
+  return (
+    <section className="ship-section" aria-labelledby="batch-title" data-testid="batch">
+      <h3 id="batch-title">Buying labels</h3>
+      {running && (
+        <div aria-live="polite">
+          <p data-testid="batch-progress-text">
+            {progress ? progress.message : `Starting ${props.requests.length} purchases…`}
+            {progress?.waiting_for_quota_secs ? ` — USPS asked us to wait ${progress.waiting_for_quota_secs} s (hourly quota)` : ""}
+            {cancelling ? " — cancelling: purchases already sent are finishing" : ""}
+          </p>
+          <progress max={progress?.total ?? props.requests.length} value={progress?.done ?? 0} aria-label="Labels bought so far" />
+          <div className="form-actions">
+            <button type="button" onClick={cancel} disabled={cancelling} data-action="cancel-batch">
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {error && <ErrorNotice error={error} title="The batch did not run" />}
+      {report && !running && (
+        <div className="batch-report" data-testid="batch-report">
+          <p className="summary-line" role="status">
+            {report.bought.length} of {report.total} labels bought{report.cancelled ? " — cancelled" : ""}
+            {failed > 0 ? `, ${failed} not bought` : ""}.
+          </p>
+          {report.stopped_because && <ErrorNotice error={report.stopped_because} title="The batch stopped early" />}
+          <FailureList title="Validation problems" items={report.validation_problems} hint="Fix these orders (address, weight, service), then retry." />
+          <FailureList title="USPS rejections" items={report.usps_rejections} hint="USPS refused the request's content; change the order or package." />
+          <FailureList title="Connection problems" items={report.connection_problems} hint="Nothing was charged twice; retrying reuses the same purchase." />
+          {report.not_started.length > 0 && <p>{report.not_started.length} not started.</p>}
+          {failed > 0 && (
+            <button type="button" className="primary" onClick={() => void retry(report)} data-action="retry-failed">
+              Retry failed ({failed})
+            </button>
+          )}
+        </div>
+      )}
+      {bought.length > 0 && !running && <LabelPreviews shipments={bought} />}
+    </section>
+  );
+}

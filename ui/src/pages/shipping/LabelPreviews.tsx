@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState } from "react";
+import { ipc, type AppError, type LabelLayout, type LabelPreview, type Shipment } from "../../ipc";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatMoney } from "../../format";
+
+function previewSrc(p: LabelPreview): string {
+  return p.kind === "svg" ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(p.svg)}` : `data:image/png;base64,${p.base64}`;
+}
+
+/** One label as an image (the webview cannot show a PDF), loaded from core. */
+export function LabelImage({ shipment }: { shipment: Shipment }) {
+  const [preview, setPreview] = useState<LabelPreview | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  useEffect(() => {
+    let live = true;
+    ipc.labelPreview(shipment.id).then(
+      (p) => live && setPreview(p),
+      (e: AppError) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [shipment.id]);
+  return (
+    <figure data-testid="label-preview" data-tracking={shipment.tracking_number}>
+      {error ? (
+        <ErrorNotice error={error} title="No preview" />
+      ) : preview ? (
+        <img src={previewSrc(preview)} alt={`Label for order ${shipment.order_number}, tracking ${shipment.tracking_number}`} />
+      ) : (
+        <p className="muted">Drawing the label preview…</p>
+      )}
+      <figcaption>
+        {shipment.order_number} · {shipment.service_name} · {formatMoney(shipment.postage)}
+        <br />
+        <span data-testid="tracking-number">{shipment.tracking_number}</span>
+        {shipment.sample ? " · SAMPLE" : ""}
+      </figcaption>
+    </figure>
+  );
+}
+
+/**
+ * Previews of freshly bought (or reprinted) labels with Print and Save as PDF in the remembered
+ * format. Ctrl+P prints them while this is on screen.
+ */
+export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[]; onPrinted?: () => void }) {
+  const [layout, setLayout] = useState<LabelLayout | null>(null);
+  const [busy, setBusy] = useState<"print" | "save" | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const ids = shipments.map((s) => s.id);
+
+  useEffect(() => {
+    ipc.labelLayout().then(setLayout, () => setLayout("4x6"));
+  }, []);
+
+  const print = async () => {
+    setBusy("print");
+    try {
+      const jobs = await ipc.printLabels(ids, layout);
+      setDone(`Sent to the printer (${jobs} job${jobs === 1 ? "" : "s"})`);
+      setError(null);
+      onPrinted?.();
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const printRef = useRef(print);
+  printRef.current = print;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "p") {
+        e.preventDefault();
+        void printRef.current();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const save = async () => {
+    setBusy("save");
+    try {
+      const name = shipments.length === 1 ? `label-${shipments[0].tracking_number}.pdf` : `labels-${shipments.length}.pdf`;
+      const written = await ipc.saveLabelsPdf(ids, layout, name);
+      if (written) setDone(`Saved ${written.join(", ")}`);
+      setError(null);
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const changeLayout = (l: LabelLayout) => {
+    setLayout(l);
+    ipc.setLabelLayout(l).catch((e: AppError) => setError(e));
+  };
+
+  return (
+    <section className="ship-section" aria-label="Label preview" data-testid="label-previews">
+      <div className="label-preview">
+        {shipments.map((s) => (
+          <LabelImage key={s.id} shipment={s} />
+        ))}
+      </div>
+      <div className="preview-actions">
+        <label>
+          Format{" "}
+          <select aria-label="Label format" value={layout ?? "4x6"} onChange={(e) => changeLayout(e.target.value as LabelLayout)} data-testid="label-format">
+            <option value="4x6">4×6 label (thermal)</option>
+            <option value="letter">Letter, two per page</option>
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={print} disabled={busy != null} data-action="print-labels" title="Print (Ctrl+P)">
+          {busy === "print" ? "Printing…" : "Print"}
+        </button>
+        <button type="button" onClick={save} disabled={busy != null} data-action="save-labels">
+          {busy === "save" ? "Saving…" : "Save as PDF"}
+        </button>
+        {done && (
+          <span className="muted" role="status" data-testid="print-status">
+            {done}
+          </span>
+        )}
+      </div>
+      {error && <ErrorNotice error={error} title="The labels did not print" />}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import type { PackagePreset } from "../../ipc";
+import { draftFromPreset, type PackageDraft } from "./packageForm";
+
+/** Weight (lb + oz), dimensions (in) and the saved presets that fill them. */
+export function PackageFields(props: {
+  draft: PackageDraft;
+  presets: PackagePreset[];
+  onChange: (d: PackageDraft) => void;
+  problem: string | null;
+}) {
+  const { draft, presets, onChange } = props;
+  const set = (k: keyof PackageDraft) => (e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...draft, [k]: e.target.value });
+  return (
+    <fieldset className="ship-section" aria-describedby={props.problem ? "package-problem" : undefined}>
+      <legend>Package</legend>
+      <div className="row">
+        {presets.length > 0 && (
+          <label className="field">
+            <span>Preset</span>
+            <select
+              aria-label="Package preset"
+              defaultValue=""
+              onChange={(e) => {
+                const p = presets.find((x) => String(x.id) === e.target.value);
+                if (p) onChange(draftFromPreset(draft, p));
+              }}
+            >
+              <option value="">Custom</option>
+              {presets.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.dimensions.length_in}×{p.dimensions.width_in}×{p.dimensions.height_in} in)
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <div className="dims">
+          <label className="field">
+            <span>Weight lb</span>
+            <input inputMode="decimal" value={draft.lb} onChange={set("lb")} aria-label="Weight, pounds" data-testid="weight-lb" />
+          </label>
+          <label className="field">
+            <span>oz</span>
+            <input inputMode="decimal" value={draft.oz} onChange={set("oz")} aria-label="Weight, ounces" data-testid="weight-oz" />
+          </label>
+        </div>
+        <div className="dims">
+          <label className="field">
+            <span>L in</span>
+            <input inputMode="decimal" value={draft.length} onChange={set("length")} aria-label="Length, inches" />
+          </label>
+          <label className="field">
+            <span>W in</span>
+            <input inputMode="decimal" value={draft.width} onChange={set("width")} aria-label="Width, inches" />
+          </label>
+          <label className="field">
+            <span>H in</span>
+            <input inputMode="decimal" value={draft.height} onChange={set("height")} aria-label="Height, inches" />
+          </label>
+        </div>
+      </div>
+      {props.problem && (
+        <p className="field-error" id="package-problem" role="alert">
+          {props.problem}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect, useState } from "react";
+import { ipc, type AppError, type Order, type PackagePreset, type ShipFromAddress } from "../../ipc";
+import { ModalDialog } from "../../connection/ModalDialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { PackageFields } from "./PackageFields";
+import { ShipFromPicker } from "./ShipFromPicker";
+import { ShipOne } from "./ShipOne";
+import { ShipMany } from "./ShipMany";
+import { initialDraft, localToday, toPackage, type PackageDraft } from "./packageForm";
+import "./shipping.css";
+
+/** What both flows need from the dialog's shared fields. */
+export type ShipSetup = {
+  package: import("../../ipc").Package | null;
+  packageProblem: string | null;
+  shipFromId: number | null;
+  shipDate: string;
+};
+
+/**
+ * Ship one order or many: the package, ship date and ship-from address are shared; one order
+ * then gets the address check, rates and Buy, many orders a batch. Esc closes (not while a
+ * purchase is running: the result must be seen).
+ */
+export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; onClose: () => void; onShipped: () => void }) {
+  const [presets, setPresets] = useState<PackagePreset[]>([]);
+  const [addresses, setAddresses] = useState<ShipFromAddress[] | null>(null);
+  const [shipFromId, setShipFromId] = useState<number | null>(null);
+  const [draft, setDraft] = useState<PackageDraft>(() => initialDraft(orders.length === 1 ? orders[0] : null, null));
+  const [shipDate, setShipDate] = useState(localToday());
+  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    ipc.packagePresets().then(setPresets, () => setPresets([]));
+    ipc.shipFromList().then(
+      (list) => {
+        setAddresses(list);
+        setShipFromId((list.find((a) => a.is_default) ?? list[0])?.id ?? null);
+      },
+      (e: AppError) => setLoadError(e),
+    );
+  }, []);
+
+  const parsed = toPackage(draft);
+  const setup: ShipSetup = {
+    package: "package" in parsed ? parsed.package : null,
+    packageProblem: "problem" in parsed ? parsed.problem : null,
+    shipFromId,
+    shipDate,
+  };
+  const title = orders.length === 1 ? `Ship order ${orders[0].order_number}` : `Ship ${orders.length} orders`;
+
+  return (
+    <ModalDialog titleId="ship-title" onEscape={() => !busy && onClose()} testId="ship-dialog">
+      <div className="drawer-header">
+        <h2 id="ship-title">{title}</h2>
+        <button type="button" onClick={onClose} disabled={busy} aria-label="Close ship dialog">
+          ✕
+        </button>
+      </div>
+      {loadError && <ErrorNotice error={loadError} title="Shipping settings could not be loaded" />}
+      <PackageFields draft={draft} presets={presets} onChange={setDraft} problem={setup.packageProblem} />
+      <div className="row">
+        <label className="field">
+          <span>Ship date</span>
+          <input type="date" value={shipDate} min={localToday()} onChange={(e) => setShipDate(e.target.value)} aria-label="Ship date" />
+        </label>
+      </div>
+      {addresses && (
+        <ShipFromPicker
+          addresses={addresses}
+          selected={shipFromId}
+          onSelect={setShipFromId}
+          onAdded={(a) => {
+            setAddresses((list) => [...(list ?? []), a]);
+            setShipFromId(a.id);
+          }}
+        />
+      )}
+      {addresses && addresses.length > 0 && shipFromId != null ? (
+        orders.length === 1 ? (
+          <ShipOne order={orders[0]} setup={setup} onBusy={setBusy} onShipped={onShipped} />
+        ) : (
+          <ShipMany orders={orders} setup={setup} onBusy={setBusy} onShipped={onShipped} />
+        )
+      ) : (
+        addresses && <p className="muted">Save a ship-from address to see rates.</p>
+      )}
+      <div className="form-actions">
+        <button type="button" onClick={onClose} disabled={busy} data-action="close-ship">
+          Close
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ipc, type AddressCheck, type AppError, type Order, type PurchaseOutcome, type RateQuote, type RatesAnswer } from "../../ipc";
+import { useUspsErrors } from "../../connection/UspsConnection";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatMoney } from "../../format";
+import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
+import { RatesTable, sameChoice } from "./RatesTable";
+import { LabelPreviews } from "./LabelPreviews";
+import type { ShipSetup } from "./ShipDialog";
+
+function alreadyHasLabel(e: AppError): boolean {
+  const d = e.details as { order_id?: number; in_flight?: boolean } | undefined;
+  return e.code === "CONFLICT" && !!d && typeof d.order_id === "number" && !d.in_flight;
+}
+
+/** One order: address check → rates → Buy → preview, print or save. */
+export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void }) {
+  const { order, setup } = props;
+  const handleUsps = useUspsErrors();
+  const [check, setCheck] = useState<AddressCheck | null>(null);
+  const [checkError, setCheckError] = useState<AppError | null>(null);
+  const [decision, setDecision] = useState<AddressDecision>("as_entered");
+  const [printAnyway, setPrintAnyway] = useState(false);
+  const [rates, setRates] = useState<RatesAnswer | null>(null);
+  const [ratesError, setRatesError] = useState<AppError | null>(null);
+  const [loadingRates, setLoadingRates] = useState(false);
+  const [selected, setSelected] = useState<RateQuote | null>(null);
+  const [buying, setBuying] = useState(false);
+  const [buyError, setBuyError] = useState<AppError | null>(null);
+  const [another, setAnother] = useState(false);
+  const [mustConfirm, setMustConfirm] = useState(order.status === "shipped");
+  const [outcome, setOutcome] = useState<PurchaseOutcome | null>(null);
+  const inFlight = useRef(false);
+
+  const runCheck = useCallback(async () => {
+    setCheckError(null);
+    try {
+      const c = await ipc.checkOrderAddress(order.id);
+      setCheck(c);
+      setDecision(c.standardized && c.differences.length > 0 ? "standardized" : "as_entered");
+    } catch (e) {
+      if (!handleUsps(e as AppError, () => void runCheck())) setCheckError(e as AppError);
+    }
+  }, [order.id, handleUsps]);
+
+  useEffect(() => {
+    void runCheck();
+  }, [runCheck]);
+
+  const shipTo = decision === "standardized" && check?.standardized ? check.standardized : null;
+  const ratesKey = JSON.stringify([setup.package, setup.shipFromId, shipTo]);
+  const [ratesFor, setRatesFor] = useState<string | null>(null);
+
+  const getRates = useCallback(async () => {
+    if (!setup.package) return;
+    setLoadingRates(true);
+    setRatesError(null);
+    const key = ratesKey;
+    try {
+      const answer = await ipc.ratesForOrder(order.id, setup.package, setup.shipFromId, shipTo);
+      setRates(answer);
+      setRatesFor(key);
+      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? answer.quotes[0] ?? null);
+    } catch (e) {
+      if (!handleUsps(e as AppError, () => void getRates())) setRatesError(e as AppError);
+    } finally {
+      setLoadingRates(false);
+    }
+  }, [order.id, setup.package, setup.shipFromId, shipTo, ratesKey, handleUsps]);
+
+  // Rates once the address question is settled; afterwards only on request (they cost quota).
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!asked.current && (check || checkError) && setup.package) {
+      asked.current = true;
+      void getRates();
+    }
+  }, [check, checkError, setup.package, getRates]);
+
+  const stale = rates != null && ratesFor !== ratesKey;
+  const unknownAddress = !!check && (check.standardized == null || check.deliverable === "no");
+  const canBuy =
+    !buying && !outcome && !!selected && !!setup.package && !stale && (!unknownAddress || printAnyway) && (!mustConfirm || another);
+
+  const buy = async () => {
+    if (inFlight.current || !selected || !setup.package) return;
+    inFlight.current = true;
+    setBuying(true);
+    props.onBusy(true);
+    setBuyError(null);
+    try {
+      const result = await ipc.buyLabel({
+        order_id: order.id,
+        rate: selected.choice,
+        package: setup.package,
+        ship_from_id: setup.shipFromId ?? undefined,
+        ship_date: setup.shipDate,
+        ship_to: shipTo ? { choice: "standardized", address: shipTo } : { choice: "as_entered" },
+        ignore_bad_address: unknownAddress && printAnyway,
+        allow_additional_label: mustConfirm && another,
+      });
+      setOutcome(result);
+      props.onShipped();
+    } catch (e) {
+      const err = e as AppError;
+      if (alreadyHasLabel(err)) {
+        setMustConfirm(true);
+        setBuyError(err);
+      } else if (!handleUsps(err, () => void buy())) {
+        setBuyError(err);
+      }
+    } finally {
+      inFlight.current = false;
+      setBuying(false);
+      props.onBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <section className="ship-section" aria-labelledby="check-title">
+        <h3 id="check-title">Address check</h3>
+        {check ? (
+          <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
+        ) : checkError ? (
+          <>
+            <ErrorNotice error={checkError} title="USPS could not check the address" />
+            <button type="button" onClick={() => void runCheck()}>
+              Check again
+            </button>
+          </>
+        ) : (
+          <p className="muted">Asking USPS about {order.ship_to.street1}, {order.ship_to.city}…</p>
+        )}
+      </section>
+      <section className="ship-section" aria-labelledby="rates-title">
+        <h3 id="rates-title">Rates</h3>
+        {loadingRates && <p className="muted">Getting rates from USPS…</p>}
+        {ratesError && <ErrorNotice error={ratesError} title="No rates" />}
+        {rates && !stale && <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} />}
+        {(stale || (!rates && !loadingRates)) && (
+          <button type="button" onClick={() => void getRates()} disabled={!setup.package || loadingRates} data-action="get-rates">
+            {stale ? "Package or address changed — get rates again" : "Get rates"}
+          </button>
+        )}
+      </section>
+      {mustConfirm && !outcome && (
+        <div className="notice notice-warn" role="alert" data-testid="already-labelled">
+          <strong>Order {order.order_number} already has a label.</strong>
+          <label className="check">
+            <input type="checkbox" checked={another} onChange={(e) => setAnother(e.target.checked)} data-testid="confirm-another" />
+            Yes, buy another label for this order (a second package or a replacement)
+          </label>
+        </div>
+      )}
+      {buyError && <ErrorNotice error={buyError} title="The label was not bought" />}
+      {!outcome && (
+        <div className="form-actions">
+          <button type="button" className="primary" onClick={() => void buy()} disabled={!canBuy} aria-busy={buying} data-action="buy-label">
+            {buying ? "Buying label…" : selected ? `Buy label · ${formatMoney(selected.price)}` : "Buy label"}
+          </button>
+        </div>
+      )}
+      {outcome && (
+        <>
+          <p role="status" data-testid="bought">
+            Label bought: {outcome.shipment.service_name}, tracking {outcome.shipment.tracking_number}, {formatMoney(outcome.shipment.postage)}.
+            {outcome.resumed_earlier_attempt && " (An earlier purchase that had not finished was completed instead of buying again.)"}
+          </p>
+          <LabelPreviews shipments={[outcome.shipment]} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+// The package as the Ship dialog edits it (text fields) and as core takes it (decimal strings in
+// ounces and inches).
+import type { Order, Package, PackagePreset } from "../../ipc";
+
+export type PackageDraft = { lb: string; oz: string; length: string; width: string; height: string };
+
+const DEFAULT_BOX = { length: "10", width: "8", height: "4" };
+
+function num(s: string): number {
+  const n = Number(s.trim() === "" ? "0" : s);
+  return Number.isFinite(n) ? n : NaN;
+}
+
+/** Ounces split into pounds and ounces for the two weight fields. */
+export function splitOunces(total: number): { lb: string; oz: string } {
+  const lb = Math.floor(total / 16);
+  const oz = Math.round((total - lb * 16) * 10) / 10;
+  return { lb: String(lb), oz: String(oz) };
+}
+
+/** What the orders' items weigh together (ounces), or null when no item has a weight. */
+export function itemsWeightOz(orders: Order[]): number | null {
+  let sum = 0;
+  let any = false;
+  for (const o of orders) {
+    for (const it of o.items) {
+      if (it.weight_oz != null) {
+        sum += Number(it.weight_oz) * it.quantity;
+        any = true;
+      }
+    }
+  }
+  return any ? sum : null;
+}
+
+export function initialDraft(order: Order | null, preset: PackagePreset | null): PackageDraft {
+  const box = preset
+    ? { length: preset.dimensions.length_in, width: preset.dimensions.width_in, height: preset.dimensions.height_in }
+    : DEFAULT_BOX;
+  const weight = (order && itemsWeightOz([order])) ?? (preset?.weight_oz ? Number(preset.weight_oz) : 16);
+  return { ...splitOunces(weight), ...box };
+}
+
+export function draftFromPreset(draft: PackageDraft, preset: PackagePreset): PackageDraft {
+  const weight = preset.weight_oz ? splitOunces(Number(preset.weight_oz)) : { lb: draft.lb, oz: draft.oz };
+  return { ...weight, length: preset.dimensions.length_in, width: preset.dimensions.width_in, height: preset.dimensions.height_in };
+}
+
+/** The package core takes, or the first problem with what was typed. */
+export function toPackage(d: PackageDraft): { package: Package } | { problem: string } {
+  const lb = num(d.lb);
+  const oz = num(d.oz);
+  const dims = [num(d.length), num(d.width), num(d.height)];
+  if (!Number.isFinite(lb) || !Number.isFinite(oz) || lb < 0 || oz < 0) return { problem: "Weight must be a number of pounds and ounces" };
+  const total = Math.round((lb * 16 + oz) * 10) / 10;
+  if (total <= 0) return { problem: "Enter the package weight" };
+  if (dims.some((x) => !Number.isFinite(x) || x <= 0)) return { problem: "Enter length, width and height in inches" };
+  return {
+    package: {
+      weight_oz: String(total),
+      dimensions: { length_in: String(dims[0]), width_in: String(dims[1]), height_in: String(dims[2]) },
+    },
+  };
+}
+
+/** Today in the desk's own time zone, as YYYY-MM-DD. */
+export function localToday(now: Date = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, "0");
+  const d = String(now.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}
