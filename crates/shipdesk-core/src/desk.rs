@@ -11,6 +11,7 @@ use crate::error::AppResult;
 use crate::orders::OrdersService;
 use crate::paths::DataDir;
 use crate::ports::{Clock, SystemClock, SystemOpener};
+use crate::shipping::{LpPrinter, ShippingService};
 use crate::store::Store;
 
 const ENVIRONMENT_SETTING: &str = "environment";
@@ -21,6 +22,8 @@ pub struct Desk {
     store: Arc<Store>,
     connections: Arc<Connections>,
     clock: Arc<dyn Clock>,
+    /// One per desk: it holds the rate cache and the in-flight purchase guard.
+    shipping: Arc<ShippingService>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -59,17 +62,29 @@ impl Desk {
         )?);
         // A fresh data directory in Sandbox gets the connected demo account (DESIGN §7).
         connections.ensure_sandbox_demo_account()?;
+        let shipping = Arc::new(ShippingService::new(
+            store.clone(),
+            connections.clone(),
+            clock.clone(),
+            Arc::new(LpPrinter),
+        ));
         Ok(Self {
             data_dir,
             store,
             connections,
             clock,
+            shipping,
         })
     }
 
     /// Orders: import, search, create, edit, archive.
     pub fn orders(&self) -> OrdersService<'_> {
         OrdersService::new(&self.store, self.clock.as_ref())
+    }
+
+    /// Shipping: address check, rates, labels (exactly once), void, End of Day, pickup.
+    pub fn shipping(&self) -> &Arc<ShippingService> {
+        &self.shipping
     }
 
     /// USPS accounts, sessions and connection states.

@@ -29,7 +29,7 @@ fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
 }
 
 struct Ctx<'a> {
-    shipping: ShippingService,
+    shipping: &'a ShippingService,
     orders: OrdersService<'a>,
 }
 
@@ -80,18 +80,16 @@ pub fn run(cmd: ShippingCommand, desk: &Desk, out: &Output) -> Result<(), AppErr
     if std::env::var("SHIPDESK_SECRETS").is_ok_and(|v| v.eq_ignore_ascii_case("memory")) {
         desk.connections().use_memory_secret_store();
     }
-    // A fresh Sandbox data directory gets the ready demo account (no-op otherwise).
-    desk.connections().ensure_sandbox_demo_account()?;
     let clock = SystemClock;
     let ctx = Ctx {
-        shipping: ShippingService::for_desk(desk),
+        shipping: desk.shipping(),
         orders: OrdersService::new(desk.store(), &clock),
     };
     runtime.block_on(run_async(cmd, &ctx, out))
 }
 
 async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<(), AppError> {
-    let shipping = &ctx.shipping;
+    let shipping = ctx.shipping;
     match cmd {
         ShippingCommand::Rates(args) => {
             let order = ctx.order(&args.order)?;
