@@ -119,6 +119,32 @@ impl UspsAccountRecord {
         })
     }
 
+    /// An unsaved account (id 0), e.g. to reach its host before the row exists.
+    pub(crate) fn draft(
+        environment: Environment,
+        base_url: Option<String>,
+        mode: ConnectionMode,
+        fields: &AccountFields,
+    ) -> Self {
+        Self {
+            id: 0,
+            nickname: fields.nickname.clone().unwrap_or_default(),
+            environment,
+            base_url,
+            crid: fields.crid.clone(),
+            mid: fields.mid.clone(),
+            manifest_mid: fields.manifest_mid.clone(),
+            eps_account: fields.eps_account.clone(),
+            mode,
+            is_default: false,
+            is_sandbox_demo: false,
+            state: ConnectionState::Disconnected,
+            last_verified_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
     /// Which host this account talks to, for people ("Sandbox", "Production", or the URL).
     pub fn where_label(&self) -> String {
         match &self.base_url {

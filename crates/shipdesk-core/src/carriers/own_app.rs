@@ -99,7 +99,9 @@ impl Connections {
             environment,
             base_url: base_url.clone(),
             mode: mode.clone(),
-            ..existing.clone().unwrap_or_else(|| new_record_stub(&fields))
+            ..existing.clone().unwrap_or_else(|| {
+                UspsAccountRecord::draft(environment, None, mode.clone(), &fields)
+            })
         };
         // Verify before saving anything: a refused secret must not replace a working one.
         let client = self.client_for(&draft).await?;
@@ -334,27 +336,5 @@ impl Connections {
         records::delete(&self.store, account)?;
         self.snoozes.clear(account);
         Ok(outcome)
-    }
-}
-
-fn new_record_stub(fields: &AccountFields) -> UspsAccountRecord {
-    UspsAccountRecord {
-        id: 0,
-        nickname: fields.nickname.clone().unwrap_or_default(),
-        environment: Environment::Sandbox,
-        base_url: None,
-        crid: fields.crid.clone(),
-        mid: fields.mid.clone(),
-        manifest_mid: fields.manifest_mid.clone(),
-        eps_account: fields.eps_account.clone(),
-        mode: ConnectionMode::OwnApp {
-            client_id: String::new(),
-        },
-        is_default: false,
-        is_sandbox_demo: false,
-        state: ConnectionState::Disconnected,
-        last_verified_at: None,
-        created_at: String::new(),
-        updated_at: String::new(),
     }
 }

@@ -181,11 +181,14 @@ impl Connections {
         let listener = listener::bind(port).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
         let redirect_uri = redirect_uri(port);
-        let probe = UspsAccountRecord {
+        let probe = UspsAccountRecord::draft(
             environment,
-            base_url: base_url.clone(),
-            ..placeholder_record()
-        };
+            base_url.clone(),
+            ConnectionMode::SignIn {
+                client_id: client_id.clone(),
+            },
+            &fields,
+        );
         let client = self.client_for(&probe).await?;
         let state = random_state();
         let url = client
@@ -360,29 +363,6 @@ pub(crate) fn other_systems_warning() -> String {
     "If other systems (another Shipdesk, a shop plugin) use the same USPS login or app, update \
      their connection too: USPS may stop accepting what they have saved."
         .into()
-}
-
-/// Used only to resolve a client for a host before the account exists.
-fn placeholder_record() -> UspsAccountRecord {
-    UspsAccountRecord {
-        id: 0,
-        nickname: String::new(),
-        environment: Environment::Sandbox,
-        base_url: None,
-        crid: None,
-        mid: None,
-        manifest_mid: None,
-        eps_account: None,
-        mode: ConnectionMode::SignIn {
-            client_id: String::new(),
-        },
-        is_default: false,
-        is_sandbox_demo: false,
-        state: ConnectionState::Disconnected,
-        last_verified_at: None,
-        created_at: String::new(),
-        updated_at: String::new(),
-    }
 }
 
 #[cfg(test)]
