@@ -19,7 +19,8 @@ fn status(raw: &str) -> Option<OrderStatus> {
         "" => return None,
         "completed" => OrderStatus::Shipped,
         "cancelled" | "refunded" | "failed" => OrderStatus::Cancelled,
-        "on-hold" => OrderStatus::OnHold,
+        // Not paid yet: nothing to ship until it is.
+        "on-hold" | "pending" | "checkout-draft" => OrderStatus::OnHold,
         _ => OrderStatus::AwaitingShipment,
     })
 }
@@ -143,6 +144,9 @@ name:Pin|sku:PN-1|quantity:5|total:10.00\n";
         assert_eq!(rows[1].order.status, Some(OrderStatus::Shipped));
         assert_eq!(rows[1].items[1].sku, "PN-1");
         assert_eq!(rows[1].items[1].unit_price, "2.00");
+        assert_eq!(super::status("wc-pending"), Some(OrderStatus::OnHold));
+        assert_eq!(super::status("Cancelled"), Some(OrderStatus::Cancelled));
+        assert_eq!(super::status(""), None);
         assert_eq!(rows[1].order.email, "[email protected]");
     }
 }
