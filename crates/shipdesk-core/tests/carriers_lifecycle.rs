@@ -81,8 +81,14 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     assert_eq!((event.account_id, event.prompt), (id, true));
     assert!(event.state.needs_reconnect());
 
+    let attention = conns.needing_attention().unwrap();
+    assert_eq!(attention.len(), 1);
+    assert!(attention[0].prompt);
+
     // Remind Me Later: the prompt is snoozed, the state (banner) stays.
     conns.snooze_reconnect_prompt(id).unwrap();
+    let attention = conns.needing_attention().unwrap();
+    assert_eq!((attention.len(), attention[0].prompt), (1, false));
     assert!(conns.prompt_snoozed(id));
     let snoozed = pay(&h, id).await.unwrap_err();
     assert_eq!(snoozed.code, ErrorCode::UspsReconnectRequired);
@@ -112,6 +118,7 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     assert!(!conns.prompt_snoozed(id), "reconnecting ends the snooze");
     let event = events.try_recv().unwrap();
     assert_eq!(event.state, ConnectionState::Connected);
+    assert!(conns.needing_attention().unwrap().is_empty());
     // Retry works.
     pay(&h, id).await.unwrap();
     assert_eq!(conns.list_accounts().unwrap().len(), 1);

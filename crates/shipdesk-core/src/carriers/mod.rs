@@ -353,6 +353,28 @@ impl Connections {
         Ok(updated)
     }
 
+    /// The accounts the banner must mention now (needs reconnect or not entitled), in the
+    /// shape of the `usps://connection` event: what a window shows when it opens, before any
+    /// event arrives.
+    pub fn needing_attention(&self) -> AppResult<Vec<ConnectionEvent>> {
+        Ok(self
+            .list_accounts()?
+            .into_iter()
+            .filter(|a| {
+                matches!(
+                    a.state,
+                    ConnectionState::NeedsReconnect { .. } | ConnectionState::NotEntitled { .. }
+                )
+            })
+            .map(|a| ConnectionEvent {
+                prompt: a.state.needs_reconnect() && !self.prompt_snoozed(a.id),
+                account_id: a.id,
+                nickname: a.nickname,
+                state: a.state,
+            })
+            .collect())
+    }
+
     /// "Remind Me Later": hides the Reconnect prompt until the end of the local day (or the next
     /// app start). The banner stays. Returns when the snooze ends (RFC 3339).
     pub fn snooze_reconnect_prompt(&self, account: AccountId) -> AppResult<String> {
