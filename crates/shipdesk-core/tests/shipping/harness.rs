@@ -197,6 +197,11 @@ impl Rig {
     }
 
     pub fn request(&self, order_id: i64) -> PurchaseRequest {
+        Rig::request_shape(order_id)
+    }
+
+    /// Ground Advantage, 20 oz in a 10x8x4 box, from the default ship-from address.
+    pub fn request_shape(order_id: i64) -> PurchaseRequest {
         PurchaseRequest {
             order_id,
             account_id: None,
