@@ -21,6 +21,8 @@ pub(crate) struct Attempt {
     pub package: Package,
     pub address_choice: String,
     pub ship_to: Address,
+    /// How many times the request went out; 0 means USPS never saw this attempt.
+    pub sends: i64,
 }
 
 pub(crate) struct NewAttempt<'a> {
@@ -57,7 +59,7 @@ pub(crate) enum Intent {
 }
 
 const ATTEMPT_COLUMNS: &str = "id, order_id, account_id, idempotency_key, request_json, \
-                               ship_from_id, package_json, address_choice, ship_to_json";
+                               ship_from_id, package_json, address_choice, ship_to_json, sends";
 
 fn json_err(e: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -74,6 +76,7 @@ fn attempt_row(r: &Row<'_>) -> rusqlite::Result<Attempt> {
         package: serde_json::from_str(&r.get::<_, String>(6)?).map_err(json_err)?,
         address_choice: r.get(7)?,
         ship_to: serde_json::from_str(&r.get::<_, String>(8)?).map_err(json_err)?,
+        sends: r.get(9)?,
     })
 }
 
@@ -88,6 +91,11 @@ fn open_attempt(conn: &Connection, order_id: i64) -> AppResult<Option<Attempt>> 
             attempt_row,
         )
         .optional()?)
+}
+
+/// The order's unfinished attempt, if any.
+pub(crate) fn open_attempt_for(store: &Store, order_id: i64) -> AppResult<Option<Attempt>> {
+    store.read(|c| open_attempt(c, order_id))
 }
 
 /// The order's label that still counts (not voided or refunded), if any.

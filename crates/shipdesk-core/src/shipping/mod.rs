@@ -28,6 +28,7 @@ mod rate_cache;
 mod rates;
 mod setup;
 mod shipments;
+mod unfinished;
 mod void;
 
 use std::collections::HashSet;
@@ -36,7 +37,9 @@ use std::sync::{Arc, Mutex};
 use time::format_description::well_known::Rfc3339;
 
 pub use batch::BatchOptions;
-pub use gateway::{AccountId, AccountSummary, FixedSession, UspsGateway, app_error_from_usps};
+pub use gateway::{
+    AccountId, AccountSummary, FixedSession, SessionFuture, UspsGateway, app_error_from_usps,
+};
 pub use model::*;
 pub use model_shipments::*;
 pub use printer::{LpPrinter, Printer};

@@ -229,6 +229,19 @@ pub struct OpenAttempt {
     pub error: AppError,
 }
 
+/// What discarding an unfinished purchase did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DiscardOutcome {
+    #[ts(type = "number")]
+    pub attempt_id: i64,
+    #[ts(type = "number")]
+    pub order_id: i64,
+    /// The label USPS had made for the attempt and has now canceled (or refunds).
+    pub canceled_label: Option<String>,
+    pub message: String,
+}
+
 /// Result of voiding a label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

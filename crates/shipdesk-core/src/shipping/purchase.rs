@@ -16,7 +16,7 @@ use super::journal::{self, Attempt, CommittedLabel, Intent, NewAttempt};
 use super::label_request::{LabelParts, label_request, validate_package};
 use super::model::{ShipToChoice, money};
 use super::model_shipments::Shipment;
-use super::model_shipments::{OpenAttempt, PurchaseOutcome, PurchaseRequest, ReconcileReport};
+use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::{Address, OrderStatus};
 
@@ -138,7 +138,14 @@ impl ShippingService {
         let session = match self.gateway.session(account.id).await {
             Ok(s) => s,
             Err(e) => {
-                journal::note_open_error(&self.store, attempt.id, &e, &self.now())?;
+                // Nothing reached USPS if this attempt was never sent, so nothing can have been
+                // charged: close it, so a later start-up does not buy what the user was told
+                // failed. One sent before keeps its key open for reconciliation.
+                if attempt.sends == 0 {
+                    journal::mark_failed(&self.store, attempt.id, &e, &self.now())?;
+                } else {
+                    journal::note_open_error(&self.store, attempt.id, &e, &self.now())?;
+                }
                 return Err(with_attempt(e, attempt));
             }
         };
@@ -206,39 +213,5 @@ impl ShippingService {
             sample,
             ship_from,
         })
-    }
-
-    /// Finishes every attempt left open (crash, outage, quota, reconnect): re-sends each with
-    /// its own idempotency key, so USPS returns the label it may already have made instead of
-    /// charging again. The app calls this at start-up; the CLI before buying.
-    pub async fn reconcile_unfinished(&self) -> AppResult<ReconcileReport> {
-        let mut report = ReconcileReport {
-            recovered: Vec::new(),
-            failed_attempts: Vec::new(),
-            still_open: Vec::new(),
-        };
-        for attempt in journal::unfinished(&self.store)? {
-            // One that this process is sending right now is not "unfinished".
-            let Ok(_slot) = self.claim(attempt.order_id, "") else {
-                continue;
-            };
-            match self.send_attempt(&attempt).await {
-                Ok(shipment) => report.recovered.push(shipment),
-                Err(e) if e.code == ErrorCode::UspsRejected => {
-                    report.failed_attempts.push(attempt.id)
-                }
-                Err(error) => report.still_open.push(OpenAttempt {
-                    attempt_id: attempt.id,
-                    order_id: attempt.order_id,
-                    error,
-                }),
-            }
-        }
-        Ok(report)
-    }
-
-    /// How many purchase attempts are waiting to be reconciled (for a start-up banner).
-    pub fn unfinished_purchases(&self) -> AppResult<u32> {
-        Ok(journal::unfinished(&self.store)?.len() as u32)
     }
 }

@@ -314,3 +314,65 @@ async fn a_label_charged_but_never_answered_is_recovered_after_a_restart() {
     // The recovered label is the one USPS charged for.
     assert!(rig.charged().contains(&report.recovered[0].tracking_number));
 }
+
+#[tokio::test]
+async fn discarding_an_unfinished_purchase_cancels_what_usps_made_and_frees_the_order() {
+    let rig = Rig::start_with(RigOptions {
+        max_attempts: 1,
+        ..Default::default()
+    })
+    .await;
+    let orders = rig.orders(2);
+    // A: USPS made the label but the answer was lost.
+    rig.control("drop-label-response", json!({"count": 1}))
+        .await;
+    rig.shipping
+        .buy_label(rig.request(orders[0]))
+        .await
+        .unwrap_err();
+    // B: USPS never made one (server errors).
+    rig.control(
+        "fail",
+        json!({"target": "POST /labels/v3/label", "status": 500, "count": 1}),
+    )
+    .await;
+    rig.shipping
+        .buy_label(rig.request(orders[1]))
+        .await
+        .unwrap_err();
+    assert_eq!(rig.open_attempts(), 2);
+
+    let a = rig
+        .shipping
+        .discard_unfinished_purchase(orders[0])
+        .await
+        .unwrap();
+    assert!(a.canceled_label.is_some(), "{a:?}");
+    let b = rig
+        .shipping
+        .discard_unfinished_purchase(orders[1])
+        .await
+        .unwrap();
+    assert_eq!(b.canceled_label, None, "{b:?}");
+    assert_eq!(rig.open_attempts(), 0);
+    assert!(
+        rig.charged().is_empty(),
+        "the lost label was canceled at USPS"
+    );
+    let nothing = rig
+        .shipping
+        .discard_unfinished_purchase(orders[0])
+        .await
+        .unwrap_err();
+    assert_eq!(nothing.code, ErrorCode::NotFound);
+
+    // The user buys differently now, with fresh attempts.
+    for &o in &orders {
+        let mut r = rig.request(o);
+        r.rate = shipdesk_core::shipping::RateChoice::single_piece("PRIORITY_MAIL");
+        let bought = rig.shipping.buy_label(r).await.unwrap();
+        assert!(!bought.resumed_earlier_attempt);
+        assert_eq!(bought.shipment.mail_class, "PRIORITY_MAIL");
+    }
+    rig.assert_exactly_once();
+}

@@ -5,3 +5,4 @@ mod faults;
 mod flows;
 mod harness;
 mod sandbox;
+mod unsent;
