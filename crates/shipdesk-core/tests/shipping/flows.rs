@@ -463,3 +463,24 @@ async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
         other => panic!("expected a PNG preview, got {other:?}"),
     }
 }
+
+/// The app's async commands need `Send` futures; this fails to compile if one stops being so.
+#[tokio::test]
+async fn service_futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let rig = Rig::start().await;
+    let s = &rig.shipping;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let options = shipdesk_core::shipping::BatchOptions::default();
+    send(s.buy_label(rig.request(1)));
+    send(s.buy_batch(vec![], &options, &|_| {}, &cancel));
+    send(s.reconcile_unfinished());
+    send(s.discard_unfinished_purchase(1));
+    send(s.rates_for_orders(None, &[], None, None));
+    send(s.check_order_address(None, 1));
+    send(s.void_label(1));
+    send(s.refresh_tracking(&[]));
+    send(s.create_scan_forms(None, None));
+    send(s.pickup_eligibility(None, None));
+    send(s.cancel_pickup(1));
+}
