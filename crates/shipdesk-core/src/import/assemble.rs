@@ -278,7 +278,11 @@ mod tests {
         a.push(RowRead::Row(digital));
         let done = a.finish();
         assert_eq!(done.warnings.len(), 1);
-        assert!(done.warnings[0].message.starts_with("line 6: order D has nothing to ship"));
+        assert!(
+            done.warnings[0]
+                .message
+                .starts_with("line 6: order D has nothing to ship")
+        );
         assert_eq!(done.orders.len(), 1);
         let a_order = &done.orders[0].data;
         assert_eq!(a_order.ship_to.zip5, "02134");

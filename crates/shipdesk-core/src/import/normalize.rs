@@ -49,15 +49,19 @@ impl WeightUnit {
         Self::parse(&inner)
     }
 
-    fn to_ounces(self, value: Decimal) -> Decimal {
+    /// `None` when the number is too large to convert (no parcel weighs that).
+    fn to_ounces(self, value: Decimal) -> Option<Decimal> {
         // 1 oz = 28.349523125 g exactly (international avoirdupois ounce).
         let grams_per_oz = Decimal::new(28_349_523_125, 9);
-        match self {
+        Some(match self {
             WeightUnit::Oz => value,
-            WeightUnit::Lb => value * Decimal::from(16),
-            WeightUnit::G => (value / grams_per_oz).round_dp(2),
-            WeightUnit::Kg => (value * Decimal::from(1000) / grams_per_oz).round_dp(2),
-        }
+            WeightUnit::Lb => value.checked_mul(Decimal::from(16))?,
+            WeightUnit::G => value.checked_div(grams_per_oz)?.round_dp(2),
+            WeightUnit::Kg => value
+                .checked_mul(Decimal::from(1000))?
+                .checked_div(grams_per_oz)?
+                .round_dp(2),
+        })
     }
 }
 
@@ -130,7 +134,8 @@ pub fn parse_weight(raw: &str, default_unit: WeightUnit) -> Result<Option<Decima
         WeightUnit::parse(unit).ok_or_else(bad)?
     };
     let value = Decimal::from_str(&number.replace(',', "")).map_err(|_| bad())?;
-    Ok(Some(unit.to_ounces(value).normalize()))
+    let ounces = unit.to_ounces(value).ok_or_else(bad)?;
+    Ok(Some(ounces.normalize()))
 }
 
 /// Marketplace dates to RFC 3339 (or `YYYY-MM-DD` when there is no time). Text that matches no
@@ -276,6 +281,7 @@ mod tests {
         assert_eq!(parse_weight("", WeightUnit::Oz), Ok(None));
         assert!(parse_weight("heavy", WeightUnit::Oz).is_err());
         assert!(parse_weight("3 stone", WeightUnit::Oz).is_err());
+        assert!(parse_weight("79228162514264337593543950335 kg", WeightUnit::Oz).is_err());
         assert_eq!(WeightUnit::from_header("Weight (lb)"), Some(WeightUnit::Lb));
         assert_eq!(WeightUnit::from_header("weight_kg"), Some(WeightUnit::Kg));
         assert_eq!(WeightUnit::from_header("Weight"), None);

@@ -280,4 +280,50 @@ mod tests {
         assert_eq!(got(MappedField::Weight), Some("Weight (lb)"));
         assert_eq!(got(MappedField::ItemTitle), Some("Contents"));
     }
+
+    /// Whatever bytes a file holds, the pipeline answers with a result or an error, never a panic.
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let headers = [
+            "Name,Lineitem name,Lineitem quantity,Lineitem price,Shipping Zip,Shipping Province\n",
+            "order-id\torder-item-id\trecipient-name\tship-postal-code\tquantity-to-ship\n",
+            "\n\"Sales Record Number\",\"Order Number\",\"Ship To Zip\",Quantity\n",
+            "Order ID,Ship To,Street,City,State,ZIP,Weight (lb),Contents\n",
+        ];
+        let alphabet: &[u8] = b"\",;|\t\n\r ab1234567890$.-#'lbkgoz\x00\xff\xfe\xe9\x92";
+        let mapping = ColumnMapping {
+            name: "m".into(),
+            columns: [
+                (MappedField::OrderNumber, "Order ID"),
+                (MappedField::Name, "Ship To"),
+                (MappedField::Street1, "Street"),
+                (MappedField::City, "City"),
+                (MappedField::State, "State"),
+                (MappedField::Zip, "ZIP"),
+                (MappedField::Weight, "Weight (lb)"),
+                (MappedField::ItemTitle, "Contents"),
+            ]
+            .into_iter()
+            .map(|(f, h)| (f, h.to_owned()))
+            .collect(),
+            weight_unit: None,
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for case in 0..400 {
+            let mut bytes = headers[case % headers.len()].as_bytes().to_vec();
+            let len = (case * 7) % 300;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                bytes.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let m = (case % 4 == 3).then_some(&mapping);
+            let _ = parse_file(&path, m, &mut |_| {}, &AtomicBool::new(false));
+            let _ = preview_file(&path, m, 5);
+        }
+    }
 }
