@@ -62,12 +62,15 @@ impl Desk {
         )?);
         // A fresh data directory in Sandbox gets the connected demo account (DESIGN §7).
         connections.ensure_sandbox_demo_account()?;
-        let shipping = Arc::new(ShippingService::new(
-            store.clone(),
-            connections.clone(),
-            clock.clone(),
-            Arc::new(LpPrinter),
-        ));
+        let shipping = Arc::new(
+            ShippingService::new(
+                store.clone(),
+                connections.clone(),
+                clock.clone(),
+                Arc::new(LpPrinter),
+            )
+            .with_local_offset(connections.config().local_offset),
+        );
         Ok(Self {
             data_dir,
             store,

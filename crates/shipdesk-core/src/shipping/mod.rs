@@ -56,6 +56,9 @@ pub struct ShippingService {
     pub(crate) printer: Arc<dyn Printer>,
     pub(crate) rate_cache: rate_cache::RateCache,
     in_flight: Mutex<HashSet<i64>>,
+    /// The desk's UTC offset, for "today" (ship dates, End of Day). Read once at start-up:
+    /// the OS offset cannot be read safely once threads run.
+    local_offset: Option<time::UtcOffset>,
 }
 
 impl std::fmt::Debug for ShippingService {
@@ -93,7 +96,14 @@ impl ShippingService {
             printer,
             rate_cache: rate_cache::RateCache::default(),
             in_flight: Mutex::new(HashSet::new()),
+            local_offset: time::UtcOffset::current_local_offset().ok(),
         }
+    }
+
+    /// Uses `offset` for "today" instead of what the OS reported when the service was made.
+    pub fn with_local_offset(mut self, offset: time::UtcOffset) -> Self {
+        self.local_offset = Some(offset);
+        self
     }
 
     pub(crate) fn now(&self) -> String {
@@ -103,13 +113,13 @@ impl ShippingService {
             .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
     }
 
-    /// Today's date where the desk is (the machine's local offset when it can be read).
+    /// Today's date where the desk is (UTC when the local offset is unknown).
     pub(crate) fn today(&self) -> String {
         let now = self.clock.now();
-        let local = time::UtcOffset::current_local_offset()
-            .map(|o| now.to_offset(o))
-            .unwrap_or(now);
-        local.date().to_string()
+        match self.local_offset {
+            Some(offset) => now.to_offset(offset).date().to_string(),
+            None => now.date().to_string(),
+        }
     }
 
     /// Claims the order for one purchase in this process; `CONFLICT` while another runs.
