@@ -15,6 +15,10 @@ quotes: Array<RateQuote>,
  */
 contract_requested: boolean, 
 /**
+ * Why contract prices are missing when they were asked for (USPS refused the search).
+ */
+contract_unavailable: string | null, 
+/**
  * True when this answer came from the cache instead of a new USPS call.
  */
 from_cache: boolean, };

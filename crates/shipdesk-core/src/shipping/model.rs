@@ -261,6 +261,8 @@ pub struct RatesAnswer {
     pub quotes: Vec<RateQuote>,
     /// Whether contract prices were asked for (the account has an EPS account to price against).
     pub contract_requested: bool,
+    /// Why contract prices are missing when they were asked for (USPS refused the search).
+    pub contract_unavailable: Option<String>,
     /// True when this answer came from the cache instead of a new USPS call.
     pub from_cache: bool,
 }

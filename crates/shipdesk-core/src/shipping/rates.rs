@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use futures_util::StreamExt;
+use usps::UspsError;
 use usps::models::{RateListQuery, RateListResponse};
 
 use super::ShippingService;
@@ -185,20 +186,34 @@ impl ShippingService {
             .base_rates_list(&query)
             .await
             .map_err(|e| self.gateway.report_failure(account.id, &e))?;
+        // USPS prices contract rates per mail class, so the contract search names the classes
+        // the published answer offered. A refusal leaves the published prices standing.
+        let mut contract_unavailable = None;
         let contract = match &account.eps_account {
             Some(eps) => {
+                let mut classes: Vec<String> = published
+                    .rate_options
+                    .iter()
+                    .flat_map(|o| &o.rates)
+                    .filter_map(|r| r.mail_class.clone())
+                    .collect();
+                classes.sort();
+                classes.dedup();
                 let contract_query = RateListQuery {
+                    mail_classes: classes,
                     price_type: Some("CONTRACT".into()),
                     account_type: Some("EPS".into()),
                     account_number: Some(eps.clone()),
                     ..query.clone()
                 };
-                Some(
-                    session
-                        .base_rates_list(&contract_query)
-                        .await
-                        .map_err(|e| self.gateway.report_failure(account.id, &e))?,
-                )
+                match session.base_rates_list(&contract_query).await {
+                    Ok(list) => Some(list),
+                    Err(UspsError::Rejected(r)) => {
+                        contract_unavailable = Some(format!("USPS gave no contract prices: {r}"));
+                        None
+                    }
+                    Err(e) => return Err(self.gateway.report_failure(account.id, &e)),
+                }
             }
             None => None,
         };
@@ -208,7 +223,8 @@ impl ShippingService {
             destination_zip: query.destination_zip_code.clone(),
             package: *package,
             quotes: quotes_from(&published, contract.as_ref()),
-            contract_requested: contract.is_some(),
+            contract_requested: account.eps_account.is_some(),
+            contract_unavailable,
             from_cache: false,
         })
     }

@@ -484,3 +484,27 @@ async fn service_futures_are_send() {
     send(s.pickup_eligibility(None, None));
     send(s.cancel_pickup(1));
 }
+
+#[tokio::test]
+async fn a_refused_contract_search_leaves_the_published_prices() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    // USPS refuses the contract search (malformed account number): published prices remain.
+    let odd = rig.service_pricing_against(Some("EPS-12".into()));
+    let answer = odd
+        .rates_for_order(None, order, Some(package()), None, None)
+        .await
+        .unwrap();
+    assert!(answer.contract_requested);
+    assert!(answer.contract_unavailable.is_some(), "{answer:?}");
+    assert!(answer.quotes.iter().all(|q| q.contract.is_none() && q.commercial.is_some()));
+    // An account without an EPS account asks only for published prices.
+    let plain = rig.service_pricing_against(None);
+    let before = rig.sim_calls("prices");
+    let published = plain
+        .rates_for_order(None, order, Some(package()), None, None)
+        .await
+        .unwrap();
+    assert!(!published.contract_requested && published.contract_unavailable.is_none());
+    assert_eq!(rig.sim_calls("prices") - before, 1);
+}

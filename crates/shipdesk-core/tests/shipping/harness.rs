@@ -290,11 +290,16 @@ impl Rig {
 
     /// A second service over the same database and USPS session, as after an app restart.
     pub fn restarted_service(&self) -> ShippingService {
+        self.service_pricing_against(Some(identity().eps_account))
+    }
+
+    /// A service whose account prices contract rates against `eps_account`.
+    pub fn service_pricing_against(&self, eps_account: Option<String>) -> ShippingService {
         let summary = AccountSummary {
             id: ACCOUNT_ID,
             nickname: "Demo".into(),
             environment: Environment::Sandbox,
-            eps_account: Some(identity().eps_account),
+            eps_account,
         };
         ShippingService::new(
             self.store.clone(),
