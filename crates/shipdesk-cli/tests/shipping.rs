@@ -195,6 +195,19 @@ fn rates_buy_void_reprint_and_end_of_day() {
     if let Some(size) = page_size(&pdf) {
         assert!(size.contains("288 x 432"), "{size}");
     }
+    let slips = desk.dir.path().join("slips.pdf");
+    desk.json(&[
+        "labels",
+        "slips",
+        "3001",
+        "3002",
+        "--out",
+        slips.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&slips).unwrap().starts_with(b"%PDF"));
+    let tracked = desk.json(&["shipments", "track"]);
+    assert_eq!(tracked.as_array().unwrap().len(), 3);
+    assert!(tracked[0]["tracking_checked_at"].is_string());
     // A second buy of the same order is refused unless asked for.
     let again = desk.run(&["--json", "labels", "buy", "3001"]);
     assert!(!again.status.success());

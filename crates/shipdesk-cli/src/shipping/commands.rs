@@ -84,6 +84,13 @@ pub enum LabelsCommand {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Packing slips for orders, one Letter page each.
+    Slips {
+        #[arg(required = true)]
+        orders: Vec<String>,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +106,8 @@ pub enum ShipmentsCommand {
         #[arg(long, default_value_t = 200)]
         limit: u32,
     },
+    /// Ask USPS Tracking about labels (default: every label still in the mail, up to 50).
+    Track { tracking: Vec<String> },
 }
 
 #[derive(Debug, Subcommand)]

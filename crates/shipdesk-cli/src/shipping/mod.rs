@@ -200,6 +200,54 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 }
             }
         }
+        ShippingCommand::Labels(LabelsCommand::Slips { orders, out: path }) => {
+            let ids = orders
+                .iter()
+                .map(|n| ctx.order(n).map(|o| o.id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let pdf = shipping.packing_slips_pdf(&ids, None)?;
+            std::fs::write(&path, pdf).map_err(|e| {
+                AppError::validation(format!("Could not write {}: {e}", path.display()))
+            })?;
+            out.value(&path, |p| format!("Saved {}", p.display()))
+        }
+        ShippingCommand::Shipments(ShipmentsCommand::Track { tracking }) => {
+            let ids: Vec<i64> = if tracking.is_empty() {
+                shipping
+                    .shipments(&ShipmentQuery {
+                        limit: Some(500),
+                        ..Default::default()
+                    })?
+                    .into_iter()
+                    .filter(|s| {
+                        matches!(
+                            s.status,
+                            ShipmentStatus::LabelCreated | ShipmentStatus::InTransit
+                        )
+                    })
+                    .take(50)
+                    .map(|s| s.id)
+                    .collect()
+            } else {
+                tracking
+                    .iter()
+                    .map(|t| shipping.shipment_by_tracking(t).map(|s| s.id))
+                    .collect::<Result<_, _>>()?
+            };
+            let updated = shipping.refresh_tracking(&ids).await?;
+            out.value(&updated, |l| {
+                l.iter()
+                    .map(|s| {
+                        format!(
+                            "{}  {}",
+                            shipment_line(s),
+                            s.tracking_status.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
         ShippingCommand::Shipments(ShipmentsCommand::List {
             status,
             date,

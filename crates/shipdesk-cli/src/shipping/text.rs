@@ -35,6 +35,9 @@ pub fn rates_table(a: &RatesAnswer) -> String {
             }
         ));
     }
+    if let Some(why) = &a.contract_unavailable {
+        lines.push(why.clone());
+    }
     lines.join("\n")
 }
 
