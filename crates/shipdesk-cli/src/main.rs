@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use shipdesk_core::orders::OrdersService;
 use shipdesk_core::{AppError, DataDir, Desk};
 
 use crate::output::Output;
@@ -62,10 +61,7 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
     let desk = Desk::open(DataDir::from_env(cli.data_dir)?)?;
     match cli.command {
         Command::Doctor => out.value(&desk.doctor()?, |r| r.to_string()),
-        Command::Orders(cmd) => {
-            let clock = shipdesk_core::ports::SystemClock;
-            orders::run(cmd, &OrdersService::new(desk.store(), &clock), out)
-        }
+        Command::Orders(cmd) => orders::run(cmd, &desk.orders(), out),
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
         Command::Carriers(args) => carriers::run(args, &desk, out),
     }
