@@ -497,7 +497,12 @@ async fn a_refused_contract_search_leaves_the_published_prices() {
         .unwrap();
     assert!(answer.contract_requested);
     assert!(answer.contract_unavailable.is_some(), "{answer:?}");
-    assert!(answer.quotes.iter().all(|q| q.contract.is_none() && q.commercial.is_some()));
+    assert!(
+        answer
+            .quotes
+            .iter()
+            .all(|q| q.contract.is_none() && q.commercial.is_some())
+    );
     // An account without an EPS account asks only for published prices.
     let plain = rig.service_pricing_against(None);
     let before = rig.sim_calls("prices");
