@@ -22,6 +22,11 @@ export function RatesTable(props: { rates: RatesAnswer; selected: RateChoice | n
   }
   return (
     <div>
+      {rates.contract_unavailable && (
+        <p className="notice notice-warn" data-testid="contract-unavailable">
+          No contract prices: {rates.contract_unavailable}. Published prices are shown.
+        </p>
+      )}
       {notFound && (
         <p className="notice notice-warn" data-testid="contract-not-found">
           USPS said "contract rate not found, published rate returned": the contract column shows published prices for the

@@ -174,6 +174,12 @@ describe("Ship dialog, one order", () => {
     expect(buy.disabled).toBe(false);
   });
 
+  it("says why contract prices are missing when USPS refused the contract search", async () => {
+    m.ratesForOrder.mockResolvedValue({ ...RATES, contract_unavailable: "USPS refused the contract price search (403)" });
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    expect((await screen.findByTestId("contract-unavailable")).textContent).toContain("USPS refused the contract price search (403)");
+  });
+
   it("closes on Escape", async () => {
     const onClose = vi.fn();
     render(<ShipDialog orders={[order(1)]} onClose={onClose} onShipped={() => undefined} />);

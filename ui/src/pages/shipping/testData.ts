@@ -51,6 +51,7 @@ export const RATES: RatesAnswer = {
   destination_zip: "78701",
   package: PKG,
   contract_requested: true,
+  contract_unavailable: null,
   from_cache: false,
   quotes: [
     {
