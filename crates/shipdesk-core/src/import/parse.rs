@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::assemble::{Assembler, ImportedOrder};
 use super::formats::mapping::{ColumnMapping, MappedField};
 use super::formats::{DetectedFormat, detect, reader_for};
+use super::source::DecodeStats;
 use super::table::{Columns, Table};
 use super::{ImportPhase, ImportPreview, ImportProblem, PreviewOrder, Progress, sniff, source};
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -39,7 +40,7 @@ pub(crate) fn parse_file(
 ) -> AppResult<ParsedFile> {
     let src = source::open(path)?;
     let delimiter = sniff::delimiter(&src.sample);
-    let (encoding, file_len, bytes_read) = (src.encoding.name(), src.file_len, src.bytes_read);
+    let (encoding, file_len, decoding) = (src.encoding.name(), src.file_len, src.decoding);
     let mut table = Table::open(src.reader, delimiter)?;
     let format = detect(&table.columns);
     let reader = reader_for(format, mapping, &table.columns)?;
@@ -61,11 +62,10 @@ pub(crate) fn parse_file(
             if cancel.load(Ordering::Relaxed) {
                 return Err(cancelled());
             }
-            let read = bytes_read.get().max(1);
             progress(Progress {
                 phase: ImportPhase::Reading,
                 rows_done: rows,
-                rows_total_estimate: (rows as u128 * file_len as u128 / read as u128) as u64,
+                rows_total_estimate: estimate_rows(rows, file_len, decoding.get(), &table),
             });
         }
     }
@@ -87,6 +87,15 @@ pub(crate) fn parse_file(
         warnings: done.warnings,
         invalid: done.invalid,
     })
+}
+
+/// Rows in the whole file, extrapolated from the share of it parsed so far. The file is read
+/// ahead in large blocks and may be decoded (UTF-16 text is about half its size as UTF-8), so the
+/// share is the parser's position in the text, scaled back to file bytes by the decoding ratio.
+fn estimate_rows(rows: u64, file_len: u64, decoding: DecodeStats, table: &Table) -> u64 {
+    let parsed_file_bytes = table.parsed_text_bytes() as f64 * decoding.file_bytes_per_text_byte();
+    let estimate = rows as f64 * file_len as f64 / parsed_file_bytes.max(1.0);
+    (estimate.round() as u64).max(rows)
 }
 
 pub(crate) fn preview_file(
@@ -261,6 +270,50 @@ pub(crate) fn suggest_mapping(columns: &Columns) -> ColumnMapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_row_estimate_is_close_to_the_real_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("Order ID,Ship To,Street,City,State,ZIP,Contents\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i},Ann Lee,{i} Main St,Austin,TX,78701,Mug\n"));
+        }
+        for (name, bytes) in [
+            ("utf8.csv", text.as_bytes().to_vec()),
+            ("utf16.csv", {
+                let mut b = vec![0xFF, 0xFE];
+                b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                b
+            }),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let mut seen = Vec::new();
+            let mapping = suggest_mapping(&Columns::new(
+                "Order ID,Ship To,Street,City,State,ZIP,Contents"
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect(),
+            ));
+            let mapping = ColumnMapping {
+                name: "m".into(),
+                ..mapping
+            };
+            parse_file(
+                &p,
+                Some(&mapping),
+                &mut |p| seen.push(p),
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+            let first = seen[0];
+            assert_eq!(first.rows_done, 500);
+            // Early rows are a little shorter here (small order numbers), hence the slack.
+            let off = first.rows_total_estimate.abs_diff(20_000);
+            assert!(off < 2_500, "{name}: first estimate {first:?}");
+            assert_eq!(seen.last().unwrap().rows_total_estimate, 20_000);
+        }
+    }
 
     #[test]
     fn suggests_a_mapping_for_the_generic_sheet() {

@@ -18,11 +18,29 @@ use crate::error::{AppError, AppResult};
 /// How much of the start of a file the sniffers look at.
 const SAMPLE_BYTES: usize = 64 * 1024;
 
+/// What the decoder has consumed and produced so far; stays zero for UTF-8 (not decoded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DecodeStats {
+    pub file_bytes: u64,
+    pub text_bytes: u64,
+}
+
+impl DecodeStats {
+    pub fn file_bytes_per_text_byte(self) -> f64 {
+        if self.text_bytes == 0 {
+            1.0
+        } else {
+            self.file_bytes as f64 / self.text_bytes as f64
+        }
+    }
+}
+
 pub(crate) struct TextSource {
     pub encoding: &'static Encoding,
     pub file_len: u64,
-    /// Raw bytes consumed so far, for progress estimates.
-    pub bytes_read: Rc<Cell<u64>>,
+    /// File bytes per text byte so far (1 for UTF-8), to turn a position in the text back into
+    /// a share of the file for progress estimates.
+    pub decoding: Rc<Cell<DecodeStats>>,
     pub reader: Box<dyn Read>,
     /// The decoded start of the file, for delimiter sniffing and format detection.
     pub sample: String,
@@ -65,20 +83,17 @@ pub(crate) fn open(path: &Path) -> AppResult<TextSource> {
     }
     file.seek(SeekFrom::Start(bom_len as u64))
         .map_err(|e| unreadable(path, &e))?;
-    let bytes_read = Rc::new(Cell::new(bom_len as u64));
-    let counted = CountingReader {
-        inner: BufReader::with_capacity(256 * 1024, file),
-        count: bytes_read.clone(),
-    };
+    let decoding = Rc::new(Cell::new(DecodeStats::default()));
+    let buffered = BufReader::with_capacity(256 * 1024, file);
     let reader: Box<dyn Read> = if encoding == UTF_8 {
-        Box::new(counted)
+        Box::new(buffered)
     } else {
-        Box::new(DecodingReader::new(counted, encoding))
+        Box::new(DecodingReader::new(buffered, encoding, decoding.clone()))
     };
     Ok(TextSource {
         encoding,
         file_len,
-        bytes_read,
+        decoding,
         reader,
         sample,
     })
@@ -152,19 +167,6 @@ fn looks_binary(sample: &str) -> bool {
     control * 100 > total
 }
 
-struct CountingReader<R> {
-    inner: R,
-    count: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
-        Ok(n)
-    }
-}
-
 /// Decodes any encoding_rs encoding to UTF-8 on the fly.
 struct DecodingReader<R> {
     inner: R,
@@ -176,10 +178,11 @@ struct DecodingReader<R> {
     out_start: usize,
     out_end: usize,
     finished: bool,
+    stats: Rc<Cell<DecodeStats>>,
 }
 
 impl<R: Read> DecodingReader<R> {
-    fn new(inner: R, encoding: &'static Encoding) -> Self {
+    fn new(inner: R, encoding: &'static Encoding, stats: Rc<Cell<DecodeStats>>) -> Self {
         Self {
             inner,
             decoder: encoding.new_decoder_without_bom_handling(),
@@ -190,6 +193,7 @@ impl<R: Read> DecodingReader<R> {
             out_start: 0,
             out_end: 0,
             finished: false,
+            stats,
         }
     }
 
@@ -205,6 +209,10 @@ impl<R: Read> DecodingReader<R> {
             last,
         );
         self.in_start += consumed;
+        let mut stats = self.stats.get();
+        stats.file_bytes += consumed as u64;
+        stats.text_bytes += written as u64;
+        self.stats.set(stats);
         self.out_start = 0;
         self.out_end = written;
         if last {
@@ -240,7 +248,16 @@ mod tests {
         let mut src = open(&p).unwrap();
         let mut s = String::new();
         src.reader.read_to_string(&mut s).unwrap();
-        assert_eq!(src.bytes_read.get(), bytes.len() as u64);
+        let stats = src.decoding.get();
+        if src.encoding != UTF_8 {
+            let bom =
+                usize::from(bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
+                    * 2;
+            assert_eq!(stats.file_bytes, (bytes.len() - bom) as u64);
+            assert_eq!(stats.text_bytes, s.len() as u64);
+        } else {
+            assert_eq!(stats, DecodeStats::default());
+        }
         (s, src.encoding.name())
     }
 

@@ -210,6 +210,11 @@ impl Table {
         Ok(())
     }
 
+    /// How many bytes of text the parser has consumed (the stream underneath is read ahead).
+    pub fn parsed_text_bytes(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// The next data record, or a problem for a row that cannot be read as one. Blank rows
     /// are skipped.
     pub fn next_record(&mut self) -> AppResult<Option<Result<Record, ImportProblem>>> {
