@@ -39,6 +39,7 @@ export function ReconnectPrompt(props: {
   }, []);
 
   const connected = phase.kind === "connected";
+  const retry = request.retry && request.alive() ? request.retry : undefined;
   const onEscape = () => {
     if (connected) props.onClose();
     else {
@@ -60,7 +61,7 @@ export function ReconnectPrompt(props: {
           <div id={bodyId}>
             <p>
               {phase.outcome.account.nickname} is connected.
-              {request.retry ? " You can try what failed again now." : ""}
+              {retry ? " You can try what failed again now." : ""}
             </p>
             {phase.outcome.warnings.map((w) => (
               <p key={w} className="notice notice-warn">
@@ -69,22 +70,21 @@ export function ReconnectPrompt(props: {
             ))}
           </div>
           <div className="modal-actions">
-            {request.retry && (
+            {retry && (
               <button
                 type="button"
                 className="primary"
                 data-action="retry"
                 onClick={() => {
-                  const retry = request.retry;
                   props.onClose();
-                  retry?.();
+                  retry();
                 }}
               >
                 Retry
               </button>
             )}
             <button type="button" data-action="close" onClick={props.onClose}>
-              {request.retry ? "Not now" : "Close"}
+              {retry ? "Not now" : "Close"}
             </button>
           </div>
         </>
@@ -93,8 +93,8 @@ export function ReconnectPrompt(props: {
           <h2 id={titleId}>Your USPS connection needs to be renewed</h2>
           <div id={bodyId}>
             <p>
-              Shipdesk can no longer act for <strong>{request.nickname}</strong> at USPS. Sign in with USPS again to
-              keep buying labels.
+              Shipdesk can no longer act for <strong>{request.nickname}</strong> at USPS, so labels, rates and pickups
+              wait until you sign in again.
             </p>
             {request.message && <p className="muted">{request.message}</p>}
             {props.ownApp && (

@@ -227,4 +227,24 @@ describe("Remind Me Later", () => {
     fireEvent.click(within(offer).getByRole("button", { name: "Retry" }));
     await waitFor(() => expect(retry).toHaveBeenCalledTimes(1));
   });
+
+  it("does not offer a retry whose screen is gone", async () => {
+    const retry = vi.fn();
+    const view = render(
+      <UspsConnectionProvider>
+        <RatesProbe error={RECONNECT} retry={retry} />
+      </UspsConnectionProvider>,
+    );
+    fireEvent.click(screen.getByText("Get rates"));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Remind Me Later" }));
+    view.rerender(
+      <UspsConnectionProvider>
+        <p>Another page</p>
+      </UspsConnectionProvider>,
+    );
+    await act(async () => emit({ account_id: 1, nickname: "Sandbox demo", state: { state: "connected" }, prompt: false }));
+    await waitFor(() => expect(screen.queryByTestId("usps-banner")).toBeNull());
+    expect(screen.queryByTestId("usps-retry-offer")).toBeNull();
+    expect(retry).not.toHaveBeenCalled();
+  });
 });

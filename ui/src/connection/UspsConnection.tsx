@@ -20,17 +20,25 @@ export type PromptRequest = {
   nickname: string;
   message: string;
   retry?: () => void;
+  /** Whether the screen that failed is still mounted (no Retry offered otherwise). */
+  alive: () => boolean;
   /** Straight to signing in (the banner's Reconnect) instead of asking first. */
   startNow: boolean;
 };
 
 type Needing = { nickname: string; reason: string };
 
-/** A failed action waiting for the account to be reconnected, and the page it failed on. */
-type Parked = { accountId: number | null; retry: () => void; hash: string };
+/** A failed action waiting for the account to be reconnected, and the page it failed on.
+ * `alive` says whether the component that failed is still on screen to show the retry's result. */
+type Parked = { accountId: number | null; retry: () => void; hash: string; alive: () => boolean };
+
+/** The provider's handler also learns whether the caller is still mounted. */
+type InternalHandler = (error: AppError, retry?: () => void, alive?: () => boolean) => boolean;
+
+const ALWAYS = () => true;
 
 type ConnectionContext = {
-  handle: UspsErrorHandler;
+  handle: InternalHandler;
   needing: Map<number, Needing>;
   reconnect: () => void;
   accounts: UspsAccountRecord[] | null;
@@ -77,8 +85,8 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   const snoozed = useRef(new Set<number>());
   const parked = useRef<Parked | undefined>(undefined);
   const [retryOffer, setRetryOffer] = useState<Parked | null>(null);
-  const park = (accountId: number | null, retry: (() => void) | undefined) => {
-    parked.current = retry ? { accountId, retry, hash: window.location.hash } : undefined;
+  const park = (accountId: number | null, retry: (() => void) | undefined, alive: () => boolean) => {
+    parked.current = retry ? { accountId, retry, hash: window.location.hash, alive } : undefined;
   };
   const needingRef = useRef(needing);
   needingRef.current = needing;
@@ -118,13 +126,14 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
         if (e.state.state !== "needs_reconnect") snoozed.current.delete(e.account_id);
         const waiting = parked.current;
         if (e.state.state === "connected" && waiting && (waiting.accountId === e.account_id || waiting.accountId === null)) {
-          // Reconnected outside the prompt (Settings › Edit › Login): offer what failed again.
+          // Reconnected outside the prompt (Settings › Edit › Login): offer what failed again,
+          // if the screen it failed on is still there to show the result.
           parked.current = undefined;
-          setRetryOffer(waiting);
+          if (waiting.alive()) setRetryOffer(waiting);
         }
         const open = promptRef.current;
         if (e.state.state === "needs_reconnect" && e.prompt && !open && !snoozed.current.has(e.account_id)) {
-          showPrompt({ accountId: e.account_id, nickname: e.nickname, message: e.state.reason, startNow: false });
+          showPrompt({ accountId: e.account_id, nickname: e.nickname, message: e.state.reason, alive: ALWAYS, startNow: false });
         }
         refreshAccounts();
       }))
@@ -139,29 +148,29 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
 
   /** The prompt (or, while "Remind Me Later" holds, the banner) for an account USPS stopped accepting. */
   const needsReconnect = useCallback(
-    (accountId: number | null, nickname: string, message: string, retry?: () => void) => {
+    (accountId: number | null, nickname: string, message: string, retry?: () => void, alive: () => boolean = ALWAYS) => {
       if (accountId !== null) {
         marks.current += 1;
         setNeeding((prev) => new Map(prev).set(accountId, { nickname, reason: message }));
       }
       const open = promptRef.current;
       if (open && (open.accountId === accountId || accountId === null)) {
-        showPrompt({ ...open, retry: retry ?? open.retry });
+        showPrompt(retry ? { ...open, retry, alive } : open);
       } else if (accountId !== null && snoozed.current.has(accountId)) {
         // "Remind Me Later" holds: the banner says it; reconnecting will offer this retry.
-        park(accountId, retry);
+        park(accountId, retry, alive);
       } else {
-        showPrompt({ accountId, nickname, message, retry, startNow: false });
+        showPrompt({ accountId, nickname, message, retry, alive, startNow: false });
       }
     },
     [showPrompt],
   );
 
-  const handle = useCallback<UspsErrorHandler>(
-    (error, retry) => {
+  const handle = useCallback<InternalHandler>(
+    (error, retry, alive = ALWAYS) => {
       switch (error.code) {
         case "USPS_RECONNECT_REQUIRED":
-          needsReconnect(detailNumber(error, "account_id"), detailString(error, "nickname") ?? "USPS", error.message, retry);
+          needsReconnect(detailNumber(error, "account_id"), detailString(error, "nickname") ?? "USPS", error.message, retry, alive);
           return true;
         case "USPS_NOT_ENTITLED":
         case "USPS_ACCOUNT_NOT_AUTHORIZED":
@@ -207,13 +216,14 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
 
   const reconnect = useCallback(() => {
     const [first] = needingRef.current.entries();
-    const retry = parked.current?.retry;
+    const waiting = parked.current;
     parked.current = undefined;
     showPrompt({
       accountId: first ? first[0] : null,
       nickname: first ? first[1].nickname : "USPS",
       message: first ? first[1].reason : "",
-      retry,
+      retry: waiting?.retry,
+      alive: waiting?.alive ?? ALWAYS,
       startNow: true,
     });
   }, [showPrompt]);
@@ -221,7 +231,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   const remindLater = useCallback(
     (request: PromptRequest) => {
       showPrompt(null);
-      park(request.accountId, request.retry);
+      park(request.accountId, request.retry, request.alive);
       if (request.accountId !== null) {
         snoozed.current.add(request.accountId);
         ipc.uspsSnoozePrompt(request.accountId).catch(() => undefined);
@@ -307,7 +317,15 @@ function useConnection(): ConnectionContext {
 }
 
 export function useUspsErrors(): UspsErrorHandler {
-  return useConnection().handle;
+  const { handle } = useConnection();
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  return useCallback<UspsErrorHandler>((error, retry) => handle(error, retry, () => mounted.current), [handle]);
 }
 
 /** For pages that need USPS: show the banner's Reconnect instead of failing silently. */

@@ -176,6 +176,34 @@ describe("Carrier Settings › USPS", () => {
     expect(screen.getByText("Other systems that use the same USPS login must sign in again.")).toBeTruthy();
   });
 
+  it("a check that finds the login invalid opens the prompt, and Retry after reconnecting checks again", async () => {
+    const needs = { state: "needs_reconnect" as const, reason: "USPS no longer accepts the saved authorization." };
+    const passed: ConnectionCheck = {
+      account_id: 1,
+      account: account(1),
+      steps: [{ name: "Credentials accepted", status: "passed", detail: "USPS issued an access token", fix: null }],
+    };
+    uspsCheck
+      .mockResolvedValueOnce({
+        account_id: 1,
+        account: account(1, needs),
+        steps: [{ name: "Credentials accepted", status: "failed", detail: "USPS refused the saved authorization", fix: "Use Login to sign in with USPS again." }],
+      })
+      .mockResolvedValueOnce(passed);
+    uspsSignInStart.mockResolvedValue({ id: 9, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockResolvedValue({ account: account(1), warnings: [] });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.click(within(edit).getByRole("button", { name: "Check connection" }));
+    const prompt = await screen.findByRole("dialog", { name: "Your USPS connection needs to be renewed" });
+    expect((await screen.findByTestId("doctor-checklist")).textContent).toContain("Use Login to sign in with USPS again.");
+    fireEvent.click(within(prompt).getByRole("button", { name: "Reconnect" }));
+    const done = await screen.findByRole("dialog", { name: "USPS is connected again" });
+    fireEvent.click(within(done).getByRole("button", { name: "Retry" }));
+    await screen.findByText("Everything USPS needs is in place.");
+    expect(uspsCheck).toHaveBeenCalledTimes(2);
+  });
+
   it("offers to keep the session in memory when the keyring is unavailable", async () => {
     uspsSignInStart
       .mockRejectedValueOnce({ code: "SECRET_STORE_UNAVAILABLE", message: "No Secret Service is running." })

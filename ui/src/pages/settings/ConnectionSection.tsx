@@ -67,7 +67,7 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
       </p>
       {state.state === "needs_reconnect" && (
         <p className="notice notice-warn" data-testid="account-reconnect-reason">
-          {state.reason} Use <strong>Login</strong> to sign in with USPS again.
+          {state.reason}
         </p>
       )}
       {state.state === "not_entitled" && (
@@ -96,7 +96,7 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
         <SignInWaiting started={phase.started} onCancel={signIn.cancel} />
       ) : (
         <>
-          <p className="muted small">{SHARED_LOGIN_WARNING}</p>
+          {notes.length === 0 && <p className="muted small">{SHARED_LOGIN_WARNING}</p>}
           <div className="form-grid">
             <PortRow port={port} setPort={setPort} error={signInErrors.port} />
           </div>

@@ -1,5 +1,6 @@
 // "Check connection": each step of the chain USPS enrollment builds, as passed, failed (with
 // what to do) or not reached.
+import { useEffect, useRef } from "react";
 import type { CheckStatus, ConnectionCheck } from "../../ipc";
 
 const STATUS_TEXT: Record<CheckStatus, string> = {
@@ -12,8 +13,13 @@ const STATUS_MARK: Record<CheckStatus, string> = { passed: "✓", failed: "✗",
 
 export function DoctorChecklist({ check }: { check: ConnectionCheck }) {
   const failed = check.steps.filter((s) => s.status === "failed").length;
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A fresh result may land below the fold (Retry from the banner): bring it into view.
+    box.current?.scrollIntoView?.({ block: "nearest" });
+  }, [check]);
   return (
-    <div data-testid="doctor-checklist">
+    <div data-testid="doctor-checklist" ref={box}>
       <p aria-live="polite" data-field="check-summary">
         {failed === 0 && check.steps.every((s) => s.status === "passed")
           ? "Everything USPS needs is in place."
