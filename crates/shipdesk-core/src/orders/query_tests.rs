@@ -219,3 +219,28 @@ fn broad_and_narrow_searches_page_the_same_way() {
     );
     assert_eq!(page("ann", 0, false).total, 5193);
 }
+
+#[test]
+fn order_numbers_sort_the_way_people_count() {
+    let env = generic_env();
+    let mut text = String::from(GENERIC_HEADER);
+    for n in ["#1000", "#999", "#10", "#1001"] {
+        text.push_str(&format!("\n{n},Ann Lee,1 Main St,,Austin,TX,78701,1,Mug"));
+    }
+    env.import(&env.write("n.csv", text), Some("Generic sheet"))
+        .unwrap();
+    let sorted = |descending| {
+        env.svc()
+            .list(&OrderQuery {
+                descending: Some(descending),
+                ..Default::default()
+            })
+            .unwrap()
+            .orders
+            .into_iter()
+            .map(|o| o.order_number)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(false), ["#10", "#999", "#1000", "#1001"]);
+    assert_eq!(sorted(true), ["#1001", "#1000", "#999", "#10"]);
+}

@@ -216,17 +216,24 @@ impl Store {
                 )
             }
         };
-        let column = match q.sort.unwrap_or_default() {
-            OrderSort::OrderNumber => "o.order_number",
-            OrderSort::OrderedAt => "o.ordered_at",
-            OrderSort::Name => "o.ship_name",
-            OrderSort::Status => "o.status",
-        };
         let dir = if q.descending.unwrap_or(false) {
             "DESC"
         } else {
             "ASC"
         };
+        let keys: &[&str] = match q.sort.unwrap_or_default() {
+            // Shorter numbers first (#999 before #1000); indexed by orders_by_number_natural.
+            OrderSort::OrderNumber => &["length(o.order_number)", "o.order_number"],
+            OrderSort::OrderedAt => &["o.ordered_at"],
+            OrderSort::Name => &["o.ship_name"],
+            OrderSort::Status => &["o.status"],
+        };
+        let by = keys
+            .iter()
+            .chain(&["o.id"])
+            .map(|k| format!("{k} {dir}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
         let offset = q.offset.unwrap_or(0);
         self.read(|conn| {
@@ -240,7 +247,6 @@ impl Store {
             } else {
                 (from_matches, &where_matches)
             };
-            let by = format!("{column} {dir}, o.id {dir}");
             page(conn, from, where_, &params, &by, limit, offset, total)
         })
     }
