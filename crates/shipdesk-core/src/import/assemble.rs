@@ -25,6 +25,8 @@ struct Group {
     line: u64,
     order: RawOrder,
     items: Vec<RawItem>,
+    /// One of its rows could not be read: importing the rest could ship an order short.
+    broken: bool,
 }
 
 pub(crate) struct Assembler {
@@ -56,21 +58,39 @@ impl Assembler {
         match read {
             RowRead::Ignore => {}
             RowRead::Problem(p) => self.problems.push(p),
-            RowRead::Row(row) => match self.index.get(&row.key) {
-                Some(&i) => {
-                    let g = &mut self.groups[i];
-                    g.order.fill_from(row.order);
-                    g.items.extend(row.items);
-                }
-                None => {
-                    self.index.insert(row.key, self.groups.len());
-                    self.groups.push(Group {
-                        line: row.line,
-                        order: row.order,
-                        items: row.items,
-                    });
-                }
-            },
+            RowRead::Row(row) => {
+                self.group_for(&row.key, row.line);
+                let i = self.index[&row.key];
+                let g = &mut self.groups[i];
+                g.order.fill_from(row.order);
+                g.items.extend(row.items);
+            }
+        }
+    }
+
+    /// A row that could not be read: its problem is reported and, when the row still shows
+    /// which order it belongs to, that whole order is held back.
+    pub fn reject(&mut self, read: RowRead, problem: ImportProblem) {
+        if let RowRead::Row(row) = read {
+            self.group_for(&row.key, row.line);
+            let i = self.index[&row.key];
+            self.groups[i].broken = true;
+            if self.groups[i].order.order_number.is_empty() {
+                self.groups[i].order.order_number = row.key;
+            }
+        }
+        self.problems.push(problem);
+    }
+
+    fn group_for(&mut self, key: &str, line: u64) {
+        if !self.index.contains_key(key) {
+            self.index.insert(key.to_owned(), self.groups.len());
+            self.groups.push(Group {
+                line,
+                order: RawOrder::default(),
+                items: Vec::new(),
+                broken: false,
+            });
         }
     }
 
@@ -80,6 +100,18 @@ impl Assembler {
         let mut orders = Vec::with_capacity(self.groups.len());
         let mut invalid = 0;
         for mut g in self.groups {
+            if g.broken {
+                invalid += 1;
+                problems.push(ImportProblem::new(
+                    g.line,
+                    "row",
+                    format!(
+                        "order {} was not imported: one of its rows could not be read",
+                        g.order.order_number
+                    ),
+                ));
+                continue;
+            }
             let listed = g.items.len();
             g.items.retain(|i| i.ships);
             if listed > 0 && g.items.is_empty() {

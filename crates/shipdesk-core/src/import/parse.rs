@@ -56,7 +56,7 @@ pub(crate) fn parse_file(
         rows += 1;
         match next {
             Ok(rec) => assembler.push(reader.read(&table.columns, &rec)),
-            Err(problem) => assembler.problems.push(problem),
+            Err(bad) => assembler.reject(reader.read(&table.columns, &bad.record), bad.problem),
         }
         if rows.is_multiple_of(REPORT_EVERY) {
             if cancel.load(Ordering::Relaxed) {
@@ -109,16 +109,17 @@ pub(crate) fn preview_file(
     let mut table = Table::open(src.reader, delimiter)?;
     let format = detect(&table.columns);
     let mut records = Vec::new();
-    let mut problems = Vec::new();
-    while records.len() < max_rows {
+    let mut bad_rows = Vec::new();
+    while records.len() + bad_rows.len() < max_rows {
         match table.next_record()? {
             None => break,
             Some(Ok(rec)) => records.push(rec),
-            Some(Err(p)) => problems.push(p),
+            Some(Err(bad)) => bad_rows.push(bad),
         }
     }
     let needs_mapping = format == DetectedFormat::Unknown && mapping.is_none();
     let mut mapped_preview = Vec::new();
+    let mut problems: Vec<ImportProblem> = bad_rows.iter().map(|b| b.problem.clone()).collect();
     let mut warnings = Vec::new();
     if !needs_mapping {
         let reader = reader_for(format, mapping, &table.columns)?;
@@ -129,9 +130,14 @@ pub(crate) fn preview_file(
         }
         .source_kind();
         let mut assembler = Assembler::new(kind);
-        assembler.problems = problems;
         for rec in &records {
             assembler.push(reader.read(&table.columns, rec));
+        }
+        for bad in bad_rows.iter() {
+            assembler.reject(
+                reader.read(&table.columns, &bad.record),
+                bad.problem.clone(),
+            );
         }
         let done = assembler.finish();
         problems = done.problems;
@@ -150,12 +156,18 @@ pub(crate) fn preview_file(
             })
             .collect();
     }
+    let mut first_rows: Vec<(u64, Vec<String>)> = records
+        .into_iter()
+        .chain(bad_rows.into_iter().map(|b| b.record))
+        .map(|r| (r.line, r.fields))
+        .collect();
+    first_rows.sort_by_key(|(line, _)| *line);
     Ok(ImportPreview {
         detected_format: format,
         encoding,
         delimiter: (delimiter as char).to_string(),
         headers: table.columns.names.clone(),
-        first_rows: records.into_iter().map(|r| r.fields).collect(),
+        first_rows: first_rows.into_iter().map(|(_, fields)| fields).collect(),
         needs_mapping,
         suggested_mapping: needs_mapping.then(|| suggest_mapping(&table.columns)),
         mapped_preview,

@@ -21,6 +21,14 @@ pub(crate) struct Record {
     pub fields: Vec<String>,
 }
 
+/// A record that does not fit the header, with what is wrong. The record is kept so the caller
+/// can still tell which order it belonged to (its key column usually comes before the damage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BadRow {
+    pub problem: ImportProblem,
+    pub record: Record,
+}
+
 /// Header names to column positions, matched case- and space-insensitively.
 #[derive(Debug, Clone)]
 pub(crate) struct Columns {
@@ -217,7 +225,7 @@ impl Table {
 
     /// The next data record, or a problem for a row that cannot be read as one. Blank rows
     /// are skipped.
-    pub fn next_record(&mut self) -> AppResult<Option<Result<Record, ImportProblem>>> {
+    pub fn next_record(&mut self) -> AppResult<Option<Result<Record, BadRow>>> {
         loop {
             let Some(rec) = self.lookahead.take() else {
                 return Ok(None);
@@ -235,7 +243,7 @@ impl Table {
                 .skip(expected)
                 .any(|f| !f.trim().is_empty());
             if extra_filled {
-                return Ok(Some(Err(ImportProblem::new(
+                let problem = ImportProblem::new(
                     rec.line,
                     "row",
                     format!(
@@ -243,7 +251,11 @@ impl Table {
                          delimiter out of place?)",
                         rec.fields.len()
                     ),
-                ))));
+                );
+                return Ok(Some(Err(BadRow {
+                    problem,
+                    record: rec,
+                })));
             }
             rec.fields.resize(expected, String::new());
             return Ok(Some(Ok(rec)));
@@ -262,7 +274,7 @@ mod tests {
         )
     }
 
-    fn rows(t: &mut Table) -> Vec<Result<Record, ImportProblem>> {
+    fn rows(t: &mut Table) -> Vec<Result<Record, BadRow>> {
         let mut out = Vec::new();
         while let Some(r) = t.next_record().unwrap() {
             out.push(r);
@@ -317,7 +329,7 @@ mod tests {
         let mut t = table("a,b,c\n1,2\n1,2,3,4\n1,2,3,\n", b',').unwrap();
         let got = rows(&mut t);
         assert_eq!(got[0].as_ref().unwrap().fields, ["1", "2", ""]);
-        let p = got[1].as_ref().unwrap_err();
+        let p = &got[1].as_ref().unwrap_err().problem;
         assert_eq!((p.line, p.field.as_str()), (3, "row"));
         assert!(got[2].is_ok());
     }

@@ -445,3 +445,36 @@ fn pipe_delimited_files_import_too() {
     assert_eq!(o.ship_to.street1, "1 Main St, Rear");
     assert_eq!(o.items[0].weight_oz.unwrap().to_string(), "32");
 }
+
+#[test]
+fn an_order_with_an_unreadable_row_is_held_back_whole() {
+    let env = Env::new();
+    // #1's first row has an unquoted comma in its street: one column too many. Its second row
+    // is fine, but importing it alone would ship the order without the mug and to no address.
+    let text = "Name,Lineitem name,Lineitem quantity,Shipping Name,Shipping Address1,\
+Shipping City,Shipping Province,Shipping Zip\n\
+#1,Mug,1,Ann Lee,1 Main St, Apt 2,Austin,TX,78701\n\
+#1,Plate,1,,,,,\n\
+#2,Cup,1,Bo Chan,2 Elm St,Reno,NV,89501\n";
+    let s = env.import(&env.write("s.csv", text), None).unwrap();
+    assert_eq!((s.new, s.invalid), (1, 1), "{:?}", s.problems);
+    let messages: Vec<&str> = s.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("line 2: the row has 9 columns"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("line 2: order #1 was not imported"))
+    );
+    assert!(env.svc().get_by_number("#1").is_err());
+    let preview = env
+        .svc()
+        .preview_file(&env.dir.path().join("s.csv"), None)
+        .unwrap();
+    assert_eq!(preview.first_rows.len(), 3);
+    assert_eq!(preview.mapped_preview.len(), 1);
+}
