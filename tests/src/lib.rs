@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 
+pub mod chromium;
+
 pub struct App {
     pub client: Client,
     pub data_dir: tempfile::TempDir,
@@ -44,9 +46,14 @@ pub fn environment() -> Result<(PathBuf, PathBuf), String> {
 /// Starts the app for one test, or returns None (after printing why) when the environment is
 /// missing and we are not under `cargo xtask test`.
 pub async fn launch(test_name: &str) -> Option<App> {
+    launch_with_env(test_name, &[]).await
+}
+
+/// [`launch`] with extra environment variables for the app (through tauri-driver).
+pub async fn launch_with_env(test_name: &str, env: &[(&str, &std::ffi::OsStr)]) -> Option<App> {
     match environment() {
         Ok((app, driver)) => Some(
-            App::start(test_name, &app, &driver)
+            App::start(test_name, &app, &driver, env)
                 .await
                 .expect("the app starts under tauri-driver"),
         ),
@@ -69,7 +76,12 @@ fn free_port() -> u16 {
 }
 
 impl App {
-    async fn start(name: &str, app: &PathBuf, driver_bin: &PathBuf) -> Result<Self> {
+    async fn start(
+        name: &str,
+        app: &PathBuf,
+        driver_bin: &PathBuf,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<Self> {
         let data_dir = tempfile::Builder::new().prefix("shipdesk-e2e-").tempdir()?;
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(driver_bin)
@@ -80,6 +92,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("SHIPDESK_DATA_DIR", data_dir.path())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -1,0 +1,354 @@
+//! The USPS connection breaking and coming back, in the real app (issue 5). The Sandbox
+//! simulator invalidates the refresh token → the user asks for rates (Ship on an order) → the
+//! Reconnect prompt appears → Remind Me Later → the banner stays on every page → Settings ›
+//! Carrier Settings › USPS › Edit › Login → the consent pages are completed in a real headless
+//! Chromium → the app shows the account connected and rates load again. Then the prompt's own
+//! path: the login breaks again → rates → prompt → Reconnect (Chromium) → Retry → rates load.
+//!
+//! The app is started with `SHIPDESK_OPENER_LOG`, so instead of launching the system browser it
+//! appends the consent address to a file this test reads and opens in Chromium. The simulator's
+//! address (for its `/__sim` controls) is the one Carrier Settings shows for Sandbox accounts.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use shipdesk_e2e::chromium::Chromium;
+use shipdesk_e2e::{App, launch_with_env};
+
+/// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw
+/// request keeps a second TLS stack out of this crate).
+fn sim_control(base: &str, path: &str) {
+    let authority = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&authority)
+        .unwrap_or_else(|e| panic!("connecting to the simulator at {authority}: {e}"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n\
+         Content-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 2"), "POST {path}: {answer}");
+}
+
+async fn wait_until_gone(app: &App, css: &str) {
+    let start = Instant::now();
+    while app.client.find(Locator::Css(css)).await.is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "`{css}` never went away"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The last address the app "opened" (appended to the opener log), once there is a new one.
+async fn next_opened_url(log: &Path, already: usize) -> String {
+    let start = Instant::now();
+    loop {
+        let lines: Vec<String> = std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if lines.len() > already {
+            return lines.last().unwrap().clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the app never opened a sign-in address"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/orders");
+    if dir.exists() {
+        Some(dir)
+    } else {
+        println!("SKIPPED: ../shared/fixtures/orders not found next to the checkout");
+        None
+    }
+}
+
+async fn import_shopify_sample(app: &App, fixtures: &Path) {
+    app.wait_for_text("[data-page=orders]", "No orders yet")
+        .await;
+    app.click("[data-action=import]").await;
+    let path = app.find("[data-testid=import-path]").await;
+    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string())
+        .await
+        .unwrap();
+    app.click("[data-action=preview]").await;
+    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export")
+        .await;
+    app.click("[data-action=start-import]").await;
+    app.wait_for_text("[data-testid=import-summary]", "3 new")
+        .await;
+    app.click("[data-action=close-import]").await;
+    app.wait_for_text("[data-testid=orders-count]", "3 orders")
+        .await;
+}
+
+/// Opens the Ship dialog for one order (only that one selected).
+async fn ship_order(app: &App, order: &str) {
+    app.click("nav a[data-nav='orders']").await;
+    app.find("[data-testid=orders-count]").await;
+    let checked = app
+        .client
+        .find_all(Locator::Css("input[aria-label^='Select order #']:checked"))
+        .await
+        .unwrap_or_default();
+    for box_ in checked {
+        box_.click().await.unwrap();
+    }
+    app.click(&format!("input[aria-label='Select order {order}']"))
+        .await;
+    app.wait_for_text(".selection-bar", "1 selected").await;
+    app.click("[data-action=ship]").await;
+    app.find("[data-testid=ship-dialog]").await;
+}
+
+async fn add_ship_from(app: &App) {
+    app.find("[data-testid=ship-from-form]").await;
+    for (field, value) in [
+        ("nickname", "Shop"),
+        ("name", "Desk Goods"),
+        ("street1", "1100 Congress Ave"),
+        ("city", "Austin"),
+        ("state", "TX"),
+        ("zip", "78701"),
+        ("phone", "512-555-0100"),
+    ] {
+        app.find(&format!(
+            "[data-testid=ship-from-form] input[data-field={field}]"
+        ))
+        .await
+        .send_keys(value)
+        .await
+        .unwrap();
+    }
+    app.click("[data-action=save-ship-from]").await;
+    app.find("select[data-testid=ship-from]").await;
+}
+
+/// USPS stops accepting the saved refresh token (and the access token it issued).
+fn break_the_login(sim: &str) {
+    sim_control(sim, "/__sim/invalidate-refresh-tokens");
+    sim_control(sim, "/__sim/expire-access-tokens");
+}
+
+async fn consent_in_chromium(url: &str) -> String {
+    let browser = Chromium::start().await.expect("headless Chromium starts");
+    browser
+        .client
+        .goto(url)
+        .await
+        .expect("the consent page opens");
+    browser
+        .find("#username")
+        .await
+        .send_keys("demo")
+        .await
+        .unwrap();
+    browser
+        .find("#password")
+        .await
+        .send_keys("shipdesk-demo")
+        .await
+        .unwrap();
+    browser.find("#sign-in").await.click().await.unwrap();
+    browser.find("#agree").await.click().await.unwrap();
+    browser.find("#authorize").await.click().await.unwrap();
+    browser.find("#go-to-platform").await.click().await.unwrap();
+    // The app's one-shot listener answers the browser with a page saying it may be closed.
+    let start = Instant::now();
+    let page = loop {
+        let here = browser.client.current_url().await.unwrap();
+        if here.path() == "/usps/callback" {
+            break browser.find("body").await.text().await.unwrap();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Chromium never came back to the app ({here})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    browser.close().await;
+    page
+}
+
+/// The app opened a new consent address: the UI shows it, and Chromium completes it.
+async fn complete_sign_in(app: &App, opener_log: &Path, opened_before: usize) {
+    app.wait_for_text("[data-testid=sign-in-waiting]", "Waiting for USPS sign-in")
+        .await;
+    let url = next_opened_url(opener_log, opened_before).await;
+    let shown = app
+        .find("[data-field=consent-url]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        shown.as_deref(),
+        Some(url.as_str()),
+        "the UI shows the address it opened"
+    );
+    let back_page = consent_in_chromium(&url).await;
+    assert!(back_page.contains("Signed in to USPS"), "{back_page}");
+}
+
+fn opened_count(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
+    let name = "an_invalidated_usps_login_is_renewed_and_rates_load_again";
+    let Some(fixtures) = fixtures() else { return };
+    let scratch = tempfile::tempdir().unwrap();
+    let opener_log = scratch.path().join("opened-urls.txt");
+    let Some(app) = launch_with_env(name, &[("SHIPDESK_OPENER_LOG", opener_log.as_os_str())]).await
+    else {
+        return;
+    };
+    import_shopify_sample(&app, &fixtures).await;
+
+    // A working connection first: rates for #2001 (the demo account gets its tokens).
+    ship_order(&app, "#2001").await;
+    add_ship_from(&app).await;
+    app.find("[data-testid=rates] tr[data-rate]").await;
+    app.click("[data-action=close-ship]").await;
+    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+
+    app.click("nav a[data-nav='settings']").await;
+    let sim = app
+        .find("[data-field=sandbox-url]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sim.starts_with("http://127.0.0.1:"), "{sim}");
+    break_the_login(&sim);
+
+    // The user asks for rates for #2002: the prompt appears.
+    ship_order(&app, "#2002").await;
+    let prompt = app
+        .wait_for_text(
+            "[data-testid=reconnect-prompt]",
+            "Your USPS connection needs to be renewed",
+        )
+        .await;
+    assert!(
+        prompt.contains("Reconnect") && prompt.contains("Remind Me Later"),
+        "{prompt}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    println!("prompt screenshot: {}", app.screenshot("prompt").display());
+
+    // Remind Me Later: the prompt goes, the banner stays on every page.
+    app.click("[data-testid=reconnect-prompt] [data-action=remind-later]")
+        .await;
+    wait_until_gone(&app, "[data-testid=reconnect-prompt]").await;
+    app.wait_for_text("[data-testid=usps-banner]", "USPS needs to be reconnected")
+        .await;
+    app.click("[data-action=close-ship]").await;
+    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+    for (nav, heading) in [
+        ("shipments", "Shipments"),
+        ("end-of-day", "End of Day"),
+        ("orders", "Orders"),
+        ("settings", "Settings"),
+    ] {
+        app.click(&format!("nav a[data-nav='{nav}']")).await;
+        app.wait_for_text("main h1", heading).await;
+        app.wait_for_text("[data-testid=usps-banner]", "USPS needs to be reconnected")
+            .await;
+        assert!(
+            app.client
+                .find(Locator::Css("[data-testid=reconnect-prompt]"))
+                .await
+                .is_err()
+        );
+        if nav == "shipments" {
+            println!("banner screenshot: {}", app.screenshot("banner").display());
+        }
+    }
+
+    // Settings › Carrier Settings › USPS › Edit › Login, completed in a real browser.
+    app.wait_for_text("[data-testid=usps-accounts]", "Needs reconnect")
+        .await;
+    app.click("tr[data-account='Sandbox demo'] [data-action=edit-account]")
+        .await;
+    app.find("[data-testid=account-reconnect-reason]").await;
+    let before = opened_count(&opener_log);
+    app.click("[data-action=login]").await;
+    complete_sign_in(&app, &opener_log, before).await;
+    app.wait_for_text("[data-testid=login-connected]", "Sandbox demo is connected")
+        .await;
+    app.wait_for_text("[data-testid=connection-section] [data-state]", "Connected")
+        .await;
+    wait_until_gone(&app, "[data-testid=usps-banner]").await;
+    println!(
+        "connected screenshot: {}",
+        app.screenshot("connected").display()
+    );
+
+    // Rates load again for #2002.
+    ship_order(&app, "#2002").await;
+    app.find("[data-testid=rates] tr[data-rate]").await;
+    app.click("[data-action=close-ship]").await;
+    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+
+    // The prompt's own path: the login breaks again, Reconnect from the prompt, then Retry.
+    break_the_login(&sim);
+    ship_order(&app, "#2003").await;
+    app.wait_for_text(
+        "[data-testid=reconnect-prompt]",
+        "Your USPS connection needs to be renewed",
+    )
+    .await;
+    let before = opened_count(&opener_log);
+    app.click("[data-testid=reconnect-prompt] [data-action=reconnect]")
+        .await;
+    complete_sign_in(&app, &opener_log, before).await;
+    app.wait_for_text("[data-testid=reconnect-prompt]", "USPS is connected again")
+        .await;
+    println!("retry screenshot: {}", app.screenshot("retry").display());
+    app.click("[data-testid=reconnect-prompt] [data-action=retry]")
+        .await;
+    wait_until_gone(&app, "[data-testid=reconnect-prompt]").await;
+    let rates = app.find("[data-testid=rates]").await.text().await.unwrap();
+    assert!(
+        !rates.contains("saved answer"),
+        "fresh rates from USPS: {rates}"
+    );
+    app.find("[data-testid=rates] tr[data-rate]").await;
+    assert!(
+        app.client
+            .find(Locator::Css("[data-testid=usps-banner]"))
+            .await
+            .is_err()
+    );
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=rates]').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!(
+        "rates screenshot: {}",
+        app.screenshot("rates-after-retry").display()
+    );
+    app.close().await;
+}
