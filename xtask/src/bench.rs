@@ -25,6 +25,18 @@ const EXAMPLES: &[(&str, &str, &str, &[&str])] = &[
         "calls_per_label",
         &[],
     ),
+    (
+        "500-label batch, 150 ms added latency",
+        "shipdesk-core",
+        "batch_bench",
+        &[],
+    ),
+    (
+        "import and search 100,000 orders",
+        "shipdesk-core",
+        "orders_bench",
+        &[],
+    ),
 ];
 
 pub fn run() -> Result<()> {
