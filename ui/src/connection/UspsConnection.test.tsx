@@ -247,4 +247,19 @@ describe("Remind Me Later", () => {
     expect(screen.queryByTestId("usps-retry-offer")).toBeNull();
     expect(retry).not.toHaveBeenCalled();
   });
+
+  it("the banner's Reconnect signs in at once and then offers the parked retry", async () => {
+    uspsSignInStart.mockReset().mockResolvedValue({ id: 8, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockReset().mockResolvedValue(connectedOutcome);
+    const retry = vi.fn();
+    renderProbe(RECONNECT, retry);
+    fireEvent.click(screen.getByText("Get rates"));
+    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Remind Me Later" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    fireEvent.click(within(screen.getByTestId("usps-banner")).getByRole("button", { name: "Reconnect" }));
+    const done = await screen.findByRole("dialog", { name: "USPS is connected again" });
+    expect(uspsSignInStart).toHaveBeenCalledWith(expect.objectContaining({ account: 1 }));
+    fireEvent.click(within(done).getByRole("button", { name: "Retry" }));
+    expect(retry).toHaveBeenCalledTimes(1);
+  });
 });

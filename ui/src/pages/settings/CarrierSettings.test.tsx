@@ -222,4 +222,16 @@ describe("Carrier Settings › USPS", () => {
     expect(uspsKeepSecretsInMemory).toHaveBeenCalledTimes(1);
     expect(uspsSignInStart).toHaveBeenCalledTimes(2);
   });
+
+  it("Disconnect asks first, then says what happened", async () => {
+    uspsDisconnect.mockResolvedValue({ account: account(1, { state: "disconnected" }), revoked_at_usps: true, warnings: [] });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.click(within(edit).getByRole("button", { name: "Disconnect" }));
+    expect(uspsDisconnect).not.toHaveBeenCalled();
+    const confirm = within(edit).getByRole("group", { name: "Confirm disconnect" });
+    fireEvent.click(within(confirm).getByRole("button", { name: "Disconnect" }));
+    expect(await screen.findByText("USPS revoked Shipdesk's authorization and the saved secrets were deleted.")).toBeTruthy();
+    expect(uspsDisconnect).toHaveBeenCalledWith(1);
+  });
 });
