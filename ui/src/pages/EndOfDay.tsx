@@ -4,8 +4,8 @@ import { ipc, type AppError, type ScanFormRecord, type ShipFromAddress, type Shi
 import { useUspsErrors } from "../connection/UspsConnection";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { formatDate, formatMoney } from "../format";
-import { localToday } from "./shipping/packageForm";
+import { formatMoney } from "../format";
+import { formatDay, localToday } from "./shipping/packageForm";
 import { PickupPanel } from "./shipping/PickupPanel";
 import "./shipping/shipping.css";
 
@@ -158,7 +158,7 @@ export function EndOfDayPage({ go }: { go: (r: Route) => void }) {
           <tbody>
             {forms.map((f) => (
               <tr key={f.id} data-scan-form={f.manifest_number}>
-                <td>{formatDate(f.mailing_date)}</td>
+                <td>{formatDay(f.mailing_date)}</td>
                 <td>{nameOf(f.ship_from_id)}</td>
                 <td>{f.manifest_number}</td>
                 <td className="num">{f.label_count}</td>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { ipc, type AppError, type Pickup, type PickupEligibility, type PickupPackageCount, type ShipFromAddress } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatDate } from "../../format";
+import { formatDay } from "./packageForm";
 
 const LOCATIONS = ["FRONT_DOOR", "BACK_DOOR", "SIDE_DOOR", "KNOCK_ON_DOOR", "MAIL_ROOM", "OFFICE", "PORCH", "RECEPTION", "MAILBOX", "OTHER"];
 const words = (s: string) => s.toLowerCase().replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -164,7 +164,7 @@ export function PickupPanel({ addresses }: { addresses: ShipFromAddress[] }) {
           <tbody>
             {pickups.map((p) => (
               <tr key={p.id}>
-                <td>{formatDate(p.pickup_date)}</td>
+                <td>{formatDay(p.pickup_date)}</td>
                 <td>{p.confirmation_number}</td>
                 <td className="num">{p.package_count}</td>
                 <td>{p.status === "scheduled" ? "Scheduled" : "Canceled"}</td>

@@ -5,6 +5,18 @@ export function sameChoice(a: RateChoice | null, b: RateChoice): boolean {
   return !!a && a.mail_class === b.mail_class && a.rate_indicator === b.rate_indicator && a.processing_category === b.processing_category;
 }
 
+/** Classes only certain contents may use: never picked for the user, only chosen by them. */
+const RESTRICTED_CLASSES = new Set(["MEDIA_MAIL", "LIBRARY_MAIL", "BOUND_PRINTED_MATTER"]);
+
+export function isRestrictedClass(mailClass: string): boolean {
+  return RESTRICTED_CLASSES.has(mailClass);
+}
+
+/** The service to preselect: the cheapest one any contents may use. */
+export function defaultQuote<T extends { choice: RateChoice }>(quotes: T[]): T | null {
+  return quotes.find((q) => !isRestrictedClass(q.choice.mail_class)) ?? quotes[0] ?? null;
+}
+
 export function choiceKey(c: RateChoice): string {
   return `${c.mail_class}/${c.rate_indicator}/${c.processing_category}`;
 }

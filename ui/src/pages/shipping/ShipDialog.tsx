@@ -2,11 +2,12 @@ import { useEffect, useState } from "react";
 import { ipc, type AppError, type Order, type PackagePreset, type ShipFromAddress } from "../../ipc";
 import { ModalDialog } from "../../connection/ModalDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatWeightOz } from "../../format";
 import { PackageFields } from "./PackageFields";
 import { ShipFromPicker } from "./ShipFromPicker";
 import { ShipOne } from "./ShipOne";
 import { ShipMany } from "./ShipMany";
-import { initialDraft, localToday, toPackage, type PackageDraft } from "./packageForm";
+import { formatDay, initialDraft, localToday, toPackage, type PackageDraft } from "./packageForm";
 import "./shipping.css";
 
 /** What both flows need from the dialog's shared fields. */
@@ -30,6 +31,9 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
   const [shipDate, setShipDate] = useState(localToday());
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  // Once labels are bought (or a batch started) the shared fields no longer apply: summarize them
+  // so the previews and the report are what the user sees.
+  const [committed, setCommitted] = useState(false);
 
   useEffect(() => {
     ipc.packagePresets().then(setPresets, () => setPresets([]));
@@ -60,29 +64,38 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
         </button>
       </div>
       {loadError && <ErrorNotice error={loadError} title="Shipping settings could not be loaded" />}
-      <PackageFields draft={draft} presets={presets} onChange={setDraft} problem={setup.packageProblem} />
-      <div className="row">
-        <label className="field">
-          <span>Ship date</span>
-          <input type="date" value={shipDate} min={localToday()} onChange={(e) => setShipDate(e.target.value)} aria-label="Ship date" />
-        </label>
-      </div>
-      {addresses && (
-        <ShipFromPicker
-          addresses={addresses}
-          selected={shipFromId}
-          onSelect={setShipFromId}
-          onAdded={(a) => {
-            setAddresses((list) => [...(list ?? []), a]);
-            setShipFromId(a.id);
-          }}
-        />
+      {committed ? (
+        <p className="muted" data-testid="ship-summary">
+          {formatWeightOz(setup.package?.weight_oz)} · {draft.length}×{draft.width}×{draft.height} in · ships {formatDay(shipDate)} from{" "}
+          {addresses?.find((a) => a.id === shipFromId)?.nickname}
+        </p>
+      ) : (
+        <>
+          <PackageFields draft={draft} presets={presets} onChange={setDraft} problem={setup.packageProblem} />
+          <div className="row">
+            <label className="field">
+              <span>Ship date</span>
+              <input type="date" value={shipDate} min={localToday()} onChange={(e) => setShipDate(e.target.value)} aria-label="Ship date" />
+            </label>
+          </div>
+          {addresses && (
+            <ShipFromPicker
+              addresses={addresses}
+              selected={shipFromId}
+              onSelect={setShipFromId}
+              onAdded={(a) => {
+                setAddresses((list) => [...(list ?? []), a]);
+                setShipFromId(a.id);
+              }}
+            />
+          )}
+        </>
       )}
       {addresses && addresses.length > 0 && shipFromId != null ? (
         orders.length === 1 ? (
-          <ShipOne order={orders[0]} setup={setup} onBusy={setBusy} onShipped={onShipped} />
+          <ShipOne order={orders[0]} setup={setup} onBusy={setBusy} onShipped={onShipped} onCommitted={() => setCommitted(true)} />
         ) : (
-          <ShipMany orders={orders} setup={setup} onBusy={setBusy} onShipped={onShipped} />
+          <ShipMany orders={orders} setup={setup} onBusy={setBusy} onShipped={onShipped} onCommitted={() => setCommitted(true)} />
         )
       ) : (
         addresses && <p className="muted">Save a ship-from address to see rates.</p>

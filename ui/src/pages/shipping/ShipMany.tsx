@@ -3,7 +3,7 @@ import { ipc, type AppError, type Order, type OrderRates, type PurchaseRequest, 
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
-import { choiceKey } from "./RatesTable";
+import { choiceKey, defaultQuote } from "./RatesTable";
 import { BatchRun } from "./BatchRun";
 import type { ShipSetup } from "./ShipDialog";
 
@@ -29,7 +29,7 @@ function quoteFor(r: OrderRates, key: string | null): RateQuote | undefined {
 }
 
 /** Many orders: one service for all, rates per order, then a batch with progress and a report. */
-export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void }) {
+export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
   const { orders, setup } = props;
   const handleUsps = useUspsErrors();
   const [rows, setRows] = useState<OrderRates[] | null>(null);
@@ -51,7 +51,10 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
         setup.shipFromId,
       );
       setRows(answer);
-      setService((cur) => cur ?? (servicesOf(answer)[0] ? choiceKey(servicesOf(answer)[0].choice) : null));
+      setService((cur) => {
+        const preferred = defaultQuote(servicesOf(answer));
+        return cur ?? (preferred ? choiceKey(preferred.choice) : null);
+      });
     } catch (e) {
       if (!handleUsps(e as AppError, () => void load())) setError(e as AppError);
     } finally {
@@ -73,6 +76,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
 
   const start = () => {
     if (!chosen || !setup.package) return;
+    props.onCommitted();
     setRequests(
       toBuy.map((o) => ({
         order_id: o.id,

@@ -4,7 +4,7 @@ import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
-import { RatesTable, sameChoice } from "./RatesTable";
+import { RatesTable, defaultQuote, sameChoice } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
 import type { ShipSetup } from "./ShipDialog";
 
@@ -14,7 +14,7 @@ function alreadyHasLabel(e: AppError): boolean {
 }
 
 /** One order: address check → rates → Buy → preview, print or save. */
-export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void }) {
+export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
   const { order, setup } = props;
   const handleUsps = useUspsErrors();
   const [check, setCheck] = useState<AddressCheck | null>(null);
@@ -60,7 +60,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       const answer = await ipc.ratesForOrder(order.id, setup.package, setup.shipFromId, shipTo);
       setRates(answer);
       setRatesFor(key);
-      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? answer.quotes[0] ?? null);
+      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? defaultQuote(answer.quotes));
     } catch (e) {
       if (!handleUsps(e as AppError, () => void getRates())) setRatesError(e as AppError);
     } finally {
@@ -100,6 +100,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
         allow_additional_label: mustConfirm && another,
       });
       setOutcome(result);
+      props.onCommitted();
       props.onShipped();
     } catch (e) {
       const err = e as AppError;

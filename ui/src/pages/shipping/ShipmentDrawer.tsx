@@ -4,6 +4,7 @@ import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatDate, formatMoney, formatWeightOz } from "../../format";
 import { LabelPreviews } from "./LabelPreviews";
+import { formatDay } from "./packageForm";
 import { SHIPMENT_STATUS, whyNotVoidable } from "./status";
 
 function voidResult(o: VoidOutcome): string {
@@ -78,7 +79,7 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         <dt>Commitment</dt>
         <dd>{s.commitment ?? "—"}</dd>
         <dt>Mailing date</dt>
-        <dd>{formatDate(s.mailing_date)}</dd>
+        <dd>{formatDay(s.mailing_date)}</dd>
         <dt>Ship to</dt>
         <dd className="address">
           {s.ship_to.name}, {s.ship_to.street1}

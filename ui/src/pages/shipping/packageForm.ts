@@ -70,3 +70,11 @@ export function localToday(now: Date = new Date()): string {
   const d = String(now.getDate()).padStart(2, "0");
   return `${y}-${m}-${d}`;
 }
+
+/** A calendar day (YYYY-MM-DD) in the user's locale, read as a local date (not UTC midnight). */
+export function formatDay(day: string | null | undefined): string {
+  const m = day ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(day) : null;
+  if (!m) return day ?? "—";
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}

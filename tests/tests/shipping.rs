@@ -1,0 +1,209 @@
+//! Shipping in the real app, Sandbox mode (the in-process USPS simulator with the demo account
+//! a fresh data directory gets): import the sample Shopify export → ship two orders as a batch
+//! → see both label previews and print them (through `SHIPDESK_PRINT_COMMAND`, never a real
+//! printer) → void one in Shipments → create the End of Day SCAN form for the other.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use shipdesk_e2e::{App, launch};
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/orders");
+    if dir.exists() {
+        Some(dir)
+    } else {
+        println!("SKIPPED: ../shared/fixtures/orders not found next to the checkout");
+        None
+    }
+}
+
+/// A print command that files each job as `<dir>/<job>.pdf`.
+fn fake_printer(dir: &Path) -> PathBuf {
+    let script = dir.join("print.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > '{}'/\"$1\".pdf\n", dir.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    script
+}
+
+fn printed_pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    pdfs.sort();
+    pdfs
+}
+
+async fn wait_for_pdfs(dir: &Path, count: usize) -> Vec<PathBuf> {
+    let start = Instant::now();
+    loop {
+        let pdfs = printed_pdfs(dir);
+        if pdfs.len() >= count {
+            return pdfs;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "expected {count} printed PDFs in {}, found {pdfs:?}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn import_shopify_sample(app: &App, fixtures: &Path) {
+    app.wait_for_text("[data-page=orders]", "No orders yet")
+        .await;
+    app.click("[data-action=import]").await;
+    let path = app.find("[data-testid=import-path]").await;
+    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string())
+        .await
+        .unwrap();
+    app.click("[data-action=preview]").await;
+    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export")
+        .await;
+    app.click("[data-action=start-import]").await;
+    app.wait_for_text("[data-testid=import-summary]", "3 new")
+        .await;
+    app.click("[data-action=close-import]").await;
+    app.wait_for_text("[data-testid=orders-count]", "3 orders")
+        .await;
+}
+
+async fn add_ship_from(app: &App) {
+    app.find("[data-testid=ship-from-form]").await;
+    for (field, value) in [
+        ("nickname", "Shop"),
+        ("name", "Desk Goods"),
+        ("street1", "1100 Congress Ave"),
+        ("city", "Austin"),
+        ("state", "TX"),
+        ("zip", "78701"),
+        ("phone", "512-555-0100"),
+    ] {
+        app.find(&format!(
+            "[data-testid=ship-from-form] input[data-field={field}]"
+        ))
+        .await
+        .send_keys(value)
+        .await
+        .unwrap();
+    }
+    app.click("[data-action=save-ship-from]").await;
+    app.find("select[data-testid=ship-from]").await;
+}
+
+#[tokio::test]
+async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
+    let Some(fixtures) = fixtures() else { return };
+    let print_dir = tempfile::tempdir().unwrap();
+    // This file holds one test, so nothing else reads the environment while it changes; the
+    // app inherits it through tauri-driver and WebKitWebDriver.
+    unsafe { std::env::set_var("SHIPDESK_PRINT_COMMAND", fake_printer(print_dir.path())) };
+    let Some(app) = launch("ships_two_orders_previews_voids_one_and_closes_the_day").await else {
+        return;
+    };
+    import_shopify_sample(&app, &fixtures).await;
+
+    // Select #2001 and #2002 and ship them together.
+    app.click("input[aria-label='Select order #2001']").await;
+    app.click("input[aria-label='Select order #2002']").await;
+    app.wait_for_text(".selection-bar", "2 selected").await;
+    app.click("[data-action=ship]").await;
+    app.wait_for_text("#ship-title", "Ship 2 orders").await;
+    add_ship_from(&app).await;
+
+    // Rates for both come from the Sandbox; buy the cheapest service for both.
+    app.find("select[data-testid=batch-service]").await;
+    app.wait_for_text("[data-testid=batch-rates]", "#2002")
+        .await;
+    app.click("[data-action=buy-batch]").await;
+    let report = app
+        .wait_for_text("[data-testid=batch-report]", "2 of 2 labels bought")
+        .await;
+    assert!(!report.contains("Validation problems"), "{report}");
+
+    // Both previews are drawn (SAMPLE labels from the Sandbox).
+    let previews = wait_for_previews(&app, 2).await;
+    assert_eq!(previews.len(), 2);
+    app.screenshot("label-preview");
+
+    app.click("[data-action=print-labels]").await;
+    app.wait_for_text("[data-testid=print-status]", "Sent to the printer")
+        .await;
+    let pdfs = wait_for_pdfs(print_dir.path(), 1).await;
+    let first = std::fs::read(&pdfs[0]).unwrap();
+    assert!(first.starts_with(b"%PDF"), "{} is a PDF", pdfs[0].display());
+    app.click("[data-action=close-ship]").await;
+
+    // Shipments: both labels; void the one for #2001.
+    app.click("nav a[data-nav='shipments']").await;
+    app.wait_for_text("[data-testid=shipments-count]", "2 labels")
+        .await;
+    let row = app.wait_for_text("tr[data-order='#2001']", "Printed").await;
+    assert!(row.contains("Label created"), "{row}");
+    // WebKitWebDriver clicks cells, not rows.
+    app.click("tr[data-order='#2001'] td:nth-child(2)").await;
+    app.find("[data-testid=shipment-drawer] [data-testid=label-preview] img")
+        .await;
+    app.click("[data-action=void]").await;
+    app.click("[data-action=confirm-void]").await;
+    let result = app
+        .wait_for_text("[data-testid=void-result]", "Canceled")
+        .await;
+    assert!(result.contains("not charged"), "{result}");
+    app.wait_for_text("tr[data-order='#2001']", "Voided").await;
+    app.screenshot("voided");
+    app.click("[data-testid=shipment-drawer] button[aria-label='Close label details']")
+        .await;
+
+    // End of Day: only #2002's label is left for the SCAN form.
+    app.click("nav a[data-nav='end-of-day']").await;
+    app.wait_for_text("[data-testid=eod-group]", "1 label not on a SCAN form")
+        .await;
+    app.click("[data-action=create-scan-form]").await;
+    let created = app
+        .wait_for_text("[data-testid=scan-form-created]", "SCAN form")
+        .await;
+    assert!(created.contains("1 label"), "{created}");
+    app.wait_for_text("[data-testid=scan-forms]", "1").await;
+    app.click("[data-testid=scan-form-created] [data-action=print-scan-form]")
+        .await;
+    let pdfs = wait_for_pdfs(print_dir.path(), 2).await;
+    assert!(
+        pdfs.iter().any(|p| p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("scan-form")),
+        "the SCAN form went to the printer: {pdfs:?}"
+    );
+    app.screenshot("end-of-day");
+    app.close().await;
+}
+
+async fn wait_for_previews(app: &App, count: usize) -> Vec<fantoccini::elements::Element> {
+    let start = Instant::now();
+    loop {
+        let imgs = app
+            .client
+            .find_all(Locator::Css("[data-testid=label-previews] img"))
+            .await
+            .unwrap_or_default();
+        if imgs.len() >= count {
+            return imgs;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "expected {count} label previews, saw {}",
+            imgs.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
