@@ -115,7 +115,9 @@ fn carriers_errors_reach_the_ui_as_the_error_contract() {
 fn disconnect_is_pushed_to_the_ui_as_a_connection_event() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, window) = app_with(AppState::with_desk(Ok(desk(dir.path()))));
-    // The app's setup (where the forwarder starts) runs with the event loop's first turn.
+    // The app's setup (where the forwarder starts) runs with the event loop's first turn. One
+    // turn, not a loop, so the busy-loop this method is deprecated for cannot happen here.
+    #[allow(deprecated)]
     app.run_iteration(|_, _| {});
     let (tx, rx) = mpsc::channel::<String>();
     app.listen_any(crate::usps_events::CONNECTION_EVENT, move |e| {
