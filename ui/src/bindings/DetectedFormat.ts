@@ -3,4 +3,4 @@
 /**
  * What the header row says the file is.
  */
-export type DetectedFormat = "shopify" | "etsy_orders" | "etsy_order_items" | "ebay" | "amazon_unshipped" | "woocommerce" | "unknown";
+export type DetectedFormat = "shopify" | "etsy_orders" | "etsy_order_items" | "ebay" | "amazon_unshipped" | "woocommerce" | "woocommerce_item_rows" | "unknown";

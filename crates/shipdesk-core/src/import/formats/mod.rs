@@ -37,6 +37,8 @@ pub enum DetectedFormat {
     AmazonUnshipped,
     /// WooCommerce order export (one row per order, items in `line_item_N` columns).
     Woocommerce,
+    /// WooCommerce "Advanced Order Export" CSV (one row per product).
+    WoocommerceItemRows,
     /// Not recognised: needs a column mapping.
     Unknown,
 }
@@ -48,7 +50,9 @@ impl DetectedFormat {
             DetectedFormat::EtsyOrders | DetectedFormat::EtsyOrderItems => SourceKind::Etsy,
             DetectedFormat::Ebay => SourceKind::Ebay,
             DetectedFormat::AmazonUnshipped => SourceKind::Amazon,
-            DetectedFormat::Woocommerce => SourceKind::Woocommerce,
+            DetectedFormat::Woocommerce | DetectedFormat::WoocommerceItemRows => {
+                SourceKind::Woocommerce
+            }
             DetectedFormat::Unknown => SourceKind::File,
         }
     }
@@ -75,6 +79,12 @@ pub(crate) fn detect(c: &Columns) -> DetectedFormat {
         && (c.has("order_number") || c.has("order_id"))
     {
         DetectedFormat::Woocommerce
+    } else if all(&[
+        "Order Number",
+        "First Name (Shipping)",
+        "Postcode (Shipping)",
+    ]) {
+        DetectedFormat::WoocommerceItemRows
     } else {
         DetectedFormat::Unknown
     }
@@ -207,6 +217,7 @@ pub(crate) fn reader_for(
         DetectedFormat::Ebay => Box::new(ebay::Ebay),
         DetectedFormat::AmazonUnshipped => Box::new(amazon::AmazonUnshipped),
         DetectedFormat::Woocommerce => Box::new(woocommerce::WooCommerce),
+        DetectedFormat::WoocommerceItemRows => Box::new(woocommerce::WooCommerceItemRows),
         DetectedFormat::Unknown => {
             return Err(crate::error::AppError::validation(
                 "Shipdesk does not recognise this file's columns. Build a column mapping \

@@ -1,7 +1,11 @@
-//! WooCommerce's order export (the "Order Export & Order Import for WooCommerce" plugin's CSV,
-//! the usual way to get orders out of WooCommerce): one row per order with WooCommerce's own field
-//! names (`order_number`, `status`, `shipping_first_name`, …) and each line item packed into a
-//! `line_item_N` column as `name:Hoodie|product_id:12|sku:HD-1|quantity:2|total:90.00|…`.
+//! WooCommerce has no order CSV of its own; shops export with a plugin, and the two common ones
+//! are recognised:
+//! - "Order Export & Order Import for WooCommerce": one row per order with WooCommerce's own field
+//!   names (`order_number`, `status`, `shipping_first_name`, …) and each line item packed into a
+//!   `line_item_N` column as `name:Hoodie|product_id:12|sku:HD-1|quantity:2|total:90.00|…`;
+//! - "Advanced Order Export For WooCommerce": one row per product with titled columns
+//!   (`Order Number`, `First Name (Shipping)`, `Address 1&2 (Shipping)`, `Item Name`, …) and the
+//!   order's fields repeated on each row.
 
 use rust_decimal::Decimal;
 
@@ -14,7 +18,7 @@ use crate::orders::OrderStatus;
 pub(crate) struct WooCommerce;
 
 fn status(raw: &str) -> Option<OrderStatus> {
-    let s = raw.trim().to_lowercase();
+    let s = raw.trim().to_lowercase().replace(' ', "-");
     Some(match s.strip_prefix("wc-").unwrap_or(&s) {
         "" => return None,
         "completed" => OrderStatus::Shipped,
@@ -114,6 +118,62 @@ impl FormatReader for WooCommerce {
     }
 }
 
+pub(crate) struct WooCommerceItemRows;
+
+impl FormatReader for WooCommerceItemRows {
+    fn read(&self, c: &Columns, r: &Record) -> RowRead {
+        let g = |name: &str| c.get(r, name).to_owned();
+        let first_of = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| c.get(r, n))
+                .find(|v| !v.is_empty())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let key = g("Order Number");
+        if key.is_empty() {
+            return missing_key(r.line, "Order Number");
+        }
+        let name = format!(
+            "{} {}",
+            g("First Name (Shipping)"),
+            g("Last Name (Shipping)")
+        )
+        .trim()
+        .to_owned();
+        let order = RawOrder {
+            order_number: key.clone(),
+            ordered_at: g("Order Date"),
+            status: status(&g("Order Status")),
+            name,
+            company: g("Company (Shipping)"),
+            street1: first_of(&["Address 1&2 (Shipping)", "Address 1 (Shipping)"]),
+            street2: g("Address 2 (Shipping)"),
+            city: g("City (Shipping)"),
+            state: first_of(&["State Code (Shipping)", "State (Shipping)"]),
+            zip: g("Postcode (Shipping)"),
+            country: first_of(&["Country Code (Shipping)", "Country (Shipping)"]),
+            phone: first_of(&["Phone (Shipping)", "Phone (Billing)"]),
+            email: first_of(&["Email (Shipping)", "Email (Billing)"]),
+            notes: g("Customer Note"),
+            ..RawOrder::default()
+        };
+        let mut item = RawItem::new(r.line);
+        item.sku = g("SKU");
+        item.title = first_of(&["Item Name", "Product Name"]);
+        item.quantity = first_of(&["Quantity (- Refund)", "Quantity"]);
+        item.unit_price = g("Item Cost");
+        let items = if item.is_empty() { vec![] } else { vec![item] };
+        RowRead::Row(RawRow {
+            line: r.line,
+            key,
+            order,
+            items,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::DetectedFormat;
@@ -148,5 +208,29 @@ name:Pin|sku:PN-1|quantity:5|total:10.00\n";
         assert_eq!(super::status("Cancelled"), Some(OrderStatus::Cancelled));
         assert_eq!(super::status(""), None);
         assert_eq!(rows[1].order.email, "[email protected]");
+    }
+
+    #[test]
+    fn advanced_order_export_rows_per_product() {
+        let text = "Order Number,Order Status,Order Date,Customer Note,First Name (Billing),\
+Last Name (Billing),Email (Shipping),Phone (Shipping),Phone (Billing),First Name (Shipping),\
+Last Name (Shipping),Address 1&2 (Shipping),City (Shipping),State Code (Shipping),\
+Postcode (Shipping),Country Code (Shipping),Order Total Amount,SKU,Item #,Item Name,\
+Quantity (- Refund),Item Cost\n\
+901,On hold,2026-11-10 14:05,,Ivy,Moss,,,555-0199,Ivy,Moss,44 Hill Rd Apt 3,Concord,NH,3301,US,\
+95.00,HD-1,1,Hoodie,2,45.00\n\
+901,On hold,2026-11-10 14:05,,Ivy,Moss,,,555-0199,Ivy,Moss,44 Hill Rd Apt 3,Concord,NH,3301,US,\
+95.00,ST-1,2,Sticker,1,5.00\n";
+        let (format, reads) = read_all(text, b',');
+        assert_eq!(format, DetectedFormat::WoocommerceItemRows);
+        let rows = rows(&reads);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].order.name, "Ivy Moss");
+        assert_eq!(rows[0].order.street1, "44 Hill Rd Apt 3");
+        assert_eq!(rows[0].order.phone, "555-0199");
+        assert_eq!(rows[0].order.status, Some(OrderStatus::OnHold));
+        assert_eq!(rows[1].items[0].title, "Sticker");
+        assert_eq!(rows[0].items[0].quantity, "2");
+        assert_eq!(rows[0].items[0].unit_price, "45.00");
     }
 }
