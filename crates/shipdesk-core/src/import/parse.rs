@@ -12,6 +12,7 @@ use super::source::DecodeStats;
 use super::table::{Columns, Table};
 use super::{ImportPhase, ImportPreview, ImportProblem, PreviewOrder, Progress, sniff, source};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::orders::SourceKind;
 
 const REPORT_EVERY: u64 = 500;
 
@@ -32,6 +33,14 @@ pub(crate) fn cancelled() -> AppError {
     )
 }
 
+/// A file read through a mapping is a `file` order, whatever its columns looked like.
+fn source_kind(format: DetectedFormat, mapping: Option<&ColumnMapping>) -> SourceKind {
+    match mapping {
+        Some(_) => SourceKind::File,
+        None => format.source_kind(),
+    }
+}
+
 pub(crate) fn parse_file(
     path: &Path,
     mapping: Option<&ColumnMapping>,
@@ -44,13 +53,7 @@ pub(crate) fn parse_file(
     let mut table = Table::open(src.reader, delimiter)?;
     let format = detect(&table.columns);
     let reader = reader_for(format, mapping, &table.columns)?;
-    let kind = if mapping.is_some() {
-        DetectedFormat::Unknown
-    } else {
-        format
-    }
-    .source_kind();
-    let mut assembler = Assembler::new(kind);
+    let mut assembler = Assembler::new(source_kind(format, mapping));
     let mut rows = 0u64;
     while let Some(next) = table.next_record()? {
         rows += 1;
@@ -123,13 +126,7 @@ pub(crate) fn preview_file(
     let mut warnings = Vec::new();
     if !needs_mapping {
         let reader = reader_for(format, mapping, &table.columns)?;
-        let kind = if mapping.is_some() {
-            DetectedFormat::Unknown
-        } else {
-            format
-        }
-        .source_kind();
-        let mut assembler = Assembler::new(kind);
+        let mut assembler = Assembler::new(source_kind(format, mapping));
         for rec in &records {
             assembler.push(reader.read(&table.columns, rec));
         }
