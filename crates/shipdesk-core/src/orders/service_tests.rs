@@ -153,6 +153,13 @@ fn generic_fixture_imports_through_a_saved_mapping() {
     assert_eq!(preview.first_rows.len(), 3);
     let suggested = preview.suggested_mapping.unwrap();
     assert_eq!(suggested.columns, generic_mapping().columns);
+    // Previewed and imported before it is named or saved, as the import dialog does.
+    let unsaved = env.svc().preview_file(&file, Some(&suggested)).unwrap();
+    assert_eq!(unsaved.mapped_preview.len(), 3);
+    assert_eq!(
+        env.svc().save_mapping(&suggested).unwrap_err().code,
+        ErrorCode::Validation
+    );
     let err = env.import(&file, None).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     assert!(err.message.contains("column mapping"), "{}", err.message);

@@ -99,12 +99,10 @@ pub struct ColumnMapping {
 }
 
 impl ColumnMapping {
-    /// Checks the mapping is complete and every column it names is in `columns`.
+    /// Checks the mapping is complete and every column it names is in `columns`. (A name is only
+    /// needed to save it: the import dialog previews a mapping before it has one.)
     pub(crate) fn check(&self, columns: &Columns) -> AppResult<()> {
         let mut problems = Vec::new();
-        if self.name.trim().is_empty() {
-            problems.push("the mapping needs a name".to_owned());
-        }
         let has = |f: MappedField| self.columns.contains_key(&f);
         let required = [
             (MappedField::OrderNumber, "the order number"),
@@ -135,12 +133,14 @@ impl ColumnMapping {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(AppError::validation(format!(
-                "Mapping \"{}\": {}",
-                self.name,
-                problems.join("; ")
-            ))
-            .with_details(serde_json::json!({ "problems": problems })))
+            let which = match self.name.trim() {
+                "" => "The column mapping".to_owned(),
+                name => format!("Mapping \"{name}\""),
+            };
+            Err(
+                AppError::validation(format!("{which}: {}", problems.join("; ")))
+                    .with_details(serde_json::json!({ "problems": problems })),
+            )
         }
     }
 
