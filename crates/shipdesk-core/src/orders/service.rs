@@ -73,7 +73,7 @@ impl<'a> OrdersService<'a> {
         let total = parsed.orders.len() as u64;
         let mut summary = ImportSummary {
             format: parsed.format,
-            mapping: mapping.map(|m| m.name),
+            mapping: mapping.map(|m| m.name).filter(|n| !n.trim().is_empty()),
             encoding: parsed.encoding.to_owned(),
             rows: parsed.rows,
             new: 0,
