@@ -53,6 +53,8 @@ const SHIPPING: &[&str] = &[
     "label_preview",
     "labels_print",
     "labels_save_pdf",
+    "packing_slips_print",
+    "packing_slips_save_pdf",
     "shipments_list",
     "shipment_get",
     "label_void",

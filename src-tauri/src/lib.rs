@@ -76,6 +76,8 @@ pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) ->
             commands::shipping::label_preview,
             commands::shipping::labels_print,
             commands::shipping::labels_save_pdf,
+            commands::shipping::packing_slips_print,
+            commands::shipping::packing_slips_save_pdf,
             commands::shipping::shipments_list,
             commands::shipping::shipment_get,
             commands::shipping::label_void,

@@ -1,6 +1,7 @@
 //! Shipping in the real app, Sandbox mode (the in-process USPS simulator with the demo account
-//! a fresh data directory gets): import the sample Shopify export → ship two orders as a batch
-//! → see both label previews and print them (through `SHIPDESK_PRINT_COMMAND`, never a real
+//! a fresh data directory gets): import the sample Shopify export → ship one order through the
+//! address check (it asks first: the order came in fulfilled) → ship two orders as a batch → see
+//! both label previews and print them (through `SHIPDESK_PRINT_COMMAND`, never a real
 //! printer) → void one in Shipments → create the End of Day SCAN form for the other.
 
 use std::path::{Path, PathBuf};
@@ -111,13 +112,43 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
     };
     import_shopify_sample(&app, &fixtures).await;
 
-    // Select #2001 and #2002 and ship them together.
+    // One order first. #2003 came in already fulfilled, so Shipdesk asks before a label.
+    app.click("input[aria-label='Select order #2003']").await;
+    app.click("[data-action=ship]").await;
+    app.wait_for_text("#ship-title", "Ship order #2003").await;
+    add_ship_from(&app).await;
+    // The Sandbox standardizes the address and cannot confirm a suite at a large building.
+    let check = app
+        .wait_for_text("[data-testid=address-check]", "AMPHITHEATRE PKWY")
+        .await;
+    assert!(check.contains("could not confirm the apartment"), "{check}");
+    app.find("[data-testid=address-check] mark[data-diff=zip4]")
+        .await;
+    app.find("input[data-choice=standardized]:checked").await;
+    app.find("[data-testid=rates] input[type=radio]:checked")
+        .await;
+    app.find("[data-testid=already-labelled]").await;
+    let buy = app.find("[data-action=buy-label]").await;
+    assert!(
+        !buy.is_enabled().await.unwrap(),
+        "Buy waits for the explicit yes"
+    );
+    app.click("[data-testid=confirm-another]").await;
+    app.click("[data-action=buy-label]").await;
+    app.wait_for_text("[data-testid=bought]", "Label bought")
+        .await;
+    wait_for_previews(&app, 1).await;
+    app.screenshot("single-order");
+    app.click("[data-action=close-ship]").await;
+    app.click("input[aria-label='Select order #2003']").await;
+
+    // Then #2001 and #2002 together.
     app.click("input[aria-label='Select order #2001']").await;
     app.click("input[aria-label='Select order #2002']").await;
     app.wait_for_text(".selection-bar", "2 selected").await;
     app.click("[data-action=ship]").await;
     app.wait_for_text("#ship-title", "Ship 2 orders").await;
-    add_ship_from(&app).await;
+    app.find("select[data-testid=ship-from]").await;
 
     // Rates for both come from the Sandbox; buy the cheapest service for both.
     app.find("select[data-testid=batch-service]").await;
@@ -144,7 +175,7 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
 
     // Shipments: both labels; void the one for #2001.
     app.click("nav a[data-nav='shipments']").await;
-    app.wait_for_text("[data-testid=shipments-count]", "2 labels")
+    app.wait_for_text("[data-testid=shipments-count]", "3 labels")
         .await;
     let row = app.wait_for_text("tr[data-order='#2001']", "Printed").await;
     assert!(row.contains("Label created"), "{row}");
@@ -163,16 +194,16 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
     app.click("[data-testid=shipment-drawer] button[aria-label='Close label details']")
         .await;
 
-    // End of Day: only #2002's label is left for the SCAN form.
+    // End of Day: the labels of #2002 and #2003 go on the SCAN form, not the voided one.
     app.click("nav a[data-nav='end-of-day']").await;
-    app.wait_for_text("[data-testid=eod-group]", "1 label not on a SCAN form")
+    app.wait_for_text("[data-testid=eod-group]", "2 labels not on a SCAN form")
         .await;
     app.click("[data-action=create-scan-form]").await;
     let created = app
         .wait_for_text("[data-testid=scan-form-created]", "SCAN form")
         .await;
-    assert!(created.contains("1 label"), "{created}");
-    app.wait_for_text("[data-testid=scan-forms]", "1").await;
+    assert!(created.contains("2 labels"), "{created}");
+    app.wait_for_text("[data-testid=scan-forms]", "2").await;
     app.click("[data-testid=scan-form-created] [data-action=print-scan-form]")
         .await;
     let pdfs = wait_for_pdfs(print_dir.path(), 2).await;

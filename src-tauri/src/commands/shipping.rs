@@ -182,6 +182,31 @@ pub async fn labels_save_pdf(
 }
 
 #[tauri::command]
+pub async fn packing_slips_print(
+    state: State<'_, AppState>,
+    order_ids: Vec<i64>,
+    ship_from_id: Option<i64>,
+) -> Result<(), AppError> {
+    let pdf = state
+        .shipping()?
+        .packing_slips_pdf(&order_ids, ship_from_id)?;
+    state.printer.print_pdf(&pdf, "packing-slips", None)
+}
+
+#[tauri::command]
+pub async fn packing_slips_save_pdf(
+    state: State<'_, AppState>,
+    order_ids: Vec<i64>,
+    ship_from_id: Option<i64>,
+    path: PathBuf,
+) -> Result<(), AppError> {
+    let pdf = state
+        .shipping()?
+        .packing_slips_pdf(&order_ids, ship_from_id)?;
+    crate::printing::save_pdf(&path, &pdf)
+}
+
+#[tauri::command]
 pub fn shipments_list(
     state: State<'_, AppState>,
     query: ShipmentQuery,

@@ -110,6 +110,14 @@ export const shippingIpc = {
     return path == null ? null : call<string[]>("labels_save_pdf", { shipmentIds, layout, path });
   },
 
+  printPackingSlips: (orderIds: number[], shipFromId: number | null) => call<void>("packing_slips_print", { orderIds, shipFromId }),
+  savePackingSlipsPdf: async (orderIds: number[], shipFromId: number | null, defaultName: string): Promise<string | null> => {
+    const path = await pickPdfPath(defaultName);
+    if (path == null) return null;
+    await call<void>("packing_slips_save_pdf", { orderIds, shipFromId, path });
+    return path;
+  },
+
   shipments: (query: ShipmentQuery) => call<Shipment[]>("shipments_list", { query }),
   shipment: (id: number) => call<Shipment>("shipment_get", { id }),
   voidLabel: (shipmentId: number) => call<VoidOutcome>("label_void", { shipmentId }),

@@ -12,6 +12,8 @@ const m = {
   pickupPrefill: vi.fn(),
   schedulePickup: vi.fn(),
   pickups: vi.fn(),
+  printPackingSlips: vi.fn(),
+  printLabels: vi.fn(),
 };
 const uspsErrors = vi.fn();
 
@@ -32,6 +34,8 @@ vi.mock("../../ipc", async (orig) => {
       pickupPrefill: (...a: unknown[]) => m.pickupPrefill(...a),
       schedulePickup: (i: unknown) => m.schedulePickup(i),
       pickups: () => m.pickups(),
+      printPackingSlips: (ids: number[], from: number | null) => m.printPackingSlips(ids, from),
+      printLabels: (ids: number[], layout: string) => m.printLabels(ids, layout),
       pickupEligibility: async () => ({ eligible: true, address: null, message: null }),
     },
   };
@@ -71,6 +75,20 @@ describe("Shipments page", () => {
     expect((await screen.findByTestId("void-result")).textContent).toContain("Canceled");
     expect(m.voidLabel).toHaveBeenCalledWith(1);
     expect(screen.getByTestId("shipment-status").textContent).toBe("Voided");
+  });
+
+  it("reprints a label and prints its packing slip from the drawer", async () => {
+    m.shipments.mockResolvedValue([shipment(1)]);
+    m.printLabels.mockResolvedValue(1);
+    m.printPackingSlips.mockResolvedValue(undefined);
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    const drawer = await screen.findByTestId("shipment-drawer");
+    fireEvent.click(within(drawer).getByRole("button", { name: "Print" }));
+    await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "4x6"));
+    fireEvent.click(within(drawer).getByRole("button", { name: "Print packing slip" }));
+    await waitFor(() => expect(m.printPackingSlips).toHaveBeenCalledWith([1], 7));
+    expect((await within(drawer).findByTestId("print-status")).textContent).toBe("Packing slips sent to the printer");
   });
 
   it("voids a manifested label: Refund requested with the dispute id", async () => {

@@ -96,6 +96,26 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
     }
   };
 
+  const orderIds = [...new Set(shipments.map((s) => s.order_id))];
+  const slips = async (how: "print" | "save") => {
+    setBusy(how);
+    try {
+      const from = shipments[0]?.ship_from_id ?? null;
+      if (how === "print") {
+        await ipc.printPackingSlips(orderIds, from);
+        setDone("Packing slips sent to the printer");
+      } else {
+        const path = await ipc.savePackingSlipsPdf(orderIds, from, `packing-slips-${orderIds.length}.pdf`);
+        if (path) setDone(`Saved ${path}`);
+      }
+      setError(null);
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const changeLayout = (l: LabelLayout) => {
     setLayout(l);
     ipc.setLabelLayout(l).catch((e: AppError) => setError(e));
@@ -121,6 +141,12 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
         </button>
         <button type="button" onClick={save} disabled={busy != null} data-action="save-labels">
           {busy === "save" ? "Saving…" : "Save as PDF"}
+        </button>
+        <button type="button" onClick={() => void slips("print")} disabled={busy != null} data-action="print-packing-slips">
+          Print packing slip{orderIds.length === 1 ? "" : "s"}
+        </button>
+        <button type="button" onClick={() => void slips("save")} disabled={busy != null} data-action="save-packing-slips">
+          Save packing slip{orderIds.length === 1 ? "" : "s"} as PDF
         </button>
         {done && (
           <span className="muted" role="status" data-testid="print-status">

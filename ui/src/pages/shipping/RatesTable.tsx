@@ -5,6 +5,11 @@ export function sameChoice(a: RateChoice | null, b: RateChoice): boolean {
   return !!a && a.mail_class === b.mail_class && a.rate_indicator === b.rate_indicator && a.processing_category === b.processing_category;
 }
 
+/** USPS's product name, with the description that tells flat-rate boxes and envelopes apart. */
+export function serviceName(q: RateQuote): string {
+  return q.description && q.description.toLowerCase() !== q.product_name.toLowerCase() ? `${q.product_name} — ${q.description}` : q.product_name;
+}
+
 /** Classes only certain contents may use: never picked for the user, only chosen by them. */
 const RESTRICTED_CLASSES = new Set(["MEDIA_MAIL", "LIBRARY_MAIL", "BOUND_PRINTED_MATTER"]);
 
@@ -71,10 +76,10 @@ export function RatesTable(props: { rates: RatesAnswer; selected: RateChoice | n
             return (
               <tr key={choiceKey(q.choice)} aria-selected={chosen} className="clickable" onClick={() => props.onSelect(q)} data-rate={q.choice.mail_class}>
                 <td>
-                  <input type="radio" name="rate" id={id} checked={chosen} onChange={() => props.onSelect(q)} aria-label={`${q.product_name} ${formatMoney(q.price)}`} />
+                  <input type="radio" name="rate" id={id} checked={chosen} onChange={() => props.onSelect(q)} aria-label={`${serviceName(q)} ${formatMoney(q.price)}`} />
                 </td>
                 <td>
-                  <label htmlFor={id}>{q.product_name}</label>
+                  <label htmlFor={id}>{serviceName(q)}</label>
                   {q.warnings.length > 0 && <span className="muted" title={q.warnings.join("\n")}> ⚠</span>}
                 </td>
                 <td>{q.delivery_days ?? "—"}</td>

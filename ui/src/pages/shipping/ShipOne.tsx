@@ -119,32 +119,36 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
 
   return (
     <>
-      <section className="ship-section" aria-labelledby="check-title">
-        <h3 id="check-title">Address check</h3>
-        {check ? (
-          <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
-        ) : checkError ? (
-          <>
-            <ErrorNotice error={checkError} title="USPS could not check the address" />
-            <button type="button" onClick={() => void runCheck()}>
-              Check again
-            </button>
-          </>
-        ) : (
-          <p className="muted">Asking USPS about {order.ship_to.street1}, {order.ship_to.city}…</p>
-        )}
-      </section>
-      <section className="ship-section" aria-labelledby="rates-title">
-        <h3 id="rates-title">Rates</h3>
-        {loadingRates && <p className="muted">Getting rates from USPS…</p>}
-        {ratesError && <ErrorNotice error={ratesError} title="No rates" />}
-        {rates && !stale && <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} />}
-        {(stale || (!rates && !loadingRates)) && (
-          <button type="button" onClick={() => void getRates()} disabled={!setup.package || loadingRates} data-action="get-rates">
-            {stale ? "Package or address changed — get rates again" : "Get rates"}
-          </button>
-        )}
-      </section>
+      {!outcome && (
+        <>
+          <section className="ship-section" aria-labelledby="check-title">
+            <h3 id="check-title">Address check</h3>
+            {check ? (
+              <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
+            ) : checkError ? (
+              <>
+                <ErrorNotice error={checkError} title="USPS could not check the address" />
+                <button type="button" onClick={() => void runCheck()}>
+                  Check again
+                </button>
+              </>
+            ) : (
+              <p className="muted">Asking USPS about {order.ship_to.street1}, {order.ship_to.city}…</p>
+            )}
+          </section>
+          <section className="ship-section" aria-labelledby="rates-title">
+            <h3 id="rates-title">Rates</h3>
+            {loadingRates && <p className="muted">Getting rates from USPS…</p>}
+            {ratesError && <ErrorNotice error={ratesError} title="No rates" />}
+            {rates && !stale && <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} />}
+            {(stale || (!rates && !loadingRates)) && (
+              <button type="button" onClick={() => void getRates()} disabled={!setup.package || loadingRates} data-action="get-rates">
+                {stale ? "Package or address changed — get rates again" : "Get rates"}
+              </button>
+            )}
+          </section>
+        </>
+      )}
       {mustConfirm && !outcome && (
         <div className="notice notice-warn" role="alert" data-testid="already-labelled">
           <strong>Order {order.order_number} already has a label.</strong>
