@@ -1,14 +1,30 @@
-import type { PackagePreset } from "../../ipc";
-import { draftFromPreset, type PackageDraft } from "./packageForm";
+import { useState } from "react";
+import { ipc, type AppError, type PackagePreset } from "../../ipc";
+import { draftFromPreset, toPackage, type PackageDraft } from "./packageForm";
 
 /** Weight (lb + oz), dimensions (in) and the saved presets that fill them. */
 export function PackageFields(props: {
   draft: PackageDraft;
   presets: PackagePreset[];
   onChange: (d: PackageDraft) => void;
+  onPresetSaved: (p: PackagePreset) => void;
   problem: string | null;
 }) {
   const { draft, presets, onChange } = props;
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const saveAsPreset = async () => {
+    const parsed = toPackage(draft);
+    if (!("package" in parsed)) return;
+    const name = window.prompt("Name for this box (e.g. Small box)")?.trim();
+    if (!name) return;
+    try {
+      const saved = await ipc.packagePresetAdd({ name, dimensions: parsed.package.dimensions, weight_oz: parsed.package.weight_oz });
+      setSaveError(null);
+      props.onPresetSaved(saved);
+    } catch (e) {
+      setSaveError((e as AppError).message);
+    }
+  };
   const set = (k: keyof PackageDraft) => (e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...draft, [k]: e.target.value });
   return (
     <fieldset className="ship-section" aria-describedby={props.problem ? "package-problem" : undefined}>
@@ -58,7 +74,15 @@ export function PackageFields(props: {
             <input inputMode="decimal" value={draft.height} onChange={set("height")} aria-label="Height, inches" />
           </label>
         </div>
+        <button type="button" className="inline" onClick={() => void saveAsPreset()} disabled={props.problem != null} data-action="save-preset">
+          Save as preset…
+        </button>
       </div>
+      {saveError && (
+        <p className="field-error" role="alert">
+          {saveError}
+        </p>
+      )}
       {props.problem && (
         <p className="field-error" id="package-problem" role="alert">
           {props.problem}

@@ -13,6 +13,8 @@ const m = {
   cancelBatch: vi.fn(),
   printLabels: vi.fn(),
   setLabelLayout: vi.fn(),
+  packagePresets: vi.fn(),
+  packagePresetAdd: vi.fn(),
 };
 const uspsErrors = vi.fn();
 let progress: ((p: BatchProgress) => void) | null = null;
@@ -22,7 +24,8 @@ vi.mock("../../ipc", async (orig) => {
   return {
     ...real,
     ipc: {
-      packagePresets: async () => [],
+      packagePresets: () => m.packagePresets(),
+      packagePresetAdd: (i: unknown) => m.packagePresetAdd(i),
       shipFromList: async () => [SHIP_FROM],
       labelLayout: async () => "4x6",
       labelPreview: async () => ({ kind: "svg", svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" }),
@@ -76,6 +79,7 @@ describe("Ship dialog, one order", () => {
     m.ratesForOrder.mockResolvedValue(RATES);
     m.printLabels.mockResolvedValue(1);
     m.setLabelLayout.mockResolvedValue(undefined);
+    m.packagePresets.mockResolvedValue([]);
   });
 
   it("checks the address, shows rates with cents, buys as entered and previews the label", async () => {
@@ -180,6 +184,21 @@ describe("Ship dialog, one order", () => {
     expect((await screen.findByTestId("contract-unavailable")).textContent).toContain("USPS refused the contract price search (403)");
   });
 
+  it("fills the package from a saved preset and saves a new one", async () => {
+    m.packagePresets.mockResolvedValue([{ id: 3, name: "Mailer", dimensions: { length_in: "12", width_in: "9", height_in: "1" }, weight_oz: "5" }]);
+    m.packagePresetAdd.mockImplementation(async (i: { name: string }) => ({ id: 4, ...i }));
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    fireEvent.change(await screen.findByLabelText("Package preset"), { target: { value: "3" } });
+    expect((screen.getByLabelText("Length, inches") as HTMLInputElement).value).toBe("12");
+    expect((screen.getByLabelText("Weight, ounces") as HTMLInputElement).value).toBe("5");
+    window.prompt = vi.fn(() => "Flat mailer");
+    fireEvent.click(screen.getByRole("button", { name: "Save as preset…" }));
+    await waitFor(() =>
+      expect(m.packagePresetAdd).toHaveBeenCalledWith({ name: "Flat mailer", dimensions: { length_in: "12", width_in: "9", height_in: "1" }, weight_oz: "5" }),
+    );
+    expect(await screen.findByRole("option", { name: /Flat mailer/ })).toBeTruthy();
+  });
+
   it("closes on Escape", async () => {
     const onClose = vi.fn();
     render(<ShipDialog orders={[order(1)]} onClose={onClose} onShipped={() => undefined} />);
@@ -194,6 +213,7 @@ describe("Ship dialog, many orders", () => {
     cleanup();
     Object.values(m).forEach((f) => f.mockReset());
     uspsErrors.mockReset().mockReturnValue(false);
+    m.packagePresets.mockResolvedValue([]);
     m.ratesForOrders.mockImplementation(async (ids: number[]) =>
       ids.map((id) => ({ order_id: id, order_number: `#${1000 + id}`, package: RATES.package, rates: RATES, error: null })),
     );

@@ -71,7 +71,13 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
         </p>
       ) : (
         <>
-          <PackageFields draft={draft} presets={presets} onChange={setDraft} problem={setup.packageProblem} />
+          <PackageFields
+            draft={draft}
+            presets={presets}
+            onChange={setDraft}
+            onPresetSaved={(p) => setPresets((list) => [...list.filter((x) => x.id !== p.id), p])}
+            problem={setup.packageProblem}
+          />
           <div className="row">
             <label className="field">
               <span>Ship date</span>
