@@ -5,7 +5,7 @@
 //! Chromium → the app shows the account connected and rates load again. Then the prompt's own
 //! path: the login breaks again → rates → prompt → Reconnect (Chromium) → Retry → rates load.
 //!
-//! The app is started with `SHIPDESK_OPENER_LOG`, so instead of launching the system browser it
+//! The app is started with `SHIPDESK_OPENER_LOG` (and a free `SHIPDESK_USPS_REDIRECT_PORT`), so instead of launching the system browser it
 //! appends the consent address to a file this test reads and opens in Chromium. The simulator's
 //! address (for its `/__sim` controls) is the one Carrier Settings shows for Sandbox accounts.
 
@@ -139,6 +139,16 @@ async fn add_ship_from(app: &App) {
     app.find("select[data-testid=ship-from]").await;
 }
 
+/// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).
+async fn close_ship_dialog(app: &App) {
+    app.find("[data-testid=ship-dialog]")
+        .await
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .unwrap();
+    wait_until_gone(app, "[data-testid=ship-dialog]").await;
+}
+
 /// USPS stops accepting the saved refresh token (and the access token it issued).
 fn break_the_login(sim: &str) {
     sim_control(sim, "/__sim/invalidate-refresh-tokens");
@@ -217,8 +227,18 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     let Some(fixtures) = fixtures() else { return };
     let scratch = tempfile::tempdir().unwrap();
     let opener_log = scratch.path().join("opened-urls.txt");
-    let Some(app) = launch_with_env(name, &[("SHIPDESK_OPENER_LOG", opener_log.as_os_str())]).await
-    else {
+    // A port of its own for the sign-in callback: 8765 may be busy on a shared machine.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let env = [
+        ("SHIPDESK_OPENER_LOG", opener_log.as_os_str()),
+        ("SHIPDESK_USPS_REDIRECT_PORT", std::ffi::OsStr::new(&port)),
+    ];
+    let Some(app) = launch_with_env(name, &env).await else {
         return;
     };
     import_shopify_sample(&app, &fixtures).await;
@@ -227,8 +247,7 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     ship_order(&app, "#2001").await;
     add_ship_from(&app).await;
     app.find("[data-testid=rates] tr[data-rate]").await;
-    app.click("[data-action=close-ship]").await;
-    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+    close_ship_dialog(&app).await;
 
     app.click("nav a[data-nav='settings']").await;
     let sim = app
@@ -238,6 +257,9 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
         .await
         .unwrap();
     assert!(sim.starts_with("http://127.0.0.1:"), "{sim}");
+    app.wait_for_text("[data-testid=usps-accounts]", "Connected")
+        .await;
+    app.screenshot("accounts");
     break_the_login(&sim);
 
     // The user asks for rates for #2002: the prompt appears.
@@ -261,8 +283,7 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     wait_until_gone(&app, "[data-testid=reconnect-prompt]").await;
     app.wait_for_text("[data-testid=usps-banner]", "USPS needs to be reconnected")
         .await;
-    app.click("[data-action=close-ship]").await;
-    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+    close_ship_dialog(&app).await;
     for (nav, heading) in [
         ("shipments", "Shipments"),
         ("end-of-day", "End of Day"),
@@ -306,8 +327,7 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     // Rates load again for #2002.
     ship_order(&app, "#2002").await;
     app.find("[data-testid=rates] tr[data-rate]").await;
-    app.click("[data-action=close-ship]").await;
-    wait_until_gone(&app, "[data-testid=ship-dialog]").await;
+    close_ship_dialog(&app).await;
 
     // The prompt's own path: the login breaks again, Reconnect from the prompt, then Retry.
     break_the_login(&sim);
