@@ -15,6 +15,10 @@ export function CarrierSettings() {
   const { accounts, error, refresh } = useUspsAccounts();
   const [view, setView] = useState<View>({ kind: "list" });
   const [inMemory, setInMemory] = useState(false);
+  // Events only carry state changes; "last verified" moves on every successful call.
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
   useEffect(() => {
     Promise.resolve().then(ipc.uspsSecretsInMemory).then(setInMemory, () => undefined);
   }, [view]);
