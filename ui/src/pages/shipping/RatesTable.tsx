@@ -7,7 +7,9 @@ export function sameChoice(a: RateChoice | null, b: RateChoice): boolean {
 
 /** USPS's product name, with the description that tells flat-rate boxes and envelopes apart. */
 export function serviceName(q: RateQuote): string {
-  return q.description && q.description.toLowerCase() !== q.product_name.toLowerCase() ? `${q.product_name} — ${q.description}` : q.product_name;
+  const d = q.description?.trim();
+  if (!d || d.toLowerCase() === q.product_name.toLowerCase()) return q.product_name;
+  return d.toLowerCase().startsWith(q.product_name.toLowerCase()) ? d : `${q.product_name} — ${d}`;
 }
 
 /** Classes only certain contents may use: never picked for the user, only chosen by them. */
@@ -78,7 +80,7 @@ export function RatesTable(props: { rates: RatesAnswer; selected: RateChoice | n
                 <td>
                   <input type="radio" name="rate" id={id} checked={chosen} onChange={() => props.onSelect(q)} aria-label={`${serviceName(q)} ${formatMoney(q.price)}`} />
                 </td>
-                <td>
+                <td className="service">
                   <label htmlFor={id}>{serviceName(q)}</label>
                   {q.warnings.length > 0 && <span className="muted" title={q.warnings.join("\n")}> ⚠</span>}
                 </td>
