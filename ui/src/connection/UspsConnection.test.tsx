@@ -8,6 +8,7 @@ const uspsSignInStart = vi.fn();
 const uspsSignInFinish = vi.fn();
 const uspsSignInCancel = vi.fn();
 const uspsSnoozePrompt = vi.fn();
+const uspsKeepSecretsInMemory = vi.fn();
 let emit: (e: ConnectionEvent) => void = () => undefined;
 
 vi.mock("../ipc", async (orig) => {
@@ -25,6 +26,7 @@ vi.mock("../ipc", async (orig) => {
       uspsSignInFinish: (id: number) => uspsSignInFinish(id),
       uspsSignInCancel: (id: number) => uspsSignInCancel(id),
       uspsSnoozePrompt: (id: number) => uspsSnoozePrompt(id),
+      uspsKeepSecretsInMemory: () => uspsKeepSecretsInMemory(),
       uspsSecretsInMemory: async () => false,
       uspsRedirectPort: async () => 8765,
       uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw" }),
@@ -167,6 +169,21 @@ describe("USPS connection prompt", () => {
     expect(diagnosis.textContent).toContain("refresh claims in the Customer Onboarding Portal");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(screen.queryByTestId("usps-banner")).toBeNull();
+  });
+
+  it("says plainly when the keyring is unavailable and retries with secrets kept in memory", async () => {
+    uspsKeepSecretsInMemory.mockReset().mockResolvedValue(undefined);
+    const retry = vi.fn();
+    const handled = vi.fn();
+    renderProbe({ code: "SECRET_STORE_UNAVAILABLE", message: "No Secret Service is running." }, retry, handled);
+    fireEvent.click(screen.getByText("Get rates"));
+    expect(handled).toHaveBeenCalledWith(true);
+    const dialog = await screen.findByRole("dialog", { name: "Shipdesk cannot reach your system keyring" });
+    expect(dialog.textContent).toContain("No Secret Service is running.");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Keep this session in memory only" }));
+    await waitFor(() => expect(retry).toHaveBeenCalledTimes(1));
+    expect(uspsKeepSecretsInMemory).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole("dialog")).toBeNull();
   });
 
   it("leaves other errors to the page", () => {

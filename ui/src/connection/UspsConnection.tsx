@@ -5,11 +5,13 @@
 // Every page that calls USPS hands its failures to `useUspsErrors()`; the provider decides from
 // `AppError.code` alone whether the prompt, the diagnosis or the caller deals with it. State comes
 // from one initial `uspsAccounts()` plus the `usps://connection` events, so the banner is right on
-// every page without each page asking.
+// every page without each page asking. A missing OS keyring is taken over too: the user may keep
+// the session's secrets in memory and retry.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type JSX } from "react";
 import { events, ipc, type AppError, type ConnectionCheck, type ConnectionEvent, type UspsAccountRecord } from "../ipc";
 import { ReconnectPrompt } from "./ReconnectPrompt";
 import { Diagnosis } from "./Diagnosis";
+import { KeyringPrompt } from "./KeyringPrompt";
 import "./connection.css";
 
 /** `true` = it was a connection problem and the prompt/banner/diagnosis took it over. */
@@ -80,6 +82,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   const [needing, setNeeding] = useState<Map<number, Needing>>(new Map());
   const [prompt, setPrompt] = useState<PromptRequest | null>(null);
   const [diagnosis, setDiagnosis] = useState<AppError | null>(null);
+  const [keyring, setKeyring] = useState<{ error: AppError; retry?: () => void } | null>(null);
   // Refs so the error handler stays one stable function for the pages that hold it.
   const promptRef = useRef<PromptRequest | null>(null);
   const snoozed = useRef(new Set<number>());
@@ -171,6 +174,9 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
       switch (error.code) {
         case "USPS_RECONNECT_REQUIRED":
           needsReconnect(detailNumber(error, "account_id"), detailString(error, "nickname") ?? "USPS", error.message, retry, alive);
+          return true;
+        case "SECRET_STORE_UNAVAILABLE":
+          setKeyring({ error, retry });
           return true;
         case "USPS_NOT_ENTITLED":
         case "USPS_ACCOUNT_NOT_AUTHORIZED":
@@ -264,6 +270,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
         {diagnosis && <Diagnosis error={diagnosis} onDismiss={() => setDiagnosis(null)} />}
         {props.children}
       </div>
+      {keyring && !prompt && <KeyringPrompt error={keyring.error} retry={keyring.retry} onClose={() => setKeyring(null)} />}
       {prompt && (
         <ReconnectPrompt
           key={`${prompt.accountId}-${prompt.startNow}`}
