@@ -4,9 +4,11 @@
 //! Carrier Settings › USPS › Edit › Login → the consent pages are completed in a real headless
 //! Chromium → the app shows the account connected and rates load again. Then the prompt's own
 //! path: the login breaks again → rates → prompt → Reconnect (Chromium) → Retry → rates load.
+//! Last, Settings › Add account › Sign in with USPS adds a second account, prefilled from the token.
 //!
-//! The app is started with `SHIPDESK_OPENER_LOG` (and a free `SHIPDESK_USPS_REDIRECT_PORT`), so instead of launching the system browser it
-//! appends the consent address to a file this test reads and opens in Chromium. The simulator's
+//! The app is started with `SHIPDESK_OPENER_LOG` (and a free `SHIPDESK_USPS_REDIRECT_PORT`), so
+//! instead of launching the system browser it appends the consent address to a file this test
+//! reads and opens in Chromium. The simulator's
 //! address (for its `/__sim` controls) is the one Carrier Settings shows for Sandbox accounts.
 
 use std::io::{Read, Write};
@@ -370,5 +372,37 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
         "rates screenshot: {}",
         app.screenshot("rates-after-retry").display()
     );
+    close_ship_dialog(&app).await;
+
+    // Add a second account with Sign in with USPS: the identifiers come prefilled from the token.
+    app.click("nav a[data-nav='settings']").await;
+    app.click("[data-action=add-account]").await;
+    app.find("[data-testid=add-account] input[data-field=nickname]")
+        .await
+        .send_keys("Back office")
+        .await
+        .unwrap();
+    let before = opened_count(&opener_log);
+    app.click("[data-action=sign-in-with-usps]").await;
+    complete_sign_in(&app, &opener_log, before).await;
+    app.wait_for_text(
+        "[data-testid=account-connected]",
+        "Back office is connected",
+    )
+    .await;
+    let crid = app
+        .find("[data-testid=account-connected] input[data-field=crid]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        crid.as_deref(),
+        Some("56982563"),
+        "CRID prefilled from the token"
+    );
+    app.click("[data-action=done]").await;
+    app.wait_for_text("tr[data-account='Back office']", "Connected")
+        .await;
     app.close().await;
 }
