@@ -8,8 +8,8 @@
 //!
 //! The app is started with `SHIPDESK_OPENER_LOG` (and a free `SHIPDESK_USPS_REDIRECT_PORT`), so
 //! instead of launching the system browser it appends the consent address to a file this test
-//! reads and opens in Chromium. The simulator's
-//! address (for its `/__sim` controls) is the one Carrier Settings shows for Sandbox accounts.
+//! reads and opens in Chromium. The simulator's address (for its `/__sim` controls) is the one
+//! Carrier Settings shows for Sandbox accounts.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
