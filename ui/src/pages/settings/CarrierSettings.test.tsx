@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
-import { render, screen, fireEvent, cleanup, within } from "@testing-library/react";
+import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
 import type { ConnectionCheck } from "../../ipc";
 import { account } from "../../connection/testAccounts";
 
@@ -233,5 +233,35 @@ describe("Carrier Settings › USPS", () => {
     fireEvent.click(within(confirm).getByRole("button", { name: "Disconnect" }));
     expect(await screen.findByText("USPS revoked Shipdesk's authorization and the saved secrets were deleted.")).toBeTruthy();
     expect(uspsDisconnect).toHaveBeenCalledWith(1);
+  });
+
+  it("Sign in with USPS adds an account prefilled from the token; Done returns to the list", async () => {
+    uspsSignInStart.mockResolvedValue({ id: 5, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockResolvedValue({ account: account(3, { state: "connected" }, { nickname: "Back office" }), warnings: [] });
+    uspsUpdateAccount.mockResolvedValue(account(3));
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    fireEvent.change(screen.getByLabelText("Nickname"), { target: { value: "Back office" } });
+    await waitFor(() => expect((screen.getByLabelText("Redirect port") as HTMLInputElement).value).toBe("8765"));
+    fireEvent.click(screen.getAllByRole("button", { name: "Sign in with USPS" })[1]);
+    const connected = await screen.findByTestId("account-connected");
+    expect(connected.textContent).toContain("Back office is connected");
+    expect(uspsSignInStart).toHaveBeenCalledWith(expect.objectContaining({ account: null, environment: "sandbox", port: 8765, fields: expect.objectContaining({ nickname: "Back office" }) }));
+    expect((within(connected).getByLabelText("CRID") as HTMLInputElement).value).toBe("56982563");
+    fireEvent.click(within(connected).getByRole("button", { name: "Done" }));
+    await screen.findByTestId("usps-accounts");
+    expect(uspsUpdateAccount).toHaveBeenCalledWith(3, expect.objectContaining({ crid: "56982563" }));
+  });
+
+  it("a denied or timed-out sign-in says so and offers to try again", async () => {
+    uspsSignInStart.mockResolvedValue({ id: 6, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
+    uspsSignInFinish.mockRejectedValue({ code: "CANCELLED", message: "No answer came back from the USPS sign-in within 5 minutes." });
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    fireEvent.click(screen.getAllByRole("button", { name: "Sign in with USPS" })[1]);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("USPS sign-in did not finish");
+    expect(alert.textContent).toContain("within 5 minutes");
+    expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
   });
 });
