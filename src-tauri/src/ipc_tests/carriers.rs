@@ -165,6 +165,12 @@ fn sign_in_with_usps_round_trips_through_start_consent_and_finish() {
         json!({"request": request}),
     )
     .unwrap();
+    let keys: Vec<&String> = started.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["browser_opened", "id", "redirect_uri", "url"],
+        "SignInStarted in ui/src/ipc/carriers.ts"
+    );
     let url = started["url"].as_str().unwrap().to_owned();
     assert!(url.contains("/cop-navigator?"), "{started}");
     assert_eq!(started["browser_opened"], true, "the file opener took it");
@@ -232,6 +238,12 @@ fn sandbox_info_and_check_connection_reach_the_simulator() {
         "{info}"
     );
     assert_eq!(info["demo_username"], "demo");
+    let keys: Vec<&String> = info.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["base_url", "demo_password", "demo_username"],
+        "SandboxInfo in ui/src/ipc/carriers.ts"
+    );
     let id = call(&window, "carriers_list", json!({})).unwrap()[0]["id"].clone();
     let check = call(&window, "carriers_check", json!({"id": id})).unwrap();
     let statuses: Vec<&str> = check["steps"]
