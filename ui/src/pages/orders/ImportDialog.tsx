@@ -11,6 +11,7 @@ const FORMAT_NAMES: Record<string, string> = {
   ebay: "eBay orders report",
   amazon_unshipped: "Amazon unshipped orders",
   woocommerce: "WooCommerce order export",
+  woocommerce_item_rows: "WooCommerce order export (one row per product)",
   unknown: "Not recognized — map the columns below",
 };
 
