@@ -24,6 +24,10 @@ pub use orders::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 pub struct Store {
     conn: Mutex<Connection>,
+    /// A second connection for [`Store::read`] on file databases: under WAL it reads the last
+    /// committed state while a long write (a 100,000-order import) holds the writer, so the UI
+    /// keeps scrolling. In-memory databases are private to one connection and read through it.
+    reader: Option<Mutex<Connection>>,
     path: Option<PathBuf>,
 }
 
@@ -64,8 +68,18 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::check_not_newer(&conn, path.as_deref())?;
         migrations::apply(&mut conn)?;
+        let reader = match &path {
+            Some(p) => {
+                let reader = Connection::open(p)?;
+                reader.busy_timeout(std::time::Duration::from_secs(5))?;
+                reader.pragma_update(None, "foreign_keys", "ON")?;
+                Some(Mutex::new(reader))
+            }
+            None => None,
+        };
         Ok(Self {
             conn: Mutex::new(conn),
+            reader,
             path,
         })
     }
@@ -101,9 +115,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs a read-only closure on the connection.
+    /// Runs a read-only closure on the reader connection (the last committed state). Never call
+    /// it from inside [`Store::write`]: it would not see that transaction's own changes.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
-        f(&self.conn())
+        match &self.reader {
+            Some(reader) => f(&reader
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())),
+            None => f(&self.conn()),
+        }
     }
 
     /// A small key/value table for app settings that are not secrets.
@@ -187,6 +207,55 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+    }
+
+    #[test]
+    fn reads_are_not_blocked_by_a_long_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(Store::open(&DataDir::at(dir.path())).unwrap());
+        store.set_setting("label_format", "4x6").unwrap();
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|tx| {
+                        tx.execute(
+                            "UPDATE app_settings SET value = 'letter' WHERE key = 'label_format'",
+                            [],
+                        )?;
+                        started_tx.send(()).unwrap();
+                        release_rx.recv().unwrap();
+                        Ok(())
+                    })
+                    .unwrap()
+            })
+        };
+        started_rx.recv().unwrap();
+        // The writer holds its transaction open; a read still answers, with the committed value.
+        let seen: String = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT value FROM app_settings WHERE key = 'label_format'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(seen, "4x6");
+        release_tx.send(()).unwrap();
+        writer.join().unwrap();
+        let seen: String = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT value FROM app_settings WHERE key = 'label_format'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(seen, "letter");
     }
 
     #[test]
