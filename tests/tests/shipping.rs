@@ -2,7 +2,8 @@
 //! a fresh data directory gets): import the sample Shopify export → ship one order through the
 //! address check (it asks first: the order came in fulfilled) → ship two orders as a batch → see
 //! both label previews and print them (through `SHIPDESK_PRINT_COMMAND`, never a real
-//! printer) → void one in Shipments → create the End of Day SCAN form for the other.
+//! printer) → void one in Shipments → create the End of Day SCAN form for the others → check,
+//! schedule and cancel a carrier pickup.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -96,6 +97,13 @@ async fn add_ship_from(app: &App) {
         .await
         .unwrap();
     }
+    // USPS sends pickup notices to the ship-from's email.
+    let email = ["desk", "example.com"].join("@");
+    app.find("[data-testid=ship-from-form] input[data-field=email]")
+        .await
+        .send_keys(&email)
+        .await
+        .unwrap();
     app.click("[data-action=save-ship-from]").await;
     app.find("select[data-testid=ship-from]").await;
 }
@@ -216,6 +224,21 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
         "the SCAN form went to the printer: {pdfs:?}"
     );
     app.screenshot("end-of-day");
+
+    // Carrier pickup: prefilled from today's labels, scheduled, then cancelled (no edits).
+    app.click("[data-action=pickup-eligibility]").await;
+    app.wait_for_text("[data-testid=pickup-eligibility]", "USPS picks up")
+        .await;
+    let schedule = app
+        .wait_for_text("[data-action=schedule-pickup]", "2 packages")
+        .await;
+    assert!(schedule.contains("Schedule pickup"), "{schedule}");
+    app.click("[data-action=schedule-pickup]").await;
+    app.wait_for_text("[data-testid=pickups]", "Scheduled")
+        .await;
+    app.click("[data-testid=pickups] [data-action=cancel-pickup]")
+        .await;
+    app.wait_for_text("[data-testid=pickups]", "Canceled").await;
     app.close().await;
 }
 

@@ -112,7 +112,7 @@ export function PickupPanel({ addresses }: { addresses: ShipFromAddress[] }) {
         </label>
         {packages.map((p, i) => (
           <label className="field" key={p.package_type}>
-            <span>{words(p.package_type)}</span>
+            <span>{words(p.package_type)} packages</span>
             <input
               type="number"
               min={0}

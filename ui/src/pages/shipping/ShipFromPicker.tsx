@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ipc, type AppError, type ShipFromAddress } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 
-const BLANK = { nickname: "", name: "", company: "", street1: "", street2: "", city: "", state: "", zip: "", phone: "" };
+const BLANK = { nickname: "", name: "", company: "", street1: "", street2: "", city: "", state: "", zip: "", phone: "", email: "" };
 
 /** Chooses one of the saved ship-from addresses; adds one inline (the first one, or another). */
 export function ShipFromPicker(props: {
@@ -36,7 +36,7 @@ export function ShipFromPicker(props: {
           zip4: zip4 ?? null,
           country: "US",
           phone: orNull(form.phone),
-          email: null,
+          email: orNull(form.email),
         },
         is_default: props.addresses.length === 0,
       });
@@ -95,7 +95,10 @@ export function ShipFromPicker(props: {
             <label className="field"><span>City</span><input value={form.city} onChange={set("city")} required data-field="city" /></label>
             <label className="field"><span>State</span><input value={form.state} onChange={set("state")} required maxLength={2} data-field="state" /></label>
             <label className="field"><span>ZIP</span><input value={form.zip} onChange={set("zip")} required data-field="zip" /></label>
+          </div>
+          <div className="row">
             <label className="field"><span>Phone</span><input value={form.phone} onChange={set("phone")} data-field="phone" /></label>
+            <label className="field"><span>Email (USPS pickup notices)</span><input type="email" value={form.email} onChange={set("email")} data-field="email" /></label>
           </div>
           {error && <ErrorNotice error={error} title="The address was not saved" />}
           <div className="form-actions">
