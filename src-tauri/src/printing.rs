@@ -48,22 +48,22 @@ impl Printer for CommandPrinter {
                     self.program.display()
                 ))
             })?;
-        if let Some(mut stdin) = child.stdin.take() {
-            stdin.write_all(pdf).map_err(|e| {
-                AppError::internal("Could not send the document to the printer", &e)
-            })?;
-        }
+        // A program that exits early closes its input: its exit status says more than the
+        // broken pipe does, so it is read first.
+        let sent = match child.stdin.take() {
+            Some(mut stdin) => stdin.write_all(pdf),
+            None => Ok(()),
+        };
         let out = child
             .wait_with_output()
             .map_err(|e| AppError::internal("The print command failed", &e))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(AppError::validation(format!(
+        if !out.status.success() {
+            return Err(AppError::validation(format!(
                 "The printer refused the job: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
-            )))
+            )));
         }
+        sent.map_err(|e| AppError::internal("Could not send the document to the printer", &e))
     }
 }
 
