@@ -23,7 +23,8 @@ contract: string | null,
  */
 contract_rate_not_found: boolean, 
 /**
- * What the label will cost this account: contract, else commercial, else retail.
+ * What a label bought now will cost: commercial, else retail (see `rates.rs` on why not the
+ * contract price).
  */
 price: string | null, 
 /**

@@ -240,7 +240,8 @@ pub struct RateQuote {
     /// USPS answered "Contract rate not found for request. Published rate returned.": the
     /// `contract` column then holds the published price, not a negotiated one.
     pub contract_rate_not_found: bool,
-    /// What the label will cost this account: contract, else commercial, else retail.
+    /// What a label bought now will cost: commercial, else retail (see `rates.rs` on why not the
+    /// contract price).
     #[ts(type = "string | null")]
     pub price: Option<Decimal>,
     /// USPS's published service standard for the class (e.g. "1-3 days"); the prices API

@@ -112,7 +112,11 @@ pub(crate) fn quotes_from(
     let mut quotes: Vec<RateQuote> = rows
         .into_values()
         .map(|mut q| {
-            q.price = q.contract.or(q.commercial).or(q.retail);
+            // Labels are bought with a PAYER + LABEL_OWNER payment authorization; USPS applies
+            // contract (NSA) prices to a label only with a RATE_HOLDER role, which Shipdesk does
+            // not send yet (USPS refuses it for accounts without an approved contract). So the
+            // price a label will really cost is the commercial one; contract is shown beside it.
+            q.price = q.commercial.or(q.retail);
             q
         })
         .collect();
@@ -353,7 +357,7 @@ mod tests {
             ("10.40".into(), "9.10".into())
         );
         assert_eq!(pm.contract.unwrap().to_string(), "8.50");
-        assert_eq!(pm.price, pm.contract);
+        assert_eq!(pm.price, pm.commercial);
         assert!(!pm.contract_rate_not_found);
         assert_eq!(pm.delivery_days.as_deref(), Some("1-3 days"));
     }

@@ -48,7 +48,7 @@ async fn rates_for_fifty_orders_ask_usps_once_per_distinct_request() {
     );
     assert!(retail > commercial && commercial > contract, "{pm:?}");
     assert!(!pm.contract_rate_not_found);
-    assert_eq!(pm.price, Some(contract));
+    assert_eq!(pm.price, Some(commercial));
     assert!(pm.zone.is_some() && pm.delivery_days.is_some());
     // Cheapest first.
     let prices: Vec<_> = quotes.iter().map(|q| q.price).collect();
@@ -512,4 +512,27 @@ async fn a_refused_contract_search_leaves_the_published_prices() {
         .unwrap();
     assert!(!published.contract_requested && published.contract_unavailable.is_none());
     assert_eq!(rig.sim_calls("prices") - before, 1);
+}
+
+#[tokio::test]
+async fn a_label_costs_the_price_the_rates_showed() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let request = rig.request(order);
+    let rates = rig
+        .shipping
+        .rates_for_order(None, order, Some(request.package.clone()), None, None)
+        .await
+        .unwrap();
+    let shown = rates
+        .quotes
+        .iter()
+        .find(|q| q.choice == request.rate)
+        .and_then(|q| q.price)
+        .expect("the service we buy is quoted");
+    let bought = rig.shipping.buy_label(request).await.unwrap();
+    assert_eq!(
+        bought.shipment.postage, shown,
+        "charged what the rates table said"
+    );
 }

@@ -52,6 +52,12 @@ export function RatesTable(props: { rates: RatesAnswer; selected: RateChoice | n
           marked services.
         </p>
       )}
+      {contract && (
+        <p className="muted" data-testid="contract-reference">
+          Contract prices are shown for reference. Labels are charged at the commercial price (the “You pay” column):
+          Shipdesk does not yet send your contract with the payment authorization.
+        </p>
+      )}
       <table className="dense" data-testid="rates">
         <caption className="muted">
           {rates.origin_zip} → {rates.destination_zip}
