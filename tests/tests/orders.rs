@@ -19,27 +19,39 @@ fn fixtures() -> Option<PathBuf> {
 #[tokio::test]
 async fn imports_the_sample_exports_and_finds_an_order_by_search() {
     let Some(fixtures) = fixtures() else { return };
-    let Some(app) = launch("imports_the_sample_exports_and_finds_an_order_by_search").await else { return };
-    app.wait_for_text("[data-page=orders]", "No orders yet").await;
+    let Some(app) = launch("imports_the_sample_exports_and_finds_an_order_by_search").await else {
+        return;
+    };
+    app.wait_for_text("[data-page=orders]", "No orders yet")
+        .await;
 
     // A Shopify export is recognized without any mapping.
     app.click("[data-action=import]").await;
     let path = app.find("[data-testid=import-path]").await;
-    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string()).await.unwrap();
+    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string())
+        .await
+        .unwrap();
     app.click("[data-action=preview]").await;
-    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export").await;
+    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export")
+        .await;
     app.click("[data-action=start-import]").await;
-    let summary = app.wait_for_text("[data-testid=import-summary]", "3 new").await;
+    let summary = app
+        .wait_for_text("[data-testid=import-summary]", "3 new")
+        .await;
     assert!(summary.contains("0 skipped"), "{summary}");
     app.click("[data-action=close-import]").await;
-    app.wait_for_text("[data-testid=orders-count]", "3 orders").await;
+    app.wait_for_text("[data-testid=orders-count]", "3 orders")
+        .await;
 
     // A hand-made spreadsheet needs its columns mapped once.
     app.click("[data-action=import]").await;
     let path = app.find("[data-testid=import-path]").await;
-    path.send_keys(&fixtures.join("generic_sample.csv").display().to_string()).await.unwrap();
+    path.send_keys(&fixtures.join("generic_sample.csv").display().to_string())
+        .await
+        .unwrap();
     app.click("[data-action=preview]").await;
-    app.wait_for_text("[data-testid=import-preview]", "map the columns").await;
+    app.wait_for_text("[data-testid=import-preview]", "map the columns")
+        .await;
     for (field, column) in [
         ("order_number", "Order ID"),
         ("name", "Ship To"),
@@ -58,21 +70,28 @@ async fn imports_the_sample_exports_and_finds_an_order_by_search() {
             .unwrap_or_else(|e| panic!("mapping {field} to {column}: {e}"));
     }
     app.click("[data-action=start-import]").await;
-    app.wait_for_text("[data-testid=import-summary]", "3 new").await;
+    app.wait_for_text("[data-testid=import-summary]", "3 new")
+        .await;
     app.click("[data-action=close-import]").await;
-    app.wait_for_text("[data-testid=orders-count]", "6 orders").await;
+    app.wait_for_text("[data-testid=orders-count]", "6 orders")
+        .await;
 
     // Search as you type finds an order by the recipient's name and by an item's SKU.
     let search = app.find("[data-testid=orders-search]").await;
     search.send_keys("Tanaka").await.unwrap();
-    app.wait_for_text("[data-testid=orders-count]", "1 order").await;
+    app.wait_for_text("[data-testid=orders-count]", "1 order")
+        .await;
     app.find("[data-order='G-102']").await;
     search.clear().await.unwrap();
     search.send_keys("LB-1").await.unwrap();
-    app.wait_for_text("[data-testid=orders-count]", "1 order").await;
+    app.wait_for_text("[data-testid=orders-count]", "1 order")
+        .await;
     let row = app.find("[data-order='#2001']").await;
     row.click().await.unwrap();
-    app.client.find(Locator::Css("[data-order='#2001']")).await.unwrap();
+    app.client
+        .find(Locator::Css("[data-order='#2001']"))
+        .await
+        .unwrap();
     app.screenshot("orders-found");
     app.close().await;
 }
