@@ -137,12 +137,11 @@ impl App {
     pub async fn wait_for_text(&self, css: &str, text: &str) -> String {
         let start = Instant::now();
         loop {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(t) = el.text().await {
-                    if t.contains(text) {
-                        return t;
-                    }
-                }
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = el.text().await
+                && t.contains(text)
+            {
+                return t;
             }
             if start.elapsed() > Duration::from_secs(20) {
                 panic!("`{css}` never showed \"{text}\"");

@@ -1,11 +1,11 @@
 //! `cargo xtask`: everything a fresh machine needs, in two commands.
 //!
-//! - `run`   installs what is missing, builds the UI and the app, starts the app (under Xvfb with
-//!           a screenshot when there is no display).
-//! - `test`  the same set-up, then every test: Rust crates, IPC, TS bindings freshness, UI unit
-//!           tests, and the end-to-end tests of the real app.
-//! - `bench` the benchmark harness; prints one table.
-//! - `e2e`   only the end-to-end tests (after set-up), for iterating on them.
+//! - `run`: installs what is missing, builds the UI and the app, starts the app (under Xvfb with
+//!   a screenshot when there is no display).
+//! - `test`: the same set-up, then every test: Rust crates, IPC, TS bindings freshness, UI unit
+//!   tests, and the end-to-end tests of the real app.
+//! - `bench`: the benchmark harness; prints one table.
+//! - `e2e`: only the end-to-end tests (after set-up), for iterating on them.
 //!
 //! Plain std::process: the tool must build before anything else is installed.
 

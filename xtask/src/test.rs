@@ -15,12 +15,14 @@ use crate::sh::{self, Tally, say};
 pub fn all() -> Result<()> {
     setup::ensure(Purpose::Test)?;
     let mut tally = Tally::default();
-    let mut steps: Vec<(&str, Result<()>)> = Vec::new();
-    steps.push(("UI build (typecheck + bundle)", build::ui()));
-    steps.push(("TypeScript bindings are fresh", check_bindings()));
-    steps.push(("UI unit tests (vitest)", ui_unit_tests(&mut tally)));
-    steps.push(("Rust tests: all crates and IPC", rust_tests(&mut tally)));
-    steps.push(("End-to-end tests of the real app", e2e(&mut tally)));
+    // Run in this order; a failed step does not stop the ones after it.
+    let steps: Vec<(&str, Result<()>)> = vec![
+        ("UI build (typecheck + bundle)", build::ui()),
+        ("TypeScript bindings are fresh", check_bindings()),
+        ("UI unit tests (vitest)", ui_unit_tests(&mut tally)),
+        ("Rust tests: all crates and IPC", rust_tests(&mut tally)),
+        ("End-to-end tests of the real app", e2e(&mut tally)),
+    ];
     report(steps, tally)
 }
 

@@ -521,7 +521,7 @@ async fn a_label_costs_the_price_the_rates_showed() {
     let request = rig.request(order);
     let rates = rig
         .shipping
-        .rates_for_order(None, order, Some(request.package.clone()), None, None)
+        .rates_for_order(None, order, Some(request.package), None, None)
         .await
         .unwrap();
     let shown = rates
