@@ -15,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 
 pub mod chromium;
+pub mod steps;
 
 pub struct App {
     pub client: Client,

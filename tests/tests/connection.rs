@@ -12,11 +12,12 @@
 //! Carrier Settings shows for Sandbox accounts.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use shipdesk_e2e::chromium::Chromium;
+use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample};
 use shipdesk_e2e::{App, launch_with_env};
 
 /// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw
@@ -70,35 +71,6 @@ async fn next_opened_url(log: &Path, already: usize) -> String {
     }
 }
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/orders");
-    if dir.exists() {
-        Some(dir)
-    } else {
-        println!("SKIPPED: ../shared/fixtures/orders not found next to the checkout");
-        None
-    }
-}
-
-async fn import_shopify_sample(app: &App, fixtures: &Path) {
-    app.wait_for_text("[data-page=orders]", "No orders yet")
-        .await;
-    app.click("[data-action=import]").await;
-    let path = app.find("[data-testid=import-path]").await;
-    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string())
-        .await
-        .unwrap();
-    app.click("[data-action=preview]").await;
-    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export")
-        .await;
-    app.click("[data-action=start-import]").await;
-    app.wait_for_text("[data-testid=import-summary]", "3 new")
-        .await;
-    app.click("[data-action=close-import]").await;
-    app.wait_for_text("[data-testid=orders-count]", "3 orders")
-        .await;
-}
-
 /// Opens the Ship dialog for one order (only that one selected).
 async fn ship_order(app: &App, order: &str) {
     app.click("nav a[data-nav='orders']").await;
@@ -116,29 +88,6 @@ async fn ship_order(app: &App, order: &str) {
     app.wait_for_text(".selection-bar", "1 selected").await;
     app.click("[data-action=ship]").await;
     app.find("[data-testid=ship-dialog]").await;
-}
-
-async fn add_ship_from(app: &App) {
-    app.find("[data-testid=ship-from-form]").await;
-    for (field, value) in [
-        ("nickname", "Shop"),
-        ("name", "Desk Goods"),
-        ("street1", "1100 Congress Ave"),
-        ("city", "Austin"),
-        ("state", "TX"),
-        ("zip", "78701"),
-        ("phone", "512-555-0100"),
-    ] {
-        app.find(&format!(
-            "[data-testid=ship-from-form] input[data-field={field}]"
-        ))
-        .await
-        .send_keys(value)
-        .await
-        .unwrap();
-    }
-    app.click("[data-action=save-ship-from]").await;
-    app.find("select[data-testid=ship-from]").await;
 }
 
 /// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).

@@ -1,20 +1,9 @@
 //! Orders in the real app: the sample exports in `../shared/fixtures/orders` go in through the
 //! import dialog (one recognized as Shopify, one mapped column by column), then search finds them.
 
-use std::path::PathBuf;
-
 use fantoccini::Locator;
 use shipdesk_e2e::launch;
-
-fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/orders");
-    if dir.exists() {
-        Some(dir)
-    } else {
-        println!("SKIPPED: ../shared/fixtures/orders not found next to the checkout");
-        None
-    }
-}
+use shipdesk_e2e::steps::{fixtures, import_shopify_sample};
 
 #[tokio::test]
 async fn imports_the_sample_exports_and_finds_an_order_by_search() {
@@ -22,26 +11,8 @@ async fn imports_the_sample_exports_and_finds_an_order_by_search() {
     let Some(app) = launch("imports_the_sample_exports_and_finds_an_order_by_search").await else {
         return;
     };
-    app.wait_for_text("[data-page=orders]", "No orders yet")
-        .await;
-
     // A Shopify export is recognized without any mapping.
-    app.click("[data-action=import]").await;
-    let path = app.find("[data-testid=import-path]").await;
-    path.send_keys(&fixtures.join("shopify_sample.csv").display().to_string())
-        .await
-        .unwrap();
-    app.click("[data-action=preview]").await;
-    app.wait_for_text("[data-testid=detected-format]", "Shopify orders export")
-        .await;
-    app.click("[data-action=start-import]").await;
-    let summary = app
-        .wait_for_text("[data-testid=import-summary]", "3 new")
-        .await;
-    assert!(summary.contains("0 skipped"), "{summary}");
-    app.click("[data-action=close-import]").await;
-    app.wait_for_text("[data-testid=orders-count]", "3 orders")
-        .await;
+    import_shopify_sample(&app, &fixtures).await;
 
     // A hand-made spreadsheet needs its columns mapped once.
     app.click("[data-action=import]").await;
