@@ -51,6 +51,14 @@ struct ClientFilter {
     username: Option<String>,
 }
 
+impl ClientFilter {
+    /// True when the record's app and user are the ones asked for (an absent field matches all).
+    fn matches(&self, client_id: &str, username: &str) -> bool {
+        self.client_id.as_deref().is_none_or(|c| c == client_id)
+            && self.username.as_deref().is_none_or(|u| u == username)
+    }
+}
+
 fn body_or_default<T: Default>(body: Option<Json<T>>) -> T {
     body.map(|Json(b)| b).unwrap_or_default()
 }
@@ -98,9 +106,10 @@ async fn invalidate_refresh_tokens(
     let mut st = s.lock();
     let mut n = 0;
     for r in st.durable.refresh_tokens.values_mut() {
-        let chosen = f.client_id.as_ref().is_none_or(|c| *c == r.client_id)
-            && f.username.as_ref().is_none_or(|u| *u == r.username);
-        if chosen && r.state != RefreshState::Revoked && r.state != RefreshState::Invalidated {
+        if f.matches(&r.client_id, &r.username)
+            && r.state != RefreshState::Revoked
+            && r.state != RefreshState::Invalidated
+        {
             r.state = RefreshState::Invalidated;
             n += 1;
         }
@@ -117,9 +126,7 @@ async fn revoke_consent(
     let mut st = s.lock();
     let mut n = 0;
     for c in st.durable.consents.values_mut() {
-        let chosen = f.client_id.as_ref().is_none_or(|x| *x == c.client_id)
-            && f.username.as_ref().is_none_or(|u| *u == c.username);
-        if chosen && !c.revoked {
+        if f.matches(&c.client_id, &c.username) && !c.revoked {
             c.revoked = true;
             n += 1;
         }
