@@ -77,7 +77,7 @@ impl BatchJobs {
     }
 }
 
-/// Start-up reconciliation (DESIGN §6): purchases a previous run left unfinished are re-sent
+/// Start-up reconciliation: purchases a previous run left unfinished are re-sent
 /// with their own idempotency keys, on the async runtime so the window opens at once.
 pub fn reconcile_in_background(shipping: Arc<ShippingService>) {
     tauri::async_runtime::spawn(async move {

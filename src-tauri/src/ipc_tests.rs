@@ -1,22 +1,37 @@
 //! IPC tests: the real command handlers behind tauri's mock runtime, checked by command name,
-//! arguments and the JSON that reaches the UI (including the error contract).
+//! arguments as the UI sends them (camelCase) and the JSON that reaches the UI, including the
+//! error contract. Every command in `commands/list.rs` has one (`commands_agree` checks).
+//!
+//! Desks here keep secrets in memory (no keyring in tests), log sign-in addresses to a file,
+//! print into a [`RecordingPrinter`] and use a redirect port of their own; USPS is the Sandbox
+//! demo account's in-process simulator.
 
-use shipdesk_core::{DataDir, Desk};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use shipdesk_core::carriers::ConnectionsConfig;
+use shipdesk_core::ports::MemorySecretStore;
+use shipdesk_core::shipping::Printer;
+use shipdesk_core::{AppError, DataDir, Desk};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindowBuilder, ipc::InvokeBody};
+use tauri::{WebviewWindow, WebviewWindowBuilder, ipc::InvokeBody};
 
 use crate::AppState;
+use crate::opener::FileLogOpener;
 
+mod app;
 mod carriers;
+mod commands_agree;
+mod orders;
 mod shipping;
 
-fn app_with(
-    state: AppState,
-) -> (
-    tauri::App<tauri::test::MockRuntime>,
-    tauri::WebviewWindow<tauri::test::MockRuntime>,
-) {
+type Window = WebviewWindow<MockRuntime>;
+
+fn app_with(state: AppState) -> (tauri::App<MockRuntime>, Window) {
     let app = crate::configure(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app builds");
@@ -26,10 +41,8 @@ fn app_with(
     (app, window)
 }
 
-fn invoke(
-    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-) -> Result<serde_json::Value, serde_json::Value> {
+/// Invokes `cmd` with `args` as the UI would; the command's answer or its rejection as JSON.
+fn call(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -37,54 +50,137 @@ fn invoke(
             callback: tauri::ipc::CallbackFn(0),
             error: tauri::ipc::CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::default(),
+            body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
     )
-    .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+    .map(|b| b.deserialize::<Value>().unwrap())
 }
 
-#[test]
-fn doctor_round_trips_through_ipc() {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(DataDir::at(dir.path())).unwrap();
-    let (_app, window) = app_with(AppState::with_desk(Ok(desk)));
-    let report = invoke(&window, "doctor").expect("doctor succeeds");
-    assert_eq!(report["data_dir"], dir.path().display().to_string());
-    assert_eq!(report["environment"], "sandbox");
-    assert!(report["schema_version"].as_u64().unwrap() >= 1);
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
-#[test]
-fn app_ready_answers_elapsed_milliseconds() {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(DataDir::at(dir.path())).unwrap();
-    let (_app, window) = app_with(AppState::with_desk(Ok(desk)));
-    assert!(invoke(&window, "app_ready").unwrap().is_u64());
+/// Keeps every print job (its name and PDF) instead of reaching a printer.
+#[derive(Default)]
+struct RecordingPrinter {
+    jobs: Mutex<Vec<(String, Vec<u8>)>>,
 }
 
-#[test]
-fn unknown_commands_are_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_app, window) = app_with(AppState::with_desk(Desk::open(DataDir::at(dir.path()))));
-    assert!(invoke(&window, "no_such_command").is_err());
+impl RecordingPrinter {
+    fn job_names(&self) -> Vec<String> {
+        let jobs = self.jobs.lock().unwrap();
+        jobs.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    fn all_pdfs(&self) -> bool {
+        let jobs = self.jobs.lock().unwrap();
+        jobs.iter().all(|(_, pdf)| pdf.starts_with(b"%PDF"))
+    }
 }
 
-#[test]
-fn a_failed_start_reaches_the_ui_as_the_error_contract() {
-    let failure = shipdesk_core::AppError::new(
-        shipdesk_core::ErrorCode::DatabaseTooNew,
-        "written by a newer Shipdesk",
-    );
-    let (_app, window) = app_with(AppState::with_desk(Err(failure)));
-    let err = invoke(&window, "doctor").unwrap_err();
-    assert_eq!(
-        err,
-        serde_json::json!({"code": "DATABASE_TOO_NEW", "message": "written by a newer Shipdesk"})
-    );
-    assert_eq!(
-        invoke(&window, "app_ready").unwrap_err()["code"],
-        "DATABASE_TOO_NEW"
-    );
+impl Printer for RecordingPrinter {
+    fn print_pdf(
+        &self,
+        pdf: &[u8],
+        job_name: &str,
+        _printer: Option<&str>,
+    ) -> Result<(), AppError> {
+        self.jobs
+            .lock()
+            .unwrap()
+            .push((job_name.to_owned(), pdf.to_vec()));
+        Ok(())
+    }
+}
+
+/// A desk over `dir/data` built the way the app builds its own, with test ports.
+struct TestDesk {
+    desk: Desk,
+    printer: Arc<RecordingPrinter>,
+    redirect_port: u16,
+}
+
+fn test_desk(dir: &Path) -> TestDesk {
+    let printer = Arc::new(RecordingPrinter::default());
+    let redirect_port = free_port();
+    let desk = Desk::builder(DataDir::at(dir.join("data")))
+        .secrets(Arc::new(MemorySecretStore::default()))
+        .opener(Arc::new(FileLogOpener::new(dir.join("opened.txt"))))
+        .printer(printer.clone())
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .usps(ConnectionsConfig {
+            redirect_port,
+            ..ConnectionsConfig::default()
+        })
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()
+        .unwrap();
+    TestDesk {
+        desk,
+        printer,
+        redirect_port,
+    }
+}
+
+/// An app over a fresh test desk; the temporary directory lives as long as the returned guard.
+struct TestApp {
+    dir: tempfile::TempDir,
+    app: tauri::App<MockRuntime>,
+    window: Window,
+    printer: Arc<RecordingPrinter>,
+    redirect_port: u16,
+}
+
+impl TestApp {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let TestDesk {
+            desk,
+            printer,
+            redirect_port,
+        } = test_desk(dir.path());
+        let (app, window) = app_with(AppState::with_desk(Ok(desk)));
+        Self {
+            dir,
+            app,
+            window,
+            printer,
+            redirect_port,
+        }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        call(&self.window, cmd, args)
+    }
+
+    /// A command that must succeed.
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// A command that must fail; its error.
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} succeeded: {v}"),
+            Err(e) => e,
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+}
+
+/// An address the Sandbox simulator knows.
+fn address(name: &str, street1: &str, city: &str, state: &str, zip5: &str) -> Value {
+    json!({"name": name, "company": null, "street1": street1, "street2": null, "city": city,
+           "state": state, "zip5": zip5, "zip4": null, "country": "US", "phone": null,
+           "email": null})
 }

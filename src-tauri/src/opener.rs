@@ -12,9 +12,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use shipdesk_core::carriers::{ConnectionPorts, ConnectionsConfig, KeyringSecretStore};
+use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::ports::url_like::HttpUrl;
-use shipdesk_core::ports::{Opener, SystemClock, SystemOpener};
+use shipdesk_core::ports::{Opener, SystemOpener};
 use shipdesk_core::{AppError, DataDir, Desk};
 
 pub const OPENER_LOG_ENV: &str = "SHIPDESK_OPENER_LOG";
@@ -44,8 +44,8 @@ impl Opener for FileLogOpener {
     }
 }
 
-/// Opens the data directory with the real keyring and clock, and the opener and redirect port
-/// the environment asks for.
+/// Opens the data directory with the real keyring and clock, the in-process USPS Sandbox, and
+/// the opener, printer and redirect port the environment asks for.
 pub fn open_desk(data_dir: DataDir) -> Result<Desk, AppError> {
     let opener: Arc<dyn Opener> = match std::env::var_os(OPENER_LOG_ENV) {
         Some(log) => {
@@ -61,12 +61,12 @@ pub fn open_desk(data_dir: DataDir) -> Result<Desk, AppError> {
     if let Ok(port) = std::env::var(REDIRECT_PORT_ENV) {
         config.redirect_port = parse_port(&port)?;
     }
-    let ports = ConnectionPorts {
-        secrets: Arc::new(KeyringSecretStore::default()),
-        opener,
-        clock: Arc::new(SystemClock),
-    };
-    Desk::open_with(data_dir, ports, config)
+    Desk::builder(data_dir)
+        .opener(opener)
+        .printer(crate::printing::printer_from_env())
+        .usps(config)
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()
 }
 
 fn parse_port(value: &str) -> Result<u16, AppError> {

@@ -67,21 +67,6 @@ impl Printer for CommandPrinter {
     }
 }
 
-/// Writes a PDF the user chose to save (the path comes from the OS save dialog).
-pub fn save_pdf(path: &Path, pdf: &[u8]) -> Result<(), AppError> {
-    if path
-        .extension()
-        .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
-    {
-        return Err(AppError::validation(format!(
-            "{} is not a .pdf file name",
-            path.display()
-        )));
-    }
-    std::fs::write(path, pdf)
-        .map_err(|e| AppError::validation(format!("Could not save {}: {e}", path.display())))
-}
-
 /// The printer this run uses: the configured command, else `lp`.
 pub fn printer_from_env() -> Arc<dyn Printer> {
     match std::env::var_os(PRINT_COMMAND_ENV).filter(|v| !v.is_empty()) {

@@ -1,11 +1,12 @@
-//! What Carrier Settings shows about Sandbox mode (DESIGN §7): the demo business's sign-in, which
+//! What Carrier Settings shows about Sandbox mode: the demo business's sign-in, which
 //! the user types on the simulator's consent pages, and the in-process simulator's address —
 //! where a developer (and the end-to-end tests) reach its `/__sim` controls. It starts the
 //! simulator if it is not running yet.
 
 use serde::Serialize;
 use shipdesk_core::AppError;
-use shipdesk_core::carriers::{Connections, SANDBOX_DEMO_PASSWORD, SANDBOX_DEMO_USERNAME};
+use shipdesk_core::carriers::Connections;
+use shipdesk_sandbox::{DEMO_PASSWORD, DEMO_USERNAME};
 
 /// Matches `SandboxInfo` in `ui/src/ipc/carriers.ts`.
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +19,7 @@ pub struct SandboxInfo {
 pub async fn sandbox_info(connections: &Connections) -> Result<SandboxInfo, AppError> {
     Ok(SandboxInfo {
         base_url: connections.sandbox_base_url().await?.to_string(),
-        demo_username: SANDBOX_DEMO_USERNAME,
-        demo_password: SANDBOX_DEMO_PASSWORD,
+        demo_username: DEMO_USERNAME,
+        demo_password: DEMO_PASSWORD,
     })
 }

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use shipdesk_core::ports::SystemClock;
-use shipdesk_core::shipping::{Printer, ShippingService};
+use shipdesk_core::shipping::ShippingService;
 use shipdesk_core::{AppError, DataDir, Desk};
 
 /// Set by `cargo xtask bench`: when the UI reports ready, the app writes the elapsed time here.
@@ -17,10 +16,6 @@ pub struct AppState {
     pub imports: crate::jobs::ImportJobs,
     pub batches: crate::batches::BatchJobs,
     desk: Result<Desk, AppError>,
-    /// One per desk for the app's lifetime: it holds the rate cache and the in-flight guard.
-    shipping: Option<Arc<ShippingService>>,
-    /// The same printer shipping prints labels with, for documents core hands over as bytes.
-    pub printer: Arc<dyn Printer>,
     started: Instant,
     ready_file: Option<PathBuf>,
 }
@@ -36,26 +31,13 @@ impl AppState {
         state
     }
 
-    /// State around an already opened (or failed) data directory, for tests.
+    /// State around an already opened (or failed) data directory; the desk brings every
+    /// service and port (see `shipdesk_core::desk::DeskBuilder`).
     pub fn with_desk(desk: Result<Desk, AppError>) -> Self {
-        Self::with_desk_and_printer(desk, crate::printing::printer_from_env())
-    }
-
-    /// As [`Self::with_desk`], printing through `printer` (tests use a fake).
-    pub fn with_desk_and_printer(desk: Result<Desk, AppError>, printer: Arc<dyn Printer>) -> Self {
-        let shipping = desk.as_ref().ok().map(|d| {
-            Arc::new(ShippingService::for_desk_with(
-                d,
-                Arc::new(SystemClock),
-                printer.clone(),
-            ))
-        });
         Self {
             imports: Default::default(),
             batches: Default::default(),
             desk,
-            shipping,
-            printer,
             started: Instant::now(),
             ready_file: None,
         }
@@ -65,12 +47,9 @@ impl AppState {
         self.desk.as_ref().map_err(Clone::clone)
     }
 
-    /// Shipping over the desk (the desk's own error when it could not be opened).
+    /// The desk's shipping service (the desk's own error when it could not be opened).
     pub fn shipping(&self) -> Result<&Arc<ShippingService>, AppError> {
-        self.desk()?;
-        self.shipping
-            .as_ref()
-            .ok_or_else(|| AppError::validation("Shipping is not available"))
+        Ok(self.desk()?.shipping())
     }
 
     /// The UI calls this once its first screen is interactive.

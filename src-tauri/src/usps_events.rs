@@ -1,7 +1,11 @@
-//! Core's connection-state changes, pushed to the UI as `usps://connection` events so every page
-//! shows the same banner, and the main window brought forward after a browser sign-in.
+//! Core's connection snapshots, pushed to the UI as `usps://connection` events so every page
+//! shows the same banner and prompt, and the main window brought forward after a browser sign-in.
+//!
+//! Core makes a snapshot after every change (state, Remind Me Later, accounts added, renamed or
+//! removed); a window that opens reads the current one with `carriers_connection_snapshot` and
+//! keeps whichever has the higher revision.
 
-use shipdesk_core::carriers::ConnectionEvent;
+use shipdesk_core::carriers::{ConnectionSnapshot, Connections};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -9,7 +13,7 @@ use crate::AppState;
 
 pub const CONNECTION_EVENT: &str = "usps://connection";
 
-/// Forwards every state change for the app's lifetime (nothing when the desk did not open).
+/// Forwards every snapshot for the app's lifetime (nothing when the desk did not open).
 pub fn forward<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     let Ok(desk) = state.desk() else {
@@ -20,9 +24,14 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             match changes.recv().await {
-                Ok(event) => emit(&app, &event),
+                Ok(snapshot) => emit(&app, &snapshot),
                 Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "USPS connection events were dropped")
+                    // Snapshots are whole pictures: the current one replaces those dropped.
+                    tracing::warn!(missed, "USPS connection snapshots were dropped");
+                    let state = app.state::<AppState>();
+                    if let Ok(desk) = state.desk() {
+                        emit_current(&app, desk.connections());
+                    }
                 }
                 Err(RecvError::Closed) => break,
             }
@@ -30,8 +39,15 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-fn emit<R: Runtime>(app: &AppHandle<R>, event: &ConnectionEvent) {
-    if let Err(e) = app.emit(CONNECTION_EVENT, event) {
+fn emit_current<R: Runtime>(app: &AppHandle<R>, connections: &Connections) {
+    match connections.connection_snapshot() {
+        Ok(snapshot) => emit(app, &snapshot),
+        Err(e) => tracing::warn!("could not read the USPS connection snapshot: {e}"),
+    }
+}
+
+fn emit<R: Runtime>(app: &AppHandle<R>, snapshot: &ConnectionSnapshot) {
+    if let Err(e) = app.emit(CONNECTION_EVENT, snapshot) {
         tracing::warn!("could not send {CONNECTION_EVENT}: {e}");
     }
 }

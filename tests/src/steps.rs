@@ -5,15 +5,13 @@ use std::path::{Path, PathBuf};
 
 use crate::App;
 
-/// `../shared/fixtures/orders`, or None (after saying the test is skipped) where it is absent.
+#[path = "../../xtask/src/shared_dir.rs"]
+mod shared_dir;
+
+/// `../shared/fixtures/orders`, or None (after saying the test is skipped) where it is absent;
+/// under `cargo xtask test` an absent folder fails the test.
 pub fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/orders");
-    if dir.exists() {
-        Some(dir)
-    } else {
-        println!("SKIPPED: ../shared/fixtures/orders not found next to the checkout");
-        None
-    }
+    shared_dir::shared_path("fixtures/orders")
 }
 
 /// Imports `shopify_sample.csv` into an empty data directory: 3 orders, none skipped.

@@ -1,4 +1,4 @@
-//! The USPS connection breaking and coming back, in the real app (issue 5). The Sandbox
+//! The USPS connection breaking and coming back, in the real app. The Sandbox
 //! simulator invalidates the refresh token → the user asks for rates (Ship on an order) → the
 //! Reconnect prompt appears → Remind Me Later → the banner stays on every page → Settings ›
 //! Carrier Settings › USPS › Edit › Login → the consent pages are completed in a real headless

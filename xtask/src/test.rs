@@ -12,6 +12,14 @@ use crate::desktop::{VirtualDisplay, in_session, reap_sessions};
 use crate::setup::{self, Purpose};
 use crate::sh::{self, Tally, say};
 
+// xtask only sets the variable; the tests that read ../shared use the rest.
+#[allow(dead_code)]
+#[path = "shared_dir.rs"]
+mod shared_dir;
+#[cfg(test)]
+#[path = "shared_dir_tests.rs"]
+mod shared_dir_tests;
+
 pub fn all() -> Result<()> {
     setup::ensure(Purpose::Test)?;
     let mut tally = Tally::default();
@@ -85,7 +93,8 @@ fn rust_tests(tally: &mut Tally) -> Result<()> {
             "shipdesk-e2e",
             "--no-fail-fast",
         ])
-        .env("XDG_DATA_HOME", tempdir_for("rust-tests-xdg")?);
+        .env("XDG_DATA_HOME", tempdir_for("rust-tests-xdg")?)
+        .env(shared_dir::REQUIRE_SHARED_VAR, "1");
     let result = sh::run_counting(&mut cmd, tally);
     reap_sessions();
     result
@@ -186,6 +195,7 @@ fn e2e(tally: &mut Tally) -> Result<()> {
         .env("DISPLAY", display.name())
         .env("XDG_DATA_HOME", &keyring_home)
         .env("SHIPDESK_E2E", "1")
+        .env(shared_dir::REQUIRE_SHARED_VAR, "1")
         .env("SHIPDESK_APP_BIN", &app)
         .env("SHIPDESK_E2E_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER_BIN", tauri_driver());

@@ -12,12 +12,10 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shipdesk_core::carriers::{
-    AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionPorts, ConnectionState,
-    Connections, ConnectionsConfig, DisconnectOutcome, KeyringSecretStore, OwnAppRequest,
-    SignInHandle, SignInRequest, UspsAccountRecord,
+    AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionState, Connections,
+    DisconnectOutcome, OwnAppRequest, SignInHandle, SignInRequest, UspsAccountRecord,
 };
 use shipdesk_core::environment::Environment;
-use shipdesk_core::ports::{SystemClock, SystemOpener};
 use shipdesk_core::{AppError, Desk, ErrorCode};
 
 use crate::output::Output;
@@ -152,15 +150,6 @@ pub fn run(args: CarriersArgs, desk: &Desk, out: &Output) -> Result<(), AppError
         .enable_all()
         .build()
         .map_err(|e| AppError::internal("Could not start the async runtime", &e))?;
-    // The redirect port is part of the connection setup (the Sandbox simulator registers it
-    // when it starts), so `--port` reopens the desk with it rather than patching one request.
-    let reopened = match args.command.redirect_port() {
-        Some(port) if port != desk.connections().config().redirect_port => {
-            Some(reopen_with_port(desk, port)?)
-        }
-        _ => None,
-    };
-    let desk = reopened.as_ref().unwrap_or(desk);
     let conns = desk.connections();
     if memory {
         conns.use_memory_secret_store();
@@ -176,27 +165,16 @@ pub fn run(args: CarriersArgs, desk: &Desk, out: &Output) -> Result<(), AppError
         })
 }
 
-impl CarriersCommand {
-    fn redirect_port(&self) -> Option<u16> {
-        match self {
+impl CarriersArgs {
+    /// `--port` of `add`/`login`: part of the connection setup (the Sandbox simulator registers
+    /// it when it starts), so `main` opens the desk with it.
+    pub fn redirect_port(&self) -> Option<u16> {
+        match &self.command {
             CarriersCommand::Add(add) => add.wait.port,
             CarriersCommand::Login { wait, .. } => wait.port,
             _ => None,
         }
     }
-}
-
-fn reopen_with_port(desk: &Desk, port: u16) -> Result<Desk, AppError> {
-    let ports = ConnectionPorts {
-        secrets: Arc::new(KeyringSecretStore::default()),
-        opener: Arc::new(SystemOpener),
-        clock: Arc::new(SystemClock),
-    };
-    let config = ConnectionsConfig {
-        redirect_port: port,
-        ..ConnectionsConfig::default()
-    };
-    Desk::open_with(desk.data_dir().clone(), ports, config)
 }
 
 async fn run_command(

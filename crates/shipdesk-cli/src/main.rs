@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::{AppError, DataDir, Desk};
 
 use crate::output::Output;
@@ -58,7 +59,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
-    let desk = Desk::open(DataDir::from_env(cli.data_dir)?)?;
+    let mut usps = ConnectionsConfig::default();
+    if let Command::Carriers(args) = &cli.command
+        && let Some(port) = args.redirect_port()
+    {
+        usps.redirect_port = port;
+    }
+    let desk = Desk::builder(DataDir::from_env(cli.data_dir)?)
+        .usps(usps)
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()?;
     match cli.command {
         Command::Doctor => out.value(&desk.doctor()?, |r| r.to_string()),
         Command::Orders(cmd) => orders::run(cmd, &desk.orders(), out),

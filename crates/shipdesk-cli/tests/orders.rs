@@ -48,14 +48,12 @@ impl Desk {
     }
 }
 
+#[path = "../../../xtask/src/shared_dir.rs"]
+mod shared_dir;
+
+/// `../shared/fixtures/orders`: skipped when absent, except under `cargo xtask test`.
 fn fixtures() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/orders");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        println!("SKIPPED: ../shared not found");
-        None
-    }
+    shared_dir::shared_path("fixtures/orders")
 }
 
 fn s(p: &Path) -> &str {

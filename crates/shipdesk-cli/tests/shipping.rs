@@ -256,6 +256,31 @@ fn rates_buy_void_reprint_and_end_of_day() {
     desk.assert_exactly_once();
 }
 
+#[test]
+fn without_a_service_an_order_gets_the_one_rates_recommends() {
+    let desk = Desk::new(1);
+    let rates = desk.json(&["rates", "3001"]);
+    let recommended = rates["recommended"].clone();
+    let quotes = rates["quotes"].as_array().unwrap();
+    assert!(
+        quotes.iter().any(|q| q["choice"] == recommended),
+        "one of the quotes: {rates}"
+    );
+    let text = desk.run(&["rates", "3001"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    let marked: Vec<&str> = text.lines().filter(|l| l.contains("(recommended)")).collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert!(
+        marked[0].contains(&format!(" {} ", recommended["rate_indicator"].as_str().unwrap())),
+        "{text}"
+    );
+
+    let report = desk.json(&["labels", "buy", "3001"]);
+    let bought = &report["bought"][0];
+    assert_eq!(bought["mail_class"], recommended["mail_class"], "{report}");
+    desk.assert_exactly_once();
+}
+
 #[cfg(unix)]
 #[test]
 fn killed_with_sigkill_mid_batch_then_run_again_buys_each_order_once() {

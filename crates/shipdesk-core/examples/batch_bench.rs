@@ -9,16 +9,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
-use shipdesk_core::Environment;
+use shipdesk_core::carriers::{AccountFields, ConnectionsConfig, OwnAppRequest};
 use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
-use shipdesk_core::ports::SystemClock;
+use shipdesk_core::ports::{MemorySecretStore, SystemClock};
 use shipdesk_core::shipping::{
-    AccountSummary, BatchOptions, Dimensions, FixedSession, LabelLayout, LpPrinter, Package,
-    PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice, ShippingService,
+    BatchOptions, Dimensions, LabelLayout, LpPrinter, Package, PurchaseRequest, RateChoice,
+    ShipFromInput, ShipToChoice,
 };
-use shipdesk_core::store::Store;
-use usps::models::AccountIdentity;
-use usps::{AccountConfig, AppCredentials, ClientConfig, GrantKind, MemoryTokenStore};
+use shipdesk_core::{DataDir, Desk, Environment};
+use usps::ClientConfig;
 
 fn arg(i: usize, default: u64) -> u64 {
     std::env::args()
@@ -56,41 +55,37 @@ async fn main() {
         .await
         .expect("latency control");
 
-    let client = usps::UspsClient::with_config(
-        usps::Environment::sandbox(sim.base_url()),
-        ClientConfig::default(),
-    )
-    .expect("client");
-    let identity = AccountIdentity {
-        crid: "56982563".into(),
-        mid: "902345671".into(),
-        manifest_mid: "902345672".into(),
-        eps_account: "1000012345".into(),
-    };
-    let session = client.account(
-        AccountConfig {
-            credentials: AppCredentials::new("shipdesk-sandbox", "shipdesk-sandbox-secret"),
-            grant: GrantKind::ClientCredentials { scope: None },
-            identity: Some(identity.clone()),
-        },
-        Arc::new(MemoryTokenStore::default()),
-    );
+    // The app's own composition: a desk whose account is the simulator's demo business.
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Arc::new(Store::open_file(&dir.path().join("bench.db")).expect("store"));
-    let shipping = ShippingService::new(
-        store.clone(),
-        Arc::new(FixedSession::new(
-            AccountSummary {
-                id: 1,
-                nickname: "Bench".into(),
-                environment: Environment::Sandbox,
-                eps_account: Some(identity.eps_account),
+    let desk = Desk::builder(DataDir::at(dir.path()))
+        .secrets(Arc::new(MemorySecretStore::default()))
+        .printer(Arc::new(LpPrinter))
+        .usps(ConnectionsConfig {
+            sandbox_demo_account: false,
+            usps_client: ClientConfig::default(),
+            ..ConnectionsConfig::default()
+        })
+        .build()
+        .expect("desk");
+    desk.connections()
+        .connect_own_app(OwnAppRequest {
+            account: None,
+            environment: Some(Environment::Sandbox),
+            base_url: Some(sim.base_url().to_string()),
+            fields: AccountFields {
+                nickname: Some("Bench".into()),
+                crid: Some("56982563".into()),
+                mid: Some("902345671".into()),
+                manifest_mid: Some("902345672".into()),
+                eps_account: Some("1000012345".into()),
             },
-            session,
-        )),
-        Arc::new(SystemClock),
-        Arc::new(LpPrinter),
-    );
+            client_id: "shipdesk-sandbox".into(),
+            client_secret: "shipdesk-sandbox-secret".into(),
+        })
+        .await
+        .expect("demo business connects");
+    let store = desk.store().clone();
+    let shipping = desk.shipping().clone();
     shipping
         .add_ship_from(ShipFromInput {
             nickname: "Shop".into(),

@@ -11,6 +11,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -163,7 +164,7 @@ fn main() {
     let bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
     println!("generated orders={orders} rows={rows} bytes={bytes}");
 
-    let store = Store::open_file(&dir.path().join("shipdesk.sqlite3")).expect("open store");
+    let store = Arc::new(Store::open_file(&dir.path().join("shipdesk.sqlite3")).expect("open store"));
     let clock = SystemClock;
     let svc = OrdersService::new(&store, &clock);
     let start = Instant::now();

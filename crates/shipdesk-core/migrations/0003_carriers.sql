@@ -1,4 +1,4 @@
--- USPS accounts (issue 5). No secret ever lives here: client secrets and refresh tokens are in
+-- USPS accounts. No secret ever lives here: client secrets and refresh tokens are in
 -- the OS keyring under keys derived from `app_settings.usps_secret_namespace` and the account id.
 CREATE TABLE usps_accounts (
     id               INTEGER PRIMARY KEY,

@@ -34,7 +34,7 @@ CREATE TABLE package_presets (
     created_at TEXT NOT NULL
 ) STRICT;
 
--- The purchase journal (DESIGN §6). `intent` is committed before the request is sent, `sent`
+-- The purchase journal. `intent` is committed before the request is sent, `sent`
 -- before the answer is awaited; a row left in either state is re-sent with the SAME idempotency
 -- key (USPS then returns the label it already made, without a second charge).
 CREATE TABLE purchase_attempts (

@@ -1,17 +1,24 @@
-//! `Desk`: one opened Shipdesk data directory and the services over it. The desktop app holds
-//! one for its lifetime, the CLI one per command; both call the same methods, so a feature
-//! works the same in both.
+//! `Desk`: one opened Shipdesk data directory and the services over it — the composition root.
+//!
+//! [`DeskBuilder`] is the only place services are constructed: it takes every port (clock, URL
+//! opener, secret store, printer, the desk's UTC offset, the USPS connection settings) and wires
+//! exactly one of each service. The desktop app holds one `Desk` for its lifetime, the CLI one
+//! per command; both call the same methods, so a feature works the same in both.
 
 use std::sync::Arc;
 
-use crate::carriers::{ConnectionPorts, Connections, ConnectionsConfig, KeyringSecretStore};
+use time::UtcOffset;
+
+use crate::carriers::{
+    ConnectionPorts, Connections, ConnectionsConfig, KeyringSecretStore, SandboxHost,
+};
 use crate::doctor::{self, DoctorReport};
 use crate::environment::Environment;
 use crate::error::AppResult;
 use crate::orders::OrdersService;
 use crate::paths::DataDir;
-use crate::ports::{Clock, SystemClock, SystemOpener};
-use crate::shipping::{LpPrinter, ShippingService};
+use crate::ports::{Clock, Opener, SecretStore, SystemClock, SystemOpener};
+use crate::shipping::{LpPrinter, Printer, ShippingService};
 use crate::store::Store;
 
 const ENVIRONMENT_SETTING: &str = "environment";
@@ -34,50 +41,122 @@ impl std::fmt::Debug for Desk {
     }
 }
 
-impl Desk {
-    /// Opens (creating and migrating if needed) the data directory, with the real outside world:
-    /// the OS keyring for secrets, the system browser, the wall clock.
-    pub fn open(data_dir: DataDir) -> AppResult<Self> {
-        let ports = ConnectionPorts {
-            secrets: Arc::new(KeyringSecretStore::default()),
-            opener: Arc::new(SystemOpener),
-            clock: Arc::new(SystemClock),
-        };
-        Self::open_with(data_dir, ports, ConnectionsConfig::default())
+/// Every port a desk talks to the outside world through. Anything not given is the real thing:
+/// the OS keyring, the system browser, the wall clock, `lp`, the OS's UTC offset — except the
+/// Sandbox, which only a binary that ships a simulator can give ([`DeskBuilder::sandbox`]).
+#[must_use]
+pub struct DeskBuilder {
+    data_dir: DataDir,
+    secrets: Option<Arc<dyn SecretStore>>,
+    opener: Option<Arc<dyn Opener>>,
+    clock: Option<Arc<dyn Clock>>,
+    printer: Option<Arc<dyn Printer>>,
+    local_offset: Option<UtcOffset>,
+    usps: ConnectionsConfig,
+    sandbox: Option<Arc<dyn SandboxHost>>,
+}
+
+impl DeskBuilder {
+    pub fn secrets(mut self, secrets: Arc<dyn SecretStore>) -> Self {
+        self.secrets = Some(secrets);
+        self
     }
 
-    /// Opens with explicit ports and USPS connection settings (tests, the app's setup).
-    pub fn open_with(
-        data_dir: DataDir,
-        ports: ConnectionPorts,
-        config: ConnectionsConfig,
-    ) -> AppResult<Self> {
-        let store = Arc::new(Store::open(&data_dir)?);
-        let clock = ports.clock.clone();
+    pub fn opener(mut self, opener: Arc<dyn Opener>) -> Self {
+        self.opener = Some(opener);
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    pub fn printer(mut self, printer: Arc<dyn Printer>) -> Self {
+        self.printer = Some(printer);
+        self
+    }
+
+    /// Where the desk is, for "today" (ship dates, End of Day) and "Remind Me Later" (until the
+    /// end of the local day). Binaries read it once at start-up, before threads run: the OS
+    /// offset cannot be read safely afterwards.
+    pub fn local_offset(mut self, offset: UtcOffset) -> Self {
+        self.local_offset = Some(offset);
+        self
+    }
+
+    /// USPS connection settings: redirect port, client timeouts, platform apps, Sandbox demo.
+    /// An offset set with [`Self::local_offset`] wins over the one inside `config`.
+    pub fn usps(mut self, config: ConnectionsConfig) -> Self {
+        self.usps = config;
+        self
+    }
+
+    /// The USPS simulator Sandbox accounts run against (`shipdesk-sandbox`). Without it the desk
+    /// opens, gets no demo account, and Sandbox accounts fail with "not available in this build".
+    pub fn sandbox(mut self, host: Arc<dyn SandboxHost>) -> Self {
+        self.sandbox = Some(host);
+        self
+    }
+
+    /// Opens (creating and migrating if needed) the data directory and wires the services.
+    pub fn build(mut self) -> AppResult<Desk> {
+        if let Some(offset) = self.local_offset {
+            self.usps.local_offset = offset;
+        }
+        let store = Arc::new(Store::open(&self.data_dir)?);
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let local_offset = self.usps.local_offset;
         let connections = Arc::new(Connections::new(
             store.clone(),
-            data_dir.clone(),
-            ports,
-            config,
+            self.data_dir.clone(),
+            ConnectionPorts {
+                secrets: self
+                    .secrets
+                    .unwrap_or_else(|| Arc::new(KeyringSecretStore::default())),
+                opener: self.opener.unwrap_or_else(|| Arc::new(SystemOpener)),
+                clock: clock.clone(),
+                sandbox: self.sandbox,
+            },
+            self.usps,
         )?);
-        // A fresh data directory in Sandbox gets the connected demo account (DESIGN §7).
+        // A fresh data directory in Sandbox gets the connected demo account.
         connections.ensure_sandbox_demo_account()?;
-        let shipping = Arc::new(
-            ShippingService::new(
-                store.clone(),
-                connections.clone(),
-                clock.clone(),
-                Arc::new(LpPrinter),
-            )
-            .with_local_offset(connections.config().local_offset),
-        );
-        Ok(Self {
-            data_dir,
+        let shipping = Arc::new(ShippingService::new(
+            store.clone(),
+            connections.clone(),
+            clock.clone(),
+            self.printer.unwrap_or_else(|| Arc::new(LpPrinter)),
+            local_offset,
+        ));
+        Ok(Desk {
+            data_dir: self.data_dir,
             store,
             connections,
             clock,
             shipping,
         })
+    }
+}
+
+impl Desk {
+    /// A builder over `data_dir` with the real outside world; override ports as needed.
+    pub fn builder(data_dir: DataDir) -> DeskBuilder {
+        DeskBuilder {
+            data_dir,
+            secrets: None,
+            opener: None,
+            clock: None,
+            printer: None,
+            local_offset: None,
+            usps: ConnectionsConfig::default(),
+            sandbox: None,
+        }
+    }
+
+    /// Opens the data directory with the real outside world (see [`DeskBuilder`]).
+    pub fn open(data_dir: DataDir) -> AppResult<Self> {
+        Self::builder(data_dir).build()
     }
 
     /// Orders: import, search, create, edit, archive.

@@ -13,12 +13,14 @@ pub mod import;
 pub mod orders;
 pub mod paths;
 pub mod ports;
+pub mod settings;
+pub mod postage;
 pub mod shipping;
 pub mod store;
 
 pub use desk::Desk;
 pub use environment::Environment;
-pub use error::{AppError, ErrorCode};
+pub use error::{AppError, ErrorCode, ErrorDetails};
 pub use paths::DataDir;
 pub use store::Store;
 

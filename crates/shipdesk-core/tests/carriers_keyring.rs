@@ -9,19 +9,20 @@ use std::sync::Arc;
 
 use carriers_common::*;
 use shipdesk_core::carriers::{
-    AccountFields, ConnectionPorts, ConnectionState, KeyringSecretStore, SignInRequest,
+    AccountFields, ConnectionState, KeyringSecretStore, SignInRequest,
 };
 use shipdesk_core::environment::Environment;
-use shipdesk_core::ports::{SecretStore, SystemClock};
+use shipdesk_core::ports::SecretStore;
 use shipdesk_core::{DataDir, Desk};
 
 fn keyring_desk(dir: &std::path::Path, port: u16, browser: Arc<FakeBrowser>) -> Desk {
-    let ports = ConnectionPorts {
-        secrets: Arc::new(KeyringSecretStore::new("Shipdesk tests")),
-        opener: browser,
-        clock: Arc::new(SystemClock),
-    };
-    Desk::open_with(DataDir::at(dir), ports, config(port)).unwrap()
+    Desk::builder(DataDir::at(dir))
+        .secrets(Arc::new(KeyringSecretStore::new("Shipdesk tests")))
+        .opener(browser)
+        .usps(config(port))
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]

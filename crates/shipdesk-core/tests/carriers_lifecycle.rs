@@ -9,11 +9,13 @@ use std::sync::atomic::Ordering;
 
 use carriers_common::*;
 use serde_json::json;
-use shipdesk_core::ErrorCode;
 use shipdesk_core::carriers::{
-    AccountFields, AccountId, ConnectionState, OwnAppRequest, SignInRequest,
+    AccountConnection, AccountFields, AccountId, ConnectionSnapshot, ConnectionState,
+    OwnAppRequest, SignInRequest,
 };
 use shipdesk_core::environment::Environment;
+use shipdesk_core::{ErrorCode, ErrorDetails};
+use tokio::sync::broadcast;
 
 async fn signed_in(h: &Harness, nickname: &str) -> AccountId {
     let conns = h.desk.connections();
@@ -57,6 +59,24 @@ fn own_app_request(secret: &str) -> OwnAppRequest {
     }
 }
 
+/// The newest snapshot broadcast since the last look (sign-in may make several).
+fn latest(events: &mut broadcast::Receiver<ConnectionSnapshot>) -> Option<ConnectionSnapshot> {
+    std::iter::from_fn(|| events.try_recv().ok()).last()
+}
+
+/// The account a connection error points at.
+fn pointed(error: &shipdesk_core::AppError) -> &AccountConnection {
+    match &error.details {
+        Some(ErrorDetails::UspsConnection(account)) => account,
+        other => panic!("connection details expected: {other:?}"),
+    }
+}
+
+async fn break_the_login(h: &Harness) {
+    h.sim("invalidate-refresh-tokens", json!({})).await;
+    h.sim("expire-access-tokens", json!({})).await;
+}
+
 #[tokio::test]
 async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     let h = Harness::new(Browser::Consent(demo_user()));
@@ -65,39 +85,36 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     let mut events = conns.subscribe();
     pay(&h, id).await.unwrap();
 
-    h.sim("invalidate-refresh-tokens", json!({})).await;
-    h.sim("expire-access-tokens", json!({})).await;
+    break_the_login(&h).await;
     let err = pay(&h, id).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::UspsReconnectRequired);
     assert!(
         err.message
             .starts_with("Your USPS connection (Shop) needs to be renewed")
     );
-    assert_eq!(err.details.as_ref().unwrap()["account_id"], id);
-    assert_eq!(err.details.as_ref().unwrap()["prompt"], true);
     let account = conns.account(id).unwrap();
     assert!(account.state.needs_reconnect(), "{:?}", account.state);
-    let event = events.try_recv().unwrap();
-    assert_eq!((event.account_id, event.prompt), (id, true));
-    assert!(event.state.needs_reconnect());
+    // The error points at the account as the broadcast snapshot shows it.
+    let broken = latest(&mut events).expect("a snapshot after the state changed");
+    let entry = broken.account(id).unwrap();
+    assert_eq!(pointed(&err), entry);
+    assert!(entry.prompt && entry.state == account.state);
+    // A window that opens now reads the same picture, newer.
+    let opened = conns.connection_snapshot().unwrap();
+    assert_eq!(opened.accounts, broken.accounts);
+    assert!(opened.revision > broken.revision);
 
-    let attention = conns.needing_attention().unwrap();
-    assert_eq!(attention.len(), 1);
-    assert!(attention[0].prompt);
-
-    // Remind Me Later: the prompt is snoozed, the state (banner) stays.
+    // Remind Me Later: core broadcasts the prompt away; the state (banner) stays.
     conns.snooze_reconnect_prompt(id).unwrap();
-    let attention = conns.needing_attention().unwrap();
-    assert_eq!((attention.len(), attention[0].prompt), (1, false));
+    let snoozed = latest(&mut events).expect("snoozing is a change too");
+    assert!(snoozed.revision > opened.revision);
+    let entry = snoozed.account(id).unwrap();
+    assert!(!entry.prompt && entry.state.needs_reconnect());
     assert!(conns.prompt_snoozed(id));
-    let snoozed = pay(&h, id).await.unwrap_err();
-    assert_eq!(snoozed.code, ErrorCode::UspsReconnectRequired);
-    assert_eq!(
-        snoozed.details.unwrap()["prompt"],
-        false,
-        "banner only, no prompt"
-    );
-    assert!(conns.account(id).unwrap().state.needs_reconnect());
+    let again = pay(&h, id).await.unwrap_err();
+    assert_eq!(again.code, ErrorCode::UspsReconnectRequired);
+    assert!(!pointed(&again).prompt, "banner only, no prompt");
+    assert!(latest(&mut events).is_none(), "nothing changed");
 
     // Reconnect (Settings › Edit › Login) for the same account.
     let handle = conns
@@ -116,12 +133,47 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
         outcome.warnings
     );
     assert!(!conns.prompt_snoozed(id), "reconnecting ends the snooze");
-    let event = events.try_recv().unwrap();
-    assert_eq!(event.state, ConnectionState::Connected);
-    assert!(conns.needing_attention().unwrap().is_empty());
+    let recovered = latest(&mut events).unwrap();
+    let entry = recovered.account(id).unwrap();
+    assert_eq!(
+        (&entry.state, entry.prompt),
+        (&ConnectionState::Connected, false)
+    );
     // Retry works.
     pay(&h, id).await.unwrap();
     assert_eq!(conns.list_accounts().unwrap().len(), 1);
+
+    // The next breakage prompts again: the snooze ended with the recovery.
+    break_the_login(&h).await;
+    assert!(pointed(&pay(&h, id).await.unwrap_err()).prompt);
+    assert!(latest(&mut events).unwrap().account(id).unwrap().prompt);
+}
+
+#[tokio::test]
+async fn snapshots_follow_renames_and_removals_in_order() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let conns = h.desk.connections();
+    let id = signed_in(&h, "Shop").await;
+    let mut events = conns.subscribe();
+    conns
+        .update_account(
+            id,
+            &AccountFields {
+                nickname: Some("Back room".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let renamed = latest(&mut events).expect("a rename is broadcast");
+    assert_eq!(renamed.account(id).unwrap().nickname, "Back room");
+    conns.remove_account(id).await.unwrap();
+    let removed = latest(&mut events).expect("a removal is broadcast");
+    assert!(removed.revision > renamed.revision);
+    assert!(removed.account(id).is_none(), "{removed:?}");
+    assert_eq!(
+        conns.connection_snapshot().unwrap().accounts,
+        removed.accounts
+    );
 }
 
 #[tokio::test]
@@ -142,8 +194,9 @@ async fn removed_product_is_not_entitled_without_a_prompt() {
     };
     assert_eq!(missing, vec!["Labels and Payments"]);
     assert!(fix.contains("service request") && fix.contains("Customer Onboarding Portal"));
-    let event = events.try_recv().unwrap();
-    assert!(!event.prompt, "signing in again would not help: no prompt");
+    let entry = latest(&mut events).unwrap().account(id).cloned().unwrap();
+    assert!(!entry.prompt, "signing in again would not help: no prompt");
+    assert_eq!(pointed(&err), &entry);
     // A later public call succeeding does not hide the missing product.
     conns.report_success(id);
     assert!(matches!(
@@ -225,7 +278,10 @@ async fn own_app_connects_with_client_credentials() {
         .await
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Validation);
-    assert!(refused.details.unwrap()["fields"]["client_secret"].is_string());
+    let Some(ErrorDetails::Fields { fields }) = refused.details else {
+        panic!("field details expected");
+    };
+    assert!(fields.contains_key("client_secret"), "{fields:?}");
     assert!(conns.list_accounts().unwrap().is_empty());
 
     let outcome = conns
@@ -387,7 +443,10 @@ async fn editing_validates_keeps_and_clears_fields() {
         )
         .unwrap_err();
     assert_eq!(bad.code, ErrorCode::Validation);
-    assert!(bad.details.unwrap()["fields"]["mid"].is_string());
+    let Some(ErrorDetails::Fields { fields }) = bad.details else {
+        panic!("field details expected");
+    };
+    assert!(fields.contains_key("mid"), "{fields:?}");
     let edited = conns
         .update_account(
             id,

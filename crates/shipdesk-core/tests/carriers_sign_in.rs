@@ -8,11 +8,10 @@ mod carriers_common;
 use std::time::Duration;
 
 use carriers_common::*;
-use shipdesk_core::ErrorCode;
-use shipdesk_core::carriers::{
-    AccountFields, ConnectionState, SandboxConsent, SignInRequest, drive_sandbox_consent,
-};
+use shipdesk_core::carriers::{AccountFields, ConnectionState, SignInRequest};
 use shipdesk_core::environment::Environment;
+use shipdesk_core::{ErrorCode, ErrorDetails};
+use shipdesk_sandbox::consent_pages::{SandboxConsent, drive_sandbox_consent};
 
 fn new_account(nickname: &str) -> SignInRequest {
     SignInRequest {
@@ -190,5 +189,8 @@ async fn sandbox_sign_in_keeps_the_registered_port() {
     };
     let err = conns.begin_sign_in(request).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    assert!(err.details.unwrap()["fields"]["port"].is_string());
+    let Some(ErrorDetails::Fields { fields }) = err.details else {
+        panic!("field details expected");
+    };
+    assert!(fields.contains_key("port"), "{fields:?}");
 }

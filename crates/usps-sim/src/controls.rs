@@ -220,6 +220,9 @@ struct FailBody {
     status: u16,
     #[serde(default = "one")]
     count: u32,
+    /// Let this many matching requests through first.
+    #[serde(default)]
+    skip: u32,
     retry_after: Option<u64>,
 }
 
@@ -236,6 +239,7 @@ async fn fail(State(s): State<Arc<Shared>>, Json(b): Json<FailBody>) -> Response
         target: b.target,
         status: b.status,
         remaining: b.count,
+        skip: b.skip,
         retry_after: b.retry_after,
     });
     Json(json!(st.faults)).into_response()

@@ -15,6 +15,9 @@ pub struct FailRule {
     pub target: String,
     pub status: u16,
     pub remaining: u32,
+    /// Matching requests to let through before the first failure.
+    #[serde(default)]
+    pub skip: u32,
     /// `Retry-After` seconds sent with the failure (429/503); `None` sends none.
     pub retry_after: Option<u64>,
 }
@@ -52,6 +55,10 @@ impl Faults {
             .iter()
             .position(|r| r.remaining > 0 && target_matches(&r.target, api, method, path))?;
         let rule = &mut self.failures[idx];
+        if rule.skip > 0 {
+            rule.skip -= 1;
+            return None;
+        }
         rule.remaining -= 1;
         let taken = rule.clone();
         if rule.remaining == 0 {
@@ -123,12 +130,29 @@ mod tests {
     }
 
     #[test]
+    fn skipped_requests_pass_before_the_failures_start() {
+        let mut f = Faults::default();
+        f.failures.push(FailRule {
+            target: "prices".into(),
+            status: 400,
+            remaining: 1,
+            skip: 1,
+            retry_after: None,
+        });
+        let path = "/prices/v3/base-rates-list/search";
+        assert!(f.take_failure("prices", "POST", path).is_none());
+        assert_eq!(f.take_failure("prices", "POST", path).unwrap().status, 400);
+        assert!(f.take_failure("prices", "POST", path).is_none());
+    }
+
+    #[test]
     fn failures_count_down_and_disappear() {
         let mut f = Faults::default();
         f.failures.push(FailRule {
             target: "labels".into(),
             status: 503,
             remaining: 2,
+            skip: 0,
             retry_after: Some(1),
         });
         assert_eq!(

@@ -2,7 +2,7 @@
 //!
 //! The app talks to production, TEM or this simulator through the same client code, so the
 //! simulator answers with the same paths, field names, status codes, error envelopes and label
-//! media types as USPS (see `../shared/usps/REFERENCE.md`). It also plays the USPS Customer
+//! media types as USPS (see `docs/usps.md`). It also plays the USPS Customer
 //! Onboarding Portal consent pages, signs RS256 tokens tied to a business, keeps a charge ledger,
 //! and offers `/__sim/*` controls so tests can provoke every failure a real account can meet.
 //!
@@ -74,6 +74,17 @@ pub enum SimError {
     Persist(#[from] state::PersistError),
 }
 
+/// Why [`SimHandle::consent`] refused, as the consent pages would have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentError {
+    #[error("no application with client_id '{0}' is registered")]
+    UnknownApp(String),
+    #[error("'{0}' is not a redirect URI registered for this application")]
+    UnregisteredRedirect(String),
+    #[error("no user '{0}'")]
+    UnknownUser(String),
+}
+
 /// State shared by every handler.
 pub(crate) struct Shared {
     state: Mutex<SimState>,
@@ -129,6 +140,33 @@ impl SimHandle {
             .values()
             .cloned()
             .collect()
+    }
+
+    /// `username` consents to `client_id` as if they had signed in on the consent pages, ticked
+    /// the terms and pressed Authorize & Continue: the consent is recorded and the one-time
+    /// authorization code USPS would send back to `redirect_uri` is returned. The code is then
+    /// exchanged at `/oauth2/v3/token` like one from the pages. For an embedding app's demo
+    /// account, which has no person to click through the pages.
+    pub fn consent(
+        &self,
+        client_id: &str,
+        username: &str,
+        redirect_uri: &str,
+    ) -> Result<String, ConsentError> {
+        let mut st = self.shared.lock();
+        let app = st
+            .scenario
+            .app(client_id)
+            .ok_or_else(|| ConsentError::UnknownApp(client_id.to_owned()))?;
+        if !app.redirect_uris.iter().any(|u| u == redirect_uri) {
+            return Err(ConsentError::UnregisteredRedirect(redirect_uri.to_owned()));
+        }
+        if st.scenario.user(username).is_none() {
+            return Err(ConsentError::UnknownUser(username.to_owned()));
+        }
+        let code = auth::consent::grant(&mut st, client_id, username, redirect_uri);
+        self.shared.persist(&st);
+        Ok(code)
     }
 
     /// Calls received per API (`oauth2`, `payments`, `labels`, ...).

@@ -1,6 +1,6 @@
 //! Documents the simulator hands out — label and SCAN form PDFs rendered by the `labels` crate
 //! (marked SAMPLE) — and the multipart framing USPS wraps them in: parts with a JSON metadata
-//! part first and base64 image parts after it (REFERENCE §4.3).
+//! part first and base64 image parts after it (docs/usps.md#labels).
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

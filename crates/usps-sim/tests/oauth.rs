@@ -376,3 +376,64 @@ async fn consent_and_refresh_token_survive_a_restart_with_a_state_file() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["refresh_count"], 1);
 }
+
+#[tokio::test]
+async fn a_consent_given_through_the_library_yields_a_code_the_token_endpoint_accepts() {
+    let t = TestSim::start().await;
+    assert_eq!(
+        t.sim.consent("nobody", "demo", REDIRECT),
+        Err(usps_sim::ConsentError::UnknownApp("nobody".into()))
+    );
+    assert_eq!(
+        t.sim.consent(CLIENT, "demo", "http://127.0.0.1:1/other"),
+        Err(usps_sim::ConsentError::UnregisteredRedirect(
+            "http://127.0.0.1:1/other".into()
+        ))
+    );
+    assert_eq!(
+        t.sim.consent(CLIENT, "ghost", REDIRECT),
+        Err(usps_sim::ConsentError::UnknownUser("ghost".into()))
+    );
+    let code = t.sim.consent(CLIENT, "demo", REDIRECT).unwrap();
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("client_id", CLIENT),
+        ("client_secret", SECRET),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT),
+    ];
+    let r = t.token_request(&exchange).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["refresh_token_status"], "approved");
+    let access = r.json["access_token"].as_str().unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(access.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["crid"], CRID, "the demo business's token");
+    assert_eq!(claims["azp"], CLIENT);
+    assert_eq!(
+        t.token_request(&exchange).await.status,
+        400,
+        "codes are one-time"
+    );
+
+    // It is the same consent the pages record: revoking it ends the refresh token.
+    let refresh = r.json["refresh_token"].as_str().unwrap().to_owned();
+    t.control(
+        "/revoke-consent",
+        json!({"client_id": CLIENT, "username": "demo"}),
+    )
+    .await;
+    let dead = t
+        .token_request(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("refresh_token", &refresh),
+        ])
+        .await;
+    assert_eq!(dead.status, 400);
+}

@@ -11,8 +11,8 @@ use serde_json::json;
 
 #[tokio::test]
 async fn every_operation_response_is_validated_against_the_spec() {
+    // Absent ../shared: skipped (announced by the catalog), or a failure under cargo xtask test.
     if schema::catalog().is_none() {
-        eprintln!("SKIPPED: ../shared not found");
         return;
     }
     let t = TestSim::start().await;

@@ -1,4 +1,4 @@
-//! The single classifier every USPS answer goes through (DESIGN §5).
+//! The single classifier every USPS answer goes through (docs/usps.md#errors).
 //!
 //! [`classify_response`] is a pure function of the HTTP status, headers, body, the
 //! [`Operation`] and one fact about the token used (whether its claims grant the API's scope), so

@@ -1,4 +1,5 @@
-//! The classification matrix, over bodies shaped like the ones REFERENCE.md records.
+//! The classification matrix, over bodies shaped like the ones USPS has been seen to send
+//! (docs/usps.md#errors).
 
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 

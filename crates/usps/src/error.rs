@@ -1,6 +1,6 @@
 //! The one error type every call returns.
 //!
-//! The variants are the classes of DESIGN §5, so callers branch on the variant (or on
+//! The variants are the classes of docs/usps.md#errors, so callers branch on the variant (or on
 //! [`UspsError::class`] / [`UspsError::code`]) and never on message text. How a response becomes
 //! one of these is decided in [`crate::classify`], a pure function over status, headers, body and
 //! the [`Operation`]. Messages carry USPS's human text and never a token or secret.
@@ -114,7 +114,7 @@ impl UspsError {
         }
     }
 
-    /// The IPC error code of DESIGN §3 this error maps to.
+    /// The `AppError` code (shipdesk-core's IPC error contract) this error maps to.
     pub fn code(&self) -> &'static str {
         match self.class() {
             ErrorClass::ReconnectRequired => "USPS_RECONNECT_REQUIRED",

@@ -8,7 +8,7 @@
 //!   payment authorization cache, and every API call (addresses, prices, payments, labels,
 //!   SCAN forms, carrier pickup, tracking).
 //! - [`UspsError`] — one error for every call, classified by [`classify`] from status, headers,
-//!   body and [`Operation`] (DESIGN §5), so the app reacts the same way wherever it is.
+//!   body and [`Operation`] (docs/usps.md#errors), so the app reacts the same way wherever it is.
 //! - [`Secret`] — tokens and client secrets, redacted in `Debug`.
 //!
 //! The crate knows nothing of Tauri, SQLite or keyrings: the app passes in what it owns.

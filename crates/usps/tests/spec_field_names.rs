@@ -4,22 +4,16 @@
 //! catch misspelled or invented names without a full OpenAPI resolver.
 
 mod common;
-
-use std::path::PathBuf;
+#[path = "../../../xtask/src/shared_dir.rs"]
+mod shared_dir;
 
 use common::*;
 use serde_json::Value;
 use usps::models::*;
 
+/// One OpenAPI file: skipped when `../shared` is absent, except under `cargo xtask test`.
 fn spec(name: &str) -> Option<String> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/usps/openapi"
-    ));
-    if !dir.exists() {
-        println!("SKIPPED: ../shared not found");
-        return None;
-    }
+    let dir = shared_dir::shared_path("usps/openapi")?;
     Some(std::fs::read_to_string(dir.join(name)).expect("spec readable"))
 }
 

@@ -1,11 +1,11 @@
-//! USPS accounts and their connection (issue 5): one line each over `Desk::connections()`.
+//! USPS accounts and their connection: one line each over `Desk::connections()`.
 //! Sign-in is two commands (start answers the consent address at once, finish waits for the
 //! browser); the pending sign-ins live in [`crate::sign_ins::SignIns`].
 
 use shipdesk_core::AppError;
 use shipdesk_core::carriers::{
-    AccountFields, ConnectOutcome, ConnectionCheck, DisconnectOutcome, OwnAppRequest,
-    SignInRequest, UspsAccountRecord,
+    AccountFields, ConnectOutcome, ConnectionCheck, ConnectionSnapshot, DisconnectOutcome,
+    OwnAppRequest, SignInRequest, UspsAccountRecord,
 };
 use tauri::{AppHandle, State};
 
@@ -93,10 +93,19 @@ pub async fn carriers_remove(
     state.desk()?.connections().remove_account(id).await
 }
 
-/// "Remind Me Later": answers when the prompt may show again (RFC 3339).
+/// "Remind Me Later": answers when the prompt may show again (RFC 3339); every window gets the
+/// new connection snapshot as a `usps://connection` event.
 #[tauri::command]
 pub fn carriers_snooze_prompt(state: State<'_, AppState>, id: i64) -> Result<String, AppError> {
     state.desk()?.connections().snooze_reconnect_prompt(id)
+}
+
+/// Every account's connection now: what a window shows before the next `usps://connection`.
+#[tauri::command]
+pub fn carriers_connection_snapshot(
+    state: State<'_, AppState>,
+) -> Result<ConnectionSnapshot, AppError> {
+    state.desk()?.connections().connection_snapshot()
 }
 
 /// "Keep this session in memory only" when the OS keyring is unavailable.

@@ -187,10 +187,9 @@ pub async fn packing_slips_print(
     order_ids: Vec<i64>,
     ship_from_id: Option<i64>,
 ) -> Result<(), AppError> {
-    let pdf = state
+    state
         .shipping()?
-        .packing_slips_pdf(&order_ids, ship_from_id)?;
-    state.printer.print_pdf(&pdf, "packing-slips", None)
+        .print_packing_slips(&order_ids, ship_from_id, None)
 }
 
 #[tauri::command]
@@ -200,10 +199,9 @@ pub async fn packing_slips_save_pdf(
     ship_from_id: Option<i64>,
     path: PathBuf,
 ) -> Result<(), AppError> {
-    let pdf = state
+    state
         .shipping()?
-        .packing_slips_pdf(&order_ids, ship_from_id)?;
-    crate::printing::save_pdf(&path, &pdf)
+        .save_packing_slips_pdf(&order_ids, ship_from_id, &path)
 }
 
 #[tauri::command]
@@ -254,10 +252,7 @@ pub fn scan_forms_list(state: State<'_, AppState>) -> Result<Vec<ScanFormRecord>
 
 #[tauri::command]
 pub async fn scan_form_print(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let pdf = state.shipping()?.scan_form_pdf(id)?;
-    state
-        .printer
-        .print_pdf(&pdf, &format!("scan-form-{id}"), None)
+    state.shipping()?.print_scan_form(id, None)
 }
 
 #[tauri::command]
@@ -266,7 +261,7 @@ pub async fn scan_form_save_pdf(
     id: i64,
     path: PathBuf,
 ) -> Result<(), AppError> {
-    crate::printing::save_pdf(&path, &state.shipping()?.scan_form_pdf(id)?)
+    state.shipping()?.save_scan_form_pdf(id, &path)
 }
 
 #[tauri::command]

@@ -1,100 +1,143 @@
 //! The shipping commands through tauri's mock IPC: argument names as the UI sends them
-//! (camelCase), results as JSON, the error contract, and `batch://progress` events.
+//! (camelCase), results as JSON, the error contract, and `batch://progress` events. USPS is the
+//! Sandbox demo account a fresh desk gets (the in-process simulator).
 
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use shipdesk_core::{DataDir, Desk};
+use shipdesk_core::shipping::{Package, RateQuote, recommended_service};
 use tauri::Listener;
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, ipc::InvokeBody};
 
-use super::app_with;
-use crate::AppState;
+use super::{TestApp, address};
 
-fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
+fn ship_from_input(nickname: &str) -> Value {
+    json!({"input": {
+        "nickname": nickname,
+        "address": address("John Smith", "4120 Bingham Ave", "Saint Louis", "MO", "63116")
+    }})
 }
 
-fn fresh_app() -> (
-    tempfile::TempDir,
-    tauri::App<MockRuntime>,
-    WebviewWindow<MockRuntime>,
-) {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(DataDir::at(dir.path())).unwrap();
-    let (app, window) = app_with(AppState::with_desk(Ok(desk)));
-    (dir, app, window)
+/// An order to an address the simulator confirms; its id.
+fn order_to_chicago(t: &TestApp, number: &str) -> Value {
+    let input = json!({
+        "order_number": number,
+        "ship_to": address("Bo Chan", "2516 w north avenue", "Chicago", "IL", "60647"),
+        "items": [{"sku": "MUG", "title": "Mug", "quantity": 1, "unit_price": "18.00",
+                   "weight_oz": "20"}],
+        "tags": [],
+        "notes": null
+    });
+    t.ok("orders_create", json!({"input": input}))["id"].clone()
+}
+
+fn package() -> Value {
+    json!({"weight_oz": "20", "dimensions": {"length_in": "10", "width_in": "8", "height_in": "4"}})
+}
+
+fn purchase(order_id: &Value, rate: &Value) -> Value {
+    json!({
+        "order_id": order_id,
+        "rate": rate,
+        "package": package(),
+        "ship_to": {"choice": "as_entered"},
+        "ignore_bad_address": false,
+        "allow_additional_label": false
+    })
+}
+
+fn ground_advantage() -> Value {
+    json!({"mail_class": "USPS_GROUND_ADVANTAGE", "rate_indicator": "SP",
+           "processing_category": "MACHINABLE"})
+}
+
+/// Buys a Ground Advantage label for a new order; the shipment.
+fn bought_label(t: &TestApp, number: &str) -> Value {
+    let order = order_to_chicago(t, number);
+    t.ok(
+        "label_buy",
+        json!({"request": purchase(&order, &ground_advantage())}),
+    )["shipment"]
+        .clone()
+}
+
+fn read_pdf(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 #[test]
 fn ship_from_addresses_and_the_label_layout_round_trip() {
-    let (_dir, _app, window) = fresh_app();
+    let t = TestApp::new();
+    assert_eq!(t.ok("ship_from_list", json!({})), json!([]));
+    let shop = t.ok("ship_from_add", ship_from_input("Shop"));
+    assert_eq!(shop["nickname"], "Shop");
     assert_eq!(
-        call(&window, "ship_from_list", json!({})).unwrap(),
-        json!([])
-    );
-    let saved = call(
-        &window,
-        "ship_from_add",
-        json!({"input": {
-            "nickname": "Shop",
-            "address": {"name": "Desk Goods", "company": null, "street1": "100 Main St",
-                "street2": null, "city": "Austin", "state": "TX", "zip5": "78701", "zip4": null,
-                "country": "US", "phone": null, "email": null}
-        }}),
-    )
-    .expect("ship_from_add succeeds");
-    assert_eq!(saved["nickname"], "Shop");
-    assert_eq!(
-        saved["is_default"], true,
+        shop["is_default"], true,
         "the first address becomes the default"
     );
-    let listed = call(&window, "ship_from_list", json!({})).unwrap();
-    assert_eq!(listed[0]["id"], saved["id"]);
+    let warehouse = t.ok("ship_from_add", ship_from_input("Warehouse"));
+    assert_eq!(warehouse["is_default"], false);
+    assert_eq!(
+        t.ok("ship_from_set_default", json!({"id": warehouse["id"]})),
+        Value::Null
+    );
+    let listed = t.ok("ship_from_list", json!({}));
+    let defaults: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["is_default"] == true)
+        .map(|a| &a["nickname"])
+        .collect();
+    assert_eq!(defaults, [&json!("Warehouse")], "{listed}");
+    assert_eq!(
+        t.err("ship_from_set_default", json!({"id": 999}))["code"],
+        "NOT_FOUND"
+    );
 
-    assert_eq!(call(&window, "label_layout_get", json!({})).unwrap(), "4x6");
-    call(&window, "label_layout_set", json!({"layout": "letter"})).unwrap();
+    assert_eq!(t.ok("label_layout_get", json!({})), "4x6");
     assert_eq!(
-        call(&window, "label_layout_get", json!({})).unwrap(),
-        "letter"
+        t.ok("label_layout_set", json!({"layout": "letter"})),
+        Value::Null
     );
-    assert_eq!(
-        call(&window, "shipments_list", json!({"query": {}})).unwrap(),
-        json!([])
-    );
+    assert_eq!(t.ok("label_layout_get", json!({})), "letter");
+    assert_eq!(t.ok("shipments_list", json!({"query": {}})), json!([]));
+}
+
+#[test]
+fn package_presets_are_saved_and_listed() {
+    let t = TestApp::new();
+    assert_eq!(t.ok("package_presets_list", json!({})), json!([]));
+    let preset = json!({"input": {"name": "Mug box",
+        "dimensions": {"length_in": "10", "width_in": "8", "height_in": "4"},
+        "weight_oz": "20"}});
+    let saved = t.ok("package_preset_add", preset);
+    assert_eq!(saved["name"], "Mug box");
+    assert_eq!(saved["dimensions"]["height_in"], "4");
+    assert_eq!(saved["weight_oz"], "20");
+    assert_eq!(t.ok("package_presets_list", json!({})), json!([saved]));
+    let flat = json!({"input": {"name": "Flat",
+        "dimensions": {"length_in": "10", "width_in": "8", "height_in": "0"},
+        "weight_oz": null}});
+    assert_eq!(t.err("package_preset_add", flat)["code"], "VALIDATION");
 }
 
 #[test]
 fn shipping_errors_reach_the_ui_as_the_error_contract() {
-    let (_dir, _app, window) = fresh_app();
+    let t = TestApp::new();
     assert_eq!(
-        call(&window, "shipment_get", json!({"id": 999})).unwrap_err(),
+        t.err("shipment_get", json!({"id": 999})),
         json!({"code": "NOT_FOUND", "message": "There is no shipment 999"})
     );
     assert_eq!(
-        call(&window, "label_void", json!({"shipmentId": 999})).unwrap_err()["code"],
+        t.err("label_void", json!({"shipmentId": 999}))["code"],
         "NOT_FOUND"
     );
-    let missing = call(&window, "shipments_list", json!({})).unwrap_err();
+    let missing = t.err("shipments_list", json!({}));
     assert!(
         missing.as_str().is_some_and(|m| m.contains("query")),
         "a missing argument is refused by tauri before core: {missing}"
     );
-    let bad_layout = call(&window, "label_layout_set", json!({"layout": "a4"})).unwrap_err();
+    let bad_layout = t.err("label_layout_set", json!({"layout": "a4"}));
     assert!(
         bad_layout.as_str().is_some_and(|m| m.contains("layout")),
         "an unknown layout never reaches core: {bad_layout}"
@@ -102,46 +145,300 @@ fn shipping_errors_reach_the_ui_as_the_error_contract() {
 }
 
 #[test]
-fn a_batch_reports_progress_events_and_puts_every_order_in_its_report() {
-    let (_dir, app, window) = fresh_app();
+fn the_address_check_and_rates_come_from_usps_with_the_recommended_service() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let order = order_to_chicago(&t, "#2001");
+
+    let check = t.ok(
+        "address_check_order",
+        json!({"orderId": order, "accountId": null}),
+    );
+    assert_eq!(check["deliverable"], "yes", "{check}");
+    assert_eq!(check["standardized"]["street1"], "2516 W NORTH AVE");
+    assert_eq!(check["as_entered"]["street1"], "2516 w north avenue");
+
+    let answer = t.ok(
+        "rates_for_order",
+        json!({"orderId": order, "package": package(), "shipFromId": null, "shipTo": null,
+               "accountId": null}),
+    );
+    assert_eq!(answer["origin_zip"], "63116");
+    assert_eq!(answer["destination_zip"], "60647");
+    let quotes: Vec<RateQuote> = serde_json::from_value(answer["quotes"].clone()).unwrap();
+    assert!(quotes.len() > 1, "{answer}");
+    let package: Package = serde_json::from_value(package()).unwrap();
+    let recommended = recommended_service(&quotes, &package).expect("a safe default");
+    assert_eq!(answer["recommended"], json!(recommended));
+    assert!(
+        ["USPS_GROUND_ADVANTAGE", "PRIORITY_MAIL"].contains(&recommended.mail_class.as_str()),
+        "{recommended:?}"
+    );
+
+    let view = t.ok(
+        "rates_for_orders",
+        json!({"orderIds": [order], "package": null, "shipFromId": null, "accountId": null}),
+    );
+    let row = &view[0];
+    assert_eq!(view.as_array().unwrap().len(), 1);
+    assert_eq!(row["order_number"], "#2001");
+    assert_eq!(row["error"], Value::Null);
+    assert_eq!(
+        row["package"]["weight_oz"], "20",
+        "the order's own items: {row}"
+    );
+    assert!(row["rates"]["recommended"].is_object(), "{row}");
+
+    let unknown = t.err(
+        "rates_for_order",
+        json!({"orderId": 999, "package": null, "shipFromId": null, "shipTo": null,
+               "accountId": null}),
+    );
+    assert_eq!(unknown["code"], "NOT_FOUND");
+}
+
+#[test]
+fn a_bought_label_is_previewed_printed_saved_tracked_and_voided() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let order = order_to_chicago(&t, "#3001");
+    let outcome = t.ok(
+        "label_buy",
+        json!({"request": purchase(&order, &ground_advantage())}),
+    );
+    assert_eq!(outcome["resumed_earlier_attempt"], false);
+    let shipment = &outcome["shipment"];
+    let id = shipment["id"].clone();
+    assert_eq!(shipment["order_id"], order);
+    assert_eq!(shipment["mail_class"], "USPS_GROUND_ADVANTAGE");
+    assert_eq!(shipment["status"], "label_created");
+    assert_eq!(shipment["tracking_number"].as_str().unwrap().len(), 22);
+    assert_eq!(
+        t.ok("orders_get", json!({"id": order}))["status"],
+        "shipped"
+    );
+    assert_eq!(t.ok("shipment_get", json!({"id": id})), *shipment);
+    let again = t.err(
+        "label_buy",
+        json!({"request": purchase(&order, &ground_advantage())}),
+    );
+    assert_eq!(again["code"], "CONFLICT", "one label per order: {again}");
+
+    let preview = t.ok("label_preview", json!({"shipmentId": id}));
+    assert_eq!(
+        preview["kind"], "svg",
+        "a Sandbox sample is drawn: {preview}"
+    );
+    assert!(preview["svg"].as_str().unwrap().contains("<svg"));
+
+    assert_eq!(
+        t.ok("labels_print", json!({"shipmentIds": [id], "layout": null})),
+        1
+    );
+    assert_eq!(t.printer.job_names().len(), 1);
+    assert!(t.printer.all_pdfs());
+    assert_eq!(t.ok("shipment_get", json!({"id": id}))["printed"], true);
+
+    let path = t.path("labels.pdf");
+    let written = t.ok(
+        "labels_save_pdf",
+        json!({"shipmentIds": [id], "layout": "letter", "path": path}),
+    );
+    assert_eq!(written, json!([path]));
+    assert!(read_pdf(&path).starts_with(b"%PDF"));
+
+    let tracked = t.ok("tracking_refresh", json!({"shipmentIds": [id]}));
+    assert_eq!(tracked[0]["id"], id);
+    assert_eq!(tracked[0]["status"], "label_created");
+    assert!(tracked[0]["tracking_checked_at"].is_string(), "{tracked}");
+
+    let voided = t.ok("label_void", json!({"shipmentId": id}));
+    assert_eq!(voided["usps_status"], "CANCELED", "{voided}");
+    assert_eq!(voided["shipment"]["status"], "voided");
+    let listed = t.ok("shipments_list", json!({"query": {"status": "voided"}}));
+    assert_eq!(listed[0]["id"], id);
+}
+
+#[test]
+fn packing_slips_are_printed_and_saved_as_pdf() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let a = order_to_chicago(&t, "#4001");
+    let b = order_to_chicago(&t, "#4002");
+    assert_eq!(
+        t.ok(
+            "packing_slips_print",
+            json!({"orderIds": [a, b], "shipFromId": null})
+        ),
+        Value::Null
+    );
+    assert_eq!(t.printer.job_names(), ["packing-slips"]);
+    assert!(t.printer.all_pdfs());
+
+    let path = t.path("slips.pdf");
+    assert_eq!(
+        t.ok(
+            "packing_slips_save_pdf",
+            json!({"orderIds": [a, b], "shipFromId": null, "path": path})
+        ),
+        Value::Null
+    );
+    assert!(read_pdf(&path).starts_with(b"%PDF"));
+    let not_pdf = t.err(
+        "packing_slips_save_pdf",
+        json!({"orderIds": [a], "shipFromId": null, "path": t.path("slips.txt")}),
+    );
+    assert_eq!(not_pdf["code"], "VALIDATION", "{not_pdf}");
+    assert!(!t.dir.path().join("slips.txt").exists());
+}
+
+#[test]
+fn end_of_day_makes_a_scan_form_that_prints_saves_and_locks_its_labels() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let shipment = bought_label(&t, "#5001");
+    assert_eq!(t.ok("scan_forms_list", json!({})), json!([]));
+
+    let forms = t.ok(
+        "scan_forms_create",
+        json!({"mailingDate": null, "accountId": null}),
+    );
+    let form = &forms[0];
+    assert_eq!(forms.as_array().unwrap().len(), 1, "{forms}");
+    assert_eq!(form["label_count"], 1);
+    assert_eq!(
+        form["tracking_numbers"],
+        json!([shipment["tracking_number"]])
+    );
+    assert!(!form["manifest_number"].as_str().unwrap().is_empty());
+    assert_eq!(t.ok("scan_forms_list", json!({})), forms);
+    let nothing_left = t.err(
+        "scan_forms_create",
+        json!({"mailingDate": null, "accountId": null}),
+    );
+    assert_eq!(nothing_left["code"], "VALIDATION");
+
+    assert_eq!(
+        t.ok("scan_form_print", json!({"id": form["id"]})),
+        Value::Null
+    );
+    assert_eq!(t.printer.job_names(), [format!("scan-form-{}", form["id"])]);
+    assert!(t.printer.all_pdfs());
+    let path = t.path("scan-form.pdf");
+    assert_eq!(
+        t.ok(
+            "scan_form_save_pdf",
+            json!({"id": form["id"], "path": path})
+        ),
+        Value::Null
+    );
+    assert!(read_pdf(&path).starts_with(b"%PDF"));
+    assert_eq!(
+        t.err("scan_form_print", json!({"id": 999}))["code"],
+        "NOT_FOUND"
+    );
+
+    let refused = t.err("label_void", json!({"shipmentId": shipment["id"]}));
+    assert_eq!(refused["code"], "CONFLICT");
+    assert!(
+        refused["message"].as_str().unwrap().contains("SCAN form"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn a_pickup_is_checked_prefilled_scheduled_listed_and_cancelled() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    bought_label(&t, "#6001");
+    bought_label(&t, "#6002");
+    let eligibility = t.ok(
+        "pickup_eligibility",
+        json!({"shipFromId": null, "accountId": null}),
+    );
+    assert_eq!(eligibility["eligible"], true, "{eligibility}");
+    assert!(eligibility["address"].is_object());
+
+    let prefill = t.ok(
+        "pickup_prefill",
+        json!({"shipFromId": null, "pickupDate": null, "accountId": null}),
+    );
+    let counted: u64 = prefill["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 2, "{prefill}");
+    assert_eq!(prefill["estimated_weight_lb"], "2.5");
+
+    let pickup = t.ok(
+        "pickup_schedule",
+        json!({"input": {"pickup_date": prefill["pickup_date"],
+            "packages": prefill["packages"], "estimated_weight_lb": prefill["estimated_weight_lb"],
+            "package_location": "front_door"}}),
+    );
+    assert_eq!(pickup["status"], "scheduled");
+    assert_eq!(pickup["package_count"], 2);
+    assert_eq!(pickup["pickup_date"], prefill["pickup_date"]);
+    assert!(!pickup["confirmation_number"].as_str().unwrap().is_empty());
+    assert_eq!(t.ok("pickups_list", json!({})), json!([pickup]));
+
+    let cancelled = t.ok("pickup_cancel", json!({"id": pickup["id"]}));
+    assert_eq!(cancelled["status"], "canceled");
+    assert_eq!(t.ok("pickups_list", json!({}))[0]["status"], "canceled");
+    assert_eq!(
+        t.err("pickup_cancel", json!({"id": pickup["id"]}))["code"],
+        "CONFLICT"
+    );
+}
+
+#[test]
+fn a_batch_reports_progress_events_and_a_retry_buys_what_was_fixed() {
+    let t = TestApp::new();
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let sink = seen.clone();
-    app.listen_any(crate::commands::shipping::BATCH_PROGRESS_EVENT, move |e| {
-        sink.lock()
-            .unwrap()
-            .push(serde_json::from_str(e.payload()).unwrap());
-    });
-    let request = |order_id: i64| {
-        json!({
-            "order_id": order_id,
-            "rate": {"mail_class": "USPS_GROUND_ADVANTAGE", "rate_indicator": "SP",
-                "processing_category": "MACHINABLE"},
-            "package": {"weight_oz": "12", "dimensions":
-                {"length_in": "10", "width_in": "8", "height_in": "4"}},
-            "ship_to": {"choice": "as_entered"},
-            "ignore_bad_address": false,
-            "allow_additional_label": false
-        })
-    };
-    let report = call(
-        &window,
+    t.app
+        .listen_any(crate::commands::shipping::BATCH_PROGRESS_EVENT, move |e| {
+            sink.lock()
+                .unwrap()
+                .push(serde_json::from_str(e.payload()).unwrap());
+        });
+    let order = order_to_chicago(&t, "#7001");
+    // No ship-from address yet: every purchase fails validation, nothing is bought.
+    let report = t.ok(
         "labels_buy_batch",
-        json!({"requests": [request(41), request(42)], "options": null}),
-    )
-    .expect("a batch never fails as a whole");
+        json!({"requests": [purchase(&order, &ground_advantage()),
+                            purchase(&json!(42), &ground_advantage())],
+               "options": null}),
+    );
     assert_eq!(report["total"], 2);
     assert_eq!(report["bought"], json!([]));
-    let problems = report["validation_problems"].as_array().unwrap().len()
+    let failed = report["validation_problems"].as_array().unwrap().len()
         + report["usps_rejections"].as_array().unwrap().len()
         + report["connection_problems"].as_array().unwrap().len();
-    assert_eq!(
-        problems, 2,
-        "orders that do not exist are reported: {report}"
-    );
-    let events = seen.lock().unwrap().clone();
-    let last = events.last().expect("progress events were emitted");
+    assert_eq!(failed, 2, "{report}");
+    let last = seen.lock().unwrap().last().cloned().expect("progress");
     assert_eq!(last["done"], 2);
     assert_eq!(last["total"], 2);
     assert_eq!(last["message"], "2 of 2");
-    call(&window, "labels_batch_cancel", json!({})).expect("cancel with nothing running is fine");
+
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let retried = t.ok(
+        "labels_batch_retry",
+        json!({"report": report, "options": null}),
+    );
+    assert_eq!(retried["total"], 2, "{retried}");
+    let bought: Vec<&Value> = retried["bought"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["order_id"])
+        .collect();
+    assert_eq!(bought, [&order], "the fixed order is bought: {retried}");
+    assert_eq!(
+        t.ok("labels_batch_cancel", json!({})),
+        Value::Null,
+        "cancel with nothing running is fine"
+    );
 }

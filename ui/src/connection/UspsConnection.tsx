@@ -1,6 +1,7 @@
-// The USPS connection as the whole app sees it (DESIGN §5, issue 5): which accounts need to be
-// reconnected, the "Your USPS connection needs to be renewed" prompt, the persistent banner after
-// "Remind Me Later", and the diagnosis for accounts USPS has not entitled or linked.
+// The USPS connection as the whole app sees it (docs/connection.md#prompt-and-banner): which
+// accounts need to be reconnected, the "Your USPS connection needs to be renewed" prompt, the
+// persistent banner after "Remind Me Later", and the diagnosis for accounts USPS has not
+// entitled or linked.
 //
 // Every page that calls USPS hands its failures to `useUspsErrors()`; the provider decides from
 // `AppError.code` alone whether the prompt, the diagnosis or the caller deals with it. State comes

@@ -1,12 +1,14 @@
-// USPS accounts and their connection (issue 5). Typed calls over the `carriers_*` commands and
-// the `usps://connection` event the app emits whenever an account's connection state changes.
+// USPS accounts and their connection. Typed calls over the `carriers_*` commands and the
+// `usps://connection` event: core's connection snapshot, emitted after every change (a window
+// that opens reads the current one with `uspsConnection`).
 import { call, subscribe } from "./core";
 import type { AccountFields } from "../bindings/AccountFields";
 import type { CheckStatus } from "../bindings/CheckStatus";
 import type { CheckStep } from "../bindings/CheckStep";
 import type { ConnectOutcome } from "../bindings/ConnectOutcome";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
-import type { ConnectionEvent } from "../bindings/ConnectionEvent";
+import type { AccountConnection } from "../bindings/AccountConnection";
+import type { ConnectionSnapshot } from "../bindings/ConnectionSnapshot";
 import type { ConnectionMode } from "../bindings/ConnectionMode";
 import type { ConnectionState } from "../bindings/ConnectionState";
 import type { DisconnectOutcome } from "../bindings/DisconnectOutcome";
@@ -17,12 +19,13 @@ import type { SignInRequest } from "../bindings/SignInRequest";
 import type { UspsAccountRecord } from "../bindings/UspsAccountRecord";
 
 export type {
+  AccountConnection,
   AccountFields,
   CheckStatus,
   CheckStep,
   ConnectOutcome,
   ConnectionCheck,
-  ConnectionEvent,
+  ConnectionSnapshot,
   ConnectionMode,
   ConnectionState,
   DisconnectOutcome,
@@ -55,8 +58,10 @@ export const carriersIpc = {
   uspsCheck: (id: number) => call<ConnectionCheck>("carriers_check", { id }),
   uspsDisconnect: (id: number) => call<DisconnectOutcome>("carriers_disconnect", { id }),
   uspsRemove: (id: number) => call<DisconnectOutcome>("carriers_remove", { id }),
-  /** "Remind Me Later": answers when the snooze ends (RFC 3339). */
+  /** "Remind Me Later": answers when the snooze ends (RFC 3339); core emits the new snapshot. */
   uspsSnoozePrompt: (id: number) => call<string>("carriers_snooze_prompt", { id }),
+  /** Every account's connection now, for a window that opens before the next event. */
+  uspsConnection: () => call<ConnectionSnapshot>("carriers_connection_snapshot"),
   /** "Keep this session in memory only" when the OS keyring is unavailable. */
   uspsKeepSecretsInMemory: () => call<void>("carriers_keep_secrets_in_memory"),
   uspsSecretsInMemory: () => call<boolean>("carriers_secrets_in_memory"),
@@ -65,6 +70,6 @@ export const carriersIpc = {
 };
 
 export const carriersEvents = {
-  onUspsConnection: (handler: (e: ConnectionEvent) => void) =>
-    subscribe<ConnectionEvent>("usps://connection", handler),
+  onUspsConnection: (handler: (snapshot: ConnectionSnapshot) => void) =>
+    subscribe<ConnectionSnapshot>("usps://connection", handler),
 };

@@ -6,10 +6,11 @@ import { carriersIpc, carriersEvents } from "./carriers";
 import { shippingIpc, shippingEvents } from "./shipping";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import type { ErrorDetails } from "../bindings/ErrorDetails";
 import type { DoctorReport } from "../bindings/DoctorReport";
 
 export { toAppError, isAppError } from "./core";
-export type { AppError, ErrorCode, DoctorReport };
+export type { AppError, ErrorCode, ErrorDetails, DoctorReport };
 export type * from "./orders";
 export type * from "./carriers";
 export type * from "./shipping";

@@ -25,6 +25,7 @@ export const ordersIpc = {
   importCancel: () => call<void>("orders_import_cancel"),
   mappingsList: () => call<ColumnMapping[]>("mappings_list"),
   mappingSave: (mapping: ColumnMapping) => call<void>("mapping_save", { mapping }),
+  mappingDelete: (name: string) => call<void>("mapping_delete", { name }),
 
   /** The OS file picker; resolves to a path or null when the user cancels. */
   pickOrderFile: async (): Promise<string | null> => {

@@ -1,4 +1,4 @@
-// Shipping (issue 6): typed calls over the shipping commands, the OS save dialog for PDFs, and
+// Shipping: typed calls over the shipping commands, the OS save dialog for PDFs, and
 // the `batch://progress` event a running label batch emits.
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { call, subscribe } from "./core";

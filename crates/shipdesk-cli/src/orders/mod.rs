@@ -11,7 +11,7 @@ use shipdesk_core::import::{ColumnMapping, ImportOptions};
 use shipdesk_core::orders::{
     ArchivedFilter, Order, OrderQuery, OrderSort, OrderStatus, OrdersService,
 };
-use shipdesk_core::store::MAX_PAGE_SIZE;
+use shipdesk_core::orders::MAX_PAGE_SIZE;
 
 use crate::output::Output;
 

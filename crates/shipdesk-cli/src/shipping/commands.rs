@@ -53,7 +53,8 @@ pub enum LabelsCommand {
     Buy {
         #[arg(required = true)]
         orders: Vec<String>,
-        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE (default), PRIORITY_MAIL.
+        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE, PRIORITY_MAIL (default: per order, the
+        /// service `shipdesk rates` marks as recommended).
         #[arg(long, value_name = "CLASS")]
         service: Option<String>,
         /// Page layout for --out / --print: 4x6 or letter (remembered).

@@ -69,6 +69,25 @@ impl Ctx<'_> {
     }
 }
 
+/// `labels buy` without `--service`: the service core recommends for this order's package
+/// (`RatesAnswer::recommended`), the same one the app preselects.
+async fn recommended_rate(
+    shipping: &ShippingService,
+    order: &Order,
+    package: Package,
+) -> Result<RateChoice, AppError> {
+    let answer = shipping
+        .rates_for_order(None, order.id, Some(package), None, None)
+        .await?;
+    answer.recommended.ok_or_else(|| {
+        AppError::validation(format!(
+            "No USPS service is a safe default for order {}'s package; choose one with --service \
+             (`shipdesk rates {}` lists them)",
+            order.order_number, order.order_number
+        ))
+    })
+}
+
 pub fn run(cmd: ShippingCommand, desk: &Desk, out: &Output) -> Result<(), AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -121,16 +140,19 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                     s.tracking_number, s.order_number
                 );
             }
-            let rate =
-                RateChoice::single_piece(service.as_deref().unwrap_or("USPS_GROUND_ADVANTAGE"));
             let mut requests = Vec::new();
             for number in &orders {
                 let order = ctx.order(number)?;
+                let package = ctx.package(&order, &package)?;
+                let rate = match service.as_deref() {
+                    Some(class) => RateChoice::single_piece(class),
+                    None => recommended_rate(shipping, &order, package).await?,
+                };
                 requests.push(PurchaseRequest {
                     order_id: order.id,
                     account_id: None,
-                    rate: rate.clone(),
-                    package: ctx.package(&order, &package)?,
+                    rate,
+                    package,
                     ship_from_id: None,
                     ship_date: None,
                     ship_to: ShipToChoice::AsEntered,
@@ -205,10 +227,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 .iter()
                 .map(|n| ctx.order(n).map(|o| o.id))
                 .collect::<Result<Vec<_>, _>>()?;
-            let pdf = shipping.packing_slips_pdf(&ids, None)?;
-            std::fs::write(&path, pdf).map_err(|e| {
-                AppError::validation(format!("Could not write {}: {e}", path.display()))
-            })?;
+            shipping.save_packing_slips_pdf(&ids, None, &path)?;
             out.value(&path, |p| format!("Saved {}", p.display()))
         }
         ShippingCommand::Shipments(ShipmentsCommand::Track { tracking }) => {
@@ -282,9 +301,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                     } else {
                         path.with_extension(format!("{}.pdf", i + 1))
                     };
-                    std::fs::write(&target, shipping.scan_form_pdf(form.id)?).map_err(|e| {
-                        AppError::validation(format!("Could not write {}: {e}", target.display()))
-                    })?;
+                    shipping.save_scan_form_pdf(form.id, &target)?;
                     eprintln!("Saved {}", target.display());
                 }
             }

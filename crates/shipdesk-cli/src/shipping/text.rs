@@ -21,7 +21,7 @@ pub fn rates_table(a: &RatesAnswer) -> String {
     ));
     for q in &a.quotes {
         lines.push(format!(
-            "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}",
+            "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}{}",
             q.product_name,
             q.choice.rate_indicator,
             money(q.retail),
@@ -30,6 +30,11 @@ pub fn rates_table(a: &RatesAnswer) -> String {
             q.delivery_days.clone().unwrap_or_default(),
             if q.contract_rate_not_found {
                 "  (contract rate not found, published rate returned)"
+            } else {
+                ""
+            },
+            if a.recommended.as_ref() == Some(&q.choice) {
+                "  (recommended)"
             } else {
                 ""
             }

@@ -4,12 +4,6 @@
 use super::listener::CallbackQuery;
 use crate::error::{AppError, AppResult, ErrorCode};
 
-/// The code from a callback URL (used by the Sandbox demo consent, which has no listener).
-pub(crate) fn code_from_callback(url: &url::Url, expected_state: &str) -> AppResult<String> {
-    let query: CallbackQuery = url.query_pairs().into_owned().collect();
-    code_from_query(&query, expected_state)
-}
-
 fn param<'a>(query: &'a CallbackQuery, name: &str) -> Option<&'a str> {
     query
         .iter()

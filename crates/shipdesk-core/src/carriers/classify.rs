@@ -1,26 +1,26 @@
 //! From a failed USPS call to (a) the account's next connection state and (b) the `AppError`
-//! the user sees. Pure functions over the `usps` crate's error classes (DESIGN §5), so the whole
-//! matrix is unit-tested here; `Connections::report_failure` only persists and broadcasts.
+//! the user sees (the table in docs/connection.md#classifier). Pure functions over the `usps`
+//! crate's error classes, so the whole matrix is unit-tested here; `Connections::report_failure`
+//! only persists and broadcasts.
 //!
-//! Fix texts follow the USPS enrollment steps (REFERENCE §0.2, §2.6, §11.3): products beyond
+//! Fix texts follow the USPS enrollment steps (docs/usps.md#products-and-scopes): products beyond
 //! Public Access are granted on a service request to USPS, a business links its CRID/MIDs/EPS
 //! account to an app in the Customer Onboarding Portal (COP), and quota raises are requested the
 //! same way.
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
 use usps::{ReconnectReason, UspsError};
 
-use super::model::{ConnectionMode, ConnectionState, UspsAccountRecord};
-use crate::error::{AppError, ErrorCode};
+use super::model::{AccountConnection, ConnectionMode, ConnectionState, UspsAccountRecord};
+use crate::error::{AppError, ErrorCode, ErrorDetails, UspsProblem};
 
 /// What one failure means for the account.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Verdict {
-    /// The state the account moves to; `None` leaves it as it is (transient problems, USPS
-    /// refusing the request's content, ...).
-    pub state: Option<ConnectionState>,
+    /// The account's state after the failure: unchanged for transient problems, USPS refusing
+    /// the request's content, ...
+    pub state: ConnectionState,
     pub error: AppError,
     /// A 429: how long USPS asked us to wait (recorded for the connection doctor).
     pub quota_wait: Option<Option<Duration>>,
@@ -98,143 +98,210 @@ fn reconnect_reason(record: &UspsAccountRecord, reason: ReconnectReason) -> Stri
     }
 }
 
-fn details(record: &UspsAccountRecord, extra: Value) -> Value {
-    let mut base = json!({ "account_id": record.id, "nickname": record.nickname });
-    if let (Some(map), Value::Object(more)) = (base.as_object_mut(), extra) {
-        map.extend(more);
-    }
-    base
+/// Whether the Reconnect prompt should show now for an account in `state`: it must sign in
+/// again and "Remind Me Later" does not hold. The one rule for the connection snapshot and for
+/// failed calls alike.
+pub(crate) fn prompt_now(state: &ConnectionState, snoozed: bool) -> bool {
+    state.needs_reconnect() && !snoozed
 }
 
-/// The verdict for one failed call on `record`.
-pub(crate) fn classify(record: &UspsAccountRecord, error: &UspsError) -> Verdict {
-    let name = &record.nickname;
-    let plain = |state, code, message: String, extra| Verdict {
+/// The account as a failed call leaves it, for the error's details.
+fn connection(record: &UspsAccountRecord, state: ConnectionState, snoozed: bool) -> ErrorDetails {
+    ErrorDetails::UspsConnection(AccountConnection {
+        account_id: record.id,
+        nickname: record.nickname.clone(),
+        prompt: prompt_now(&state, snoozed),
         state,
-        error: AppError::new(code, message).with_details(details(record, extra)),
+    })
+}
+
+fn account(record: &UspsAccountRecord) -> ErrorDetails {
+    ErrorDetails::UspsAccount {
+        account_id: record.id,
+        nickname: record.nickname.clone(),
+    }
+}
+
+/// The verdict for one failed call on `record`; `snoozed` says whether "Remind Me Later" holds
+/// for it (which decides whether a reconnect error brings up the prompt).
+pub(crate) fn classify(record: &UspsAccountRecord, error: &UspsError, snoozed: bool) -> Verdict {
+    let name = &record.nickname;
+    // The account's connection is the problem: its state moves, and the error points at it.
+    let moved = |verdict: ConnectionState, code, message: String| {
+        let state = next_state(&record.state, Some(&verdict));
+        Verdict {
+            error: AppError::new(code, message).with_details(connection(
+                record,
+                state.clone(),
+                snoozed,
+            )),
+            state,
+            quota_wait: None,
+        }
+    };
+    // Anything else leaves the state as it is.
+    let kept = |code, message: String, details| Verdict {
+        state: record.state.clone(),
+        error: AppError::new(code, message).with_details(details),
         quota_wait: None,
     };
+    let id = record.id;
+    let nickname = record.nickname.clone();
     match error {
         UspsError::ReconnectRequired { reason, .. } => {
             let why = reconnect_reason(record, *reason);
-            plain(
-                Some(ConnectionState::NeedsReconnect {
+            moved(
+                ConnectionState::NeedsReconnect {
                     reason: why.clone(),
-                }),
+                },
                 ErrorCode::UspsReconnectRequired,
                 format!("Your USPS connection ({name}) needs to be renewed. {why}"),
-                json!({ "reason": why }),
             )
         }
         UspsError::NotEntitled { missing, .. } => {
             let product = product_for_api(missing);
             let fix = not_entitled_fix(product);
-            plain(
-                Some(ConnectionState::NotEntitled {
+            moved(
+                ConnectionState::NotEntitled {
                     missing: vec![product.to_owned()],
                     fix: fix.clone(),
-                }),
+                },
                 ErrorCode::UspsNotEntitled,
-                fix.clone(),
-                json!({ "missing": [product], "fix": fix, "api": missing }),
+                fix,
             )
         }
         UspsError::AccountNotAuthorized { .. } => {
             let fix = not_linked_fix(record);
-            plain(
-                Some(ConnectionState::NotEntitled {
+            moved(
+                ConnectionState::NotEntitled {
                     missing: vec!["Customer Onboarding Portal link".to_owned()],
                     fix: fix.clone(),
-                }),
+                },
                 ErrorCode::UspsAccountNotAuthorized,
-                fix.clone(),
-                json!({ "fix": fix }),
+                fix,
             )
         }
         UspsError::QuotaExceeded { retry_after, .. } => {
             let wait = retry_after
                 .map(|d| format!(" Try again in {}.", human_wait(d)))
                 .unwrap_or_default();
-            let mut verdict = plain(
-                None,
+            let mut verdict = kept(
                 ErrorCode::UspsQuotaExceeded,
                 format!(
                     "USPS's hourly call limit for this app was reached.{wait} If this happens \
                      often, ask USPS for a higher quota with a service request."
                 ),
-                json!({ "retry_after_secs": retry_after.map(|d| d.as_secs()) }),
+                ErrorDetails::UspsQuota {
+                    account_id: id,
+                    nickname,
+                    retry_after_secs: retry_after.map(|d| d.as_secs()),
+                },
             );
             verdict.quota_wait = Some(*retry_after);
             verdict
         }
-        UspsError::Rejected(rejection) => {
-            let problems: Vec<Value> = rejection
-                .details
-                .iter()
-                .map(|d| json!({ "code": d.code, "field": d.field, "title": d.title, "detail": d.detail }))
-                .collect();
-            plain(
-                None,
-                ErrorCode::UspsRejected,
-                format!("USPS did not accept the request: {rejection}"),
-                json!({
-                    "status": rejection.status,
-                    "usps_codes": rejection.codes(),
-                    "fields": rejection.fields(),
-                    "problems": problems,
-                }),
-            )
-        }
+        UspsError::Rejected(rejection) => kept(
+            ErrorCode::UspsRejected,
+            format!("USPS did not accept the request: {rejection}"),
+            ErrorDetails::UspsRejected {
+                account_id: id,
+                nickname,
+                status: rejection.status,
+                usps_codes: rejection.codes().into_iter().map(str::to_owned).collect(),
+                fields: rejection.fields().into_iter().map(str::to_owned).collect(),
+                problems: rejection
+                    .details
+                    .iter()
+                    .map(|d| UspsProblem {
+                        code: d.code.clone(),
+                        field: d.field.clone(),
+                        title: d.title.clone(),
+                        detail: d.detail.clone(),
+                    })
+                    .collect(),
+            },
+        ),
         UspsError::Transient {
             status,
             retry_after,
             ..
-        } => plain(
-            None,
+        } => kept(
             ErrorCode::UspsUnavailable,
             "USPS is not answering right now. Nothing was changed; try again in a moment.".into(),
-            json!({ "status": status, "retry_after_secs": retry_after.map(|d| d.as_secs()) }),
+            ErrorDetails::UspsUnavailable {
+                account_id: id,
+                nickname,
+                status: *status,
+                retry_after_secs: retry_after.map(|d| d.as_secs()),
+            },
         ),
-        UspsError::OutcomeUnknown { operation, .. } => plain(
-            None,
+        UspsError::OutcomeUnknown { operation, .. } => kept(
             ErrorCode::PurchaseOutcomeUnknown,
             "USPS did not answer in time, so it is not known whether the request went through. \
              Shipdesk will check with USPS before doing it again."
                 .into(),
-            json!({ "operation": operation.to_string() }),
+            ErrorDetails::UspsOutcomeUnknown {
+                account_id: id,
+                nickname,
+                operation: operation.to_string(),
+            },
         ),
-        UspsError::Config(problem) => plain(
-            None,
+        UspsError::Config(problem) => kept(
             ErrorCode::Validation,
             format!(
                 "The USPS account '{name}' is not complete ({problem}). Fill in its CRID, MIDs and \
                  EPS account in Settings › Carrier Settings › USPS."
             ),
-            json!({}),
+            account(record),
         ),
-        UspsError::TokenStore(_) => plain(
-            None,
+        UspsError::TokenStore(_) => kept(
             ErrorCode::SecretStoreUnavailable,
             "The USPS authorization could not be saved in the system keyring. Unlock the keyring, \
              or choose to keep this session in memory only."
                 .into(),
-            json!({}),
+            account(record),
         ),
         UspsError::Decode { .. } => Verdict {
-            state: None,
+            state: record.state.clone(),
             error: AppError::internal("USPS sent an answer Shipdesk could not read", error)
-                .with_details(details(record, json!({}))),
+                .with_details(account(record)),
             quota_wait: None,
         },
     }
 }
 
+/// A call on a disconnected account: nothing is sent to USPS, and no prompt (the user chose to
+/// disconnect; the message says where to sign in again).
+pub(crate) fn disconnected(record: &UspsAccountRecord) -> AppError {
+    AppError::new(
+        ErrorCode::UspsReconnectRequired,
+        format!(
+            "The USPS account '{}' is disconnected. Sign in again in Settings › Carrier Settings \
+             › USPS › Edit › Login.",
+            record.nickname
+        ),
+    )
+    .with_details(connection(record, record.state.clone(), false))
+}
+
+/// The account's app secret is not on this computer (it was kept in memory only, or the
+/// keyring lost it): it must be entered again, or the account signed in again.
+pub(crate) fn secret_missing(record: &UspsAccountRecord, snoozed: bool) -> AppError {
+    AppError::new(
+        ErrorCode::UspsReconnectRequired,
+        format!(
+            "The USPS client secret for '{}' is not saved on this computer (it may have been \
+             kept in memory only). Enter it again, or sign in again, in Settings › Carrier \
+             Settings › USPS › Edit.",
+            record.nickname
+        ),
+    )
+    .with_details(connection(record, record.state.clone(), snoozed))
+}
+
 /// The account's next state: a verdict's state wins, except that a disconnected account stays
 /// disconnected (its late failures must not resurrect a prompt).
-pub(crate) fn next_state(
-    current: &ConnectionState,
-    verdict: Option<&ConnectionState>,
-) -> ConnectionState {
+fn next_state(current: &ConnectionState, verdict: Option<&ConnectionState>) -> ConnectionState {
     match (current, verdict) {
         (ConnectionState::Disconnected, _) | (_, None) => current.clone(),
         (_, Some(next)) => next.clone(),

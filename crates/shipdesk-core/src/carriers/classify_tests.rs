@@ -144,6 +144,19 @@ fn expected(case: &str) -> (ErrorCode, &'static str) {
     }
 }
 
+/// The account every USPS error's details point at.
+fn account_of(details: &ErrorDetails) -> i64 {
+    match details {
+        ErrorDetails::UspsConnection(account) => account.account_id,
+        ErrorDetails::UspsQuota { account_id, .. }
+        | ErrorDetails::UspsRejected { account_id, .. }
+        | ErrorDetails::UspsUnavailable { account_id, .. }
+        | ErrorDetails::UspsOutcomeUnknown { account_id, .. }
+        | ErrorDetails::UspsAccount { account_id, .. } => *account_id,
+        other => panic!("not about a USPS account: {other:?}"),
+    }
+}
+
 fn kind(state: &ConnectionState) -> &'static str {
     match state {
         ConnectionState::Connected => "connected",
@@ -158,13 +171,18 @@ fn full_matrix_from_connected() {
     for mode in [sign_in(), own_app()] {
         let account = record(mode.clone(), ConnectionState::Connected);
         for (case, error) in every_error() {
-            let verdict = classify(&account, &error);
+            let verdict = classify(&account, &error, false);
             let (code, next) = expected(case);
             assert_eq!(verdict.error.code, code, "{case} / {mode:?}");
-            let state = next_state(&account.state, verdict.state.as_ref());
-            assert_eq!(kind(&state), next, "{case} / {mode:?}");
+            assert_eq!(kind(&verdict.state), next, "{case} / {mode:?}");
             let details = verdict.error.details.as_ref().expect("details");
-            assert_eq!(details["account_id"], 7, "{case}");
+            assert_eq!(account_of(details), 7, "{case}");
+            // A connection problem points at the account as it is left, which is what the
+            // snapshot shows.
+            if let ErrorDetails::UspsConnection(pointed) = details {
+                assert_eq!(pointed.state, verdict.state, "{case}");
+                assert_eq!(pointed.nickname, "Main");
+            }
             // Nothing secret-looking or internal in what the user sees.
             assert!(!verdict.error.message.contains("eyJ"), "{case}");
         }
@@ -187,8 +205,8 @@ fn every_starting_state() {
     for start in &starts {
         let account = record(sign_in(), start.clone());
         for (case, error) in every_error() {
-            let verdict = classify(&account, &error);
-            let next = next_state(start, verdict.state.as_ref());
+            let verdict = classify(&account, &error, false);
+            let next = verdict.state;
             match (start, expected(case).1) {
                 // Disconnected never changes through a failure.
                 (ConnectionState::Disconnected, _) => assert_eq!(&next, start, "{case}"),
@@ -228,8 +246,9 @@ fn fix_texts_follow_the_enrollment_steps() {
             missing: "payments".into(),
             message: String::new(),
         },
+        false,
     );
-    let ConnectionState::NotEntitled { missing, fix } = verdict.state.unwrap() else {
+    let ConnectionState::NotEntitled { missing, fix } = verdict.state else {
         panic!("not entitled expected");
     };
     assert_eq!(missing, vec!["Labels and Payments"]);
@@ -242,6 +261,7 @@ fn fix_texts_follow_the_enrollment_steps() {
         &UspsError::AccountNotAuthorized {
             message: "denied".into(),
         },
+        false,
     );
     assert!(
         linked
@@ -262,9 +282,17 @@ fn fix_texts_follow_the_enrollment_steps() {
 #[test]
 fn wording_differs_by_mode_for_refused_credentials() {
     let error = reconnect(ReconnectReason::InvalidClient);
-    let own = classify(&record(own_app(), ConnectionState::Connected), &error);
+    let own = classify(
+        &record(own_app(), ConnectionState::Connected),
+        &error,
+        false,
+    );
     assert!(own.error.message.contains("client id or secret"));
-    let platform = classify(&record(sign_in(), ConnectionState::Connected), &error);
+    let platform = classify(
+        &record(sign_in(), ConnectionState::Connected),
+        &error,
+        false,
+    );
     assert!(platform.error.message.contains("Sign in with USPS again"));
     assert!(
         platform
@@ -281,21 +309,108 @@ fn quota_and_rejection_details() {
     let quota = classify(
         &account,
         &errors.iter().find(|(c, _)| *c == "quota").unwrap().1,
+        false,
     );
     assert_eq!(
-        quota.error.details.as_ref().unwrap()["retry_after_secs"],
-        120
+        quota.error.details,
+        Some(ErrorDetails::UspsQuota {
+            account_id: 7,
+            nickname: "Main".into(),
+            retry_after_secs: Some(120),
+        })
     );
     assert_eq!(quota.quota_wait, Some(Some(Duration::from_secs(120))));
     assert!(quota.error.message.contains("2 minutes"));
     let rejected = classify(
         &account,
         &errors.iter().find(|(c, _)| *c == "rejected").unwrap().1,
+        false,
     );
-    let details = rejected.error.details.unwrap();
-    assert_eq!(details["usps_codes"][0], "160017");
-    assert_eq!(details["fields"][0], "packageDescription.packageOptions");
-    assert_eq!(details["status"], 400);
+    let Some(ErrorDetails::UspsRejected {
+        status,
+        usps_codes,
+        fields,
+        problems,
+        ..
+    }) = rejected.error.details
+    else {
+        panic!("rejection details expected: {:?}", rejected.error.details);
+    };
+    assert_eq!(status, 400);
+    assert_eq!(usps_codes, ["160017"]);
+    assert_eq!(fields, ["packageDescription.packageOptions"]);
+    assert_eq!(
+        problems[0].detail.as_deref(),
+        Some("packageValue is required")
+    );
+}
+
+fn pointed(error: &AppError) -> &AccountConnection {
+    match &error.details {
+        Some(ErrorDetails::UspsConnection(account)) => account,
+        other => panic!("connection details expected: {other:?}"),
+    }
+}
+
+#[test]
+fn a_reconnect_prompts_unless_remind_me_later_holds() {
+    let error = reconnect(ReconnectReason::RefreshTokenInvalid);
+    let connected = record(sign_in(), ConnectionState::Connected);
+    let fresh = classify(&connected, &error, false);
+    let account = pointed(&fresh.error);
+    assert!(account.prompt);
+    assert!(account.state.needs_reconnect());
+    assert_eq!(account.account_id, 7);
+    let snoozed = classify(&connected, &error, true);
+    assert!(!pointed(&snoozed.error).prompt, "banner only");
+    // A late failure of a disconnected account must not bring back a prompt.
+    let gone = classify(
+        &record(sign_in(), ConnectionState::Disconnected),
+        &error,
+        false,
+    );
+    assert_eq!(pointed(&gone.error).state, ConnectionState::Disconnected);
+    assert!(!pointed(&gone.error).prompt);
+}
+
+#[test]
+fn signing_in_again_would_not_help_a_missing_product() {
+    let verdict = classify(
+        &record(sign_in(), ConnectionState::Connected),
+        &UspsError::NotEntitled {
+            missing: "labels".into(),
+            message: String::new(),
+        },
+        false,
+    );
+    let account = pointed(&verdict.error);
+    assert!(!account.prompt);
+    assert!(
+        matches!(&account.state, ConnectionState::NotEntitled { missing, .. } if missing == &["Labels and Payments"])
+    );
+}
+
+#[test]
+fn calls_that_never_reach_usps_point_at_the_account_too() {
+    let gone = disconnected(&record(sign_in(), ConnectionState::Disconnected));
+    assert_eq!(gone.code, ErrorCode::UspsReconnectRequired);
+    assert!(
+        gone.message.contains("'Main' is disconnected"),
+        "{}",
+        gone.message
+    );
+    assert_eq!(pointed(&gone).state, ConnectionState::Disconnected);
+    assert!(!pointed(&gone).prompt, "the user chose to disconnect");
+
+    let waiting = ConnectionState::NeedsReconnect {
+        reason: "old".into(),
+    };
+    let secret = secret_missing(&record(own_app(), waiting.clone()), false);
+    assert_eq!(secret.code, ErrorCode::UspsReconnectRequired);
+    assert!(secret.message.contains("client secret for 'Main'"));
+    assert_eq!(pointed(&secret).state, waiting);
+    assert!(pointed(&secret).prompt);
+    assert!(!pointed(&secret_missing(&record(own_app(), waiting), true)).prompt);
 }
 
 #[test]

@@ -13,9 +13,9 @@ use usps::{AccessToken, Api, UspsAccount, UspsError};
 use super::Connections;
 use super::classify::{not_entitled_fix, not_linked_fix};
 use super::model::{AccountId, ConnectionState, UspsAccountRecord};
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 
-/// USPS's default allowance per API and hour (REFERENCE §11.3).
+/// USPS's default allowance per API and hour (docs/usps.md#quotas).
 const DEFAULT_QUOTA_PER_HOUR: u64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -366,12 +366,14 @@ impl Connections {
 }
 
 fn fix_from(error: &AppError) -> String {
-    let from_details = error
-        .details
-        .as_ref()
-        .and_then(|d| d.get("fix").or_else(|| d.get("reason")))
-        .and_then(|v| v.as_str())
-        .map(str::to_owned);
+    let from_details = match &error.details {
+        Some(ErrorDetails::UspsConnection(account)) => match &account.state {
+            ConnectionState::NotEntitled { fix, .. } => Some(fix.clone()),
+            ConnectionState::NeedsReconnect { reason } => Some(reason.clone()),
+            ConnectionState::Connected | ConnectionState::Disconnected => None,
+        },
+        _ => None,
+    };
     from_details.unwrap_or_else(|| match error.code {
         ErrorCode::UspsReconnectRequired => {
             "Sign in again: Settings › Carrier Settings › USPS › Edit › Login.".into()

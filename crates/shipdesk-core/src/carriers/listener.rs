@@ -1,5 +1,5 @@
-//! The one-shot loopback listener the USPS consent redirect lands on (DESIGN §10): binds
-//! 127.0.0.1 only (never all interfaces), answers exactly one request to the callback path, and
+//! The one-shot loopback listener the USPS consent redirect lands on: binds 127.0.0.1 only
+//! (never all interfaces), answers exactly one request to the callback path, and
 //! gives up after a timeout. Other paths (a browser's `/favicon.ico`) get a 404 and do not count.
 //!
 //! A hand-written HTTP/1.1 reader is enough here: one GET with a query string, from the user's
@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -29,7 +29,7 @@ pub(crate) async fn bind(port: u16) -> AppResult<TcpListener> {
              using that port (or a sign-in already in progress), or configure another redirect \
              port that is registered with USPS."
         ))
-        .with_details(serde_json::json!({ "port": port }))
+        .with_details(ErrorDetails::PortInUse { port })
     })
 }
 

@@ -1,7 +1,7 @@
-//! USPS accounts and their connection lifecycle (issue 5, DESIGN §4–§5).
+//! USPS accounts and their connection lifecycle (docs/connection.md).
 //!
 //! [`Connections`] is the one place that knows how to reach USPS for an account: it keeps the
-//! accounts (SQLite, no secrets), their secrets (the [`SecretStore`] port: OS keyring, or memory
+//! accounts (an [`AccountStore`], no secrets), their secrets (the [`SecretStore`] port: OS keyring, or memory
 //! when the user chooses), one cached [`usps::UspsAccount`] per account (so the access-token cache
 //! and single-flight renewal work across calls), and the per-account [`ConnectionState`].
 //!
@@ -13,11 +13,14 @@
 //!     Err(e) => return Err(desk.connections().report_failure(account_id, &e)),
 //! }
 //! ```
-//! `report_failure` classifies (see `classify.rs`), persists the new state, and notifies
-//! [`Connections::subscribe`]rs; the app turns those events into `usps://connection`.
+//! `report_failure` classifies (see `classify.rs`), persists the new state, and broadcasts a
+//! [`ConnectionSnapshot`] to [`Connections::subscribe`]rs; the app emits each as the
+//! `usps://connection` event. Core owns the state and "Remind Me Later" (`snooze.rs`): every
+//! change, snoozing included, makes a new snapshot, and a window that opens reads the current one
+//! ([`Connections::connection_snapshot`]), so the UI only renders what core says.
 //!
 //! Connecting lives in submodules: `sign_in` (COP consent through a one-shot loopback listener),
-//! `own_app` (client credentials), `sandbox` (the in-process simulator and the demo account),
+//! `own_app` (client credentials), `sandbox` (the [`SandboxHost`] port and the demo account),
 //! `doctor` (the Check connection checklist).
 
 mod callback;
@@ -33,6 +36,7 @@ mod secrets;
 mod session;
 mod sign_in;
 mod snooze;
+mod usps_postage;
 mod validate;
 
 use std::collections::HashMap;
@@ -46,14 +50,13 @@ use tokio::sync::broadcast;
 pub use doctor::{CheckStatus, CheckStep, ConnectionCheck};
 pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
-    AccountFields, AccountId, ConnectOutcome, ConnectionEvent, ConnectionMode, ConnectionState,
-    UspsAccountRecord,
+    AccountConnection, AccountFields, AccountId, ConnectOutcome, ConnectionMode,
+    ConnectionSnapshot, ConnectionState, UspsAccountRecord,
 };
 pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;
-pub use sandbox::{
-    SANDBOX_DEMO_PASSWORD, SANDBOX_DEMO_USERNAME, SandboxConsent, drive_sandbox_consent,
-};
+pub use records::{AccountStore, Identifier, NewAccount, nickname_taken, no_such_account};
+pub use sandbox::{RunningSandbox, SandboxHost, sandbox_unavailable};
 pub use sign_in::{CALLBACK_PATH, SignInHandle, SignInRequest};
 pub use validate::normalize as normalize_fields;
 
@@ -61,7 +64,7 @@ use crate::environment::Environment;
 use crate::error::{AppError, AppResult};
 use crate::paths::DataDir;
 use crate::ports::{Clock, MemorySecretStore, Opener, SecretStore};
-use crate::store::Store;
+use crate::settings::SettingsStore;
 
 use secrets::{SecretKeys, SecretsHandle};
 use snooze::PromptSnoozes;
@@ -72,7 +75,7 @@ pub const DEFAULT_REDIRECT_PORT: u16 = 8765;
 pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// A platform USPS app that "Sign in with USPS" consents to, for one environment. Shipdesk's
-/// own registration is supplied by the binary; Sandbox has its simulator app built in.
+/// own registration is supplied by the binary; Sandbox's comes from the [`SandboxHost`].
 #[derive(Clone)]
 pub struct PlatformApp {
     pub environment: Environment,
@@ -123,11 +126,15 @@ pub struct ConnectionPorts {
     pub secrets: Arc<dyn SecretStore>,
     pub opener: Arc<dyn Opener>,
     pub clock: Arc<dyn Clock>,
+    /// The USPS simulator Sandbox accounts use; without one they fail with
+    /// [`sandbox_unavailable`].
+    pub sandbox: Option<Arc<dyn SandboxHost>>,
 }
 
 /// USPS accounts, their secrets, sessions and connection states for one data directory.
 pub struct Connections {
-    store: Arc<Store>,
+    accounts: Arc<dyn AccountStore>,
+    settings: Arc<dyn SettingsStore>,
     data_dir: DataDir,
     config: ConnectionsConfig,
     secrets: SecretsHandle,
@@ -136,8 +143,11 @@ pub struct Connections {
     opener: Arc<dyn Opener>,
     clock: Arc<dyn Clock>,
     sessions: session::SessionCache,
-    sandbox: tokio::sync::OnceCell<sandbox::SandboxSim>,
-    events: broadcast::Sender<ConnectionEvent>,
+    sandbox: sandbox::SandboxSlot,
+    events: broadcast::Sender<ConnectionSnapshot>,
+    /// The last snapshot's revision; held while a snapshot is made, so revisions follow the
+    /// order of what they show.
+    snapshot_revision: Mutex<u64>,
     snoozes: PromptSnoozes,
     /// Last 429 per account (when, Retry-After) for the connection doctor.
     quota_hits: Mutex<HashMap<AccountId, (time::OffsetDateTime, Option<Duration>)>>,
@@ -153,16 +163,18 @@ impl std::fmt::Debug for Connections {
 }
 
 impl Connections {
+    /// Over a storage backend that keeps both accounts and settings (the SQLite store does).
     pub fn new(
-        store: Arc<Store>,
+        store: Arc<impl AccountStore + SettingsStore + 'static>,
         data_dir: DataDir,
         ports: ConnectionPorts,
         config: ConnectionsConfig,
     ) -> AppResult<Self> {
-        let keys = SecretKeys::load(&store)?;
+        let keys = SecretKeys::load(store.as_ref())?;
         let (events, _) = broadcast::channel(64);
         Ok(Self {
-            store,
+            accounts: store.clone(),
+            settings: store,
             data_dir,
             snoozes: PromptSnoozes::new(config.local_offset),
             config,
@@ -172,8 +184,9 @@ impl Connections {
             opener: ports.opener,
             clock: ports.clock,
             sessions: session::SessionCache::default(),
-            sandbox: tokio::sync::OnceCell::new(),
+            sandbox: sandbox::SandboxSlot::new(ports.sandbox),
             events,
+            snapshot_revision: Mutex::new(0),
             quota_hits: Mutex::new(HashMap::new()),
         })
     }
@@ -192,28 +205,29 @@ impl Connections {
     // ---- accounts ------------------------------------------------------------------------
 
     pub fn account(&self, id: AccountId) -> AppResult<UspsAccountRecord> {
-        records::get(&self.store, id)
+        self.accounts.get(id)
     }
 
     /// By id or nickname (the CLI's `ACCOUNT` argument).
     pub fn find_account(&self, id_or_nickname: &str) -> AppResult<UspsAccountRecord> {
-        records::find(&self.store, id_or_nickname)
+        self.accounts.find(id_or_nickname)
     }
 
     /// Every account, the default first.
     pub fn list_accounts(&self) -> AppResult<Vec<UspsAccountRecord>> {
-        records::list(&self.store)
+        self.accounts.list()
     }
 
     /// The default account, or a VALIDATION error that says where to add one.
     pub fn default_account(&self) -> AppResult<UspsAccountRecord> {
-        records::default_account(&self.store)?.ok_or_else(|| {
+        self.accounts.default_account()?.ok_or_else(|| {
             AppError::validation("Add a USPS account in Settings › Carrier Settings first")
         })
     }
 
     pub fn set_default_account(&self, id: AccountId) -> AppResult<UspsAccountRecord> {
-        records::set_default(&self.store, id, &self.now())?;
+        self.accounts.set_default(id, &self.now())?;
+        self.broadcast_snapshot();
         self.account(id)
     }
 
@@ -237,9 +251,10 @@ impl Connections {
         .map(|(which, _)| which)
         .collect();
         let now = self.now();
-        records::clear_identifiers(&self.store, id, &cleared, &now)?;
-        let updated = records::update_fields(&self.store, id, &clean, &now)?;
+        self.accounts.clear_identifiers(id, &cleared, &now)?;
+        let updated = self.accounts.update_fields(id, &clean, &now)?;
         self.sessions.evict(id);
+        self.broadcast_snapshot();
         Ok(updated)
     }
 
@@ -261,44 +276,71 @@ impl Connections {
 
     // ---- state -----------------------------------------------------------------------------
 
-    /// State changes as they happen (the app emits them as `usps://connection`).
-    pub fn subscribe(&self) -> broadcast::Receiver<ConnectionEvent> {
+    /// A [`ConnectionSnapshot`] after every change (the app emits them as `usps://connection`).
+    pub fn subscribe(&self) -> broadcast::Receiver<ConnectionSnapshot> {
         self.events.subscribe()
     }
 
-    /// EVERY failed USPS call passes through here: classifies the error (DESIGN §5), updates and
-    /// persists the account's state, notifies subscribers, and returns the error to show (with
-    /// `details.account_id`).
+    /// Every account's connection now: what a window shows when it opens, before any change
+    /// is broadcast.
+    pub fn connection_snapshot(&self) -> AppResult<ConnectionSnapshot> {
+        let mut revision = self
+            .snapshot_revision
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let accounts = self
+            .list_accounts()?
+            .into_iter()
+            .map(|a| AccountConnection {
+                prompt: classify::prompt_now(&a.state, self.prompt_snoozed(a.id)),
+                account_id: a.id,
+                nickname: a.nickname,
+                state: a.state,
+            })
+            .collect();
+        *revision += 1;
+        Ok(ConnectionSnapshot {
+            revision: *revision,
+            accounts,
+        })
+    }
+
+    /// Tells subscribers about a change (nothing to do without any: the CLI has none).
+    fn broadcast_snapshot(&self) {
+        if self.events.receiver_count() == 0 {
+            return;
+        }
+        match self.connection_snapshot() {
+            // A send fails only when the last subscriber left meanwhile.
+            Ok(snapshot) => drop(self.events.send(snapshot)),
+            Err(e) => tracing::error!("could not read the USPS accounts for the UI: {e}"),
+        }
+    }
+
+    /// EVERY failed USPS call passes through here: classifies the error
+    /// (docs/connection.md#classifier), updates and persists the account's state, broadcasts
+    /// the new snapshot, and returns the error to show (its details point at the account as the
+    /// snapshot shows it).
     pub fn report_failure(&self, account: AccountId, error: &usps::UspsError) -> AppError {
         let record = match self.account(account) {
             Ok(record) => record,
             Err(e) => return e,
         };
-        let mut verdict = classify::classify(&record, error);
-        if verdict.error.code == crate::error::ErrorCode::UspsReconnectRequired
-            && let Some(details) = verdict
-                .error
-                .details
-                .as_mut()
-                .and_then(|d| d.as_object_mut())
-        {
-            // Whether to show the Reconnect prompt now ("Remind Me Later" hides it; the banner
-            // shows regardless).
-            details.insert("prompt".into(), (!self.prompt_snoozed(account)).into());
-        }
+        let verdict = classify::classify(&record, error, self.prompt_snoozed(account));
         if let Some(wait) = verdict.quota_wait {
             self.quota_hits
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(account, (self.clock.now(), wait));
         }
-        let next = classify::next_state(&record.state, verdict.state.as_ref());
-        if next != record.state {
-            if next.needs_reconnect() || matches!(next, ConnectionState::NotEntitled { .. }) {
+        if verdict.state != record.state {
+            if verdict.state.needs_reconnect()
+                || matches!(verdict.state, ConnectionState::NotEntitled { .. })
+            {
                 // The session's tokens are dead or useless; the next call builds a fresh one.
                 self.sessions.evict(account);
             }
-            if let Err(e) = self.change_state(&record, next, None) {
+            if let Err(e) = self.change_state(&record, verdict.state, None) {
                 tracing::error!(account, "could not save the USPS connection state: {e}");
             }
         }
@@ -329,66 +371,37 @@ impl Connections {
             .is_some_and(|at| (self.clock.now() - at).abs() < time::Duration::minutes(1))
     }
 
-    /// Persists `next` (and `verified_at`) and broadcasts when the state changed.
+    /// Persists `next` (and `verified_at`) and broadcasts when the state changed. Leaving
+    /// `NeedsReconnect` ends "Remind Me Later": the next problem prompts again.
     fn change_state(
         &self,
         record: &UspsAccountRecord,
         next: ConnectionState,
         verified_at: Option<&str>,
     ) -> AppResult<UspsAccountRecord> {
-        let updated = records::set_state(&self.store, record.id, &next, verified_at, &self.now())?;
+        let updated = self
+            .accounts
+            .set_state(record.id, &next, verified_at, &self.now())?;
         if updated.state != record.state {
             if !updated.state.needs_reconnect() {
                 self.snoozes.clear(record.id);
             }
-            let event = ConnectionEvent {
-                account_id: updated.id,
-                nickname: updated.nickname.clone(),
-                prompt: updated.state.needs_reconnect() && !self.prompt_snoozed(updated.id),
-                state: updated.state.clone(),
-            };
-            // No subscriber is fine (the CLI has none).
-            let _ = self.events.send(event);
+            self.broadcast_snapshot();
         }
         Ok(updated)
     }
 
-    /// The accounts the banner must mention now (needs reconnect or not entitled), in the
-    /// shape of the `usps://connection` event: what a window shows when it opens, before any
-    /// event arrives.
-    pub fn needing_attention(&self) -> AppResult<Vec<ConnectionEvent>> {
-        Ok(self
-            .list_accounts()?
-            .into_iter()
-            .filter(|a| {
-                matches!(
-                    a.state,
-                    ConnectionState::NeedsReconnect { .. } | ConnectionState::NotEntitled { .. }
-                )
-            })
-            .map(|a| ConnectionEvent {
-                prompt: a.state.needs_reconnect() && !self.prompt_snoozed(a.id),
-                account_id: a.id,
-                nickname: a.nickname,
-                state: a.state,
-            })
-            .collect())
-    }
-
     /// "Remind Me Later": hides the Reconnect prompt until the end of the local day (or the next
-    /// app start). The banner stays. Returns when the snooze ends (RFC 3339).
+    /// app start) and broadcasts the snapshot that says so. The banner stays. Returns when the
+    /// snooze ends (RFC 3339).
     pub fn snooze_reconnect_prompt(&self, account: AccountId) -> AppResult<String> {
         self.account(account)?;
         let until = self.snoozes.snooze(account, self.clock.now());
+        self.broadcast_snapshot();
         Ok(until.format(&Rfc3339).unwrap_or_default())
     }
 
     pub fn prompt_snoozed(&self, account: AccountId) -> bool {
         self.snoozes.is_snoozed(account, self.clock.now())
-    }
-
-    /// Ends "Remind Me Later" early (e.g. the user clicked the banner).
-    pub fn clear_prompt_snooze(&self, account: AccountId) {
-        self.snoozes.clear(account);
     }
 }

@@ -35,17 +35,11 @@ impl ConnectionMode {
     pub fn is_sign_in(&self) -> bool {
         matches!(self, ConnectionMode::SignIn { .. })
     }
-
-    pub(crate) fn column(&self) -> &'static str {
-        match self {
-            ConnectionMode::SignIn { .. } => "sign_in",
-            ConnectionMode::OwnApp { .. } => "own_app",
-        }
-    }
 }
 
-/// Per-account connection state (DESIGN §5). Driven only by the classifier of failed calls
-/// ([`super::Connections::report_failure`]), successful calls, sign-in and disconnect.
+/// Per-account connection state (docs/connection.md#states). Driven only by the classifier of
+/// failed calls ([`super::Connections::report_failure`]), successful calls, sign-in and
+/// disconnect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 #[ts(export)]
@@ -165,17 +159,39 @@ pub struct AccountFields {
     pub eps_account: Option<String>,
 }
 
-/// A state change, pushed to subscribers (the app emits it as the `usps://connection` event).
+/// One account's connection as every window shows it: its state, and whether the Reconnect
+/// prompt should show for it now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ConnectionEvent {
+pub struct AccountConnection {
     #[ts(type = "number")]
     pub account_id: AccountId,
     pub nickname: String,
     pub state: ConnectionState,
-    /// Whether the Reconnect prompt should show now (false while "Remind Me Later" holds; the
-    /// banner shows whenever `state` is `needs_reconnect`).
+    /// Whether the Reconnect prompt should show now: the account needs signing in again and
+    /// "Remind Me Later" does not hold. The banner does not depend on it: it shows whenever
+    /// `state` is `needs_reconnect`.
     pub prompt: bool,
+}
+
+/// Every account's connection, as core knows it now. Core makes one after each change (state,
+/// Remind Me Later, an account added, renamed or removed) and broadcasts it; the app emits it
+/// as the `usps://connection` event, and a window that opens asks for the current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConnectionSnapshot {
+    /// Grows with every snapshot this process makes: a window keeps the newest it has seen, so
+    /// an answer that crossed an event on the way cannot bring back an older picture.
+    #[ts(type = "number")]
+    pub revision: u64,
+    /// The default account first.
+    pub accounts: Vec<AccountConnection>,
+}
+
+impl ConnectionSnapshot {
+    pub fn account(&self, id: AccountId) -> Option<&AccountConnection> {
+        self.accounts.iter().find(|a| a.account_id == id)
+    }
 }
 
 /// What changing an account's connection means for other systems.

@@ -9,12 +9,12 @@ use usps::{AppCredentials, TokenClaims, UspsAccount};
 use super::model::{
     AccountFields, AccountId, ConnectOutcome, ConnectionMode, ConnectionState, UspsAccountRecord,
 };
-use super::records::{self, NewAccount};
+use super::records::NewAccount;
 use super::secrets::SecretKind;
 use super::sign_in::other_systems_warning;
 use super::{Connections, classify, validate};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 
 /// Add an account (or change an existing one's credentials) with the business's own USPS app.
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
@@ -59,24 +59,21 @@ impl Connections {
     /// account (secret in the secret store only), prefilled from the token's claims, Connected.
     pub async fn connect_own_app(&self, request: OwnAppRequest) -> AppResult<ConnectOutcome> {
         let client_id = request.client_id.trim().to_owned();
-        let mut problems = serde_json::Map::new();
+        let mut problems = Vec::new();
         if client_id.is_empty() {
-            problems.insert(
-                "client_id".into(),
-                "Enter the app's client id (Consumer Key)".into(),
-            );
+            problems.push(("client_id", "Enter the app's client id (Consumer Key)"));
         }
         if request.client_secret.trim().is_empty() {
-            problems.insert(
-                "client_secret".into(),
-                "Enter the app's client secret (Consumer Secret)".into(),
-            );
+            problems.push((
+                "client_secret",
+                "Enter the app's client secret (Consumer Secret)",
+            ));
         }
         if !problems.is_empty() {
-            return Err(AppError::validation(
+            return Err(AppError::invalid_fields(
                 "The USPS app's client id and secret are both needed",
-            )
-            .with_details(serde_json::json!({ "fields": problems })));
+                problems,
+            ));
         }
         let fields = validate::normalize(&request.fields)?;
         let existing = request.account.map(|id| self.account(id)).transpose()?;
@@ -114,19 +111,19 @@ impl Connections {
                     "USPS did not accept this client id and secret. Copy them again from the app \
                      in the Customer Onboarding Portal (Consumer Key and Consumer Secret).",
                 )
-                .with_details(serde_json::json!({"fields": {
-                    "client_id": "Check the client id (Consumer Key)",
-                    "client_secret": "Check the client secret (Consumer Secret)",
-                }})),
-                other => classify::classify(&draft, &other).error,
+                .with_details(ErrorDetails::fields([
+                    ("client_id", "Check the client id (Consumer Key)"),
+                    ("client_secret", "Check the client secret (Consumer Secret)"),
+                ])),
+                other => classify::classify(&draft, &other, false).error,
             })?;
         let claims = usps::decode_claims(token.access_token.expose()).ok();
 
         let record = match &existing {
             Some(r) => {
-                records::set_mode(&self.store, r.id, &mode, &self.now())?;
+                self.accounts.set_mode(r.id, &mode, &self.now())?;
                 if fields != AccountFields::default() {
-                    records::update_fields(&self.store, r.id, &fields, &self.now())?;
+                    self.accounts.update_fields(r.id, &fields, &self.now())?;
                 }
                 self.account(r.id)?
             }
@@ -135,8 +132,7 @@ impl Connections {
                     .nickname
                     .clone()
                     .unwrap_or_else(|| self.unused_nickname("USPS"));
-                let id = records::insert(
-                    &self.store,
+                let id = self.accounts.insert(
                     &NewAccount {
                         nickname,
                         environment,
@@ -160,7 +156,7 @@ impl Connections {
             .await;
         if let Err(e) = saved {
             if existing.is_none() {
-                records::delete(&self.store, record.id).ok();
+                self.accounts.delete(record.id).ok();
             }
             return Err(e);
         }
@@ -215,7 +211,8 @@ impl Connections {
         let updated = if prefill == AccountFields::default() {
             record.clone()
         } else {
-            records::update_fields(&self.store, record.id, &prefill, &self.now())?
+            self.accounts
+                .update_fields(record.id, &prefill, &self.now())?
         };
         let mut warnings = Vec::new();
         if let (Some(have), Some(token)) = (&updated.crid, &token_crid)
@@ -293,7 +290,7 @@ impl Connections {
                 client
                     .revoke_refresh_token(&credentials, &usps::Secret::new(refresh))
                     .await
-                    .map_err(|e| classify::classify(&record, &e).error)
+                    .map_err(|e| classify::classify(&record, &e, false).error)
             }
             .await;
             match revoked {
@@ -333,8 +330,9 @@ impl Connections {
             },
             Err(e) => return Err(e),
         };
-        records::delete(&self.store, account)?;
+        self.accounts.delete(account)?;
         self.snoozes.clear(account);
+        self.broadcast_snapshot();
         Ok(outcome)
     }
 }

@@ -15,7 +15,7 @@ use usps::{RefreshTokenStore, Secret, TokenStoreError};
 use super::model::AccountId;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::ports::SecretStore;
-use crate::store::Store;
+use crate::settings::SettingsStore;
 
 const NAMESPACE_SETTING: &str = "usps_secret_namespace";
 
@@ -34,12 +34,12 @@ pub(crate) struct SecretKeys {
 
 impl SecretKeys {
     /// Reads (or creates, once) the data directory's namespace.
-    pub(crate) fn load(store: &Store) -> AppResult<Self> {
-        let namespace = match store.setting(NAMESPACE_SETTING)? {
+    pub(crate) fn load(settings: &dyn SettingsStore) -> AppResult<Self> {
+        let namespace = match settings.setting(NAMESPACE_SETTING)? {
             Some(ns) => ns,
             None => {
                 let fresh = uuid::Uuid::new_v4().simple().to_string();
-                store.set_setting(NAMESPACE_SETTING, &fresh)?;
+                settings.set_setting(NAMESPACE_SETTING, &fresh)?;
                 fresh
             }
         };
@@ -144,6 +144,7 @@ pub(crate) fn keyring_unavailable(cause: &dyn std::fmt::Display) -> AppError {
 mod tests {
     use super::*;
     use crate::ports::MemorySecretStore;
+    use crate::store::Store;
 
     /// A store that refuses to write, as a locked keyring does.
     struct LockedStore;

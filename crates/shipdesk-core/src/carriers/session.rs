@@ -9,9 +9,9 @@ use usps::{AccountConfig, AppCredentials, GrantKind, UspsAccount, UspsClient};
 
 use super::model::{AccountId, ConnectionMode, ConnectionState, UspsAccountRecord};
 use super::secrets::{AccountTokenStore, SecretKind};
-use super::{Connections, sandbox};
+use super::{Connections, classify, sandbox};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult, ErrorDetails};
 
 /// What a cached session was built from; any difference means it must be rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,17 +73,7 @@ impl Connections {
     pub async fn session(&self, account: AccountId) -> AppResult<UspsAccount> {
         let record = self.account(account)?;
         if record.state == ConnectionState::Disconnected {
-            return Err(AppError::new(
-                ErrorCode::UspsReconnectRequired,
-                format!(
-                    "The USPS account '{}' is disconnected. Sign in again in Settings › Carrier \
-                     Settings › USPS › Edit › Login.",
-                    record.nickname
-                ),
-            )
-            .with_details(
-                serde_json::json!({ "account_id": record.id, "nickname": record.nickname }),
-            ));
+            return Err(classify::disconnected(&record));
         }
         let client = self.client_for(&record).await?;
         let key = SessionKey {
@@ -155,27 +145,25 @@ impl Connections {
         {
             return Ok(AppCredentials::new(client_id, app.client_secret));
         }
-        Err(AppError::new(
-            ErrorCode::UspsReconnectRequired,
-            format!(
-                "The USPS client secret for '{}' is not saved on this computer (it may have been \
-                 kept in memory only). Enter it again, or sign in again, in Settings › Carrier \
-                 Settings › USPS › Edit.",
-                record.nickname
-            ),
-        )
-        .with_details(serde_json::json!({ "account_id": record.id, "nickname": record.nickname })))
+        Err(classify::secret_missing(
+            record,
+            self.prompt_snoozed(record.id),
+        ))
     }
 
     /// The platform app Sign in with USPS consents to in `environment`: the one the binary
-    /// configured, else (Sandbox only) the simulator's built-in app.
+    /// configured, else (Sandbox only) the Sandbox host's app.
     pub(crate) fn platform_app(&self, environment: Environment) -> Option<super::PlatformApp> {
         self.config
             .platform_apps
             .iter()
             .find(|a| a.environment == environment)
             .cloned()
-            .or_else(|| (environment == Environment::Sandbox).then(sandbox::sandbox_platform_app))
+            .or_else(|| {
+                (environment == Environment::Sandbox)
+                    .then(|| self.sandbox.platform_app())
+                    .flatten()
+            })
     }
 
     /// The shared client for the account's host (starting the Sandbox simulator if needed).
@@ -210,13 +198,13 @@ pub(crate) fn parse_base_url(raw: &str) -> AppResult<url::Url> {
         AppError::validation(format!(
             "'{raw}' is not a web address (e.g. https://apis-tem.usps.com)"
         ))
-        .with_details(serde_json::json!({"fields": {"base_url": "Not a web address"}}))
+        .with_details(ErrorDetails::fields([("base_url", "Not a web address")]))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(AppError::validation(format!(
             "'{raw}' must be an http(s) address with a host"
         ))
-        .with_details(serde_json::json!({"fields": {"base_url": "Use an http(s) address"}})));
+        .with_details(ErrorDetails::fields([("base_url", "Use an http(s) address")])));
     }
     Ok(url)
 }

@@ -19,11 +19,11 @@ use super::listener;
 use super::model::{
     AccountFields, AccountId, ConnectOutcome, ConnectionMode, ConnectionState, UspsAccountRecord,
 };
-use super::records::{self, NewAccount};
+use super::records::NewAccount;
 use super::secrets::SecretKind;
 use super::{Connections, validate};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorDetails};
 use crate::ports::url_like::HttpUrl;
 
 pub const CALLBACK_PATH: &str = "/usps/callback";
@@ -174,9 +174,10 @@ impl Connections {
                  file); leave the port as it is.",
                 self.config.redirect_port
             ))
-            .with_details(
-                serde_json::json!({"fields": {"port": "Sandbox uses the configured port"}}),
-            ));
+            .with_details(ErrorDetails::fields([(
+                "port",
+                "Sandbox uses the configured port",
+            )])));
         }
         let listener = listener::bind(port).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
@@ -267,7 +268,7 @@ impl Connections {
         let (record, created) = match &target.existing {
             Some(existing) => {
                 if existing.mode != mode {
-                    records::set_mode(&self.store, existing.id, &mode, &self.now())?;
+                    self.accounts.set_mode(existing.id, &mode, &self.now())?;
                 }
                 (self.account(existing.id)?, false)
             }
@@ -277,8 +278,7 @@ impl Connections {
                     .nickname
                     .clone()
                     .unwrap_or_else(|| self.unused_nickname("USPS"));
-                let id = records::insert(
-                    &self.store,
+                let id = self.accounts.insert(
                     &NewAccount {
                         nickname,
                         environment: target.environment,
@@ -306,7 +306,7 @@ impl Connections {
             Err(e) if created => {
                 // Leave no half-made account behind.
                 self.forget_secrets(record.id).await.ok();
-                records::delete(&self.store, record.id).ok();
+                self.accounts.delete(record.id).ok();
                 Err(e)
             }
             Err(e) => Err(e),
@@ -331,7 +331,7 @@ impl Connections {
         let token = match session.connect_with_code(code, redirect_uri).await {
             Ok(token) => token,
             Err(e) if target.existing.is_some() => return Err(self.report_failure(record.id, &e)),
-            Err(e) => return Err(super::classify::classify(record, &e).error),
+            Err(e) => return Err(super::classify::classify(record, &e, false).error),
         };
         let (record, warnings) = self.adopt_token_claims(record, token.claims.as_ref())?;
         self.mark_connected(&record, session)

@@ -1,5 +1,9 @@
 //! "Remind Me Later": the Reconnect prompt is hidden until the end of the user's local day, or
 //! until the app restarts (the snoozes live only in memory). The banner is not affected.
+//!
+//! The snooze is core's alone: `Connections` reads it into every connection snapshot and every
+//! reconnect error (`prompt`), announces a new snapshot when the user snoozes, and ends it when
+//! the account no longer needs reconnecting. The UI keeps no snooze of its own.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

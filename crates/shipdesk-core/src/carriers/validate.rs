@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
 
 use super::model::AccountFields;
 use crate::error::{AppError, AppResult};
@@ -55,7 +54,7 @@ pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
         return Ok(clean);
     }
     let message = problems.values().cloned().collect::<Vec<_>>().join("; ");
-    Err(AppError::validation(message).with_details(json!({ "fields": problems })))
+    Err(AppError::invalid_fields(message, problems))
 }
 
 fn trimmed(value: &Option<String>) -> Option<String> {
@@ -132,23 +131,14 @@ mod tests {
     fn one_message_per_bad_field() {
         let err = normalize(&fields("56-98", "12345", "90234567A", "123")).unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::Validation);
-        let details = err.details.unwrap();
-        let problems = details["fields"].as_object().unwrap();
+        let Some(crate::ErrorDetails::Fields { fields: problems }) = err.details else {
+            panic!("field details expected: {:?}", err.details);
+        };
         assert_eq!(problems.len(), 4, "{problems:?}");
-        assert!(problems["crid"].as_str().unwrap().contains("digits only"));
-        assert!(problems["mid"].as_str().unwrap().contains("6 or 9 digits"));
-        assert!(
-            problems["manifest_mid"]
-                .as_str()
-                .unwrap()
-                .starts_with("Manifest MID")
-        );
-        assert!(
-            problems["eps_account"]
-                .as_str()
-                .unwrap()
-                .contains("10 digits")
-        );
+        assert!(problems["crid"].contains("digits only"));
+        assert!(problems["mid"].contains("6 or 9 digits"));
+        assert!(problems["manifest_mid"].starts_with("Manifest MID"));
+        assert!(problems["eps_account"].contains("10 digits"));
     }
 
     #[test]

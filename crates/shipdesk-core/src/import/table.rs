@@ -213,7 +213,7 @@ impl Table {
                  rest of the file cannot be read. Fix the quote and import again.",
                 rec.line
             ))
-            .with_details(serde_json::json!({ "line": rec.line })));
+            .with_details(crate::error::ErrorDetails::ImportLine { line: rec.line }));
         }
         Ok(())
     }

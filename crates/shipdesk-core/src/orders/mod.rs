@@ -1,6 +1,8 @@
 //! Orders: the domain types, the rules an order must satisfy, and [`OrdersService`], the one
 //! facade the app's Tauri commands and the CLI call for everything order-related (import, list,
-//! search, create, edit, archive, tags). SQL stays behind the store's order methods.
+//! search, create, edit, archive, tags). The service reaches storage only through the traits in
+//! `store.rs` ([`OrderStore`], [`MappingStore`]); their SQLite implementation is in
+//! `crate::store::sqlite`.
 
 mod model;
 #[cfg(test)]
@@ -8,6 +10,7 @@ mod query_tests;
 mod service;
 #[cfg(test)]
 mod service_tests;
+mod store;
 pub mod usps_address;
 pub mod validate;
 
@@ -16,6 +19,9 @@ pub use model::{
     OrderSource, OrderStatus, SourceKind,
 };
 pub use service::{OrdersService, PREVIEW_ROWS};
+pub use store::{
+    DEFAULT_PAGE_SIZE, ExistingOrder, MAX_PAGE_SIZE, MappingStore, OrderStore, OrderTransaction,
+};
 pub use validate::FieldProblem;
 
 /// Everything the store needs to write an order, whichever way it arrived. Not an IPC type: the

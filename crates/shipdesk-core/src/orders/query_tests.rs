@@ -44,7 +44,10 @@ fn manual_orders_validate_and_conflict() {
     bad.ship_to.zip5 = "9810".into();
     let e = svc.update(o.id, bad).unwrap_err();
     assert_eq!(e.code, ErrorCode::Validation);
-    assert_eq!(e.details.unwrap()["problems"][0]["field"], "ship_to.zip");
+    let Some(crate::ErrorDetails::OrderProblems { problems }) = e.details else {
+        panic!("order problems expected");
+    };
+    assert_eq!(problems[0].field, "ship_to.zip");
     let mut edit = input;
     edit.tags = vec!["gift".into()];
     edit.ship_to.street2 = Some("Apt 4".into());

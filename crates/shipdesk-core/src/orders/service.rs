@@ -1,14 +1,16 @@
 //! [`OrdersService`]: what the app's Tauri commands and the CLI call. Each method validates its
-//! input, talks to the store through its order methods (never SQL), and returns either a value or
-//! an [`AppError`] whose code the UI can branch on.
+//! input, talks to storage through [`OrderStore`] and [`MappingStore`] (never SQL), and returns
+//! either a value or an [`AppError`] whose code the UI can branch on.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 
 use super::SourceKind;
+use super::store::{MappingStore, OrderStore};
 use super::validate::{into_error, validate_order};
 use super::{Order, OrderData, OrderInput, OrderPage, OrderQuery, OrderSource, OrderStatus};
 use crate::error::{AppError, AppResult};
@@ -17,13 +19,13 @@ use crate::import::{
     SkippedOrder,
 };
 use crate::ports::Clock;
-use crate::store::Store;
 
 /// How many rows the import dialog previews.
 pub const PREVIEW_ROWS: usize = 20;
 
 pub struct OrdersService<'a> {
-    store: &'a Store,
+    orders: Arc<dyn OrderStore>,
+    mappings: Arc<dyn MappingStore>,
     clock: &'a dyn Clock,
 }
 
@@ -35,8 +37,17 @@ fn fingerprint(data: &OrderData) -> String {
 }
 
 impl<'a> OrdersService<'a> {
-    pub fn new(store: &'a Store, clock: &'a dyn Clock) -> Self {
-        Self { store, clock }
+    /// Over a storage backend that keeps both orders and column mappings (the SQLite
+    /// [`crate::store::Store`] does).
+    pub fn new<S: OrderStore + MappingStore + 'static>(
+        store: &Arc<S>,
+        clock: &'a dyn Clock,
+    ) -> Self {
+        Self {
+            orders: store.clone(),
+            mappings: store.clone(),
+            clock,
+        }
     }
 
     fn now(&self) -> String {
@@ -49,7 +60,7 @@ impl<'a> OrdersService<'a> {
     fn resolve_mapping(&self, options: &ImportOptions) -> AppResult<Option<ColumnMapping>> {
         match options.mapping.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => {
-                self.store.mapping(name)?.map(Some).ok_or_else(|| {
+                self.mappings.mapping(name)?.map(Some).ok_or_else(|| {
                     AppError::not_found(format!(
                         "There is no saved column mapping named \"{name}\""
                     ))
@@ -85,7 +96,7 @@ impl<'a> OrdersService<'a> {
             warnings: parsed.warnings,
             skipped_orders: Vec::new(),
         };
-        self.store.with_order_writer(&self.now(), |w| {
+        self.orders.write(&self.now(), |w| {
             for (i, order) in parsed.orders.iter().enumerate() {
                 if i % 500 == 0 {
                     if cancel.load(Ordering::Relaxed) {
@@ -147,15 +158,15 @@ impl<'a> OrdersService<'a> {
         if mapping.name.trim().is_empty() {
             return Err(AppError::validation("Give the column mapping a name"));
         }
-        self.store.save_mapping(mapping, &self.now())
+        self.mappings.save_mapping(mapping, &self.now())
     }
 
     pub fn list_mappings(&self) -> AppResult<Vec<ColumnMapping>> {
-        self.store.mappings()
+        self.mappings.mappings()
     }
 
     pub fn delete_mapping(&self, name: &str) -> AppResult<()> {
-        if self.store.delete_mapping(name)? {
+        if self.mappings.delete_mapping(name)? {
             Ok(())
         } else {
             Err(AppError::not_found(format!(
@@ -165,11 +176,11 @@ impl<'a> OrdersService<'a> {
     }
 
     pub fn list(&self, query: &OrderQuery) -> AppResult<OrderPage> {
-        self.store.list_orders(query)
+        self.orders.list(query)
     }
 
     pub fn get(&self, id: i64) -> AppResult<Order> {
-        self.store
+        self.orders
             .order(id)?
             .ok_or_else(|| AppError::not_found(format!("There is no order with id {id}")))
     }
@@ -178,13 +189,13 @@ impl<'a> OrdersService<'a> {
     /// When two sources share a number, the most recently added order is returned.
     pub fn get_by_number(&self, number: &str) -> AppResult<Order> {
         let n = number.trim();
-        let mut found = self.store.orders_by_number(n)?;
+        let mut found = self.orders.orders_by_number(n)?;
         if found.is_empty() {
             let other = match n.strip_prefix('#') {
                 Some(bare) => bare.to_owned(),
                 None => format!("#{n}"),
             };
-            found = self.store.orders_by_number(&other)?;
+            found = self.orders.orders_by_number(&other)?;
         }
         found
             .into_iter()
@@ -208,7 +219,7 @@ impl<'a> OrdersService<'a> {
             notes: valid.notes,
             ordered_at: Some(self.now()),
         };
-        self.store.with_order_writer(&self.now(), |w| {
+        self.orders.write(&self.now(), |w| {
             if w.find_by_source(SourceKind::Manual, data.source_key())?
                 .is_some()
             {
@@ -227,7 +238,7 @@ impl<'a> OrdersService<'a> {
     /// bought); an imported order keeps its number, which is how re-imports find it.
     pub fn update(&self, id: i64, input: OrderInput) -> AppResult<Order> {
         let valid = validate_order(input).map_err(into_error)?;
-        self.store.with_order_writer(&self.now(), |w| {
+        self.orders.write(&self.now(), |w| {
             let current = w
                 .load(id)?
                 .ok_or_else(|| AppError::not_found(format!("There is no order with id {id}")))?;
@@ -274,7 +285,7 @@ impl<'a> OrdersService<'a> {
     /// Archives (or brings back) orders; returns how many changed. Unknown ids are an error and
     /// then nothing changes.
     pub fn archive(&self, ids: &[i64], archived: bool) -> AppResult<u32> {
-        self.store.with_order_writer(&self.now(), |w| {
+        self.orders.write(&self.now(), |w| {
             let mut changed = 0;
             for &id in ids {
                 if !w.exists(id)? {
@@ -290,7 +301,7 @@ impl<'a> OrdersService<'a> {
 
     /// Adds and removes tags on many orders at once.
     pub fn set_tags(&self, ids: &[i64], add: &[String], remove: &[String]) -> AppResult<()> {
-        self.store.with_order_writer(&self.now(), |w| {
+        self.orders.write(&self.now(), |w| {
             for &id in ids {
                 if !w.exists(id)? {
                     return Err(AppError::not_found(format!(
@@ -306,6 +317,6 @@ impl<'a> OrdersService<'a> {
 
     /// Every tag in use, for the filter menu.
     pub fn tags(&self) -> AppResult<Vec<String>> {
-        self.store.order_tags()
+        self.orders.tags()
     }
 }

@@ -3,6 +3,7 @@
 //! broken files and cancellation rollback. The helpers here serve `query_tests` too.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::OffsetDateTime;
@@ -22,14 +23,14 @@ impl Clock for FixedClock {
 }
 
 pub(super) struct Env {
-    store: Store,
+    store: Arc<Store>,
     dir: tempfile::TempDir,
 }
 
 impl Env {
     pub(super) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_file(&dir.path().join("db.sqlite3")).unwrap();
+        let store = Arc::new(Store::open_file(&dir.path().join("db.sqlite3")).unwrap());
         Self { store, dir }
     }
     pub(super) fn svc(&self) -> OrdersService<'_> {
@@ -69,17 +70,12 @@ impl Env {
     }
 }
 
+#[path = "../../../../xtask/src/shared_dir.rs"]
+mod shared_dir;
+
+/// `../shared/fixtures/orders`: skipped when absent, except under `cargo xtask test`.
 pub(super) fn fixtures() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/orders"
-    ));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        println!("SKIPPED: ../shared not found");
-        None
-    }
+    shared_dir::shared_path("fixtures/orders")
 }
 
 pub(super) fn generic_mapping() -> ColumnMapping {

@@ -4,30 +4,11 @@
 //! can put the message next to the input and the importer can prefix it with the file's line.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::model::{Address, LineItem, OrderInput};
 use super::usps_address::{ZipError, normalize_country, normalize_state, normalize_zip};
-use crate::error::AppError;
-
-/// One thing wrong with one field. `field` is a stable path the UI can match on
-/// (`order_number`, `ship_to.zip`, `items[0].quantity`); `message` is a sentence for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::error::FieldProblem;
+use crate::error::{AppError, ErrorDetails};
 
 /// The item index a field path like `items[3].title` refers to.
 pub fn item_index(field: &str) -> Option<usize> {
@@ -43,7 +24,7 @@ pub fn into_error(problems: Vec<FieldProblem>) -> AppError {
         .map(|p| p.message.as_str())
         .collect::<Vec<_>>()
         .join("; ");
-    AppError::validation(message).with_details(serde_json::json!({ "problems": problems }))
+    AppError::validation(message).with_details(ErrorDetails::OrderProblems { problems })
 }
 
 fn clean(s: &str) -> String {
@@ -295,7 +276,10 @@ mod tests {
         let err = into_error(problems);
         assert_eq!(err.code, crate::ErrorCode::Validation);
         assert!(err.message.contains("order number is missing"));
-        assert_eq!(err.details.unwrap()["problems"][1]["field"], "ship_to.city");
+        let Some(crate::ErrorDetails::OrderProblems { problems }) = err.details else {
+            panic!("order problems expected");
+        };
+        assert_eq!(problems[1].field, "ship_to.city");
     }
 
     #[test]

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ShippingService;
-use super::gateway::retry_after;
 use super::model_shipments::{
     BatchFailure, BatchProgress, BatchReport, FailureKind, PurchaseRequest, Shipment,
 };
@@ -261,4 +260,17 @@ impl ShippingService {
             }
         }
     }
+}
+
+/// Seconds to wait before retrying after a quota answer, when the error says so.
+pub(crate) fn retry_after(error: &AppError) -> Option<Duration> {
+    if error.code != ErrorCode::UspsQuotaExceeded {
+        return None;
+    }
+    let secs = error
+        .details
+        .as_ref()
+        .and_then(|d| d.retry_after_secs())
+        .unwrap_or(60);
+    Some(Duration::from_secs(secs))
 }

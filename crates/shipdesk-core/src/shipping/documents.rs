@@ -194,12 +194,43 @@ impl ShippingService {
                     .unwrap_or("labels");
                 path.with_file_name(format!("{stem}-{}.pdf", doc.name))
             };
-            std::fs::write(&target, &doc.pdf).map_err(|e| {
-                AppError::validation(format!("Could not write {}: {e}", target.display()))
-            })?;
+            write_pdf(&target, &doc.pdf)?;
             written.push(target);
         }
         Ok(written)
+    }
+
+    /// Prints one packing slip per order as one job.
+    pub fn print_packing_slips(
+        &self,
+        order_ids: &[i64],
+        ship_from_id: Option<i64>,
+        printer: Option<&str>,
+    ) -> AppResult<()> {
+        let pdf = self.packing_slips_pdf(order_ids, ship_from_id)?;
+        self.printer.print_pdf(&pdf, "packing-slips", printer)
+    }
+
+    /// Saves one packing slip per order as one PDF at `path`.
+    pub fn save_packing_slips_pdf(
+        &self,
+        order_ids: &[i64],
+        ship_from_id: Option<i64>,
+        path: &Path,
+    ) -> AppResult<()> {
+        write_pdf(path, &self.packing_slips_pdf(order_ids, ship_from_id)?)
+    }
+
+    /// Prints a stored SCAN form (PS Form 5630).
+    pub fn print_scan_form(&self, id: i64, printer: Option<&str>) -> AppResult<()> {
+        let pdf = self.scan_form_pdf(id)?;
+        self.printer
+            .print_pdf(&pdf, &format!("scan-form-{id}"), printer)
+    }
+
+    /// Saves a stored SCAN form as a PDF at `path`.
+    pub fn save_scan_form_pdf(&self, id: i64, path: &Path) -> AppResult<()> {
+        write_pdf(path, &self.scan_form_pdf(id)?)
     }
 
     pub fn mark_printed(&self, shipment_ids: &[i64]) -> AppResult<()> {
@@ -306,4 +337,20 @@ mod tests {
         assert_eq!(weight_text(Decimal::from(20)), "1 lb 4 oz");
         assert_eq!(weight_text("8.5".parse().unwrap()), "0 lb 8.5 oz");
     }
+}
+
+/// Writes a document the user asked to save; the name must end in `.pdf` so the file opens as
+/// what it is.
+pub(crate) fn write_pdf(path: &Path, pdf: &[u8]) -> AppResult<()> {
+    if path
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
+    {
+        return Err(AppError::validation(format!(
+            "{} is not a .pdf file name",
+            path.display()
+        )));
+    }
+    std::fs::write(path, pdf)
+        .map_err(|e| AppError::validation(format!("Could not save {}: {e}", path.display())))
 }

@@ -1,45 +1,16 @@
 //! End of Day: one SCAN form (PS Form 5630) per ship-from address for the day's labels not yet
 //! on a form, kept as a PDF to print and hand to the carrier; and the history of past forms.
-//! USPS's own form image is stored when it sends one; otherwise Shipdesk draws the form from
-//! USPS's answer (its Electronic File Number and the labels it accepted).
+//! The provider's own form image is stored when it sends one; otherwise Shipdesk draws the form
+//! from its answer (the form's number and the labels it accepted).
 
 use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, params};
-use usps::models::{
-    LabelFormat, ScanFormAddress, ScanFormImageInfo, ScanFormRequest, ScanFormShipment,
-};
-
 use super::ShippingService;
 use super::documents::label_spec;
-use super::gateway::AccountId;
 use super::model_shipments::{ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus};
 use crate::error::{AppError, AppResult};
-use crate::orders::Address;
-
-fn scan_form_address(a: &Address) -> ScanFormAddress {
-    let (first, last) = match a.name.trim().rsplit_once(' ') {
-        Some((f, l)) => (Some(f.to_owned()), Some(l.to_owned())),
-        None => (None, None),
-    };
-    let firm = a
-        .company
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .or_else(|| first.is_none().then(|| a.name.clone()));
-    ScanFormAddress {
-        first_name: first,
-        last_name: last,
-        firm,
-        street_address: a.street1.clone(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip_code: a.zip5.clone(),
-        zip_plus4: a.zip4.clone(),
-        ignore_bad_address: None,
-    }
-}
+use crate::postage::{AccountId, ScanFormOrder};
 
 impl ShippingService {
     /// Labels of `mailing_date` (today by default) that can still go on a SCAN form.
@@ -80,40 +51,26 @@ impl ShippingService {
         for s in waiting {
             groups.entry(s.ship_from_id).or_default().push(s);
         }
-        let session = self.gateway.session(account.id).await?;
         let mut created = Vec::new();
         for (ship_from_id, labels) in groups {
             let from = labels[0].ship_from.clone();
-            let request = ScanFormRequest {
-                image_info: Some(ScanFormImageInfo {
-                    image_type: Some("PDF".into()),
-                    label_type: Some("8.5X11LABEL".into()),
-                }),
-                mailing_date: date.clone(),
-                overwrite_mailing_date: None,
-                entry_facility_zip_code: from.zip5.clone(),
-                destination_entry_facility_type: "NONE".into(),
-                shipment: ScanFormShipment::TrackingNumbers {
-                    tracking_numbers: labels.iter().map(|s| s.tracking_number.clone()).collect(),
-                },
-                from_address: scan_form_address(&from),
+            let order = ScanFormOrder {
+                from: &from,
+                mailing_date: &date,
+                tracking_numbers: labels.iter().map(|s| s.tracking_number.clone()).collect(),
             };
-            let form = session
-                .create_scan_form(&request, LabelFormat::VendorJson)
-                .await
-                .map_err(|e| self.gateway.report_failure(account.id, &e))?;
-            self.gateway.report_success(account.id);
-            let manifest = form.metadata.manifest_number.clone().unwrap_or_default();
-            let on_form: Vec<&Shipment> = if form.metadata.tracking_numbers.is_empty() {
+            let form = self.postage.create_scan_form(&account, &order).await?;
+            let manifest = form.manifest_number.clone();
+            let on_form: Vec<&Shipment> = if form.tracking_numbers.is_empty() {
                 labels.iter().collect()
             } else {
                 labels
                     .iter()
-                    .filter(|s| form.metadata.tracking_numbers.contains(&s.tracking_number))
+                    .filter(|s| form.tracking_numbers.contains(&s.tracking_number))
                     .collect()
             };
-            let (pdf, rendered_locally) = match form.image.filter(|i| !i.bytes.is_empty()) {
-                Some(image) => (image.bytes, false),
+            let (pdf, rendered_locally) = match form.pdf {
+                Some(pdf) => (pdf, false),
                 None => {
                     let spec = labels::ScanFormSpec {
                         form_id: manifest.clone(),

@@ -1,13 +1,13 @@
-//! The purchase journal's rows (DESIGN §6): `intent` → `sent` → `committed` → `printed`, or
-//! `failed` when USPS refused. Each step is its own committed IMMEDIATE transaction
-//! (`synchronous=FULL`), so after a crash the row says exactly how far the attempt got.
+//! The purchase journal's rows: `intent` → `sent` → `committed` → `printed`, or `failed` when
+//! USPS refused. Each step is its own committed IMMEDIATE transaction (`synchronous=FULL`), so
+//! after a crash the row says exactly how far the attempt got. The rules the rows serve are in
+//! docs/connection.md#purchase-journal.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use usps::models::LabelRequest;
-
 use super::model::Package;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorDetails};
 use crate::orders::{Address, OrderStatus};
+use crate::postage::{BoughtLabel, LabelPayload};
 use crate::store::{OrderWriter, Store};
 
 #[derive(Debug, Clone)]
@@ -16,7 +16,8 @@ pub(crate) struct Attempt {
     pub order_id: i64,
     pub account_id: i64,
     pub key: String,
-    pub request: LabelRequest,
+    /// The provider's request, exactly as first prepared.
+    pub payload: LabelPayload,
     pub ship_from_id: Option<i64>,
     pub package: Package,
     pub address_choice: String,
@@ -29,7 +30,8 @@ pub(crate) struct NewAttempt<'a> {
     pub order_id: i64,
     pub account_id: i64,
     pub key: &'a str,
-    pub request: &'a LabelRequest,
+    pub payload: &'a LabelPayload,
+    pub mail_class: &'a str,
     pub ship_from_id: Option<i64>,
     pub package: &'a Package,
     pub address_choice: &'a str,
@@ -37,18 +39,9 @@ pub(crate) struct NewAttempt<'a> {
     pub additional_label: bool,
 }
 
-/// A label as USPS returned it, ready to be stored.
+/// A label the provider sold, ready to be stored with the address it ships from.
 pub(crate) struct CommittedLabel {
-    pub tracking_number: String,
-    pub service_name: String,
-    pub postage: rust_decimal::Decimal,
-    pub zone: Option<String>,
-    pub commitment: Option<String>,
-    pub mailing_date: String,
-    pub label_bytes: Option<Vec<u8>>,
-    pub label_content_type: Option<String>,
-    pub metadata_json: String,
-    pub sample: bool,
+    pub label: BoughtLabel,
     pub ship_from: Address,
 }
 
@@ -71,7 +64,7 @@ fn attempt_row(r: &Row<'_>) -> rusqlite::Result<Attempt> {
         order_id: r.get(1)?,
         account_id: r.get(2)?,
         key: r.get(3)?,
-        request: serde_json::from_str(&r.get::<_, String>(4)?).map_err(json_err)?,
+        payload: serde_json::from_str(&r.get::<_, String>(4)?).map_err(json_err)?,
         ship_from_id: r.get(5)?,
         package: serde_json::from_str(&r.get::<_, String>(6)?).map_err(json_err)?,
         address_choice: r.get(7)?,
@@ -126,9 +119,11 @@ pub(crate) fn record_intent(store: &Store, new: &NewAttempt<'_>, now: &str) -> A
                 "This order already has label {tracking}. Void it first, or ask for an \
                  additional label."
             ))
-            .with_details(serde_json::json!({
-                "order_id": new.order_id, "shipment_id": shipment_id, "tracking_number": tracking
-            })));
+            .with_details(ErrorDetails::AlreadyShipped {
+                order_id: new.order_id,
+                shipment_id: Some(shipment_id),
+                tracking_number: Some(tracking),
+            }));
         }
         tx.execute(
             "INSERT INTO purchase_attempts (order_id, account_id, idempotency_key, state,
@@ -139,8 +134,8 @@ pub(crate) fn record_intent(store: &Store, new: &NewAttempt<'_>, now: &str) -> A
                 new.order_id,
                 new.account_id,
                 new.key,
-                to_json(new.request)?,
-                new.request.package_description.mail_class,
+                to_json(new.payload)?,
+                new.mail_class,
                 new.ship_from_id,
                 to_json(new.package)?,
                 new.address_choice,
@@ -211,7 +206,10 @@ pub(crate) fn mark_failed(store: &Store, id: i64, error: &AppError, now: &str) -
                 id,
                 code_text(error),
                 error.message,
-                error.details.as_ref().map(|d| d.to_string()),
+                error
+                    .details
+                    .as_ref()
+                    .and_then(|d| serde_json::to_string(d).ok()),
                 now
             ],
         )?;
@@ -224,9 +222,10 @@ pub(crate) fn mark_failed(store: &Store, id: i64, error: &AppError, now: &str) -
 pub(crate) fn commit_label(
     store: &Store,
     attempt: &Attempt,
-    label: &CommittedLabel,
+    committed: &CommittedLabel,
     now: &str,
 ) -> AppResult<i64> {
+    let label = &committed.label;
     store.write(|tx| {
         let existing: Option<i64> = tx
             .query_row(
@@ -238,7 +237,6 @@ pub(crate) fn commit_label(
         if let Some(id) = existing {
             return Ok(id);
         }
-        let p = &attempt.request.package_description;
         tx.execute(
             "INSERT INTO shipments (attempt_id, order_id, account_id, tracking_number, mail_class,
                  service_name, rate_indicator, postage, zone, commitment, mailing_date, weight_oz,
@@ -251,16 +249,16 @@ pub(crate) fn commit_label(
                 attempt.order_id,
                 attempt.account_id,
                 label.tracking_number,
-                p.mail_class,
+                label.mail_class,
                 label.service_name,
-                p.rate_indicator,
+                label.rate_indicator,
                 label.postage.to_string(),
                 label.zone,
                 label.commitment,
                 label.mailing_date,
                 attempt.package.weight_oz.to_string(),
                 attempt.ship_from_id,
-                serde_json::to_string(&label.ship_from).unwrap_or_default(),
+                serde_json::to_string(&committed.ship_from).unwrap_or_default(),
                 serde_json::to_string(&attempt.ship_to).unwrap_or_default(),
                 attempt.address_choice,
                 label.label_bytes,

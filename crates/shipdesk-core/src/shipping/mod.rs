@@ -4,7 +4,7 @@
 //! [`ShippingService`] is the one facade the app's commands and the CLI call. One lives per
 //! [`crate::Desk`] (it holds the in-memory rate cache and the in-flight purchase guard).
 //!
-//! The heart is the purchase journal (DESIGN §6, [`journal`]): before a label request leaves,
+//! The heart is the purchase journal ([`journal`]): before a label request leaves,
 //! an attempt row with its idempotency key and exact payload is committed; the label USPS
 //! returns is stored in the same transaction that closes the attempt and marks the order
 //! shipped. An attempt whose answer never arrived stays open and is re-sent with the same key —
@@ -13,12 +13,10 @@
 
 mod address_check;
 mod batch;
-mod connections_gateway;
 mod documents;
 mod end_of_day;
-pub mod gateway;
 mod journal;
-mod label_request;
+mod package;
 mod model;
 mod model_shipments;
 mod pickup;
@@ -26,6 +24,7 @@ mod printer;
 mod purchase;
 mod rate_cache;
 mod rates;
+mod service_choice;
 mod setup;
 mod shipments;
 mod unfinished;
@@ -37,28 +36,28 @@ use std::sync::{Arc, Mutex};
 use time::format_description::well_known::Rfc3339;
 
 pub use batch::BatchOptions;
-pub use gateway::{
-    AccountId, AccountSummary, FixedSession, SessionFuture, UspsGateway, app_error_from_usps,
-};
+pub use crate::postage::{AccountId, AccountSummary};
 pub use model::*;
 pub use model_shipments::*;
 pub use printer::{LpPrinter, Printer};
 pub use rate_cache::RATE_CACHE_TTL;
+pub use service_choice::recommended_service;
 
 use crate::error::{AppError, AppResult};
 use crate::ports::Clock;
+use crate::postage::PostageProvider;
 use crate::store::Store;
 
 pub struct ShippingService {
     pub(crate) store: Arc<Store>,
-    pub(crate) gateway: Arc<dyn UspsGateway>,
+    /// Whoever sells the postage (USPS-direct: the connection service).
+    pub(crate) postage: Arc<dyn PostageProvider>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) printer: Arc<dyn Printer>,
     pub(crate) rate_cache: rate_cache::RateCache,
     in_flight: Mutex<HashSet<i64>>,
-    /// The desk's UTC offset, for "today" (ship dates, End of Day). Read once at start-up:
-    /// the OS offset cannot be read safely once threads run.
-    local_offset: Option<time::UtcOffset>,
+    /// The desk's UTC offset, for "today" (ship dates, End of Day).
+    local_offset: time::UtcOffset,
 }
 
 impl std::fmt::Debug for ShippingService {
@@ -83,27 +82,23 @@ impl Drop for InFlight<'_> {
 }
 
 impl ShippingService {
-    pub fn new(
+    /// Built only by [`crate::desk::DeskBuilder`], once per desk.
+    pub(crate) fn new(
         store: Arc<Store>,
-        gateway: Arc<dyn UspsGateway>,
+        postage: Arc<dyn PostageProvider>,
         clock: Arc<dyn Clock>,
         printer: Arc<dyn Printer>,
+        local_offset: time::UtcOffset,
     ) -> Self {
         Self {
             store,
-            gateway,
+            postage,
             clock,
             printer,
             rate_cache: rate_cache::RateCache::default(),
             in_flight: Mutex::new(HashSet::new()),
-            local_offset: time::UtcOffset::current_local_offset().ok(),
+            local_offset,
         }
-    }
-
-    /// Uses `offset` for "today" instead of what the OS reported when the service was made.
-    pub fn with_local_offset(mut self, offset: time::UtcOffset) -> Self {
-        self.local_offset = Some(offset);
-        self
     }
 
     pub(crate) fn now(&self) -> String {
@@ -113,13 +108,13 @@ impl ShippingService {
             .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
     }
 
-    /// Today's date where the desk is (UTC when the local offset is unknown).
+    /// Today's date where the desk is.
     pub(crate) fn today(&self) -> String {
-        let now = self.clock.now();
-        match self.local_offset {
-            Some(offset) => now.to_offset(offset).date().to_string(),
-            None => now.date().to_string(),
-        }
+        self.clock
+            .now()
+            .to_offset(self.local_offset)
+            .date()
+            .to_string()
     }
 
     /// Claims the order for one purchase in this process; `CONFLICT` while another runs.
@@ -129,7 +124,7 @@ impl ShippingService {
             return Err(AppError::conflict(format!(
                 "A label for order {order_number} is being bought right now; wait for it to finish"
             ))
-            .with_details(serde_json::json!({ "order_id": order_id, "in_flight": true })));
+            .with_details(crate::error::ErrorDetails::PurchaseInFlight { order_id }));
         }
         Ok(InFlight {
             set: &self.in_flight,
@@ -147,8 +142,8 @@ impl ShippingService {
 
     pub(crate) fn account(&self, id: Option<AccountId>) -> AppResult<AccountSummary> {
         match id {
-            Some(id) => self.gateway.account(id),
-            None => self.gateway.default_account(),
+            Some(id) => self.postage.account(id),
+            None => self.postage.default_account(),
         }
     }
 }

@@ -8,6 +8,11 @@ use ts_rs::TS;
 
 use crate::orders::Address;
 
+pub use crate::postage::model::{
+    AddressCheck, Deliverable, Dimensions, FieldDifference, Package, PickupEligibility,
+    PickupPackageCount, RateChoice, RateQuote,
+};
+
 /// A saved place labels are shipped from (a shop may have several: store, warehouse, home).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -53,46 +58,6 @@ pub struct PackagePresetInput {
 }
 
 /// Inches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Dimensions {
-    #[ts(type = "string")]
-    pub length_in: Decimal,
-    #[ts(type = "string")]
-    pub width_in: Decimal,
-    #[ts(type = "string")]
-    pub height_in: Decimal,
-}
-
-/// What is being shipped: weight in ounces and outer dimensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Package {
-    #[ts(type = "string")]
-    pub weight_oz: Decimal,
-    pub dimensions: Dimensions,
-}
-
-impl Package {
-    /// USPS takes pounds.
-    pub fn weight_lb(&self) -> f64 {
-        to_f64(self.weight_oz / Decimal::from(16))
-    }
-}
-
-pub(crate) fn to_f64(d: Decimal) -> f64 {
-    d.to_string().parse().unwrap_or(0.0)
-}
-
-/// USPS money (JSON numbers) as exact cents.
-pub(crate) fn money(value: f64) -> Decimal {
-    let mut cents = Decimal::from_f64_retain(value)
-        .unwrap_or_default()
-        .round_dp(2);
-    cents.rescale(2);
-    cents
-}
-
 /// How labels are laid out when Shipdesk prints them: one per 4x6 page (thermal printers) or
 /// two per US Letter page. Remembered in settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -129,53 +94,6 @@ impl LabelLayout {
     }
 }
 
-/// Whether USPS can deliver to an address, from the addresses API's DPV confirmation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Deliverable {
-    /// DPV `Y`: primary and secondary numbers confirmed.
-    Yes,
-    /// No match, DPV `N`, or a phantom carrier route.
-    No,
-    /// Matched but not fully confirmed (DPV `D` secondary missing, `S` secondary unconfirmed),
-    /// or USPS gave no DPV answer.
-    Unknown,
-}
-
-/// One field where USPS's standardized address differs from what was entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FieldDifference {
-    /// `street1`, `street2`, `city`, `state`, `zip5`, `zip4`.
-    pub field: String,
-    pub entered: Option<String>,
-    pub suggested: Option<String>,
-}
-
-/// USPS's verdict on an address, side by side with what was entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct AddressCheck {
-    pub as_entered: Address,
-    /// `None` when USPS found no match.
-    pub standardized: Option<Address>,
-    /// Field-by-field differences (ignoring case and spacing).
-    pub differences: Vec<FieldDifference>,
-    /// USPS's correction notes (e.g. "32: more information, such as an apartment or suite
-    /// number, may give a more specific address") and warnings.
-    pub corrections: Vec<String>,
-    pub deliverable: Deliverable,
-    /// DPV confirmation code as USPS sent it (Y, D, S, N).
-    pub dpv_confirmation: Option<String>,
-    pub carrier_route: Option<String>,
-    /// Business address (USPS's `business` flag), when known.
-    pub business: Option<bool>,
-    pub vacant: Option<bool>,
-    /// USPS's sentence when there was no match.
-    pub message: Option<String>,
-}
-
 /// Which recipient address goes on the label.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "choice", rename_all = "snake_case")]
@@ -197,60 +115,6 @@ impl ShipToChoice {
     }
 }
 
-/// The service to buy, as a rate row names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RateChoice {
-    /// USPS mail class, e.g. `USPS_GROUND_ADVANTAGE`, `PRIORITY_MAIL`.
-    pub mail_class: String,
-    /// e.g. `SP` (single piece), `FS` (small flat-rate box).
-    pub rate_indicator: String,
-    /// e.g. `MACHINABLE`, `NONSTANDARD`.
-    pub processing_category: String,
-}
-
-impl RateChoice {
-    /// A single-piece machinable parcel of `mail_class`: what `--service CLASS` means.
-    pub fn single_piece(mail_class: &str) -> Self {
-        Self {
-            mail_class: mail_class.trim().to_ascii_uppercase().replace('-', "_"),
-            rate_indicator: "SP".into(),
-            processing_category: "MACHINABLE".into(),
-        }
-    }
-}
-
-/// One service USPS offers for a package, with its prices side by side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RateQuote {
-    pub choice: RateChoice,
-    /// USPS's product name, e.g. "Priority Mail".
-    pub product_name: String,
-    pub description: Option<String>,
-    /// "01".."09".
-    pub zone: Option<String>,
-    #[ts(type = "string | null")]
-    pub retail: Option<Decimal>,
-    #[ts(type = "string | null")]
-    pub commercial: Option<Decimal>,
-    /// The account's negotiated (contract / NSA) price, when the account has one.
-    #[ts(type = "string | null")]
-    pub contract: Option<Decimal>,
-    /// USPS answered "Contract rate not found for request. Published rate returned.": the
-    /// `contract` column then holds the published price, not a negotiated one.
-    pub contract_rate_not_found: bool,
-    /// What a label bought now will cost: commercial, else retail (see `rates.rs` on why not the
-    /// contract price).
-    #[ts(type = "string | null")]
-    pub price: Option<Decimal>,
-    /// USPS's published service standard for the class (e.g. "1-3 days"); the prices API
-    /// gives no per-package commitment, the label's own commitment is kept on the shipment.
-    pub delivery_days: Option<String>,
-    /// USPS warnings on this rate, as text.
-    pub warnings: Vec<String>,
-}
-
 /// Every eligible service for one package between two ZIP codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -260,6 +124,9 @@ pub struct RatesAnswer {
     pub package: Package,
     /// Cheapest first.
     pub quotes: Vec<RateQuote>,
+    /// The service to preselect (see `shipping::service_choice`); `None` when no quote is a
+    /// safe default and the user must choose.
+    pub recommended: Option<RateChoice>,
     /// Whether contract prices were asked for (the account has an EPS account to price against).
     pub contract_requested: bool,
     /// Why contract prices are missing when they were asked for (USPS refused the search).

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::model::{Package, RateChoice, ShipToChoice};
+use super::model::{Package, PickupPackageCount, RateChoice, ShipToChoice};
 use crate::error::AppError;
 use crate::orders::Address;
 
@@ -301,24 +301,6 @@ pub struct PickupPrefill {
     pub packages: Vec<PickupPackageCount>,
     #[ts(type = "string")]
     pub estimated_weight_lb: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PickupPackageCount {
-    /// USPS pickup package type: PRIORITY_MAIL, USPS_GROUND_ADVANTAGE, PRIORITY_MAIL_EXPRESS,
-    /// OTHER, ...
-    pub package_type: String,
-    pub count: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct PickupEligibility {
-    pub eligible: bool,
-    /// USPS's standardized pickup address when eligible.
-    pub address: Option<Address>,
-    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

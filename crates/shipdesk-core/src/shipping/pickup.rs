@@ -8,21 +8,13 @@ use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
-use usps::UspsError;
-use usps::models::{
-    PickupAddress, PickupContact, PickupEligibilityQuery, PickupLocation, PickupPackage,
-    PickupStreetAddress, SchedulePickupRequest,
-};
-
 use super::ShippingService;
-use super::gateway::AccountId;
-use super::model::to_f64;
+use super::model::{PickupEligibility, PickupPackageCount};
 use super::model_shipments::{
-    Pickup, PickupEligibility, PickupInput, PickupPackageCount, PickupPrefill, PickupStatus,
-    ShipmentQuery, ShipmentStatus,
+    Pickup, PickupInput, PickupPrefill, PickupStatus, ShipmentQuery, ShipmentStatus,
 };
 use crate::error::{AppError, AppResult};
-use crate::orders::Address;
+use crate::postage::{AccountId, PickupOrder};
 
 const LOCATIONS: &[&str] = &[
     "FRONT_DOOR",
@@ -43,18 +35,6 @@ fn package_type(mail_class: &str) -> &'static str {
         "PRIORITY_MAIL_EXPRESS" => "PRIORITY_MAIL_EXPRESS",
         "USPS_GROUND_ADVANTAGE" => "USPS_GROUND_ADVANTAGE",
         _ => "OTHER",
-    }
-}
-
-fn street(a: &Address) -> PickupStreetAddress {
-    PickupStreetAddress {
-        street_address: a.street1.clone(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: Some(a.city.clone()),
-        state: Some(a.state.clone()),
-        zip_code: Some(a.zip5.clone()),
-        zip_plus4: a.zip4.clone(),
-        ..Default::default()
     }
 }
 
@@ -89,44 +69,9 @@ impl ShippingService {
     ) -> AppResult<PickupEligibility> {
         let account = self.account(account_id)?;
         let from = self.ship_from(ship_from_id)?;
-        let a = &from.address;
-        let query = PickupEligibilityQuery {
-            street_address: a.street1.clone(),
-            secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-            city: Some(a.city.clone()),
-            state: Some(a.state.clone()),
-            zip_code: Some(a.zip5.clone()),
-            ..Default::default()
-        };
-        let session = self.gateway.session(account.id).await?;
-        match session.pickup_eligibility(&query).await {
-            Ok(answer) => {
-                self.gateway.report_success(account.id);
-                let s = &answer.address;
-                Ok(PickupEligibility {
-                    eligible: true,
-                    address: Some(Address {
-                        street1: s.street_address.clone(),
-                        street2: s.secondary_address.clone(),
-                        city: s.city.clone().unwrap_or_default(),
-                        state: s.state.clone().unwrap_or_default(),
-                        zip5: s.zip_code.clone().unwrap_or_default(),
-                        zip4: s.zip_plus4.clone(),
-                        ..a.clone()
-                    }),
-                    message: None,
-                })
-            }
-            Err(UspsError::Rejected(r)) if r.status == 400 || r.status == 404 => {
-                self.gateway.report_success(account.id);
-                Ok(PickupEligibility {
-                    eligible: false,
-                    address: None,
-                    message: Some(r.to_string()),
-                })
-            }
-            Err(e) => Err(self.gateway.report_failure(account.id, &e)),
-        }
+        self.postage
+            .pickup_eligibility(&account, &from.address)
+            .await
     }
 
     /// Counts per package type and total weight of today's active labels from this address.
@@ -194,50 +139,15 @@ impl ShippingService {
                 "Say where the packages are when the location is OTHER",
             ));
         }
-        let a = &from.address;
-        let (first, last) = match a.name.trim().rsplit_once(' ') {
-            Some((f, l)) => (f.to_owned(), l.to_owned()),
-            None => (a.name.trim().to_owned(), a.name.trim().to_owned()),
+        let order = PickupOrder {
+            at: &from.address,
+            pickup_date: &input.pickup_date,
+            packages: &input.packages,
+            estimated_weight_lb: input.estimated_weight_lb,
+            package_location: &location,
+            special_instructions: input.special_instructions.as_deref(),
         };
-        let mut contact = Vec::new();
-        if let Some(email) = a.email.clone().filter(|e| e.contains('@')) {
-            contact.push(PickupContact {
-                email: Some(email),
-                cell_number: None,
-            });
-        }
-        let request = SchedulePickupRequest {
-            pickup_date: input.pickup_date.clone(),
-            pickup_address: PickupAddress {
-                first_name: first,
-                last_name: last,
-                firm: a.company.clone().filter(|c| !c.trim().is_empty()),
-                address: street(a),
-                contact,
-            },
-            packages: input
-                .packages
-                .iter()
-                .filter(|p| p.count > 0)
-                .map(|p| PickupPackage {
-                    package_type: p.package_type.clone(),
-                    package_count: p.count as u64,
-                })
-                .collect(),
-            estimated_weight: to_f64(input.estimated_weight_lb).max(0.1),
-            pickup_location: PickupLocation {
-                package_location: location.clone(),
-                special_instructions: input.special_instructions.clone(),
-                dog_present: None,
-            },
-            next_available_pickup: None,
-        };
-        let session = self.gateway.session(account.id).await?;
-        let answer = session
-            .schedule_pickup(&request)
-            .await
-            .map_err(|e| self.gateway.report_failure(account.id, &e))?;
-        self.gateway.report_success(account.id);
+        let answer = self.postage.schedule_pickup(&account, &order).await?;
         let now = self.now();
         let id =
             self.store.write(|tx| {
@@ -249,8 +159,8 @@ impl ShippingService {
                 params![
                     account.id,
                     from.id,
-                    answer.value.confirmation_number,
-                    answer.value.pickup_date.clone().unwrap_or(input.pickup_date.clone()),
+                    answer.confirmation_number,
+                    answer.pickup_date.clone().unwrap_or(input.pickup_date.clone()),
                     answer.etag,
                     count,
                     input.estimated_weight_lb.to_string(),
@@ -280,27 +190,10 @@ impl ShippingService {
                 .flatten(),
             )
         })?;
-        let session = self.gateway.session(p.account_id).await?;
-        let fail = |e: UspsError| self.gateway.report_failure(p.account_id, &e);
-        let mut etag = stored_etag;
-        for round in 0..2 {
-            let tag = match etag.clone() {
-                Some(t) => t,
-                None => session
-                    .get_pickup(&p.confirmation_number)
-                    .await
-                    .map_err(fail)?
-                    .etag
-                    .unwrap_or_default(),
-            };
-            match session.cancel_pickup(&p.confirmation_number, &tag).await {
-                Ok(()) => break,
-                // A stale ETag (another device changed it): read it again once.
-                Err(UspsError::Rejected(r)) if r.status == 412 && round == 0 => etag = None,
-                Err(e) => return Err(fail(e)),
-            }
-        }
-        self.gateway.report_success(p.account_id);
+        let account = self.postage.account(p.account_id)?;
+        self.postage
+            .cancel_pickup(&account, &p.confirmation_number, stored_etag.as_deref())
+            .await?;
         let now = self.now();
         self.store.write(|tx| {
             tx.execute(

@@ -2,11 +2,10 @@
 //! and whether it was printed; and tracking refresh where the account has the Tracking product.
 
 use rusqlite::{OptionalExtension, Row, params};
-use usps::models::TrackingExpand;
-use usps::{ErrorClass, UspsError};
 
 use super::ShippingService;
 use super::model_shipments::{Shipment, ShipmentQuery, ShipmentStatus};
+use crate::postage::TrackingProgress;
 use crate::error::{AppError, AppResult};
 
 const DEFAULT_LIMIT: u32 = 200;
@@ -52,20 +51,6 @@ pub(crate) fn shipment_row(r: &Row<'_>) -> rusqlite::Result<Shipment> {
         tracking_checked_at: r.get(22)?,
         created_at: r.get(23)?,
     })
-}
-
-/// Maps a tracking answer's category onto the shipment's status.
-fn status_from_tracking(category: Option<&str>, summary_events: usize) -> Option<ShipmentStatus> {
-    let c = category.unwrap_or("").to_ascii_lowercase();
-    if c.contains("delivered") && !c.contains("not") {
-        Some(ShipmentStatus::Delivered)
-    } else if c.contains("pre-shipment") || c.contains("label") {
-        None
-    } else if !c.is_empty() || summary_events > 0 {
-        Some(ShipmentStatus::InTransit)
-    } else {
-        None
-    }
 }
 
 impl ShippingService {
@@ -141,36 +126,16 @@ impl ShippingService {
                 updated.push(shipment);
                 continue;
             }
-            let session = self.gateway.session(shipment.account_id).await?;
-            let answer = session
-                .tracking(&shipment.tracking_number, TrackingExpand::Detail)
-                .await;
-            let (status, summary) = match answer {
-                Ok(t) => {
-                    self.gateway.report_success(shipment.account_id);
-                    let summary = t
-                        .status_summary
-                        .clone()
-                        .or(t.status.clone())
-                        .or_else(|| t.event_summaries.first().cloned());
-                    (
-                        status_from_tracking(
-                            t.status_category.as_deref(),
-                            t.event_summaries.len() + t.tracking_events.len(),
-                        ),
-                        summary,
-                    )
-                }
-                // No scan yet: USPS knows nothing about the label so far.
-                Err(UspsError::Rejected(r)) if r.status == 404 || r.status == 400 => {
-                    self.gateway.report_success(shipment.account_id);
-                    (None, Some(r.message.clone()).filter(|m| !m.is_empty()))
-                }
-                Err(e) => {
-                    debug_assert!(e.class() != ErrorClass::Rejected);
-                    return Err(self.gateway.report_failure(shipment.account_id, &e));
-                }
-            };
+            let account = self.postage.account(shipment.account_id)?;
+            let answer = self
+                .postage
+                .track(&account, &shipment.tracking_number)
+                .await?;
+            let status = answer.progress.map(|p| match p {
+                TrackingProgress::InTransit => ShipmentStatus::InTransit,
+                TrackingProgress::Delivered => ShipmentStatus::Delivered,
+            });
+            let summary = answer.summary;
             let now = self.now();
             self.store.write(|tx| {
                 tx.execute(
@@ -187,21 +152,3 @@ impl ShippingService {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracking_categories_map_to_statuses() {
-        assert_eq!(
-            status_from_tracking(Some("Delivered"), 3),
-            Some(ShipmentStatus::Delivered)
-        );
-        assert_eq!(
-            status_from_tracking(Some("Accepted"), 1),
-            Some(ShipmentStatus::InTransit)
-        );
-        assert_eq!(status_from_tracking(Some("Pre-Shipment"), 1), None);
-        assert_eq!(status_from_tracking(None, 0), None);
-    }
-}

@@ -3,16 +3,11 @@
 //! discard one safely: USPS is first asked to cancel whatever label the attempt's idempotency
 //! key may have produced, so nothing stays charged behind the user's back.
 
-use usps::UspsError;
-use usps::models::IdempotencyKey;
-
 use super::ShippingService;
 use super::journal;
 use super::model_shipments::{DiscardOutcome, OpenAttempt, ReconcileReport};
 use crate::error::{AppError, AppResult, ErrorCode};
-
-/// USPS's "Order not found": no label exists for the key.
-const ORDER_NOT_FOUND: &str = "160185";
+use crate::postage::KeyCancel;
 
 impl ShippingService {
     /// Finishes every attempt left open (crash, outage, quota, reconnect): re-sends each with
@@ -61,30 +56,25 @@ impl ShippingService {
                 order.order_number
             ))
         })?;
-        let session = self.gateway.session(attempt.account_id).await?;
-        let key = IdempotencyKey::new(attempt.key.clone());
-        let (canceled_label, message) = match session.cancel_label_by_idempotency_key(&key).await {
-            Ok(answer) => {
-                self.gateway.report_success(attempt.account_id);
-                let tracking = answer.tracking_number.clone().unwrap_or_default();
-                let what = if answer.is_refund_requested() {
-                    format!(
-                        "USPS had made label {tracking}; a refund was requested (dispute {})",
-                        answer.dispute_id.as_deref().unwrap_or("?")
-                    )
-                } else {
-                    format!("USPS had made label {tracking}; it was canceled")
-                };
-                (Some(tracking), what)
-            }
-            Err(UspsError::Rejected(r))
-                if r.status == 404 || r.codes().contains(&ORDER_NOT_FOUND) =>
-            {
-                self.gateway.report_success(attempt.account_id);
-                (None, "USPS never made a label for it".to_owned())
-            }
-            Err(e) => return Err(self.gateway.report_failure(attempt.account_id, &e)),
-        };
+        let account = self.postage.account(attempt.account_id)?;
+        let (canceled_label, message) =
+            match self.postage.cancel_by_key(&account, &attempt.key).await? {
+                KeyCancel::NeverMade => (None, "USPS never made a label for it".to_owned()),
+                KeyCancel::Canceled { tracking_number } => {
+                    let what = format!("USPS had made label {tracking_number}; it was canceled");
+                    (Some(tracking_number), what)
+                }
+                KeyCancel::RefundRequested {
+                    tracking_number,
+                    dispute_id,
+                } => {
+                    let what = format!(
+                        "USPS had made label {tracking_number}; a refund was requested (dispute {})",
+                        dispute_id.as_deref().unwrap_or("?")
+                    );
+                    (Some(tracking_number), what)
+                }
+            };
         let reason = AppError::new(
             ErrorCode::Cancelled,
             format!("Purchase discarded by the user: {message}"),

@@ -8,16 +8,25 @@ use rusqlite::params;
 use super::ShippingService;
 use super::journal::active_label;
 use super::model_shipments::{ShipmentStatus, VoidOutcome};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorDetails, VoidRefusal};
 use crate::orders::OrderStatus;
+use crate::postage::VoidResult;
 use crate::store::OrderWriter;
 
 impl ShippingService {
     pub async fn void_label(&self, shipment_id: i64) -> AppResult<VoidOutcome> {
         let s = self.shipment(shipment_id)?;
-        let details = serde_json::json!({
-            "shipment_id": s.id, "tracking_number": s.tracking_number, "status": s.status
-        });
+        let reason = match s.status {
+            ShipmentStatus::Voided => VoidRefusal::AlreadyVoided,
+            ShipmentStatus::RefundRequested => VoidRefusal::RefundRequested,
+            ShipmentStatus::InTransit | ShipmentStatus::Delivered => VoidRefusal::AlreadyScanned,
+            ShipmentStatus::LabelCreated => VoidRefusal::OnScanForm,
+        };
+        let details = ErrorDetails::NotVoidable {
+            shipment_id: s.id,
+            tracking_number: s.tracking_number.clone(),
+            reason,
+        };
         let refuse = |why: String| Err(AppError::conflict(why).with_details(details.clone()));
         match s.status {
             ShipmentStatus::Voided => {
@@ -44,27 +53,22 @@ impl ShippingService {
                 s.tracking_number
             ));
         }
-        let session = self.gateway.session(s.account_id).await?;
-        let answer = session
-            .cancel_label(&s.tracking_number)
-            .await
-            .map_err(|e| self.gateway.report_failure(s.account_id, &e))?;
-        self.gateway.report_success(s.account_id);
-        let status = if answer.is_refund_requested() {
-            ShipmentStatus::RefundRequested
-        } else if answer.is_canceled() {
-            ShipmentStatus::Voided
-        } else {
-            return Err(AppError::internal(
-                "USPS answered the cancel with an unknown status",
-                &answer.status,
-            ));
+        let account = self.postage.account(s.account_id)?;
+        let answer = self
+            .postage
+            .void_label(&account, &s.tracking_number)
+            .await?;
+        let (status, dispute_id) = match answer.result {
+            VoidResult::Canceled => (ShipmentStatus::Voided, None),
+            VoidResult::RefundRequested { dispute_id } => {
+                (ShipmentStatus::RefundRequested, dispute_id)
+            }
         };
         let now = self.now();
         self.store.write(|tx| {
             tx.execute(
                 "UPDATE shipments SET status = ?2, dispute_id = ?3, updated_at = ?4 WHERE id = ?1",
-                params![s.id, status.as_str(), answer.dispute_id, now],
+                params![s.id, status.as_str(), dispute_id, now],
             )?;
             // The order goes back to the queue unless another label still covers it.
             if active_label(tx, s.order_id)?.is_none() {
@@ -75,7 +79,7 @@ impl ShippingService {
         })?;
         Ok(VoidOutcome {
             shipment: self.shipment(s.id)?,
-            usps_status: answer.status,
+            usps_status: answer.provider_status,
         })
     }
 

@@ -2,13 +2,16 @@
 //! relies on (WAL, foreign keys, a busy timeout, `synchronous=FULL` so a committed purchase
 //! survives a power cut), migrated on open, and refused if a newer Shipdesk wrote it.
 //!
-//! Services talk to the store through the narrow per-area methods in submodules, never through
-//! raw SQL, so a shared PostgreSQL backend can come later without touching them.
+//! Services do not call [`Store`] or write SQL: each area declares the storage it needs as a
+//! narrow trait in domain types, beside its service ([`crate::orders::OrderStore`],
+//! [`crate::orders::MappingStore`], [`crate::settings::SettingsStore`],
+//! [`crate::carriers::AccountStore`]), and `sqlite/` implements each for [`Store`], one module
+//! per area holding all of that area's SQL. A second backend (a PostgreSQL shared by several
+//! packing stations) implements the same traits; the services do not change. Shipping still
+//! writes SQL through [`Store::read`] and [`Store::write`] until its own traits exist.
 
-mod mappings;
 mod migrations;
-mod order_writer;
-mod orders;
+mod sqlite;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,8 +22,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::paths::DataDir;
 
 pub use migrations::latest_schema_version;
-pub use order_writer::{ExistingOrder, OrderWriter};
-pub use orders::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub(crate) use sqlite::OrderWriter;
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -125,28 +127,6 @@ impl Store {
             None => f(&self.conn()),
         }
     }
-
-    /// A small key/value table for app settings that are not secrets.
-    pub fn setting(&self, key: &str) -> AppResult<Option<String>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT value FROM app_settings WHERE key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    pub fn set_setting(&self, key: &str, value: &str) -> AppResult<()> {
-        self.conn().execute(
-            "INSERT INTO app_settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -207,66 +187,5 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
-    }
-
-    #[test]
-    fn reads_are_not_blocked_by_a_long_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = std::sync::Arc::new(Store::open(&DataDir::at(dir.path())).unwrap());
-        store.set_setting("label_format", "4x6").unwrap();
-        let (started_tx, started_rx) = std::sync::mpsc::channel();
-        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-        let writer = {
-            let store = store.clone();
-            std::thread::spawn(move || {
-                store
-                    .write(|tx| {
-                        tx.execute(
-                            "UPDATE app_settings SET value = 'letter' WHERE key = 'label_format'",
-                            [],
-                        )?;
-                        started_tx.send(()).unwrap();
-                        release_rx.recv().unwrap();
-                        Ok(())
-                    })
-                    .unwrap()
-            })
-        };
-        started_rx.recv().unwrap();
-        // The writer holds its transaction open; a read still answers, with the committed value.
-        let seen: String = store
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT value FROM app_settings WHERE key = 'label_format'",
-                    [],
-                    |r| r.get(0),
-                )?)
-            })
-            .unwrap();
-        assert_eq!(seen, "4x6");
-        release_tx.send(()).unwrap();
-        writer.join().unwrap();
-        let seen: String = store
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT value FROM app_settings WHERE key = 'label_format'",
-                    [],
-                    |r| r.get(0),
-                )?)
-            })
-            .unwrap();
-        assert_eq!(seen, "letter");
-    }
-
-    #[test]
-    fn settings_round_trip() {
-        let store = Store::open_in_memory().unwrap();
-        assert_eq!(store.setting("label_format").unwrap(), None);
-        store.set_setting("label_format", "4x6").unwrap();
-        store.set_setting("label_format", "letter").unwrap();
-        assert_eq!(
-            store.setting("label_format").unwrap().as_deref(),
-            Some("letter")
-        );
     }
 }

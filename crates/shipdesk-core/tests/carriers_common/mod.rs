@@ -9,13 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use shipdesk_core::carriers::{
-    ConnectionPorts, ConnectionsConfig, SandboxConsent, drive_sandbox_consent,
-};
+use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::error::AppResult;
 use shipdesk_core::ports::url_like::HttpUrl;
-use shipdesk_core::ports::{Opener, SecretStore, SystemClock};
+use shipdesk_core::ports::{Opener, SecretStore};
 use shipdesk_core::{AppError, DataDir, Desk, ErrorCode};
+use shipdesk_sandbox::UspsSimSandbox;
+use shipdesk_sandbox::consent_pages::{SandboxConsent, drive_sandbox_consent};
 
 /// A secret store tests can look into (and make fail, as a locked keyring does).
 #[derive(Default)]
@@ -185,12 +185,13 @@ impl Harness {
         let secrets = Arc::new(RecordingSecrets::default());
         let mut config = config(free_port());
         tweak(&mut config);
-        let ports = ConnectionPorts {
-            secrets: secrets.clone(),
-            opener: browser.clone(),
-            clock: Arc::new(SystemClock),
-        };
-        let desk = Desk::open_with(DataDir::at(dir.path()), ports, config).unwrap();
+        let desk = Desk::builder(DataDir::at(dir.path()))
+            .secrets(secrets.clone())
+            .opener(browser.clone())
+            .usps(config)
+            .sandbox(UspsSimSandbox::host())
+            .build()
+            .unwrap();
         Self {
             dir,
             desk,

@@ -3,13 +3,13 @@
 
 use std::process::Command;
 
-use shipdesk_core::ErrorCode;
 use shipdesk_core::orders::{Address, OrderStatus, OrdersService};
 use shipdesk_core::ports::SystemClock;
 use shipdesk_core::shipping::{
     Deliverable, LabelLayout, LabelPreview, PickupInput, PickupStatus, ShipToChoice, ShipmentQuery,
     ShipmentStatus,
 };
+use shipdesk_core::{ErrorCode, ErrorDetails};
 
 use crate::harness::{Rig, package};
 
@@ -159,7 +159,10 @@ async fn a_second_concurrent_buy_of_the_same_order_is_refused() {
     assert!(a.is_ok());
     let refused = b.unwrap_err();
     assert_eq!(refused.code, ErrorCode::Conflict);
-    assert_eq!(refused.details.unwrap()["in_flight"], true);
+    assert_eq!(
+        refused.details,
+        Some(ErrorDetails::PurchaseInFlight { order_id: order })
+    );
     assert!(!rig.shipping.purchase_in_flight(order));
     rig.assert_exactly_once();
 }
@@ -489,9 +492,14 @@ async fn service_futures_are_send() {
 async fn a_refused_contract_search_leaves_the_published_prices() {
     let rig = Rig::start().await;
     let order = rig.orders(1)[0];
-    // USPS refuses the contract search (malformed account number): published prices remain.
-    let odd = rig.service_pricing_against(Some("EPS-12".into()));
-    let answer = odd
+    // USPS refuses the contract search (the second prices call): published prices remain.
+    rig.control(
+        "fail",
+        serde_json::json!({"target": "prices", "status": 400, "skip": 1, "count": 1}),
+    )
+    .await;
+    let answer = rig
+        .shipping
         .rates_for_order(None, order, Some(package()), None, None)
         .await
         .unwrap();

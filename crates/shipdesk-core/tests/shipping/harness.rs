@@ -1,25 +1,29 @@
-//! A desk on a temporary database, a USPS simulator on a free loopback port, and the demo
-//! business's account as a fixed session: enough to run the shipping service end to end and to
-//! compare what the simulator charged with what the app stored.
+//! A desk on a temporary data directory, a USPS simulator on a free loopback port, and the demo
+//! business connected to it as a real account ("use my own USPS API app" with the simulator's
+//! app): the shipping service runs exactly as in the app — through the desk's composition root,
+//! the connection service, its classifier and its state — and the simulator's charge ledger can be
+//! compared with what the app stored.
 
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use shipdesk_core::error::AppResult;
+use shipdesk_core::carriers::{AccountFields, ConnectionsConfig, OwnAppRequest};
+use shipdesk_core::error::{AppError, AppResult, ErrorCode};
 use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
-use shipdesk_core::ports::SystemClock;
+use shipdesk_core::ports::{MemorySecretStore, SecretStore, SystemClock};
 use shipdesk_core::shipping::{
-    AccountSummary, Dimensions, FixedSession, Package, Printer, PurchaseRequest, RateChoice,
-    ShipFromInput, ShipToChoice, ShippingService,
+    Dimensions, Package, Printer, PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice,
+    ShippingService,
 };
-use shipdesk_core::{Environment, Store};
+use shipdesk_core::{DataDir, Desk, Environment, Store};
 use usps::models::AccountIdentity;
-use usps::{AccountConfig, AppCredentials, ClientConfig, GrantKind, MemoryTokenStore, RetryPolicy};
+use usps::{ClientConfig, RetryPolicy};
 use usps_sim::{LedgerKind, Scenario, SimConfig, SimHandle};
 
 pub const ACCOUNT_ID: i64 = 1;
@@ -49,16 +53,54 @@ impl Printer for FakePrinter {
     }
 }
 
+/// Secrets in memory, with a switch that makes the store unavailable, as a locked or missing
+/// keyring is.
+#[derive(Default)]
+pub struct SwitchableSecrets {
+    inner: MemorySecretStore,
+    pub unavailable: AtomicBool,
+}
+
+impl SwitchableSecrets {
+    fn check(&self) -> AppResult<()> {
+        if self.unavailable.load(Ordering::SeqCst) {
+            return Err(AppError::new(
+                ErrorCode::SecretStoreUnavailable,
+                "No system keyring is available",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for SwitchableSecrets {
+    fn set(&self, key: &str, secret: &str) -> AppResult<()> {
+        self.check()?;
+        self.inner.set(key, secret)
+    }
+    fn get(&self, key: &str) -> AppResult<Option<String>> {
+        self.check()?;
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> AppResult<()> {
+        self.check()?;
+        self.inner.delete(key)
+    }
+}
+
 pub struct Rig {
     pub sim: SimHandle,
     pub http: reqwest::Client,
+    pub desk: Desk,
     pub store: Arc<Store>,
-    pub shipping: ShippingService,
+    pub shipping: Arc<ShippingService>,
     pub printer: Arc<FakePrinter>,
-    pub usps: usps::UspsAccount,
-    _dir: tempfile::TempDir,
+    pub secrets: Arc<SwitchableSecrets>,
+    options: RigOptions,
+    dir: tempfile::TempDir,
 }
 
+#[derive(Clone)]
 pub struct RigOptions {
     pub quota_per_hour: u32,
     pub request_timeout: Duration,
@@ -86,43 +128,29 @@ impl Rig {
         let sim = usps_sim::start(SimConfig::new(scenario))
             .await
             .expect("sim");
-        let client = usps::UspsClient::with_config(
-            usps::Environment::sandbox(sim.base_url()),
-            ClientConfig {
-                request_timeout: options.request_timeout,
-                retry: RetryPolicy {
-                    max_attempts: options.max_attempts,
-                    initial_backoff: Duration::from_millis(10),
-                    max_backoff: Duration::from_millis(50),
-                    max_retry_after: Duration::from_secs(2),
-                },
-                ..ClientConfig::default()
-            },
-        )
-        .expect("client");
-        let usps = client.account(
-            AccountConfig {
-                credentials: AppCredentials::new("shipdesk-sandbox", "shipdesk-sandbox-secret"),
-                grant: GrantKind::ClientCredentials { scope: None },
-                identity: Some(identity()),
-            },
-            Arc::new(MemoryTokenStore::default()),
-        );
-        let summary = AccountSummary {
-            id: ACCOUNT_ID,
-            nickname: "Demo".into(),
-            environment: Environment::Sandbox,
-            eps_account: Some(identity().eps_account),
-        };
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open_file(&dir.path().join("shipdesk.db")).unwrap());
         let printer = Arc::new(FakePrinter::default());
-        let shipping = ShippingService::new(
-            store.clone(),
-            Arc::new(FixedSession::new(summary, usps.clone())),
-            Arc::new(SystemClock),
-            printer.clone(),
-        );
+        let secrets = Arc::new(SwitchableSecrets::default());
+        let desk = open_desk(dir.path(), &options, &secrets, &printer);
+        let id = identity();
+        desk.connections()
+            .connect_own_app(OwnAppRequest {
+                account: None,
+                environment: Some(Environment::Sandbox),
+                base_url: Some(sim.base_url().to_string()),
+                fields: AccountFields {
+                    nickname: Some("Demo".into()),
+                    crid: Some(id.crid),
+                    mid: Some(id.mid),
+                    manifest_mid: Some(id.manifest_mid),
+                    eps_account: Some(id.eps_account),
+                },
+                client_id: "shipdesk-sandbox".into(),
+                client_secret: "shipdesk-sandbox-secret".into(),
+            })
+            .await
+            .expect("the demo business connects");
+        let shipping = desk.shipping().clone();
         shipping
             .add_ship_from(ShipFromInput {
                 nickname: "Shop".into(),
@@ -143,11 +171,13 @@ impl Rig {
         Rig {
             sim,
             http: reqwest::Client::new(),
-            store,
+            store: desk.store().clone(),
+            desk,
             shipping,
             printer,
-            usps,
-            _dir: dir,
+            secrets,
+            options,
+            dir,
         }
     }
 
@@ -261,8 +291,8 @@ impl Rig {
             .unwrap()
     }
 
-    /// The invariant of DESIGN §6: what USPS charged is exactly what the app stored, and no
-    /// order has two labels.
+    /// The purchase journal's invariant (docs/connection.md#purchase-journal): what USPS charged
+    /// is exactly what the app stored, and no order has two labels.
     pub fn assert_exactly_once(&self) {
         let charged = self.charged();
         let stored = self.stored();
@@ -288,25 +318,31 @@ impl Rig {
             .unwrap()
     }
 
-    /// A second service over the same database and USPS session, as after an app restart.
-    pub fn restarted_service(&self) -> ShippingService {
-        self.service_pricing_against(Some(identity().eps_account))
+    /// The app started again on the same data directory (same keyring, same simulator): a new
+    /// desk with fresh sessions, rate cache and in-flight guard.
+    pub fn restart(&self) -> Desk {
+        open_desk(self.dir.path(), &self.options, &self.secrets, &self.printer)
     }
 
-    /// A service whose account prices contract rates against `eps_account`.
-    pub fn service_pricing_against(&self, eps_account: Option<String>) -> ShippingService {
-        let summary = AccountSummary {
-            id: ACCOUNT_ID,
-            nickname: "Demo".into(),
-            environment: Environment::Sandbox,
-            eps_account,
-        };
-        ShippingService::new(
-            self.store.clone(),
-            Arc::new(FixedSession::new(summary, self.usps.clone())),
-            Arc::new(SystemClock),
-            self.printer.clone(),
-        )
+    /// The shipping service of a restarted app.
+    pub fn restarted_service(&self) -> Arc<ShippingService> {
+        self.restart().shipping().clone()
+    }
+
+    /// The shipping service of a restarted app after the user set the account's EPS account
+    /// (`None` clears it).
+    pub fn service_pricing_against(&self, eps_account: Option<String>) -> Arc<ShippingService> {
+        self.desk
+            .connections()
+            .update_account(
+                ACCOUNT_ID,
+                &AccountFields {
+                    eps_account: Some(eps_account.unwrap_or_default()),
+                    ..Default::default()
+                },
+            )
+            .expect("EPS account saved");
+        self.restarted_service()
     }
 
     pub fn sim_calls(&self, api: &str) -> u64 {
@@ -327,4 +363,32 @@ pub fn package() -> Package {
 
 pub fn json_of<T: serde::Serialize>(v: &T) -> Value {
     json!(v)
+}
+
+fn open_desk(
+    dir: &std::path::Path,
+    options: &RigOptions,
+    secrets: &Arc<SwitchableSecrets>,
+    printer: &Arc<FakePrinter>,
+) -> Desk {
+    Desk::builder(DataDir::at(dir))
+        .secrets(secrets.clone())
+        .printer(printer.clone())
+        .clock(Arc::new(SystemClock))
+        .usps(ConnectionsConfig {
+            sandbox_demo_account: false,
+            usps_client: ClientConfig {
+                request_timeout: options.request_timeout,
+                retry: RetryPolicy {
+                    max_attempts: options.max_attempts,
+                    initial_backoff: Duration::from_millis(10),
+                    max_backoff: Duration::from_millis(50),
+                    max_retry_after: Duration::from_secs(2),
+                },
+                ..ClientConfig::default()
+            },
+            ..ConnectionsConfig::default()
+        })
+        .build()
+        .expect("desk opens")
 }

@@ -7,11 +7,11 @@ use std::sync::atomic::AtomicBool;
 
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use shipdesk_core::carriers::{ConnectionPorts, ConnectionsConfig};
+use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::error::AppResult;
 use shipdesk_core::orders::{Address, LineItem, OrderInput};
 use shipdesk_core::ports::url_like::HttpUrl;
-use shipdesk_core::ports::{MemorySecretStore, Opener, SystemClock};
+use shipdesk_core::ports::{MemorySecretStore, Opener};
 use shipdesk_core::shipping::{BatchOptions, ShipFromInput};
 use shipdesk_core::{DataDir, Desk, ErrorCode};
 
@@ -50,19 +50,16 @@ async fn sim(desk: &Desk, method: reqwest::Method, path: &str, body: Value) -> V
 #[tokio::test]
 async fn sandbox_desk_buys_exactly_once_and_a_revoked_consent_asks_for_reconnect() {
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open_with(
-        DataDir::at(dir.path()),
-        ConnectionPorts {
-            secrets: Arc::new(MemorySecretStore::default()),
-            opener: Arc::new(NoBrowser),
-            clock: Arc::new(SystemClock),
-        },
-        ConnectionsConfig {
+    let desk = Desk::builder(DataDir::at(dir.path()))
+        .secrets(Arc::new(MemorySecretStore::default()))
+        .opener(Arc::new(NoBrowser))
+        .usps(ConnectionsConfig {
             redirect_port: free_port(),
             ..Default::default()
-        },
-    )
-    .unwrap();
+        })
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()
+        .unwrap();
     let shipping = desk.shipping();
     shipping
         .add_ship_from(ShipFromInput {

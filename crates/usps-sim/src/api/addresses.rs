@@ -5,7 +5,7 @@
 //! city) lies in the given state; output is upper-cased with USPS abbreviations and a ZIP+4
 //! derived from the street; a house number ≥ 1000 that is a multiple of 100 with no secondary
 //! line is a multi-unit building (DPV `D`, correction 32). No match answers 404 as the current
-//! spec says (REFERENCE §6).
+//! spec says (docs/usps.md#addresses).
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

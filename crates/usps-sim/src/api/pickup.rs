@@ -1,6 +1,6 @@
 //! Carrier Pickup v3: eligibility, schedule, fetch, update and cancel. Updates and cancels need
 //! the current `ETag` in `If-Match`: a missing header answers 400 (field error), a stale one 412
-//! (the real behaviour is unconfirmed; REFERENCE §8).
+//! (the real behaviour is unconfirmed; docs/usps.md#carrier-pickup).
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

@@ -1,6 +1,6 @@
 //! Domestic Prices v3: `base-rates/search`, `base-rates-list/search`, `total-rates/search`.
 //! Contract prices apply when `accountType`/`accountNumber` name an account the token is tied
-//! to; naming someone else's account answers 403 (REFERENCE §2.8, §5.1).
+//! to; naming someone else's account answers 403 (docs/usps.md#prices).
 
 use axum::body::Bytes;
 use axum::extract::State;

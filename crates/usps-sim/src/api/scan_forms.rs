@@ -1,5 +1,5 @@
 //! SCAN Forms v3: links a day's labels to one Electronic File Number (PS Form 5630) and marks
-//! them manifested — after which a cancel becomes a refund request (REFERENCE §7).
+//! them manifested — after which a cancel becomes a refund request (docs/usps.md#scan-forms).
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -1,7 +1,7 @@
 //! The COP consent flow a business goes through to let a platform act for it
 //! (`/cop-navigator?wf=apis_merchant_user&client_id&state&redirect_uri&platform&reauth=true`):
 //! sign in → optional MFA code → tick the terms and **Authorize & Continue** → success page →
-//! back to the exact registered redirect URI with `code` and `state` (REFERENCE §2.6).
+//! back to the exact registered redirect URI with `code` and `state` (docs/usps.md#consent).
 //!
 //! Flow progress lives server-side under a random `flow` id carried in a hidden field, so the
 //! pages work without cookies.
@@ -182,8 +182,23 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Form(form): Form<Param
     }
     let client_id = flow.client_id.clone();
     let redirect_uri = flow.redirect_uri.clone();
-    let code = random_token(24);
-    flow.stage = FlowStage::Done { code: code.clone() };
+    let code = grant(st, &client_id, &username, &redirect_uri);
+    if let Some(flow) = st.flows.get_mut(&id) {
+        flow.stage = FlowStage::Done { code };
+    }
+    shared.persist(st);
+    Redirect::to(&format!("/cop-navigator/success?flow={id}")).into_response()
+}
+
+/// What **Authorize & Continue** does once the user is signed in and has ticked the terms:
+/// records `username`'s consent to `client_id` (keeping one that is still live) and issues a
+/// one-time authorization code bound to `redirect_uri`. The caller persists.
+pub(crate) fn grant(
+    st: &mut SimState,
+    client_id: &str,
+    username: &str,
+    redirect_uri: &str,
+) -> String {
     let now = now_ms();
     let consent_id = match st
         .durable
@@ -199,8 +214,8 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Form(form): Form<Param
                 id.clone(),
                 Consent {
                     id: id.clone(),
-                    client_id: client_id.clone(),
-                    username: username.clone(),
+                    client_id: client_id.to_owned(),
+                    username: username.to_owned(),
                     granted_ms: now,
                     revoked: false,
                 },
@@ -208,20 +223,20 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Form(form): Form<Param
             id
         }
     };
+    let code = random_token(24);
     st.codes.retain(|_, c| c.expires_ms > now);
     st.codes.insert(
-        code,
+        code.clone(),
         CodeRecord {
-            client_id,
-            username,
-            redirect_uri,
+            client_id: client_id.to_owned(),
+            username: username.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
             consent_id,
             expires_ms: now + CODE_TTL_MS,
             used: false,
         },
     );
-    shared.persist(st);
-    Redirect::to(&format!("/cop-navigator/success?flow={id}")).into_response()
+    code
 }
 
 pub async fn success(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {

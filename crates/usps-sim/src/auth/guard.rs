@@ -1,7 +1,8 @@
-//! Resource-server checks every USPS API call goes through (REFERENCE §2.8, §11.3):
-//! a missing, malformed or unknown token → 401 `invalid_token`; an expired one → 401; a token
-//! (or app) without the API's product → 401 with an empty error list; over the hourly quota →
-//! 429 with `Retry-After`. Business checks (403) come later, per endpoint, via [`Caller`].
+//! Resource-server checks every USPS API call goes through (docs/usps.md#products-and-scopes,
+//! docs/usps.md#quotas): a missing, malformed or unknown token → 401 `invalid_token`; an expired
+//! one → 401; a token (or app) without the API's product → 401 with an empty error list; over the
+//! hourly quota → 429 with `Retry-After`. Business checks (403) come later, per endpoint, via
+//! [`Caller`].
 
 use axum::http::HeaderMap;
 use std::collections::BTreeSet;

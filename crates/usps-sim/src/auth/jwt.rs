@@ -1,9 +1,9 @@
 //! RS256 signing of access tokens and payment authorization tokens.
 //!
 //! USPS tokens are RS256 JWTs whose claims tie them to the business (CRID, MIDs, EPS accounts)
-//! with several structured claims JSON-encoded inside strings (REFERENCE §2.5). The key pair is
-//! generated from the scenario seed (reproducible) unless the state file carries one; key
-//! generation is slow, so keys are cached per seed for the life of the process.
+//! with several structured claims JSON-encoded inside strings (docs/usps.md#oauth). The key
+//! pair is generated from the scenario seed (reproducible) unless the state file carries one;
+//! key generation is slow, so keys are cached per seed for the life of the process.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand_chacha::ChaCha20Rng;

@@ -1,6 +1,6 @@
 //! `POST /oauth2/v3/token` (client_credentials, authorization_code, refresh_token) and
 //! `POST /oauth2/v3/revoke`, with USPS's response fields, lifetimes and RFC 6749 error bodies
-//! (REFERENCE §2.2–§2.9). Bodies may be JSON or form-encoded.
+//! (docs/usps.md#oauth, docs/usps.md#errors). Bodies may be JSON or form-encoded.
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -41,8 +41,7 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
       await onSave({ ...input, ship_to: { ...input.ship_to, zip5: zip5 ?? "", zip4: zip4 || null } });
     } catch (raw) {
       const e = raw as AppError;
-      const details = e.details as { problems?: FieldProblem[] } | undefined;
-      setProblems(details?.problems ?? []);
+      setProblems(e.details?.kind === "order_problems" ? e.details.problems : []);
       setError(e.message);
     } finally {
       setSaving(false);

@@ -1,4 +1,4 @@
-// The connection state at a glance (DESIGN §11: a small status chip in Carrier Settings).
+// The connection state at a glance: a small status chip in Carrier Settings.
 import type { ConnectionState, Environment } from "../../ipc";
 
 export const STATE_LABEL: Record<ConnectionState["state"], string> = {

@@ -12,16 +12,13 @@ export function serviceName(q: RateQuote): string {
   return d.toLowerCase().startsWith(q.product_name.toLowerCase()) ? d : `${q.product_name} — ${d}`;
 }
 
-/** Classes only certain contents may use: never picked for the user, only chosen by them. */
-const RESTRICTED_CLASSES = new Set(["MEDIA_MAIL", "LIBRARY_MAIL", "BOUND_PRINTED_MATTER"]);
-
-export function isRestrictedClass(mailClass: string): boolean {
-  return RESTRICTED_CLASSES.has(mailClass);
-}
-
-/** The service to preselect: the cheapest one any contents may use. */
-export function defaultQuote<T extends { choice: RateChoice }>(quotes: T[]): T | null {
-  return quotes.find((q) => !isRestrictedClass(q.choice.mail_class)) ?? quotes[0] ?? null;
+/**
+ * The row core recommends preselecting (`RatesAnswer.recommended`: the cheapest service any
+ * contents may use, in packaging the package fits); null when none is a safe default and the
+ * user must choose.
+ */
+export function recommendedQuote(rates: RatesAnswer): RateQuote | null {
+  return rates.quotes.find((q) => sameChoice(rates.recommended, q.choice)) ?? null;
 }
 
 export function choiceKey(c: RateChoice): string {
@@ -88,6 +85,11 @@ export function RatesTable(props: { rates: RatesAnswer; selected: RateChoice | n
                 </td>
                 <td className="service">
                   <label htmlFor={id}>{serviceName(q)}</label>
+                  {sameChoice(rates.recommended, q.choice) && (
+                    <span className="chip default-chip" data-testid="recommended" title="The cheapest service any contents may use, in packaging this package fits">
+                      Recommended
+                    </span>
+                  )}
                   {q.warnings.length > 0 && <span className="muted" title={q.warnings.join("\n")}> ⚠</span>}
                 </td>
                 <td>{q.delivery_days ?? "—"}</td>

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
 import type { AppError, BatchProgress, BatchReport, PurchaseRequest } from "../../ipc";
-import { CHECK, RATES, SHIP_FROM, order, shipment } from "./testData";
+import { CHECK, RATES, RATES_CHEAPEST_UNSAFE, SHIP_FROM, order, shipment } from "./testData";
 
 const m = {
   checkOrderAddress: vi.fn(),
@@ -118,6 +118,33 @@ describe("Ship dialog, one order", () => {
     expect(img.src.startsWith("data:image/svg+xml")).toBe(true);
     fireEvent.keyDown(window, { key: "p", ctrlKey: true });
     await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "4x6"));
+  });
+
+  it("preselects and marks the service core recommends, not the cheapest row", async () => {
+    m.ratesForOrder.mockResolvedValue(RATES_CHEAPEST_UNSAFE);
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const rates = await screen.findByTestId("rates");
+    const ground = within(rates).getByLabelText("USPS Ground Advantage $16.75") as HTMLInputElement;
+    await waitFor(() => expect(ground.checked).toBe(true));
+    expect((within(rates).getByLabelText("Media Mail $6.43") as HTMLInputElement).checked).toBe(false);
+    expect((within(rates).getByLabelText("Priority Mail Flat Rate Envelope $9.85") as HTMLInputElement).checked).toBe(false);
+    const marked = within(rates).getAllByTestId("recommended");
+    expect(marked).toHaveLength(1);
+    expect(marked[0].closest("tr")?.getAttribute("data-rate")).toBe("USPS_GROUND_ADVANTAGE");
+    expect(screen.getByRole("button", { name: "Buy label · $16.75" })).toBeTruthy();
+  });
+
+  it("preselects nothing when core recommends no service", async () => {
+    m.ratesForOrder.mockResolvedValue({ ...RATES_CHEAPEST_UNSAFE, recommended: null });
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const rates = await screen.findByTestId("rates");
+    expect(within(rates).queryByTestId("recommended")).toBeNull();
+    const radios = within(rates).getAllByRole("radio") as HTMLInputElement[];
+    expect(radios).toHaveLength(4);
+    expect(radios.some((r) => r.checked)).toBe(false);
+    expect((screen.getByRole("button", { name: "Buy label" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(rates).getByLabelText("Media Mail $6.43"));
+    expect((screen.getByRole("button", { name: "Buy label · $6.43" }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("keeps Buy disabled while the purchase is in flight", async () => {
@@ -263,6 +290,42 @@ describe("Ship dialog, many orders", () => {
     fireEvent.click(within(shown).getByRole("button", { name: "Retry failed (3)" }));
     await waitFor(() => expect(m.retryBatch).toHaveBeenCalledWith(report));
     await waitFor(() => expect(screen.getAllByTestId("label-preview")).toHaveLength(3));
+  });
+
+  it("preselects the service core recommends for the most orders", async () => {
+    const priority = RATES_CHEAPEST_UNSAFE.quotes[3].choice;
+    m.buyBatch.mockReturnValue(new Promise(() => undefined));
+    m.ratesForOrders.mockImplementation(async (ids: number[]) =>
+      ids.map((id) => ({
+        order_id: id,
+        order_number: `#${1000 + id}`,
+        package: RATES.package,
+        rates: id === 3 ? { ...RATES_CHEAPEST_UNSAFE, recommended: priority } : RATES_CHEAPEST_UNSAFE,
+        error: null,
+      })),
+    );
+    render(<ShipDialog orders={[order(1), order(2), order(3)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
+    expect(service.value).toBe("USPS_GROUND_ADVANTAGE/SP/MACHINABLE");
+    fireEvent.click(screen.getByRole("button", { name: "Buy 3 labels" }));
+    await waitFor(() => expect(m.buyBatch).toHaveBeenCalled());
+    const requests = m.buyBatch.mock.calls[0][0] as PurchaseRequest[];
+    expect(requests.map((r) => r.rate)).toEqual([0, 1, 2].map(() => RATES_CHEAPEST_UNSAFE.recommended));
+  });
+
+  it("asks for a service when core recommends none", async () => {
+    m.ratesForOrders.mockImplementation(async (ids: number[]) =>
+      ids.map((id) => ({ order_id: id, order_number: `#${1000 + id}`, package: RATES.package, rates: { ...RATES_CHEAPEST_UNSAFE, recommended: null }, error: null })),
+    );
+    render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
+    expect(service.value).toBe("");
+    expect(within(service).getByText(/Choose a service/)).toBeTruthy();
+    const buy = screen.getByRole("button", { name: "Buy 2 labels" }) as HTMLButtonElement;
+    expect(buy.disabled).toBe(true);
+    fireEvent.change(service, { target: { value: "PRIORITY_MAIL/SP/MACHINABLE" } });
+    expect(buy.disabled).toBe(false);
+    expect(within(service).queryByText(/Choose a service/)).toBeNull();
   });
 
   it("hands a batch stopped for reconnect to the connection prompt", async () => {

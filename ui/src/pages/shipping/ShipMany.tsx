@@ -3,7 +3,7 @@ import { ipc, type AppError, type Order, type OrderRates, type PurchaseRequest, 
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
-import { choiceKey, defaultQuote } from "./RatesTable";
+import { choiceKey } from "./RatesTable";
 import { BatchRun } from "./BatchRun";
 import type { ShipSetup } from "./ShipDialog";
 
@@ -22,6 +22,24 @@ function servicesOf(rows: OrderRates[]): Service[] {
     }
   }
   return [...map.values()].sort((a, b) => b.priced - a.priced || a.total - b.total);
+}
+
+/**
+ * The service preselected for every order: the one core recommends (`rates.recommended`) for
+ * the most orders, the cheaper in total on a tie; none when core recommends none.
+ */
+function recommendedForAll(rows: OrderRates[]): string | null {
+  const votes = new Map<string, number>();
+  for (const r of rows) {
+    if (r.rates?.recommended) {
+      const k = choiceKey(r.rates.recommended);
+      votes.set(k, (votes.get(k) ?? 0) + 1);
+    }
+  }
+  const ranked = servicesOf(rows)
+    .filter((s) => votes.has(choiceKey(s.choice)))
+    .sort((a, b) => votes.get(choiceKey(b.choice))! - votes.get(choiceKey(a.choice))! || a.total - b.total);
+  return ranked.length > 0 ? choiceKey(ranked[0].choice) : null;
 }
 
 function quoteFor(r: OrderRates, key: string | null): RateQuote | undefined {
@@ -51,10 +69,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
         setup.shipFromId,
       );
       setRows(answer);
-      setService((cur) => {
-        const preferred = defaultQuote(servicesOf(answer));
-        return cur ?? (preferred ? choiceKey(preferred.choice) : null);
-      });
+      setService((cur) => cur ?? recommendedForAll(answer));
     } catch (e) {
       if (!handleUsps(e as AppError, () => void load())) setError(e as AppError);
     } finally {
@@ -104,6 +119,11 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
         <label className="field">
           <span>Service for every order</span>
           <select aria-label="Service for every order" value={service ?? ""} onChange={(e) => setService(e.target.value)} data-testid="batch-service">
+            {service == null && (
+              <option value="" disabled>
+                Choose a service (none is a safe default for these packages)
+              </option>
+            )}
             {services.map((s) => (
               <option key={choiceKey(s.choice)} value={choiceKey(s.choice)}>
                 {s.name} — {formatMoney(s.total.toFixed(2))} for {s.priced} of {rows.length}

@@ -4,13 +4,12 @@ import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
-import { RatesTable, defaultQuote, sameChoice } from "./RatesTable";
+import { RatesTable, recommendedQuote, sameChoice } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
 import type { ShipSetup } from "./ShipDialog";
 
 function alreadyHasLabel(e: AppError): boolean {
-  const d = e.details as { order_id?: number; in_flight?: boolean } | undefined;
-  return e.code === "CONFLICT" && !!d && typeof d.order_id === "number" && !d.in_flight;
+  return e.code === "CONFLICT" && e.details?.kind === "already_shipped";
 }
 
 /** One order: address check → rates → Buy → preview, print or save. */
@@ -60,7 +59,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       const answer = await ipc.ratesForOrder(order.id, setup.package, setup.shipFromId, shipTo);
       setRates(answer);
       setRatesFor(key);
-      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? defaultQuote(answer.quotes));
+      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? recommendedQuote(answer));
     } catch (e) {
       if (!handleUsps(e as AppError, () => void getRates())) setRatesError(e as AppError);
     } finally {

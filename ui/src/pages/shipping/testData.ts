@@ -53,6 +53,7 @@ export const RATES: RatesAnswer = {
   contract_requested: true,
   contract_unavailable: null,
   from_cache: false,
+  recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
   quotes: [
     {
       choice: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
@@ -80,6 +81,36 @@ export const RATES: RatesAnswer = {
       delivery_days: "1-3 days",
       warnings: [],
     },
+  ],
+};
+
+const quote = (mail_class: string, rate_indicator: string, product_name: string, description: string | null, price: string) => ({
+  choice: { mail_class, rate_indicator, processing_category: "MACHINABLE" },
+  product_name,
+  description,
+  zone: "05",
+  retail: null,
+  commercial: price,
+  contract: null,
+  contract_rate_not_found: false,
+  price,
+  delivery_days: null,
+  warnings: [],
+});
+
+/**
+ * Rates for a 10 lb box whose cheapest rows are no safe default (Media Mail is for media only,
+ * the flat-rate envelope cannot hold the box): core recommends Ground Advantage, the third row.
+ */
+export const RATES_CHEAPEST_UNSAFE: RatesAnswer = {
+  ...RATES,
+  contract_requested: false,
+  recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
+  quotes: [
+    quote("MEDIA_MAIL", "SP", "Media Mail", null, "6.43"),
+    quote("PRIORITY_MAIL", "FE", "Priority Mail", "Priority Mail Flat Rate Envelope", "9.85"),
+    quote("USPS_GROUND_ADVANTAGE", "SP", "USPS Ground Advantage", null, "16.75"),
+    quote("PRIORITY_MAIL", "SP", "Priority Mail", null, "24.10"),
   ],
 };
 

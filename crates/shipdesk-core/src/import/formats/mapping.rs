@@ -139,7 +139,7 @@ impl ColumnMapping {
             };
             Err(
                 AppError::validation(format!("{which}: {}", problems.join("; ")))
-                    .with_details(serde_json::json!({ "problems": problems })),
+                    .with_details(crate::error::ErrorDetails::MappingProblems { problems }),
             )
         }
     }

@@ -223,7 +223,9 @@ pub(crate) fn reader_for(
                 "Shipdesk does not recognise this file's columns. Build a column mapping \
                  (which column is the order number, the name, the address…) and import with it.",
             )
-            .with_details(serde_json::json!({ "headers": columns.names })));
+            .with_details(crate::error::ErrorDetails::UnknownColumns {
+                headers: columns.names.clone(),
+            }));
         }
     })
 }

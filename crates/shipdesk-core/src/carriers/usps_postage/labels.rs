@@ -1,16 +1,27 @@
-//! From an order, a ship-from address, a package and a chosen rate to USPS's `LabelRequest`,
-//! plus the defaults a purchase falls back on (the order's weight, the first package preset).
+//! Labels in the app's terms: an order, a ship-from address, a package and a chosen rate as
+//! USPS's `LabelRequest`, and USPS's answer as a [`BoughtLabel`].
 
-use rust_decimal::Decimal;
-use usps::models::{ImageInfo, LabelAddress, LabelRequest, PackageDescription};
+use usps::models::{ImageInfo, Label, LabelAddress, LabelRequest, PackageDescription};
 
-use super::ShippingService;
-use super::model::{Dimensions, Package, RateChoice, to_f64};
-use crate::error::{AppError, AppResult};
-use crate::orders::{Address, Order, OrdersService};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::orders::Address;
+use crate::postage::model::{money, to_f64};
+use crate::postage::{BoughtLabel, LabelOrder};
 
-/// A common mailer box, for orders with no preset and no dimensions.
-const FALLBACK_DIMENSIONS: (i64, i64, i64) = (10, 8, 4);
+/// How USPS names its mail classes on a label.
+pub(super) fn service_name(mail_class: &str) -> String {
+    match mail_class {
+        "PRIORITY_MAIL_EXPRESS" => "Priority Mail Express".into(),
+        "PRIORITY_MAIL" => "Priority Mail".into(),
+        "USPS_GROUND_ADVANTAGE" => "USPS Ground Advantage".into(),
+        "PARCEL_SELECT" => "Parcel Select".into(),
+        "MEDIA_MAIL" => "Media Mail".into(),
+        "LIBRARY_MAIL" => "Library Mail".into(),
+        "BOUND_PRINTED_MATTER" => "Bound Printed Matter".into(),
+        "USPS_RETAIL_GROUND" => "USPS Retail Ground".into(),
+        other => other.replace('_', " "),
+    }
+}
 
 /// USPS wants a first and last name, or a firm.
 fn split_name(name: &str) -> (Option<String>, Option<String>) {
@@ -36,7 +47,7 @@ fn digits(phone: &Option<String>) -> Option<String> {
     (d.len() == 10).then_some(d)
 }
 
-pub(crate) fn label_address(a: &Address, ignore_bad_address: bool) -> LabelAddress {
+pub(super) fn label_address(a: &Address, ignore_bad_address: bool) -> LabelAddress {
     let (first, last) = split_name(&a.name);
     let company = a.company.clone().filter(|c| !c.trim().is_empty());
     // A one-word name without a company still needs a firm for USPS to accept it.
@@ -58,16 +69,7 @@ pub(crate) fn label_address(a: &Address, ignore_bad_address: bool) -> LabelAddre
     }
 }
 
-pub(crate) struct LabelParts<'a> {
-    pub from: &'a Address,
-    pub to: &'a Address,
-    pub package: &'a Package,
-    pub rate: &'a RateChoice,
-    pub mailing_date: &'a str,
-    pub ignore_bad_address: bool,
-}
-
-pub(crate) fn label_request(p: &LabelParts<'_>) -> LabelRequest {
+pub(super) fn label_request(p: &LabelOrder<'_>) -> LabelRequest {
     let d = p.package.dimensions;
     LabelRequest {
         image_info: Some(ImageInfo {
@@ -96,49 +98,39 @@ pub(crate) fn label_request(p: &LabelParts<'_>) -> LabelRequest {
     }
 }
 
-impl ShippingService {
-    pub(crate) fn order(&self, id: i64) -> AppResult<Order> {
-        OrdersService::new(&self.store, &*self.clock).get(id)
-    }
-
-    /// The package a purchase uses when none is given: the first preset's box (or 10x8x4 in),
-    /// weighing what the order's items weigh (or the preset's weight, or 1 lb).
-    pub fn default_package(&self, order: &Order) -> AppResult<Package> {
-        let preset = self.package_presets()?.into_iter().next();
-        let items_oz: Decimal = order
-            .items
-            .iter()
-            .filter_map(|i| i.weight_oz.map(|w| w * Decimal::from(i.quantity)))
-            .sum();
-        let weight_oz = if items_oz > Decimal::ZERO {
-            items_oz
-        } else {
-            preset
-                .as_ref()
-                .and_then(|p| p.weight_oz)
-                .unwrap_or(Decimal::from(16))
-        };
-        let (l, w, h) = FALLBACK_DIMENSIONS;
-        let dimensions = preset.map(|p| p.dimensions).unwrap_or(Dimensions {
-            length_in: Decimal::from(l),
-            width_in: Decimal::from(w),
-            height_in: Decimal::from(h),
-        });
-        Ok(Package {
-            weight_oz,
-            dimensions,
-        })
-    }
-}
-
-pub(crate) fn validate_package(p: &Package) -> AppResult<()> {
-    super::setup::validate_dimensions(&p.dimensions)?;
-    if p.weight_oz <= Decimal::ZERO || p.weight_oz > Decimal::from(70 * 16) {
-        return Err(AppError::validation(
-            "The package weight must be more than 0 and at most 70 lb",
+/// USPS's label answer as the app stores it. An answer without a tracking number is not a
+/// label: the purchase stays open and is checked again with its key.
+pub(super) fn bought_label(
+    request: &LabelRequest,
+    label: &Label,
+    sample: bool,
+) -> AppResult<BoughtLabel> {
+    let meta = &label.metadata;
+    if meta.tracking_number.trim().is_empty() {
+        return Err(AppError::new(
+            ErrorCode::PurchaseOutcomeUnknown,
+            "USPS answered without a tracking number; the purchase will be checked again",
         ));
     }
-    Ok(())
+    let package = &request.package_description;
+    Ok(BoughtLabel {
+        tracking_number: meta.tracking_number.trim().to_owned(),
+        mail_class: package.mail_class.clone(),
+        rate_indicator: package.rate_indicator.clone(),
+        service_name: service_name(&package.mail_class),
+        postage: money(meta.total_charge()),
+        zone: meta.zone.clone(),
+        commitment: meta.commitment.as_ref().and_then(|c| c.name.clone()),
+        mailing_date: package.mailing_date.chars().take(10).collect(),
+        label_bytes: label.label_image.as_ref().map(|d| d.bytes.clone()),
+        label_content_type: label.label_image.as_ref().map(|d| {
+            d.content_type
+                .clone()
+                .unwrap_or_else(|| "application/pdf".into())
+        }),
+        metadata_json: serde_json::to_string(meta).unwrap_or_default(),
+        sample,
+    })
 }
 
 #[cfg(test)]

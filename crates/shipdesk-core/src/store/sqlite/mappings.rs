@@ -1,20 +1,20 @@
-//! Saved column mappings, by name (case-insensitive), stored as JSON so a mapping can gain fields
-//! without a migration.
+//! [`MappingStore`] over the `import_mappings` table: each mapping as JSON, so a mapping can gain
+//! fields without a migration. `name` is `COLLATE NOCASE`, and names are trimmed before use.
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use crate::error::{AppError, AppResult};
 use crate::import::ColumnMapping;
+use crate::orders::MappingStore;
+use crate::store::Store;
 
 fn decode(json: &str) -> AppResult<ColumnMapping> {
     serde_json::from_str(json)
         .map_err(|e| AppError::internal("A saved column mapping is damaged", &e))
 }
 
-impl Store {
-    /// Saves `mapping` under its name, replacing any mapping of the same name.
-    pub fn save_mapping(&self, mapping: &ColumnMapping, now: &str) -> AppResult<()> {
+impl MappingStore for Store {
+    fn save_mapping(&self, mapping: &ColumnMapping, now: &str) -> AppResult<()> {
         let json = serde_json::to_string(mapping)
             .map_err(|e| AppError::internal("Could not save the column mapping", &e))?;
         self.write(|tx| {
@@ -28,7 +28,7 @@ impl Store {
         })
     }
 
-    pub fn mapping(&self, name: &str) -> AppResult<Option<ColumnMapping>> {
+    fn mapping(&self, name: &str) -> AppResult<Option<ColumnMapping>> {
         let json: Option<String> = self.read(|conn| {
             Ok(conn
                 .query_row(
@@ -41,7 +41,7 @@ impl Store {
         json.as_deref().map(decode).transpose()
     }
 
-    pub fn mappings(&self) -> AppResult<Vec<ColumnMapping>> {
+    fn mappings(&self) -> AppResult<Vec<ColumnMapping>> {
         let all: Vec<String> = self.read(|conn| {
             let mut stmt = conn
                 .prepare("SELECT mapping_json FROM import_mappings ORDER BY name COLLATE NOCASE")?;
@@ -53,8 +53,7 @@ impl Store {
         all.iter().map(|j| decode(j)).collect()
     }
 
-    /// Returns whether a mapping of that name existed.
-    pub fn delete_mapping(&self, name: &str) -> AppResult<bool> {
+    fn delete_mapping(&self, name: &str) -> AppResult<bool> {
         self.write(|tx| {
             Ok(tx.execute("DELETE FROM import_mappings WHERE name = ?1", [name.trim()])? > 0)
         })

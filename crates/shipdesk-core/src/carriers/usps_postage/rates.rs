@@ -1,0 +1,185 @@
+//! Prices in the app's terms. One `base-rates-list` call gives the published prices; a second
+//! with `accountType`/`accountNumber` gives the contract ones, and USPS's warning 001 ("Contract
+//! rate not found for request. Published rate returned.") is surfaced instead of passing a
+//! published price off as a negotiated one.
+
+use std::collections::BTreeMap;
+
+use usps::models::{RateListQuery, RateListResponse};
+
+use crate::postage::RateRequest;
+use crate::postage::model::{RateChoice, RateQuote, money, to_f64};
+
+const CONTRACT_NOT_FOUND: &str = "001";
+
+/// USPS's published service standards per class (the prices API carries no commitment).
+fn delivery_days(mail_class: &str) -> Option<&'static str> {
+    Some(match mail_class {
+        "PRIORITY_MAIL_EXPRESS" => "1-2 days",
+        "PRIORITY_MAIL" => "1-3 days",
+        "USPS_GROUND_ADVANTAGE" | "USPS_RETAIL_GROUND" => "2-5 days",
+        "PARCEL_SELECT" => "2-8 days",
+        "MEDIA_MAIL" | "LIBRARY_MAIL" | "BOUND_PRINTED_MATTER" => "2-8 days",
+        _ => return None,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Published,
+    Contract,
+}
+
+/// Folds USPS's rate lists into one row per service.
+pub(super) fn quotes_from(
+    published: &RateListResponse,
+    contract: Option<&RateListResponse>,
+) -> Vec<RateQuote> {
+    let mut rows: BTreeMap<(String, String, String), RateQuote> = BTreeMap::new();
+    let lists = [
+        (Column::Published, Some(published)),
+        (Column::Contract, contract),
+    ];
+    for (column, list) in lists {
+        let Some(list) = list else { continue };
+        for rate in list.rate_options.iter().flat_map(|o| &o.rates) {
+            let Some(class) = rate.mail_class.clone() else {
+                continue;
+            };
+            let choice = RateChoice {
+                mail_class: class.clone(),
+                rate_indicator: rate.rate_indicator.clone().unwrap_or_else(|| "SP".into()),
+                processing_category: rate
+                    .processing_category
+                    .clone()
+                    .unwrap_or_else(|| "MACHINABLE".into()),
+            };
+            let key = (
+                choice.mail_class.clone(),
+                choice.rate_indicator.clone(),
+                choice.processing_category.clone(),
+            );
+            let row = rows.entry(key).or_insert_with(|| RateQuote {
+                product_name: rate
+                    .product_name
+                    .clone()
+                    .unwrap_or_else(|| class.replace('_', " ")),
+                description: rate.description.clone(),
+                zone: rate.zone.clone(),
+                retail: None,
+                commercial: None,
+                contract: None,
+                contract_rate_not_found: false,
+                price: None,
+                delivery_days: delivery_days(&class).map(str::to_owned),
+                warnings: Vec::new(),
+                choice,
+            });
+            let price = rate.price.map(money);
+            let not_found = rate
+                .warnings
+                .iter()
+                .any(|w| w.warning_code.as_deref() == Some(CONTRACT_NOT_FOUND));
+            match (column, rate.price_type.as_deref()) {
+                (Column::Contract, _) => {
+                    row.contract = price;
+                    row.contract_rate_not_found |= not_found;
+                }
+                (Column::Published, Some("RETAIL")) => row.retail = price,
+                (Column::Published, Some("CONTRACT" | "NSA")) => {
+                    row.contract = price;
+                    row.contract_rate_not_found |= not_found;
+                }
+                (Column::Published, _) => row.commercial = price,
+            }
+            for w in &rate.warnings {
+                if let Some(text) = w.warning_description.as_deref().filter(|t| !t.is_empty())
+                    && !row.warnings.iter().any(|x| x == text)
+                {
+                    row.warnings.push(text.to_owned());
+                }
+            }
+        }
+    }
+    let mut quotes: Vec<RateQuote> = rows
+        .into_values()
+        .map(|mut q| {
+            // Labels are bought with a PAYER + LABEL_OWNER payment authorization; USPS applies
+            // contract (NSA) prices to a label only with a RATE_HOLDER role, which Shipdesk does
+            // not send yet (USPS refuses it for accounts without an approved contract). So the
+            // price a label will really cost is the commercial one; contract is shown beside it.
+            q.price = q.commercial.or(q.retail);
+            q
+        })
+        .collect();
+    quotes.sort_by(|a, b| {
+        a.price
+            .cmp(&b.price)
+            .then(a.choice.mail_class.cmp(&b.choice.mail_class))
+    });
+    quotes
+}
+
+pub(super) fn list_query(request: &RateRequest) -> RateListQuery {
+    let (origin, destination, package, date) = (
+        request.origin_zip.as_str(),
+        request.destination_zip.as_str(),
+        &request.package,
+        request.mailing_date.as_str(),
+    );
+    let d = package.dimensions;
+    RateListQuery {
+        origin_zip_code: origin.to_owned(),
+        destination_zip_code: destination.to_owned(),
+        weight: (package.weight_lb() * 10_000.0).round() / 10_000.0,
+        length: to_f64(d.length_in),
+        width: to_f64(d.width_in),
+        height: to_f64(d.height_in),
+        mailing_date: Some(date.to_owned()),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(json: &str) -> RateListResponse {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn one_row_per_service_with_prices_side_by_side() {
+        let published = list(
+            r#"{"rateOptions":[{"rates":[
+              {"mailClass":"PRIORITY_MAIL","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"RETAIL","price":10.4,"zone":"05","productName":"Priority Mail"},
+              {"mailClass":"PRIORITY_MAIL","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":9.1,"zone":"05","productName":"Priority Mail"},
+              {"mailClass":"USPS_GROUND_ADVANTAGE","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":6.355,"zone":"05"}]}]}"#,
+        );
+        let contract = list(
+            r#"{"rateOptions":[{"rates":[
+              {"mailClass":"PRIORITY_MAIL","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"CONTRACT","price":8.5},
+              {"mailClass":"USPS_GROUND_ADVANTAGE","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":6.36,
+               "warnings":[{"warningCode":"001","warningDescription":"Contract rate not found for request. Published rate returned."}]}]}]}"#,
+        );
+        let quotes = quotes_from(&published, Some(&contract));
+        assert_eq!(quotes.len(), 2);
+        let ga = &quotes[0];
+        assert_eq!(ga.choice.mail_class, "USPS_GROUND_ADVANTAGE");
+        assert!(ga.contract_rate_not_found);
+        assert_eq!(ga.warnings.len(), 1);
+        assert_eq!(ga.commercial.unwrap().to_string(), "6.36");
+        let pm = &quotes[1];
+        assert_eq!(
+            (
+                pm.retail.unwrap().to_string(),
+                pm.commercial.unwrap().to_string()
+            ),
+            ("10.40".into(), "9.10".into())
+        );
+        assert_eq!(pm.contract.unwrap().to_string(), "8.50");
+        assert_eq!(pm.price, pm.commercial);
+        assert!(!pm.contract_rate_not_found);
+        assert_eq!(pm.delivery_days.as_deref(), Some("1-3 days"));
+    }
+}

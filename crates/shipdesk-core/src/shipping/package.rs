@@ -1,0 +1,58 @@
+//! The package a purchase ships: the defaults it falls back on (the order's weight, the first
+//! package preset) and the limits every package must meet.
+
+use rust_decimal::Decimal;
+
+use super::ShippingService;
+use super::model::{Dimensions, Package};
+use crate::error::{AppError, AppResult};
+use crate::orders::{Order, OrdersService};
+
+/// A common mailer box, for orders with no preset and no dimensions.
+const FALLBACK_DIMENSIONS: (i64, i64, i64) = (10, 8, 4);
+
+impl ShippingService {
+    pub(crate) fn order(&self, id: i64) -> AppResult<Order> {
+        OrdersService::new(&self.store, &*self.clock).get(id)
+    }
+
+    /// The package a purchase uses when none is given: the first preset's box (or 10x8x4 in),
+    /// weighing what the order's items weigh (or the preset's weight, or 1 lb).
+    pub fn default_package(&self, order: &Order) -> AppResult<Package> {
+        let preset = self.package_presets()?.into_iter().next();
+        let items_oz: Decimal = order
+            .items
+            .iter()
+            .filter_map(|i| i.weight_oz.map(|w| w * Decimal::from(i.quantity)))
+            .sum();
+        let weight_oz = if items_oz > Decimal::ZERO {
+            items_oz
+        } else {
+            preset
+                .as_ref()
+                .and_then(|p| p.weight_oz)
+                .unwrap_or(Decimal::from(16))
+        };
+        let (l, w, h) = FALLBACK_DIMENSIONS;
+        let dimensions = preset.map(|p| p.dimensions).unwrap_or(Dimensions {
+            length_in: Decimal::from(l),
+            width_in: Decimal::from(w),
+            height_in: Decimal::from(h),
+        });
+        Ok(Package {
+            weight_oz,
+            dimensions,
+        })
+    }
+}
+
+pub(crate) fn validate_package(p: &Package) -> AppResult<()> {
+    super::setup::validate_dimensions(&p.dimensions)?;
+    if p.weight_oz <= Decimal::ZERO || p.weight_oz > Decimal::from(70 * 16) {
+        return Err(AppError::validation(
+            "The package weight must be more than 0 and at most 70 lb",
+        ));
+    }
+    Ok(())
+}
+

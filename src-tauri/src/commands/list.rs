@@ -1,0 +1,50 @@
+// The one list of the app's Tauri commands, by area. Everything else follows from it or is
+// checked against it:
+// - `commands::handler` registers exactly these handlers, `commands::<area>::<command>`;
+// - `build.rs` includes this file and allow-lists exactly these commands (tauri-build makes an
+//   `allow-<command>` permission for each);
+// - `ipc_tests::commands_agree` fails unless every `#[tauri::command]` in `commands/<area>.rs`
+//   is listed here under its area, `capabilities/<area>.json` (`main.json` for `app`) grants
+//   exactly its area's commands, `ui/src/ipc/*.ts` invokes exactly these names, and each has an
+//   IPC test.
+//
+// A new command: write it in `commands/<area>.rs`, name it here, grant `allow-<command>` (with
+// dashes) in the area's capability file, wrap it in `ui/src/ipc/<area>.ts`, test it in
+// `ipc_tests/<area>.rs`.
+//
+// `build.rs` includes this file as well, so it holds macros only (and plain comments).
+
+/// Calls `$then! { area: command, …; … }` with every command.
+macro_rules! with_app_commands {
+    ($then:ident) => {
+        $then! {
+            app: app_ready, doctor;
+            orders: orders_list, orders_get, orders_create, orders_update, orders_archive,
+                orders_set_tags, orders_tags, orders_import_preview, orders_import,
+                orders_import_cancel, mappings_list, mapping_save, mapping_delete;
+            carriers: carriers_list, carriers_sign_in_start, carriers_sign_in_finish,
+                carriers_sign_in_cancel, carriers_connect_own_app, carriers_update,
+                carriers_set_default, carriers_check, carriers_disconnect, carriers_remove,
+                carriers_snooze_prompt, carriers_connection_snapshot,
+                carriers_keep_secrets_in_memory,
+                carriers_secrets_in_memory, carriers_redirect_port, carriers_sandbox_info;
+            shipping: ship_from_list, ship_from_add, ship_from_set_default, package_presets_list,
+                package_preset_add, label_layout_get, label_layout_set, address_check_order,
+                rates_for_order, rates_for_orders, label_buy, labels_buy_batch,
+                labels_batch_retry, labels_batch_cancel, label_preview, labels_print,
+                labels_save_pdf, packing_slips_print, packing_slips_save_pdf, shipments_list,
+                shipment_get, label_void, tracking_refresh, scan_forms_create, scan_forms_list,
+                scan_form_print, scan_form_save_pdf, pickup_eligibility, pickup_prefill,
+                pickup_schedule, pickup_cancel, pickups_list;
+        }
+    };
+}
+
+/// `with_app_commands!(command_names)`: the names by area, `&[("area", &["command", …]), …]`.
+/// For `build.rs` and the tests; the app itself only registers the handlers.
+#[allow(unused_macros)]
+macro_rules! command_names {
+    ($($area:ident: $($command:ident),+;)+) => {
+        &[$((stringify!($area), &[$(stringify!($command)),+] as &[&str])),+]
+    };
+}

@@ -1,0 +1,193 @@
+//! The orders commands through tauri's mock IPC: the order form, tags, archive, search, and
+//! importing a file (recognized or with a saved column mapping) with `import://progress` events.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use tauri::Listener;
+
+use super::{TestApp, address};
+
+fn order_input(number: &str) -> Value {
+    json!({
+        "order_number": number,
+        "ship_to": address("Ada Park", "1100 Wyoming St", "Saint Louis", "MO", "63118"),
+        "items": [{"sku": "HC-1", "title": "Hand Cream", "quantity": 2, "unit_price": "12.00",
+                   "weight_oz": "4"}],
+        "tags": [],
+        "notes": null
+    })
+}
+
+#[test]
+fn an_order_is_created_read_edited_tagged_and_archived() {
+    let t = TestApp::new();
+    let created = t.ok("orders_create", json!({"input": order_input("#1001")}));
+    assert_eq!(created["order_number"], "#1001");
+    assert_eq!(created["status"], "awaiting_shipment");
+    assert_eq!(created["source"]["kind"], "manual", "{created}");
+    assert_eq!(created["items"][0]["unit_price"], "12.00");
+    let id = created["id"].clone();
+    assert_eq!(t.ok("orders_get", json!({"id": id})), created);
+
+    let mut edited = order_input("#1001");
+    edited["notes"] = json!("Leave at the back door");
+    let updated = t.ok("orders_update", json!({"id": id, "input": edited}));
+    assert_eq!(updated["notes"], "Leave at the back door");
+    assert_eq!(updated["id"], id);
+
+    let tagged = t.ok(
+        "orders_set_tags",
+        json!({"ids": [id], "add": ["gift", "rush"], "remove": []}),
+    );
+    assert_eq!(tagged, Value::Null);
+    t.ok(
+        "orders_set_tags",
+        json!({"ids": [id], "add": [], "remove": ["rush"]}),
+    );
+    assert_eq!(t.ok("orders_tags", json!({})), json!(["gift"]));
+    assert_eq!(
+        t.ok("orders_get", json!({"id": id}))["tags"],
+        json!(["gift"])
+    );
+
+    let page = t.ok("orders_list", json!({"query": {"search": "ada"}}));
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["orders"][0]["id"], id);
+    assert_eq!(
+        t.ok("orders_list", json!({"query": {"search": "nobody"}}))["total"],
+        0
+    );
+
+    assert_eq!(
+        t.ok("orders_archive", json!({"ids": [id], "archived": true})),
+        1
+    );
+    assert_eq!(t.ok("orders_list", json!({"query": {}}))["total"], 0);
+    let archived = t.ok("orders_list", json!({"query": {"archived": "archived"}}));
+    assert_eq!(archived["orders"][0]["archived"], true);
+}
+
+#[test]
+fn orders_errors_reach_the_ui_as_the_error_contract() {
+    let t = TestApp::new();
+    let err = t.err("orders_create", json!({"input": order_input("  ")}));
+    assert_eq!(err["code"], "VALIDATION", "{err}");
+    assert!(
+        err["details"]["fields"]["order_number"].is_string(),
+        "{err}"
+    );
+    let missing = t.err("orders_get", json!({"id": 999}));
+    assert_eq!(missing["code"], "NOT_FOUND", "{missing}");
+    assert_eq!(
+        t.err(
+            "orders_update",
+            json!({"id": 999, "input": order_input("#9")})
+        )["code"],
+        "NOT_FOUND"
+    );
+}
+
+const SHOPIFY: &str = "Name,Lineitem name,Lineitem quantity,Shipping Name,Shipping Address1,\
+Shipping City,Shipping Province,Shipping Zip\n\
+#1,Mug,1,Ann Lee,1 Main St,Austin,TX,78701\n\
+#1,Plate,2,,,,,\n\
+#2,Cup,1,Bo Chan,2 Elm St,Reno,NV,89501\n";
+
+#[test]
+fn a_recognized_file_is_previewed_then_imported_with_progress_events() {
+    let t = TestApp::new();
+    let path = t.path("orders_export.csv");
+    std::fs::write(&path, SHOPIFY).unwrap();
+    let preview = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": null}),
+    );
+    assert_eq!(preview["detected_format"], "shopify");
+    assert_eq!(preview["needs_mapping"], false);
+    assert_eq!(preview["first_rows"].as_array().unwrap().len(), 3);
+    let numbers: Vec<&Value> = preview["mapped_preview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["order_number"])
+        .collect();
+    assert_eq!(numbers, [&json!("#1"), &json!("#2")], "{preview}");
+
+    let events: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = events.clone();
+    t.app.listen_any("import://progress", move |e| {
+        sink.lock()
+            .unwrap()
+            .push(serde_json::from_str(e.payload()).unwrap());
+    });
+    // Cancelling with nothing running leaves no stale flag behind for the next import.
+    assert_eq!(t.ok("orders_import_cancel", json!({})), Value::Null);
+    let summary = t.ok("orders_import", json!({"path": path, "options": {}}));
+    assert_eq!(summary["format"], "shopify");
+    assert_eq!(summary["rows"], 3);
+    assert_eq!(summary["new"], 2, "{summary}");
+    assert_eq!(summary["invalid"], 0);
+    let last = events.lock().unwrap().last().cloned().expect("progress");
+    assert_eq!(last["rows_done"], last["rows_total_estimate"], "{last}");
+
+    let again = t.ok("orders_import", json!({"path": path, "options": {}}));
+    assert_eq!(
+        (again["new"].clone(), again["unchanged"].clone()),
+        (json!(0), json!(2))
+    );
+    let page = t.ok("orders_list", json!({"query": {"search": "mug"}}));
+    assert_eq!(page["orders"][0]["items"].as_array().unwrap().len(), 2);
+}
+
+const SHEET: &str = "Order,Customer,Street,Town,St,Postcode,Item\n\
+W-1,Cy Diaz,3 Oak Rd,Boise,ID,83702,Soap\n";
+
+#[test]
+fn a_saved_column_mapping_is_listed_used_and_deleted() {
+    let t = TestApp::new();
+    let path = t.path("warehouse.csv");
+    std::fs::write(&path, SHEET).unwrap();
+    let unknown = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": null}),
+    );
+    assert_eq!(unknown["needs_mapping"], true, "{unknown}");
+
+    let mapping = json!({"name": "Warehouse sheet", "columns": {
+        "order_number": "Order", "name": "Customer", "street1": "Street", "city": "Town",
+        "state": "St", "zip": "Postcode", "item_title": "Item"}});
+    assert_eq!(
+        t.ok("mapping_save", json!({"mapping": mapping})),
+        Value::Null
+    );
+    let saved = t.ok("mappings_list", json!({}));
+    assert_eq!(saved.as_array().unwrap().len(), 1, "{saved}");
+    assert_eq!(saved[0]["name"], "Warehouse sheet");
+    assert_eq!(saved[0]["columns"]["zip"], "Postcode");
+
+    let mapped = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": saved[0]}),
+    );
+    assert_eq!(
+        mapped["mapped_preview"][0]["order_number"], "W-1",
+        "{mapped}"
+    );
+    let summary = t.ok(
+        "orders_import",
+        json!({"path": path, "options": {"mapping": "Warehouse sheet"}}),
+    );
+    assert_eq!(summary["mapping"], "Warehouse sheet");
+    assert_eq!(summary["new"], 1, "{summary}");
+
+    assert_eq!(
+        t.ok("mapping_delete", json!({"name": "Warehouse sheet"})),
+        Value::Null
+    );
+    assert_eq!(t.ok("mappings_list", json!({})), json!([]));
+    assert_eq!(
+        t.err("mapping_delete", json!({"name": "Warehouse sheet"}))["code"],
+        "NOT_FOUND"
+    );
+}
