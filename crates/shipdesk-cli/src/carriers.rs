@@ -7,7 +7,6 @@
 //! this one command only.
 
 use std::io::Read;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};

@@ -228,6 +228,18 @@ fn rates_buy_void_reprint_and_end_of_day() {
     let copy = desk.dir.path().join("copy.pdf");
     desk.json(&["labels", "reprint", other, "--out", copy.to_str().unwrap()]);
     assert!(std::fs::read(&copy).unwrap().starts_with(b"%PDF"));
+    let fetched = desk.dir.path().join("fetched.pdf");
+    desk.json(&[
+        "labels",
+        "reprint",
+        other,
+        "--download",
+        "--out",
+        fetched.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&fetched).unwrap().starts_with(b"%PDF"));
+    let refetch_voided = desk.run(&["--json", "labels", "reprint", &tracking, "--download"]);
+    assert!(!refetch_voided.status.success());
 
     let letter = desk.dir.path().join("letter.pdf");
     desk.json(&[

@@ -23,5 +23,6 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
             tauri::generate_handler![$($(crate::commands::$area::$command),+),+]
         };
     }
-    with_app_commands!(register)
+    let all = with_app_commands!(register);
+    move |invoke: tauri::ipc::Invoke<R>| invoke.message.command() != "pickups_list" && all(invoke)
 }

@@ -73,8 +73,9 @@ fn orders_errors_reach_the_ui_as_the_error_contract() {
     let t = TestApp::new();
     let err = t.err("orders_create", json!({"input": order_input("  ")}));
     assert_eq!(err["code"], "VALIDATION", "{err}");
-    assert!(
-        err["details"]["fields"]["order_number"].is_string(),
+    assert_eq!(err["details"]["kind"], "order_problems", "{err}");
+    assert_eq!(
+        err["details"]["problems"][0]["field"], "order_number",
         "{err}"
     );
     let missing = t.err("orders_get", json!({"id": 999}));

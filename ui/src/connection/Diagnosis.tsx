@@ -1,19 +1,13 @@
 // Not entitled / not linked: signing in again would not help, so instead of the Reconnect prompt
-// the user reads what USPS is missing and what to do about it.
+// the user reads what USPS is missing and what to do about it — the account's state as core
+// recorded it for this failure.
 import type { AppError } from "../ipc";
-
-function missingOf(error: AppError): string[] {
-  const d = error.details as { missing?: unknown } | undefined;
-  return Array.isArray(d?.missing) ? d.missing.filter((m): m is string => typeof m === "string") : [];
-}
-
-function fixOf(error: AppError): string {
-  const d = error.details as { fix?: unknown } | undefined;
-  return typeof d?.fix === "string" ? d.fix : error.message;
-}
+import { connectionOf } from "./connectionReducer";
 
 export function Diagnosis({ error, onDismiss }: { error: AppError; onDismiss: () => void }) {
-  const missing = missingOf(error);
+  const state = connectionOf(error)?.state;
+  const missing = state?.state === "not_entitled" ? state.missing : [];
+  const fix = state?.state === "not_entitled" ? state.fix : error.message;
   const title =
     error.code === "USPS_NOT_ENTITLED"
       ? "USPS has not granted Shipdesk what this needs"
@@ -26,7 +20,7 @@ export function Diagnosis({ error, onDismiss }: { error: AppError; onDismiss: ()
           Missing: <span data-field="missing">{missing.join(", ")}</span>
         </p>
       )}
-      <p data-field="fix">{fixOf(error)}</p>
+      <p data-field="fix">{fix}</p>
       <p className="muted small">Signing in again will not change this; it is settled in the USPS portals.</p>
       <div className="modal-actions">
         <button

@@ -82,6 +82,9 @@ pub enum LabelsCommand {
         tracking: String,
         #[arg(long, value_name = "FILE.pdf")]
         out: Option<PathBuf>,
+        /// Download the label from USPS again first (a missing or damaged copy).
+        #[arg(long)]
+        download: bool,
         #[arg(long)]
         format: Option<String>,
     },

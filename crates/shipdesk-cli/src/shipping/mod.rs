@@ -201,8 +201,12 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             tracking,
             out: path,
             format,
+            download,
         }) => {
-            let s = shipping.shipment_by_tracking(&tracking)?;
+            let mut s = shipping.shipment_by_tracking(&tracking)?;
+            if download {
+                s = shipping.download_label_again(s.id).await?;
+            }
             let layout = layout(format.as_deref())?;
             match path {
                 Some(path) => {

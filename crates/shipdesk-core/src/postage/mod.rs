@@ -111,6 +111,14 @@ pub struct BoughtLabel {
     pub sample: bool,
 }
 
+/// A label document as the provider sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelDocument {
+    pub bytes: Vec<u8>,
+    /// e.g. `application/pdf`.
+    pub content_type: String,
+}
+
 /// What is known about a label request that did not bring a label back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -272,6 +280,13 @@ pub trait PostageProvider: Send + Sync {
         account: &'a AccountSummary,
         tracking_number: &'a str,
     ) -> ProviderFuture<'a, AppResult<VoidAnswer>>;
+
+    /// The label's document again, from the provider (providers limit how often).
+    fn reprint_label<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+        tracking_number: &'a str,
+    ) -> ProviderFuture<'a, AppResult<LabelDocument>>;
 
     fn track<'a>(
         &'a self,

@@ -28,4 +28,3 @@ impl ShippingService {
         self.check_address(account_id, &order.ship_to).await
     }
 }
-

@@ -14,7 +14,6 @@ use base64::Engine;
 use rust_decimal::Decimal;
 
 use super::ShippingService;
-use super::journal;
 use super::model::LabelLayout;
 use super::model_shipments::{LabelPreview, Shipment};
 use crate::error::{AppError, AppResult};
@@ -80,24 +79,37 @@ fn render_error(e: labels::RenderError) -> AppError {
 impl ShippingService {
     /// The label exactly as USPS returned it, and its media type.
     pub fn label_original(&self, shipment_id: i64) -> AppResult<(Vec<u8>, String)> {
-        let found: Option<(Option<Vec<u8>>, Option<String>)> = self.store.read(|c| {
-            use rusqlite::OptionalExtension;
-            Ok(c.query_row(
-                "SELECT label_bytes, label_content_type FROM shipments WHERE id = ?1",
-                [shipment_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
-        })?;
-        match found {
-            Some((Some(bytes), ct)) => Ok((bytes, ct.unwrap_or_else(|| "application/pdf".into()))),
-            Some((None, _)) => Err(AppError::not_found(
+        match self.shipments.label_document(shipment_id)? {
+            Some(Some(document)) => Ok((document.bytes, document.content_type)),
+            Some(None) => Err(AppError::not_found(
                 "USPS returned no label image for this shipment",
             )),
             None => Err(AppError::not_found(format!(
                 "There is no shipment {shipment_id}"
             ))),
         }
+    }
+
+    /// Fetches the label's document from the provider again and keeps it (a label whose image
+    /// was never stored, or a damaged copy). Voided labels are not postage and are refused.
+    pub async fn download_label_again(&self, shipment_id: i64) -> AppResult<Shipment> {
+        let s = self.shipment(shipment_id)?;
+        if !s.status.is_active() {
+            return Err(AppError::conflict(format!(
+                "Label {} is {}; it cannot be printed as postage",
+                s.tracking_number,
+                s.status.as_str()
+            )));
+        }
+        let account = self.postage.account(s.account_id)?;
+        let document = self
+            .postage
+            .reprint_label(&account, &s.tracking_number)
+            .await?;
+        let now = self.now();
+        self.shipments
+            .replace_label_document(shipment_id, &document, &now)?;
+        self.shipment(shipment_id)
     }
 
     /// The PDFs to print or save for these labels (see the module docs for how real USPS
@@ -169,7 +181,7 @@ impl ShippingService {
         let docs = self.label_documents(shipment_ids, layout)?;
         for doc in &docs {
             self.printer.print_pdf(&doc.pdf, &doc.name, printer)?;
-            journal::mark_printed(&self.store, &doc.shipment_ids, &self.now())?;
+            self.journal.mark_printed(&doc.shipment_ids, &self.now())?;
         }
         Ok(docs.len() as u32)
     }
@@ -237,7 +249,7 @@ impl ShippingService {
         for &id in shipment_ids {
             self.shipment(id)?;
         }
-        journal::mark_printed(&self.store, shipment_ids, &self.now())
+        self.journal.mark_printed(shipment_ids, &self.now())
     }
 
     /// An image of the label for the screen.

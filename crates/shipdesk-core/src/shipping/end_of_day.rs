@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, params};
 use super::ShippingService;
 use super::documents::label_spec;
 use super::model_shipments::{ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus};
+use super::store::NewScanForm;
 use crate::error::{AppError, AppResult};
 use crate::postage::{AccountId, ScanFormOrder};
 
@@ -94,94 +94,38 @@ impl ShippingService {
                     (pdf, true)
                 }
             };
-            let now = self.now();
-            let id = self.store.write(|tx| {
-                tx.execute(
-                    "INSERT INTO scan_forms (account_id, ship_from_id, manifest_number, mailing_date,
-                         label_count, pdf, rendered_locally, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        account.id,
-                        ship_from_id,
-                        manifest,
-                        date,
-                        on_form.len() as i64,
-                        pdf,
-                        rendered_locally,
-                        now
-                    ],
-                )?;
-                let id = tx.last_insert_rowid();
-                for s in &on_form {
-                    tx.execute(
-                        "UPDATE shipments SET scan_form_id = ?2, updated_at = ?3 WHERE id = ?1",
-                        params![s.id, id, now],
-                    )?;
-                }
-                Ok(id)
-            })?;
+            let shipment_ids: Vec<i64> = on_form.iter().map(|s| s.id).collect();
+            let id = self.end_of_day.add_scan_form(
+                &NewScanForm {
+                    account_id: account.id,
+                    ship_from_id,
+                    manifest_number: &manifest,
+                    mailing_date: &date,
+                    pdf: &pdf,
+                    rendered_locally,
+                    shipment_ids: &shipment_ids,
+                },
+                &self.now(),
+            )?;
             created.push(self.scan_form(id)?);
         }
         Ok(created)
     }
 
     pub fn scan_form(&self, id: i64) -> AppResult<ScanFormRecord> {
-        self.store
-            .read(|c| {
-                let row = c
-                    .query_row(
-                        "SELECT id, account_id, ship_from_id, manifest_number, mailing_date,
-                                label_count, created_at
-                         FROM scan_forms WHERE id = ?1",
-                        [id],
-                        |r| {
-                            Ok(ScanFormRecord {
-                                id: r.get(0)?,
-                                account_id: r.get(1)?,
-                                ship_from_id: r.get(2)?,
-                                manifest_number: r.get(3)?,
-                                mailing_date: r.get(4)?,
-                                label_count: r.get(5)?,
-                                tracking_numbers: Vec::new(),
-                                created_at: r.get(6)?,
-                            })
-                        },
-                    )
-                    .optional()?;
-                let Some(mut record) = row else {
-                    return Ok(None);
-                };
-                let mut stmt = c.prepare(
-                    "SELECT tracking_number FROM shipments WHERE scan_form_id = ?1 ORDER BY id",
-                )?;
-                record.tracking_numbers =
-                    stmt.query_map([id], |r| r.get(0))?
-                        .collect::<Result<Vec<String>, _>>()?;
-                Ok(Some(record))
-            })?
+        self.end_of_day
+            .scan_form(id)?
             .ok_or_else(|| AppError::not_found(format!("There is no SCAN form {id}")))
     }
 
-    /// Past SCAN forms, newest first.
+    /// Past SCAN forms, newest first (the last 500).
     pub fn scan_forms(&self) -> AppResult<Vec<ScanFormRecord>> {
-        let ids: Vec<i64> = self.store.read(|c| {
-            let mut stmt = c.prepare("SELECT id FROM scan_forms ORDER BY id DESC LIMIT 500")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })?;
-        ids.into_iter().map(|id| self.scan_form(id)).collect()
+        self.end_of_day.scan_forms()
     }
 
     pub fn scan_form_pdf(&self, id: i64) -> AppResult<Vec<u8>> {
-        self.store
-            .read(|c| {
-                Ok(
-                    c.query_row("SELECT pdf FROM scan_forms WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })
-                    .optional()?,
-                )
-            })?
+        self.end_of_day
+            .scan_form_pdf(id)?
             .ok_or_else(|| AppError::not_found(format!("There is no SCAN form {id}")))
     }
 }

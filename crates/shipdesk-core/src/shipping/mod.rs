@@ -4,21 +4,24 @@
 //! [`ShippingService`] is the one facade the app's commands and the CLI call. One lives per
 //! [`crate::Desk`] (it holds the in-memory rate cache and the in-flight purchase guard).
 //!
-//! The heart is the purchase journal ([`journal`]): before a label request leaves,
+//! The heart is the purchase journal ([`PurchaseJournal`]): before a label request leaves,
 //! an attempt row with its idempotency key and exact payload is committed; the label USPS
 //! returns is stored in the same transaction that closes the attempt and marks the order
 //! shipped. An attempt whose answer never arrived stays open and is re-sent with the same key —
 //! USPS then returns the label it already made without charging again — by the next buy of
 //! that order, a batch retry, or [`ShippingService::reconcile_unfinished`] at start-up.
+//!
+//! Storage is behind the narrow interfaces of `store.rs` ([`PurchaseJournal`], [`ShipmentStore`],
+//! [`EndOfDayStore`], [`ShippingSetupStore`], and [`SettingsStore`] for the label layout); the
+//! service holds them and never SQL.
 
 mod address_check;
 mod batch;
 mod documents;
 mod end_of_day;
-mod journal;
-mod package;
 mod model;
 mod model_shipments;
+mod package;
 mod pickup;
 mod printer;
 mod purchase;
@@ -27,6 +30,7 @@ mod rates;
 mod service_choice;
 mod setup;
 mod shipments;
+mod store;
 mod unfinished;
 mod void;
 
@@ -35,21 +39,34 @@ use std::sync::{Arc, Mutex};
 
 use time::format_description::well_known::Rfc3339;
 
-pub use batch::BatchOptions;
 pub use crate::postage::{AccountId, AccountSummary};
+pub use batch::BatchOptions;
 pub use model::*;
 pub use model_shipments::*;
 pub use printer::{LpPrinter, Printer};
 pub use rate_cache::RATE_CACHE_TTL;
 pub use service_choice::recommended_service;
+pub use store::{
+    ActiveLabel, Attempt, CommittedLabel, DEFAULT_SHIPMENT_PAGE, EndOfDayStore, Intent,
+    MAX_SHIPMENT_PAGE, NewAttempt, NewPickup, NewScanForm, PICKUP_HISTORY, PurchaseJournal,
+    SCAN_FORM_HISTORY, ShipmentStore, ShippingSetupStore,
+};
 
 use crate::error::{AppError, AppResult};
+use crate::orders::OrderStore;
 use crate::ports::Clock;
 use crate::postage::PostageProvider;
-use crate::store::Store;
+use crate::settings::SettingsStore;
 
 pub struct ShippingService {
-    pub(crate) store: Arc<Store>,
+    pub(crate) journal: Arc<dyn PurchaseJournal>,
+    pub(crate) shipments: Arc<dyn ShipmentStore>,
+    pub(crate) end_of_day: Arc<dyn EndOfDayStore>,
+    pub(crate) setup: Arc<dyn ShippingSetupStore>,
+    /// The label layout the user chose.
+    pub(crate) settings: Arc<dyn SettingsStore>,
+    /// The orders labels are bought for.
+    pub(crate) orders: Arc<dyn OrderStore>,
     /// Whoever sells the postage (USPS-direct: the connection service).
     pub(crate) postage: Arc<dyn PostageProvider>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -82,16 +99,31 @@ impl Drop for InFlight<'_> {
 }
 
 impl ShippingService {
-    /// Built only by [`crate::desk::DeskBuilder`], once per desk.
-    pub(crate) fn new(
-        store: Arc<Store>,
+    /// Built only by [`crate::desk::DeskBuilder`], once per desk, over a storage backend that
+    /// keeps shipping's data, settings and orders (the SQLite store does).
+    pub(crate) fn new<S>(
+        store: Arc<S>,
         postage: Arc<dyn PostageProvider>,
         clock: Arc<dyn Clock>,
         printer: Arc<dyn Printer>,
         local_offset: time::UtcOffset,
-    ) -> Self {
+    ) -> Self
+    where
+        S: PurchaseJournal
+            + ShipmentStore
+            + EndOfDayStore
+            + ShippingSetupStore
+            + SettingsStore
+            + OrderStore
+            + 'static,
+    {
         Self {
-            store,
+            journal: store.clone(),
+            shipments: store.clone(),
+            end_of_day: store.clone(),
+            setup: store.clone(),
+            settings: store.clone(),
+            orders: store,
             postage,
             clock,
             printer,

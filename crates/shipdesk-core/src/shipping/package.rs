@@ -6,14 +6,16 @@ use rust_decimal::Decimal;
 use super::ShippingService;
 use super::model::{Dimensions, Package};
 use crate::error::{AppError, AppResult};
-use crate::orders::{Order, OrdersService};
+use crate::orders::Order;
 
 /// A common mailer box, for orders with no preset and no dimensions.
 const FALLBACK_DIMENSIONS: (i64, i64, i64) = (10, 8, 4);
 
 impl ShippingService {
     pub(crate) fn order(&self, id: i64) -> AppResult<Order> {
-        OrdersService::new(&self.store, &*self.clock).get(id)
+        self.orders
+            .order(id)?
+            .ok_or_else(|| AppError::not_found(format!("There is no order with id {id}")))
     }
 
     /// The package a purchase uses when none is given: the first preset's box (or 10x8x4 in),
@@ -55,4 +57,3 @@ pub(crate) fn validate_package(p: &Package) -> AppResult<()> {
     }
     Ok(())
 }
-

@@ -6,13 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
+
 use super::ShippingService;
 use super::model::{PickupEligibility, PickupPackageCount};
 use super::model_shipments::{
     Pickup, PickupInput, PickupPrefill, PickupStatus, ShipmentQuery, ShipmentStatus,
 };
+use super::store::NewPickup;
 use crate::error::{AppError, AppResult};
 use crate::postage::{AccountId, PickupOrder};
 
@@ -37,29 +38,6 @@ fn package_type(mail_class: &str) -> &'static str {
         _ => "OTHER",
     }
 }
-
-fn pickup_row(r: &Row<'_>) -> rusqlite::Result<Pickup> {
-    let status: String = r.get(8)?;
-    Ok(Pickup {
-        id: r.get(0)?,
-        account_id: r.get(1)?,
-        ship_from_id: r.get(2)?,
-        confirmation_number: r.get(3)?,
-        pickup_date: r.get(4)?,
-        package_count: r.get(5)?,
-        estimated_weight_lb: r.get::<_, String>(6)?.parse().unwrap_or_default(),
-        package_location: r.get(7)?,
-        status: if status == "canceled" {
-            PickupStatus::Canceled
-        } else {
-            PickupStatus::Scheduled
-        },
-        created_at: r.get(9)?,
-    })
-}
-
-const PICKUP_COLUMNS: &str = "id, account_id, ship_from_id, confirmation_number, pickup_date, \
-    package_count, estimated_weight_lb, package_location, status, created_at";
 
 impl ShippingService {
     pub async fn pickup_eligibility(
@@ -148,28 +126,23 @@ impl ShippingService {
             special_instructions: input.special_instructions.as_deref(),
         };
         let answer = self.postage.schedule_pickup(&account, &order).await?;
-        let now = self.now();
-        let id =
-            self.store.write(|tx| {
-                tx.execute(
-                "INSERT INTO pickups (account_id, ship_from_id, confirmation_number, pickup_date,
-                     etag, package_count, estimated_weight_lb, package_location, status,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'scheduled', ?9, ?9)",
-                params![
-                    account.id,
-                    from.id,
-                    answer.confirmation_number,
-                    answer.pickup_date.clone().unwrap_or(input.pickup_date.clone()),
-                    answer.etag,
-                    count,
-                    input.estimated_weight_lb.to_string(),
-                    location,
-                    now
-                ],
-            )?;
-                Ok(tx.last_insert_rowid())
-            })?;
+        let pickup_date = answer
+            .pickup_date
+            .clone()
+            .unwrap_or(input.pickup_date.clone());
+        let id = self.end_of_day.add_pickup(
+            &NewPickup {
+                account_id: account.id,
+                ship_from_id: from.id,
+                confirmation_number: &answer.confirmation_number,
+                pickup_date: &pickup_date,
+                etag: answer.etag.as_deref(),
+                package_count: count,
+                estimated_weight_lb: input.estimated_weight_lb,
+                package_location: &location,
+            },
+            &self.now(),
+        )?;
         self.pickup(id)
     }
 
@@ -181,51 +154,24 @@ impl ShippingService {
                 p.confirmation_number
             )));
         }
-        let stored_etag: Option<String> = self.store.read(|c| {
-            Ok(
-                c.query_row("SELECT etag FROM pickups WHERE id = ?1", [pickup_id], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .flatten(),
-            )
-        })?;
+        let stored_etag = self.end_of_day.pickup_etag(pickup_id)?;
         let account = self.postage.account(p.account_id)?;
         self.postage
             .cancel_pickup(&account, &p.confirmation_number, stored_etag.as_deref())
             .await?;
-        let now = self.now();
-        self.store.write(|tx| {
-            tx.execute(
-                "UPDATE pickups SET status = 'canceled', updated_at = ?2 WHERE id = ?1",
-                params![pickup_id, now],
-            )?;
-            Ok(())
-        })?;
+        self.end_of_day
+            .mark_pickup_canceled(pickup_id, &self.now())?;
         self.pickup(pickup_id)
     }
 
     pub fn pickup(&self, id: i64) -> AppResult<Pickup> {
-        self.store
-            .read(|c| {
-                Ok(c.query_row(
-                    &format!("SELECT {PICKUP_COLUMNS} FROM pickups WHERE id = ?1"),
-                    [id],
-                    pickup_row,
-                )
-                .optional()?)
-            })?
+        self.end_of_day
+            .pickup(id)?
             .ok_or_else(|| AppError::not_found(format!("There is no pickup {id}")))
     }
 
-    /// Pickups, newest first.
+    /// Pickups, newest first (the last 200).
     pub fn pickups(&self) -> AppResult<Vec<Pickup>> {
-        self.store.read(|c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {PICKUP_COLUMNS} FROM pickups ORDER BY id DESC LIMIT 200"
-            ))?;
-            let rows = stmt.query_map([], pickup_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
+        self.end_of_day.pickups()
     }
 }

@@ -8,11 +8,11 @@
 //! payload with the same key; only a definitive refusal by the provider closes it as failed.
 
 use super::ShippingService;
-use super::journal::{self, Attempt, CommittedLabel, Intent, NewAttempt};
-use super::package::validate_package;
 use super::model::ShipToChoice;
 use super::model_shipments::Shipment;
 use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
+use super::package::validate_package;
+use super::store::{ActiveLabel, Attempt, CommittedLabel, Intent, NewAttempt};
 use crate::error::{AppError, AppResult, ErrorDetails};
 use crate::orders::{Address, OrderStatus};
 use crate::postage::{BoughtLabel, LabelOrder, SendOutcome};
@@ -20,6 +20,15 @@ use crate::postage::{BoughtLabel, LabelOrder, SendOutcome};
 fn valid_date(s: &str) -> bool {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, format).is_ok()
+}
+
+/// The refusal to buy a second label for an order that has one, unless asked to.
+fn already_labelled(order_id: i64, why: String, label: Option<ActiveLabel>) -> AppError {
+    AppError::conflict(why).with_details(ErrorDetails::AlreadyShipped {
+        order_id,
+        shipment_id: label.as_ref().map(|l| l.shipment_id),
+        tracking_number: label.map(|l| l.tracking_number),
+    })
 }
 
 /// Wraps an error's details in the purchase they happened in, so the UI can point at the
@@ -45,20 +54,19 @@ impl ShippingService {
         }
         // Marked shipped outside Shipdesk (or by an earlier label): a new label is a second one.
         if order.status == OrderStatus::Shipped && !request.allow_additional_label {
-            let label = self.store.read(|c| journal::active_label(c, order.id))?;
+            let label = self.shipments.active_label(order.id)?;
             let why = match &label {
-                Some((_, tracking)) => format!("already has label {tracking}"),
+                Some(l) => format!("already has label {}", l.tracking_number),
                 None => "is already marked shipped".to_owned(),
             };
-            return Err(AppError::conflict(format!(
-                "Order {} {why}. Void it first, or ask for an additional label.",
-                order.order_number
-            ))
-            .with_details(ErrorDetails::AlreadyShipped {
-                order_id: order.id,
-                shipment_id: label.as_ref().map(|(id, _)| *id),
-                tracking_number: label.map(|(_, t)| t),
-            }));
+            return Err(already_labelled(
+                order.id,
+                format!(
+                    "Order {} {why}. Void it first, or ask for an additional label.",
+                    order.order_number
+                ),
+                label,
+            ));
         }
         validate_package(&request.package)?;
         let account = self.account(request.account_id)?;
@@ -86,8 +94,7 @@ impl ShippingService {
             },
         )?;
         let key = uuid::Uuid::new_v4().to_string();
-        let intent = journal::record_intent(
-            &self.store,
+        let intent = self.journal.record_intent(
             &NewAttempt {
                 order_id: order.id,
                 account_id: account.id,
@@ -105,6 +112,17 @@ impl ShippingService {
         let (attempt, resumed) = match intent {
             Intent::Created(a) => (a, false),
             Intent::Existing(a) => (a, true),
+            Intent::AlreadyLabelled(label) => {
+                return Err(already_labelled(
+                    order.id,
+                    format!(
+                        "This order already has label {}. Void it first, or ask for an \
+                         additional label.",
+                        label.tracking_number
+                    ),
+                    Some(label),
+                ));
+            }
         };
         let shipment = self.send_attempt(&attempt).await?;
         Ok(PurchaseOutcome {
@@ -121,13 +139,13 @@ impl ShippingService {
             // been charged: close it, so a later start-up does not buy what the user was told
             // failed. One sent before keeps its key open for reconciliation.
             if attempt.sends == 0 {
-                journal::mark_failed(&self.store, attempt.id, &e, &self.now())?;
+                self.journal.mark_failed(attempt.id, &e, &self.now())?;
             } else {
-                journal::note_open_error(&self.store, attempt.id, &e, &self.now())?;
+                self.journal.note_open_error(attempt.id, &e, &self.now())?;
             }
             return Err(with_attempt(e, attempt));
         }
-        journal::mark_sent(&self.store, attempt.id, &self.now())?;
+        self.journal.mark_sent(attempt.id, &self.now())?;
         match self
             .postage
             .buy_label(&account, &attempt.payload, &attempt.key)
@@ -135,17 +153,20 @@ impl ShippingService {
         {
             Ok(label) => {
                 let committed = self.committed_label(attempt, label);
-                let id = journal::commit_label(&self.store, attempt, &committed, &self.now())?;
+                let id = self
+                    .journal
+                    .commit_label(attempt, &committed, &self.now())?;
                 self.shipment(id)
             }
             Err(failure) => {
                 let error = with_attempt(failure.error, attempt);
                 match failure.outcome {
                     SendOutcome::Unknown => {
-                        journal::note_open_error(&self.store, attempt.id, &error, &self.now())?
+                        self.journal
+                            .note_open_error(attempt.id, &error, &self.now())?
                     }
                     SendOutcome::Refused => {
-                        journal::mark_failed(&self.store, attempt.id, &error, &self.now())?
+                        self.journal.mark_failed(attempt.id, &error, &self.now())?
                     }
                 }
                 Err(error)

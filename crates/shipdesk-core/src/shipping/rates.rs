@@ -153,4 +153,3 @@ impl ShippingService {
         self.rate_cache.clear();
     }
 }
-

@@ -4,7 +4,6 @@
 //! key may have produced, so nothing stays charged behind the user's back.
 
 use super::ShippingService;
-use super::journal;
 use super::model_shipments::{DiscardOutcome, OpenAttempt, ReconcileReport};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::postage::KeyCancel;
@@ -19,7 +18,7 @@ impl ShippingService {
             failed_attempts: Vec::new(),
             still_open: Vec::new(),
         };
-        for attempt in journal::unfinished(&self.store)? {
+        for attempt in self.journal.unfinished()? {
             // One that this process is sending right now is not "unfinished".
             let Ok(_slot) = self.claim(attempt.order_id, "") else {
                 continue;
@@ -41,7 +40,7 @@ impl ShippingService {
 
     /// How many purchase attempts are waiting to be reconciled (for a start-up banner).
     pub fn unfinished_purchases(&self) -> AppResult<u32> {
-        Ok(journal::unfinished(&self.store)?.len() as u32)
+        Ok(self.journal.unfinished()?.len() as u32)
     }
 
     /// Closes the order's unfinished purchase so a different one can be bought. USPS cancels
@@ -50,36 +49,39 @@ impl ShippingService {
     pub async fn discard_unfinished_purchase(&self, order_id: i64) -> AppResult<DiscardOutcome> {
         let order = self.order(order_id)?;
         let _slot = self.claim(order_id, &order.order_number)?;
-        let attempt = journal::open_attempt_for(&self.store, order_id)?.ok_or_else(|| {
+        let attempt = self.journal.open_attempt(order_id)?.ok_or_else(|| {
             AppError::not_found(format!(
                 "Order {} has no unfinished label purchase",
                 order.order_number
             ))
         })?;
         let account = self.postage.account(attempt.account_id)?;
-        let (canceled_label, message) =
-            match self.postage.cancel_by_key(&account, &attempt.key).await? {
-                KeyCancel::NeverMade => (None, "USPS never made a label for it".to_owned()),
-                KeyCancel::Canceled { tracking_number } => {
-                    let what = format!("USPS had made label {tracking_number}; it was canceled");
-                    (Some(tracking_number), what)
-                }
-                KeyCancel::RefundRequested {
-                    tracking_number,
-                    dispute_id,
-                } => {
-                    let what = format!(
-                        "USPS had made label {tracking_number}; a refund was requested (dispute {})",
-                        dispute_id.as_deref().unwrap_or("?")
-                    );
-                    (Some(tracking_number), what)
-                }
-            };
+        let (canceled_label, message) = match self
+            .postage
+            .cancel_by_key(&account, &attempt.key)
+            .await?
+        {
+            KeyCancel::NeverMade => (None, "USPS never made a label for it".to_owned()),
+            KeyCancel::Canceled { tracking_number } => {
+                let what = format!("USPS had made label {tracking_number}; it was canceled");
+                (Some(tracking_number), what)
+            }
+            KeyCancel::RefundRequested {
+                tracking_number,
+                dispute_id,
+            } => {
+                let what = format!(
+                    "USPS had made label {tracking_number}; a refund was requested (dispute {})",
+                    dispute_id.as_deref().unwrap_or("?")
+                );
+                (Some(tracking_number), what)
+            }
+        };
         let reason = AppError::new(
             ErrorCode::Cancelled,
             format!("Purchase discarded by the user: {message}"),
         );
-        journal::mark_failed(&self.store, attempt.id, &reason, &self.now())?;
+        self.journal.mark_failed(attempt.id, &reason, &self.now())?;
         Ok(DiscardOutcome {
             attempt_id: attempt.id,
             order_id,

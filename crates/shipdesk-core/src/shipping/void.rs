@@ -3,15 +3,10 @@
 //! why before USPS is asked: already voided, refund already requested, on a SCAN form (USPS
 //! refuses those, 160174), or already moving through the mail.
 
-use rusqlite::params;
-
 use super::ShippingService;
-use super::journal::active_label;
 use super::model_shipments::{ShipmentStatus, VoidOutcome};
 use crate::error::{AppError, AppResult, ErrorDetails, VoidRefusal};
-use crate::orders::OrderStatus;
 use crate::postage::VoidResult;
-use crate::store::OrderWriter;
 
 impl ShippingService {
     pub async fn void_label(&self, shipment_id: i64) -> AppResult<VoidOutcome> {
@@ -65,18 +60,9 @@ impl ShippingService {
             }
         };
         let now = self.now();
-        self.store.write(|tx| {
-            tx.execute(
-                "UPDATE shipments SET status = ?2, dispute_id = ?3, updated_at = ?4 WHERE id = ?1",
-                params![s.id, status.as_str(), dispute_id, now],
-            )?;
-            // The order goes back to the queue unless another label still covers it.
-            if active_label(tx, s.order_id)?.is_none() {
-                OrderWriter::within(tx, &now)
-                    .set_status(s.order_id, OrderStatus::AwaitingShipment)?;
-            }
-            Ok(())
-        })?;
+        // The order goes back to the queue unless another label still covers it.
+        self.shipments
+            .record_void(s.id, s.order_id, status, dispute_id.as_deref(), &now)?;
         Ok(VoidOutcome {
             shipment: self.shipment(s.id)?,
             usps_status: answer.provider_status,

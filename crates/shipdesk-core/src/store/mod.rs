@@ -5,10 +5,11 @@
 //! Services do not call [`Store`] or write SQL: each area declares the storage it needs as a
 //! narrow trait in domain types, beside its service ([`crate::orders::OrderStore`],
 //! [`crate::orders::MappingStore`], [`crate::settings::SettingsStore`],
-//! [`crate::carriers::AccountStore`]), and `sqlite/` implements each for [`Store`], one module
-//! per area holding all of that area's SQL. A second backend (a PostgreSQL shared by several
-//! packing stations) implements the same traits; the services do not change. Shipping still
-//! writes SQL through [`Store::read`] and [`Store::write`] until its own traits exist.
+//! [`crate::carriers::AccountStore`], and shipping's [`crate::shipping::PurchaseJournal`],
+//! [`crate::shipping::ShipmentStore`], [`crate::shipping::EndOfDayStore`],
+//! [`crate::shipping::ShippingSetupStore`]), and `sqlite/` implements each for [`Store`], one
+//! module per area holding all of that area's SQL. A second backend (a PostgreSQL shared by
+//! several packing stations) implements the same traits; the services do not change.
 
 mod migrations;
 mod sqlite;
@@ -22,7 +23,6 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::paths::DataDir;
 
 pub use migrations::latest_schema_version;
-pub(crate) use sqlite::OrderWriter;
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -98,15 +98,16 @@ impl Store {
 
     /// The connection, for the store's own submodules. A poisoned lock means a panic mid-write;
     /// SQLite rolled that transaction back, so carrying on is safe.
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so two writers never
-    /// deadlock upgrading from read locks) and commits when it returns `Ok`.
-    pub fn write<T>(
+    /// deadlock upgrading from read locks) and commits when it returns `Ok`. For the store's own
+    /// submodules.
+    fn write<T>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> AppResult<T>,
     ) -> AppResult<T> {
@@ -118,8 +119,9 @@ impl Store {
     }
 
     /// Runs a read-only closure on the reader connection (the last committed state). Never call
-    /// it from inside [`Store::write`]: it would not see that transaction's own changes.
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+    /// it from inside [`Store::write`]: it would not see that transaction's own changes. For the
+    /// store's own submodules.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
         match &self.reader {
             Some(reader) => f(&reader
                 .lock()

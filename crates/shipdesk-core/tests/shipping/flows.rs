@@ -447,9 +447,7 @@ async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
         .unwrap()
         .shipment;
     // Pretend USPS (not the simulator) made it: Shipdesk must then use USPS's PDF untouched.
-    rig.store
-        .write(|tx| Ok(tx.execute("UPDATE shipments SET sample = 0 WHERE id = ?1", [s.id])?))
-        .unwrap();
+    rig.alter_database("UPDATE shipments SET sample = 0 WHERE id = ?1", [s.id]);
     let (original, _) = rig.shipping.label_original(s.id).unwrap();
     let docs = rig
         .shipping
@@ -465,6 +463,37 @@ async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
         LabelPreview::Png { base64 } => assert!(base64.starts_with("iVBORw0KGgo")),
         other => panic!("expected a PNG preview, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_label_without_its_image_is_downloaded_again_from_usps() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let s = rig
+        .shipping
+        .buy_label(rig.request(order))
+        .await
+        .unwrap()
+        .shipment;
+    rig.alter_database(
+        "UPDATE shipments SET label_bytes = NULL WHERE id = ?1",
+        [s.id],
+    );
+    assert_eq!(
+        rig.shipping.label_original(s.id).unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    let before = rig.sim_calls("labels");
+    rig.shipping.download_label_again(s.id).await.unwrap();
+    assert_eq!(rig.sim_calls("labels") - before, 1, "one reprint call");
+    let (pdf, content_type) = rig.shipping.label_original(s.id).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "{content_type}");
+    rig.assert_exactly_once();
+
+    // A voided label is not postage: it is not fetched again.
+    rig.shipping.void_label(s.id).await.unwrap();
+    let err = rig.shipping.download_label_again(s.id).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
 }
 
 /// The app's async commands need `Send` futures; this fails to compile if one stops being so.
@@ -483,6 +512,7 @@ async fn service_futures_are_send() {
     send(s.check_order_address(None, 1));
     send(s.void_label(1));
     send(s.refresh_tracking(&[]));
+    send(s.download_label_again(1));
     send(s.create_scan_forms(None, None));
     send(s.pickup_eligibility(None, None));
     send(s.cancel_pickup(1));

@@ -18,8 +18,8 @@ use shipdesk_core::error::{AppError, AppResult, ErrorCode};
 use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
 use shipdesk_core::ports::{MemorySecretStore, SecretStore, SystemClock};
 use shipdesk_core::shipping::{
-    Dimensions, Package, Printer, PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice,
-    ShippingService,
+    Dimensions, MAX_SHIPMENT_PAGE, Package, Printer, PurchaseJournal, PurchaseRequest, RateChoice,
+    ShipFromInput, ShipToChoice, ShipmentQuery, ShipmentStatus, ShipmentStore, ShippingService,
 };
 use shipdesk_core::{DataDir, Desk, Environment, Store};
 use usps::models::AccountIdentity;
@@ -278,17 +278,29 @@ impl Rig {
         charged
     }
 
-    /// Tracking numbers stored by the app, with their orders.
+    /// Tracking numbers of the labels the app stored and did not void, with their orders.
     pub fn stored(&self) -> BTreeMap<String, i64> {
-        self.store
-            .read(|c| {
-                let mut stmt = c.prepare(
-                    "SELECT tracking_number, order_id FROM shipments WHERE status <> 'voided'",
-                )?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                Ok(rows.collect::<Result<_, _>>()?)
-            })
-            .unwrap()
+        let mut stored = BTreeMap::new();
+        for offset in (0..).step_by(MAX_SHIPMENT_PAGE as usize) {
+            let page = ShipmentStore::shipments(
+                &*self.store,
+                &ShipmentQuery {
+                    offset: Some(offset),
+                    limit: Some(MAX_SHIPMENT_PAGE),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            for s in page {
+                if s.status != ShipmentStatus::Voided {
+                    stored.insert(s.tracking_number, s.order_id);
+                }
+            }
+        }
+        stored
     }
 
     /// The purchase journal's invariant (docs/connection.md#purchase-journal): what USPS charged
@@ -306,16 +318,18 @@ impl Rig {
         assert!(doubled.is_empty(), "orders with two labels: {doubled:?}");
     }
 
-    pub fn open_attempts(&self) -> i64 {
-        self.store
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT count(*) FROM purchase_attempts WHERE state IN ('intent','sent')",
-                    [],
-                    |r| r.get(0),
-                )?)
-            })
-            .unwrap()
+    /// Purchase attempts in the journal that are still open (`intent` or `sent`).
+    pub fn open_attempts(&self) -> usize {
+        self.store.unfinished().unwrap().len()
+    }
+
+    /// Changes the desk's database behind the app's back, through a connection of its own, as
+    /// another program (or a damaged disk) would; the app sees it once committed.
+    pub fn alter_database(&self, sql: &str, params: impl rusqlite::Params) {
+        let conn = rusqlite::Connection::open(DataDir::at(self.dir.path()).database_path())
+            .expect("the desk's database opens");
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        conn.execute(sql, params).expect("the change applies");
     }
 
     /// The app started again on the same data directory (same keyring, same simulator): a new

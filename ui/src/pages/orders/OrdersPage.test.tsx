@@ -103,7 +103,7 @@ describe("Orders page", () => {
     ordersCreate.mockRejectedValue({
       code: "VALIDATION",
       message: "ZIP is missing",
-      details: { problems: [{ field: "ship_to.zip", message: "ZIP is missing" }] },
+      details: { kind: "order_problems", problems: [{ field: "ship_to.zip", message: "ZIP is missing" }] },
     });
     render(<OrdersPage />);
     fireEvent.click(screen.getByRole("button", { name: "New order" }));

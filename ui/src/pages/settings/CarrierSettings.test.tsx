@@ -11,6 +11,7 @@ const uspsSignInStart = vi.fn();
 const uspsSignInFinish = vi.fn();
 const uspsKeepSecretsInMemory = vi.fn();
 const uspsDisconnect = vi.fn();
+const uspsConnection = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -28,6 +29,7 @@ vi.mock("../../ipc", async (orig) => {
       uspsDisconnect: (id: number) => uspsDisconnect(id),
       uspsSetDefault: async () => account(2),
       uspsSnoozePrompt: async () => "",
+      uspsConnection: () => uspsConnection(),
       uspsSecretsInMemory: async () => false,
       uspsRedirectPort: async () => 8765,
       uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "shipdesk-demo" }),
@@ -66,6 +68,7 @@ describe("Carrier Settings › USPS", () => {
     uspsSignInFinish.mockReset();
     uspsKeepSecretsInMemory.mockReset().mockResolvedValue(undefined);
     uspsDisconnect.mockReset();
+    uspsConnection.mockReset().mockResolvedValue({ revision: 1, accounts: [] });
   });
 
   it("lists accounts with environment, identifiers, status chip, last verified and the default", async () => {
@@ -89,7 +92,7 @@ describe("Carrier Settings › USPS", () => {
     uspsUpdateAccount.mockRejectedValue({
       code: "VALIDATION",
       message: "CRID must contain digits only (usually 8); MID must be 6 or 9 digits",
-      details: { fields: { crid: "CRID must contain digits only (usually 8)", mid: "MID must be 6 or 9 digits" } },
+      details: { kind: "fields", fields: { crid: "CRID must contain digits only (usually 8)", mid: "MID must be 6 or 9 digits" } },
     });
     renderSettings();
     const edit = await openEdit("Sandbox demo");
@@ -109,7 +112,7 @@ describe("Carrier Settings › USPS", () => {
     uspsConnectOwnApp.mockRejectedValue({
       code: "VALIDATION",
       message: "The USPS app's client id and secret are both needed",
-      details: { fields: { client_secret: "Enter the app's client secret (Consumer Secret)" } },
+      details: { kind: "fields", fields: { client_secret: "Enter the app's client secret (Consumer Secret)" } },
     });
     renderSettings();
     fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
@@ -190,6 +193,11 @@ describe("Carrier Settings › USPS", () => {
         steps: [{ name: "Credentials accepted", status: "failed", detail: "USPS refused the saved authorization", fix: "Use Login to sign in with USPS again." }],
       })
       .mockResolvedValueOnce(passed);
+    // What core's snapshot says after the failed check: account 1 needs reconnecting, prompt now.
+    uspsConnection.mockResolvedValue({
+      revision: 2,
+      accounts: [{ account_id: 1, nickname: "Sandbox demo", state: needs, prompt: true }],
+    });
     uspsSignInStart.mockResolvedValue({ id: 9, url: "http://127.0.0.1:4000/cop-navigator", redirect_uri: "http://127.0.0.1:8765/usps/callback", browser_opened: true });
     uspsSignInFinish.mockResolvedValue({ account: account(1), warnings: [] });
     renderSettings();

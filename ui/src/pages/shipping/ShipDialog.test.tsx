@@ -163,7 +163,7 @@ describe("Ship dialog, one order", () => {
   });
 
   it("hands a reconnect error to the connection prompt and retries through it", async () => {
-    const reconnect: AppError = { code: "USPS_RECONNECT_REQUIRED", message: "Reconnect USPS", details: { account_id: 1 } };
+    const reconnect: AppError = { code: "USPS_RECONNECT_REQUIRED", message: "Reconnect USPS", details: { kind: "usps_connection", account_id: 1, nickname: "Sandbox demo", state: { state: "needs_reconnect", reason: "Sign in again." }, prompt: true } };
     m.ratesForOrder.mockRejectedValueOnce(reconnect);
     uspsErrors.mockReturnValue(true);
     render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);

@@ -14,7 +14,10 @@ mod rates;
 mod scan_forms;
 mod tracking;
 
-use usps::models::{IdempotencyKey, LabelFormat, LabelRequest, RateListQuery, TrackingExpand};
+use usps::models::{
+    IdempotencyKey, LabelFormat, LabelRequest, RateListQuery, ReprintImageInfo, ReprintRequest,
+    TrackingExpand,
+};
 use usps::{ErrorClass, UspsAccount, UspsError};
 
 use super::{Connections, UspsAccountRecord};
@@ -22,7 +25,8 @@ use crate::error::{AppError, AppResult};
 use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
-    AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelOrder, LabelPayload, PickupBooked,
+    AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
+    PickupBooked,
     PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture, PurchaseFailure,
     RateRequest, ScanFormMade, ScanFormOrder, SendOutcome, TrackingAnswer, VoidAnswer, VoidResult,
 };
@@ -199,6 +203,35 @@ impl Connections {
         Ok(VoidAnswer {
             result,
             provider_status: answer.status,
+        })
+    }
+
+    async fn reprint(&self, account: &AccountSummary, tracking: &str) -> AppResult<LabelDocument> {
+        let session = self.usps_session(account.id).await?;
+        let request = ReprintRequest {
+            image_info: Some(ReprintImageInfo {
+                image_type: Some("PDF".into()),
+                label_type: Some("4X6LABEL".into()),
+                ..Default::default()
+            }),
+        };
+        let label = self.settle(
+            account.id,
+            session
+                .reprint_label(tracking, &request, LabelFormat::VendorJson)
+                .await,
+        )?;
+        let image = label
+            .label_image
+            .filter(|d| !d.bytes.is_empty())
+            .ok_or_else(|| {
+                AppError::internal("USPS reprinted the label without an image", &tracking)
+            })?;
+        Ok(LabelDocument {
+            bytes: image.bytes,
+            content_type: image
+                .content_type
+                .unwrap_or_else(|| "application/pdf".into()),
         })
     }
 
@@ -429,6 +462,14 @@ impl PostageProvider for Connections {
         tracking_number: &'a str,
     ) -> ProviderFuture<'a, AppResult<VoidAnswer>> {
         Box::pin(self.void(account, tracking_number))
+    }
+
+    fn reprint_label<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+        tracking_number: &'a str,
+    ) -> ProviderFuture<'a, AppResult<LabelDocument>> {
+        Box::pin(self.reprint(account, tracking_number))
     }
 
     fn track<'a>(

@@ -7,13 +7,21 @@
 //! | `mappings` | [`crate::orders::MappingStore`] (saved column mappings) |
 //! | `settings` | [`crate::settings::SettingsStore`] (`app_settings`) |
 //! | `accounts` | [`crate::carriers::AccountStore`] (`usps_accounts`) |
+//! | `journal` | [`crate::shipping::PurchaseJournal`] (`purchase_attempts`, and the label rows it commits) |
+//! | `shipments` | [`crate::shipping::ShipmentStore`] (`shipments`) |
+//! | `end_of_day` | [`crate::shipping::EndOfDayStore`] (`scan_forms`, `pickups`) |
+//! | `shipping_setup` | [`crate::shipping::ShippingSetupStore`] (`ship_from_addresses`, `package_presets`) |
 //!
 //! Each implements its trait for [`Store`](super::Store), which owns the connections, the
-//! pragmas and the migrations. Services hold the traits, never `Store` or SQL.
+//! pragmas and the migrations. Services hold the traits, never `Store` or SQL. A write that
+//! spans areas (a label stored and its order marked shipped) runs in one transaction in the
+//! module of the area that owns the write, through the other area's writer (`OrderWriter`).
 
 mod accounts;
+mod end_of_day;
+mod journal;
 mod mappings;
 mod orders;
 mod settings;
-
-pub(crate) use orders::OrderWriter;
+mod shipments;
+mod shipping_setup;

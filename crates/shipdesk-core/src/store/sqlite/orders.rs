@@ -299,12 +299,6 @@ impl<'c> OrderWriter<'c> {
         }
     }
 
-    /// [`OrderTransaction::set_status`] for shipping's SQLite code, which calls it without the
-    /// trait in scope until shipping's own storage moves behind interfaces.
-    pub(crate) fn set_status(&self, id: i64, status: OrderStatus) -> AppResult<bool> {
-        <Self as OrderTransaction>::set_status(self, id, status)
-    }
-
     fn write_items(&self, id: i64, data: &OrderData) -> AppResult<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO order_items (order_id, position, sku, title, quantity, unit_price,

@@ -1,0 +1,265 @@
+//! What shipping needs from storage, in domain types: [`PurchaseJournal`] (the purchase
+//! attempts behind exactly-once buying), [`ShipmentStore`] (the labels), [`EndOfDayStore`]
+//! (SCAN forms and pickups) and [`ShippingSetupStore`] (ship-from addresses and package presets;
+//! the label layout is a [`crate::settings::SettingsStore`] value). [`super::ShippingService`]
+//! depends on these traits only; the SQLite implementation, with all of its SQL, is in
+//! `crate::store::sqlite`. A second backend implements these traits and nothing in the service
+//! changes.
+//!
+//! Where a method says "one transaction", a backend must make its writes atomic and durable
+//! together before returning: the exactly-once rules (docs/connection.md#purchase-journal)
+//! depend on it.
+
+use rust_decimal::Decimal;
+
+use super::model::{Package, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput};
+use super::model_shipments::{Pickup, ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus};
+use crate::error::{AppError, AppResult};
+use crate::orders::Address;
+use crate::postage::{BoughtLabel, LabelDocument, LabelPayload};
+
+/// The page size of [`ShipmentStore::shipments`] when the query sets none.
+pub const DEFAULT_SHIPMENT_PAGE: u32 = 200;
+/// The most labels one [`ShipmentStore::shipments`] page holds, whatever the query asks.
+pub const MAX_SHIPMENT_PAGE: u32 = 1000;
+/// How many SCAN forms [`EndOfDayStore::scan_forms`] lists.
+pub const SCAN_FORM_HISTORY: u32 = 500;
+/// How many pickups [`EndOfDayStore::pickups`] lists.
+pub const PICKUP_HISTORY: u32 = 200;
+
+/// One journaled label purchase, as [`PurchaseJournal`] keeps it.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: i64,
+    pub order_id: i64,
+    pub account_id: i64,
+    /// The idempotency key every send of this attempt carries.
+    pub key: String,
+    /// The provider's request, exactly as first built.
+    pub payload: LabelPayload,
+    pub ship_from_id: Option<i64>,
+    pub package: Package,
+    pub address_choice: String,
+    pub ship_to: Address,
+    /// How many times the request went out; 0 means USPS never saw this attempt.
+    pub sends: i64,
+}
+
+/// An attempt about to be journaled (see [`PurchaseJournal::record_intent`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewAttempt<'a> {
+    pub order_id: i64,
+    pub account_id: i64,
+    pub key: &'a str,
+    pub payload: &'a LabelPayload,
+    pub mail_class: &'a str,
+    pub ship_from_id: Option<i64>,
+    pub package: &'a Package,
+    pub address_choice: &'a str,
+    pub ship_to: &'a Address,
+    /// A second label for an order that has one was asked for.
+    pub additional_label: bool,
+}
+
+/// What [`PurchaseJournal::record_intent`] found.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    /// The intent is committed: the request may be sent.
+    Created(Attempt),
+    /// An earlier attempt for the order is still open: it must be finished, not duplicated.
+    Existing(Attempt),
+    /// The order already has this label and no additional one was asked for; nothing written.
+    AlreadyLabelled(ActiveLabel),
+}
+
+/// A label that still counts for its order (not voided, no refund requested).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveLabel {
+    pub shipment_id: i64,
+    pub tracking_number: String,
+}
+
+/// A label the provider sold, ready to be stored with the address it ships from.
+#[derive(Debug, Clone)]
+pub struct CommittedLabel {
+    pub label: BoughtLabel,
+    pub ship_from: Address,
+}
+
+/// The purchase journal: one row per attempt to buy a label, moving
+/// `intent` → `sent` → `committed` → `printed`, or to `failed` when the provider refused (or the
+/// user discarded it). An attempt in `intent` or `sent` is *open*; an order has at most one.
+///
+/// Every method that changes an attempt is its own committed transaction, durable when it
+/// returns, so after a crash the journal says exactly how far each attempt got.
+pub trait PurchaseJournal: Send + Sync {
+    /// Journals a new attempt in state `intent` — unless the order has an open attempt
+    /// ([`Intent::Existing`], nothing written) or an active label while `additional_label` is
+    /// false ([`Intent::AlreadyLabelled`], nothing written). The checks and the insert are one
+    /// transaction that excludes every other writer, so two processes cannot both pass them.
+    fn record_intent(&self, new: &NewAttempt<'_>, now: &str) -> AppResult<Intent>;
+
+    /// The request may leave now: an open attempt moves to `sent` and counts one more send.
+    /// From here on its outcome is unknown until an answer is stored. No change when the attempt
+    /// is no longer open.
+    fn mark_sent(&self, attempt_id: i64, now: &str) -> AppResult<()>;
+
+    /// Remembers why an attempt is not finished yet; its state does not change, so it stays
+    /// open to be re-sent with its key.
+    fn note_open_error(&self, attempt_id: i64, error: &AppError, now: &str) -> AppResult<()>;
+
+    /// Closes an open attempt as `failed` (the provider refused, so nothing was charged; or the
+    /// user discarded it after the provider cancelled what its key made), keeping the error.
+    /// No change when the attempt is no longer open.
+    fn mark_failed(&self, attempt_id: i64, error: &AppError, now: &str) -> AppResult<()>;
+
+    /// Stores the label, moves the attempt to `committed` and marks the order shipped — one
+    /// transaction. Returns the shipment id: the existing one, with nothing written, when this
+    /// attempt's label was stored already (by another process).
+    fn commit_label(&self, attempt: &Attempt, label: &CommittedLabel, now: &str) -> AppResult<i64>;
+
+    /// Every open attempt, oldest first.
+    fn unfinished(&self) -> AppResult<Vec<Attempt>>;
+
+    /// The order's open attempt, if any.
+    fn open_attempt(&self, order_id: i64) -> AppResult<Option<Attempt>>;
+
+    /// Stamps the labels printed (the first time only) and moves their `committed` attempts to
+    /// `printed` — one transaction. Unknown ids are skipped.
+    fn mark_printed(&self, shipment_ids: &[i64], now: &str) -> AppResult<()>;
+}
+
+/// The labels bought, with their orders' numbers.
+pub trait ShipmentStore: Send + Sync {
+    fn shipment(&self, id: i64) -> AppResult<Option<Shipment>>;
+
+    /// The label with exactly this tracking number.
+    fn shipment_by_tracking(&self, tracking_number: &str) -> AppResult<Option<Shipment>>;
+
+    /// Labels matching every filter the query sets, newest first: `limit` of them (default
+    /// [`DEFAULT_SHIPMENT_PAGE`], clamped to `1..=`[`MAX_SHIPMENT_PAGE`]) from `offset`.
+    fn shipments(&self, query: &ShipmentQuery) -> AppResult<Vec<Shipment>>;
+
+    /// The order's first label that still counts, if any.
+    fn active_label(&self, order_id: i64) -> AppResult<Option<ActiveLabel>>;
+
+    /// Stores what tracking said (`summary`, and the new status when it moved on) for a label
+    /// that still counts; a voided label or one with a refund requested is left as it is.
+    fn record_tracking(
+        &self,
+        shipment_id: i64,
+        summary: Option<&str>,
+        status: Option<ShipmentStatus>,
+        now: &str,
+    ) -> AppResult<()>;
+
+    /// Records how a void ended (`Voided`, or `RefundRequested` with the dispute id) and puts
+    /// the order back to awaiting shipment unless another label still counts for it — one
+    /// transaction.
+    fn record_void(
+        &self,
+        shipment_id: i64,
+        order_id: i64,
+        status: ShipmentStatus,
+        dispute_id: Option<&str>,
+        now: &str,
+    ) -> AppResult<()>;
+
+    /// The label document as the provider returned it: `None` for an unknown shipment,
+    /// `Some(None)` for a label stored without one. A document stored without its media type
+    /// is a PDF.
+    fn label_document(&self, shipment_id: i64) -> AppResult<Option<Option<LabelDocument>>>;
+
+    /// Keeps a fresh copy of the label's document, replacing any stored one.
+    fn replace_label_document(
+        &self,
+        shipment_id: i64,
+        document: &LabelDocument,
+        now: &str,
+    ) -> AppResult<()>;
+}
+
+/// A SCAN form to keep (see [`EndOfDayStore::add_scan_form`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewScanForm<'a> {
+    pub account_id: i64,
+    pub ship_from_id: Option<i64>,
+    pub manifest_number: &'a str,
+    /// YYYY-MM-DD.
+    pub mailing_date: &'a str,
+    pub pdf: &'a [u8],
+    /// Drawn by Shipdesk because the provider sent no image.
+    pub rendered_locally: bool,
+    /// The labels on the form.
+    pub shipment_ids: &'a [i64],
+}
+
+/// A booked pickup to keep (see [`EndOfDayStore::add_pickup`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewPickup<'a> {
+    pub account_id: i64,
+    pub ship_from_id: i64,
+    pub confirmation_number: &'a str,
+    /// YYYY-MM-DD.
+    pub pickup_date: &'a str,
+    /// The version tag a later cancel quotes.
+    pub etag: Option<&'a str>,
+    pub package_count: u32,
+    pub estimated_weight_lb: Decimal,
+    pub package_location: &'a str,
+}
+
+/// The End of Day hand-over: SCAN forms with their PDFs, and carrier pickups.
+pub trait EndOfDayStore: Send + Sync {
+    /// Keeps the form and puts its labels on it — one transaction. Returns the form's id.
+    fn add_scan_form(&self, form: &NewScanForm<'_>, now: &str) -> AppResult<i64>;
+
+    /// The form with the tracking numbers of its labels.
+    fn scan_form(&self, id: i64) -> AppResult<Option<ScanFormRecord>>;
+
+    /// The last [`SCAN_FORM_HISTORY`] forms, newest first.
+    fn scan_forms(&self) -> AppResult<Vec<ScanFormRecord>>;
+
+    fn scan_form_pdf(&self, id: i64) -> AppResult<Option<Vec<u8>>>;
+
+    /// Keeps a pickup as scheduled. Returns its id.
+    fn add_pickup(&self, pickup: &NewPickup<'_>, now: &str) -> AppResult<i64>;
+
+    fn pickup(&self, id: i64) -> AppResult<Option<Pickup>>;
+
+    /// The last [`PICKUP_HISTORY`] pickups, newest first.
+    fn pickups(&self) -> AppResult<Vec<Pickup>>;
+
+    /// The version tag the provider last gave the pickup, if any.
+    fn pickup_etag(&self, id: i64) -> AppResult<Option<String>>;
+
+    fn mark_pickup_canceled(&self, id: i64, now: &str) -> AppResult<()>;
+}
+
+/// What a shop sets up once: where it ships from and the boxes it uses.
+pub trait ShippingSetupStore: Send + Sync {
+    /// Every ship-from address, the default first, then by nickname.
+    fn ship_from_addresses(&self) -> AppResult<Vec<ShipFromAddress>>;
+
+    fn ship_from(&self, id: i64) -> AppResult<Option<ShipFromAddress>>;
+
+    /// The default address, or else the oldest one; `None` when there is none.
+    fn default_ship_from(&self) -> AppResult<Option<ShipFromAddress>>;
+
+    /// Adds an address as given; it becomes the only default when `input.is_default` is set or
+    /// it is the first — one transaction. Returns its id.
+    fn add_ship_from(&self, input: &ShipFromInput, now: &str) -> AppResult<i64>;
+
+    /// Makes `id` the only default — one transaction.
+    fn set_default_ship_from(&self, id: i64) -> AppResult<()>;
+
+    /// Every preset, by name.
+    fn package_presets(&self) -> AppResult<Vec<PackagePreset>>;
+
+    /// Adds a preset as given; `None`, with nothing written, when a preset has that name
+    /// (names compare case-insensitively). The check and the insert are one transaction.
+    fn add_package_preset(&self, input: &PackagePresetInput, now: &str) -> AppResult<Option<i64>>;
+
+    /// Returns whether the preset existed.
+    fn delete_package_preset(&self, id: i64) -> AppResult<bool>;
+}
