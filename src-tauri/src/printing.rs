@@ -7,7 +7,7 @@
 //! non-zero exit is reported to the user as the printer refusing the job.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 

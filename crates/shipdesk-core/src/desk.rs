@@ -18,6 +18,7 @@ use crate::error::AppResult;
 use crate::orders::OrdersService;
 use crate::paths::DataDir;
 use crate::ports::{Clock, Opener, SecretStore, SystemClock, SystemOpener};
+use crate::settings::SettingsStore;
 use crate::shipping::{LpPrinter, Printer, ShippingService};
 use crate::store::Store;
 

@@ -23,6 +23,5 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
             tauri::generate_handler![$($(crate::commands::$area::$command),+),+]
         };
     }
-    let all = with_app_commands!(register);
-    move |invoke: tauri::ipc::Invoke<R>| invoke.message.command() != "pickups_list" && all(invoke)
+    with_app_commands!(register)
 }

@@ -46,8 +46,8 @@ pub trait OrderStore: Send + Sync {
 
     /// Runs `work` in one transaction, stamping changed orders with `now`: committed when `work`
     /// returns `Ok`, rolled back (nothing written) when it returns an error. Search reflects an
-    /// order's change in the same transaction. Calls `work` exactly once. Services call the
-    /// typed [`write`](#method.write) instead.
+    /// order's change in the same transaction. Calls `work` exactly once. Services call
+    /// `write` on `dyn OrderStore`, which returns the closure's value, instead.
     fn transaction(
         &self,
         now: &str,

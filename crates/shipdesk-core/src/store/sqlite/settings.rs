@@ -28,19 +28,6 @@ impl SettingsStore for Store {
     }
 }
 
-impl Store {
-    /// [`SettingsStore::setting`], callable without the trait in scope by code that still holds
-    /// the SQLite store itself (shipping, until its SQL moves behind its own interfaces).
-    pub fn setting(&self, key: &str) -> AppResult<Option<String>> {
-        <Self as SettingsStore>::setting(self, key)
-    }
-
-    /// [`SettingsStore::set_setting`]; see [`Store::setting`].
-    pub fn set_setting(&self, key: &str, value: &str) -> AppResult<()> {
-        <Self as SettingsStore>::set_setting(self, key, value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
