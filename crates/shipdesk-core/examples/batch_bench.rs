@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use shipdesk_core::carriers::{AccountFields, ConnectionsConfig, OwnAppRequest};
-use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
-use shipdesk_core::ports::{MemorySecretStore, SystemClock};
+use shipdesk_core::orders::{Address, LineItem, OrderInput};
+use shipdesk_core::ports::MemorySecretStore;
 use shipdesk_core::shipping::{
     BatchOptions, Dimensions, LabelLayout, LpPrinter, Package, PurchaseRequest, RateChoice,
     ShipFromInput, ShipToChoice,
@@ -84,7 +84,6 @@ async fn main() {
         })
         .await
         .expect("demo business connects");
-    let store = desk.store().clone();
     let shipping = desk.shipping().clone();
     shipping
         .add_ship_from(ShipFromInput {
@@ -99,8 +98,7 @@ async fn main() {
             is_default: true,
         })
         .expect("ship-from");
-    let clock = SystemClock;
-    let orders = OrdersService::new(&store, &clock);
+    let orders = desk.orders();
     let places = [
         ("1100 Wyoming St", "Saint Louis", "MO", "63118"),
         ("3120 M St NW", "Washington", "DC", "20007"),

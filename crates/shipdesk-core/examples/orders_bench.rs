@@ -11,14 +11,12 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use shipdesk_core::Store;
+use shipdesk_core::{DataDir, Desk};
 use shipdesk_core::import::{ImportOptions, ImportPhase};
-use shipdesk_core::orders::{ArchivedFilter, OrderQuery, OrderSort, OrdersService};
-use shipdesk_core::ports::SystemClock;
+use shipdesk_core::orders::{ArchivedFilter, OrderQuery, OrderSort};
 
 const FIRST: &[&str] = &[
     "Rita", "Sam", "Priya", "Lena", "Omar", "Yuki", "Ana", "Ben", "Cara", "Dev", "Eve", "Finn",
@@ -164,9 +162,9 @@ fn main() {
     let bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
     println!("generated orders={orders} rows={rows} bytes={bytes}");
 
-    let store = Arc::new(Store::open_file(&dir.path().join("shipdesk.sqlite3")).expect("open store"));
-    let clock = SystemClock;
-    let svc = OrdersService::new(&store, &clock);
+    // The app's composition: a desk over the directory (no USPS needed for orders).
+    let desk = Desk::open(DataDir::at(dir.path())).expect("open the desk");
+    let svc = desk.orders();
     let start = Instant::now();
     let mut saving_from = None;
     let summary = svc

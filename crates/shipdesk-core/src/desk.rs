@@ -29,7 +29,7 @@ pub struct Desk {
     data_dir: DataDir,
     store: Arc<Store>,
     connections: Arc<Connections>,
-    clock: Arc<dyn Clock>,
+    orders: Arc<OrdersService>,
     /// One per desk: it holds the rate cache and the in-flight purchase guard.
     shipping: Arc<ShippingService>,
 }
@@ -130,11 +130,12 @@ impl DeskBuilder {
             self.printer.unwrap_or_else(|| Arc::new(LpPrinter)),
             local_offset,
         ));
+        let orders = Arc::new(OrdersService::new(&store, clock));
         Ok(Desk {
             data_dir: self.data_dir,
             store,
             connections,
-            clock,
+            orders,
             shipping,
         })
     }
@@ -161,8 +162,8 @@ impl Desk {
     }
 
     /// Orders: import, search, create, edit, archive.
-    pub fn orders(&self) -> OrdersService<'_> {
-        OrdersService::new(&self.store, self.clock.as_ref())
+    pub fn orders(&self) -> &Arc<OrdersService> {
+        &self.orders
     }
 
     /// Shipping: address check, rates, labels (exactly once), void, End of Day, pickup.

@@ -9,7 +9,6 @@ pub mod desk;
 pub mod doctor;
 pub mod environment;
 pub mod error;
-pub mod import;
 pub mod orders;
 pub mod paths;
 pub mod ports;
@@ -18,6 +17,8 @@ pub mod postage;
 pub mod shipping;
 pub mod store;
 
+/// Reading order files lives with the orders it produces; this path is kept for callers.
+pub use orders::import;
 pub use desk::Desk;
 pub use environment::Environment;
 pub use error::{AppError, ErrorCode, ErrorDetails};

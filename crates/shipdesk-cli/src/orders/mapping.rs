@@ -42,7 +42,7 @@ pub enum UnitArg {
     Kg,
 }
 
-pub fn run(cmd: MappingCommand, svc: &OrdersService<'_>, out: &Output) -> Result<(), AppError> {
+pub fn run(cmd: MappingCommand, svc: &OrdersService, out: &Output) -> Result<(), AppError> {
     match cmd {
         MappingCommand::Save {
             name,

@@ -100,7 +100,7 @@ fn parse_status(s: &str) -> Result<OrderStatus, String> {
     })
 }
 
-pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<(), AppError> {
+pub fn run(cmd: OrdersCommand, svc: &OrdersService, out: &Output) -> Result<(), AppError> {
     match cmd {
         OrdersCommand::Import { file, mapping } => {
             let opts = ImportOptions {
@@ -157,7 +157,7 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService<'_>, out: &Output) -> Result<
     }
 }
 
-fn list_all(svc: &OrdersService<'_>, args: &ListArgs) -> Result<Vec<Order>, AppError> {
+fn list_all(svc: &OrdersService, args: &ListArgs) -> Result<Vec<Order>, AppError> {
     let mut query = OrderQuery {
         status: args.status,
         tag: args.tag.clone(),
@@ -192,7 +192,7 @@ fn list_all(svc: &OrdersService<'_>, args: &ListArgs) -> Result<Vec<Order>, AppE
     }
 }
 
-fn ids_of(svc: &OrdersService<'_>, numbers: &[String]) -> Result<Vec<i64>, AppError> {
+fn ids_of(svc: &OrdersService, numbers: &[String]) -> Result<Vec<i64>, AppError> {
     numbers
         .iter()
         .map(|n| svc.get_by_number(n).map(|o| o.id))
@@ -207,7 +207,7 @@ struct ArchiveResult {
 }
 
 fn set_archived(
-    svc: &OrdersService<'_>,
+    svc: &OrdersService,
     out: &Output,
     numbers: &[String],
     archived: bool,
@@ -225,7 +225,7 @@ fn set_archived(
     })
 }
 
-fn find_mapping(svc: &OrdersService<'_>, name: &str) -> Result<ColumnMapping, AppError> {
+fn find_mapping(svc: &OrdersService, name: &str) -> Result<ColumnMapping, AppError> {
     svc.list_mappings()?
         .into_iter()
         .find(|m| m.name.eq_ignore_ascii_case(name.trim()))

@@ -6,7 +6,6 @@ use std::sync::atomic::AtomicBool;
 
 use rust_decimal::Decimal;
 use shipdesk_core::orders::{Address, Order, OrdersService};
-use shipdesk_core::ports::SystemClock;
 use shipdesk_core::shipping::{
     BatchOptions, BatchProgress, LabelLayout, Package, PickupInput, PickupStatus, PurchaseRequest,
     RateChoice, ShipFromInput, ShipToChoice, ShipmentQuery, ShipmentStatus, ShippingService,
@@ -30,7 +29,7 @@ fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
 
 struct Ctx<'a> {
     shipping: &'a ShippingService,
-    orders: OrdersService<'a>,
+    orders: &'a OrdersService,
 }
 
 impl Ctx<'_> {
@@ -99,10 +98,9 @@ pub fn run(cmd: ShippingCommand, desk: &Desk, out: &Output) -> Result<(), AppErr
     if std::env::var("SHIPDESK_SECRETS").is_ok_and(|v| v.eq_ignore_ascii_case("memory")) {
         desk.connections().use_memory_secret_store();
     }
-    let clock = SystemClock;
     let ctx = Ctx {
         shipping: desk.shipping(),
-        orders: OrdersService::new(desk.store(), &clock),
+        orders: desk.orders(),
     };
     runtime.block_on(run_async(cmd, &ctx, out))
 }

@@ -204,7 +204,10 @@ pub(crate) fn parse_base_url(raw: &str) -> AppResult<url::Url> {
         return Err(AppError::validation(format!(
             "'{raw}' must be an http(s) address with a host"
         ))
-        .with_details(ErrorDetails::fields([("base_url", "Use an http(s) address")])));
+        .with_details(ErrorDetails::fields([(
+            "base_url",
+            "Use an http(s) address",
+        )])));
     }
     Ok(url)
 }

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-
 use super::model::AccountFields;
 use crate::error::{AppError, AppResult};
 

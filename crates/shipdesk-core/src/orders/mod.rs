@@ -4,6 +4,7 @@
 //! `store.rs` ([`OrderStore`], [`MappingStore`]); their SQLite implementation is in
 //! `crate::store::sqlite`.
 
+pub mod import;
 mod model;
 #[cfg(test)]
 mod query_tests;

@@ -14,7 +14,7 @@ use super::store::{MappingStore, OrderStore};
 use super::validate::{into_error, validate_order};
 use super::{Order, OrderData, OrderInput, OrderPage, OrderQuery, OrderSource, OrderStatus};
 use crate::error::{AppError, AppResult};
-use crate::import::{
+use crate::orders::import::{
     self, ColumnMapping, ImportOptions, ImportPhase, ImportPreview, ImportSummary, Progress,
     SkippedOrder,
 };
@@ -23,10 +23,11 @@ use crate::ports::Clock;
 /// How many rows the import dialog previews.
 pub const PREVIEW_ROWS: usize = 20;
 
-pub struct OrdersService<'a> {
+/// One per desk (see [`crate::desk::DeskBuilder`]).
+pub struct OrdersService {
     orders: Arc<dyn OrderStore>,
     mappings: Arc<dyn MappingStore>,
-    clock: &'a dyn Clock,
+    clock: Arc<dyn Clock>,
 }
 
 /// Identifies the content of an imported order, to tell "changed in the file" from "same again".
@@ -36,12 +37,12 @@ fn fingerprint(data: &OrderData) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl<'a> OrdersService<'a> {
+impl OrdersService {
     /// Over a storage backend that keeps both orders and column mappings (the SQLite
-    /// [`crate::store::Store`] does).
-    pub fn new<S: OrderStore + MappingStore + 'static>(
+    /// [`crate::store::Store`] does). Built only by the desk's composition root (and unit tests).
+    pub(crate) fn new<S: OrderStore + MappingStore + 'static>(
         store: &Arc<S>,
-        clock: &'a dyn Clock,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             orders: store.clone(),

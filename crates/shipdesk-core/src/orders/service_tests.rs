@@ -11,7 +11,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::error::ErrorCode;
-use crate::import::{ColumnMapping, ImportOptions, ImportSummary, MappedField, Progress};
+use crate::orders::import::{ColumnMapping, ImportOptions, ImportSummary, MappedField, Progress};
 use crate::ports::Clock;
 use crate::store::Store;
 
@@ -33,8 +33,8 @@ impl Env {
         let store = Arc::new(Store::open_file(&dir.path().join("db.sqlite3")).unwrap());
         Self { store, dir }
     }
-    pub(super) fn svc(&self) -> OrdersService<'_> {
-        OrdersService::new(&self.store, &FixedClock)
+    pub(super) fn svc(&self) -> OrdersService {
+        OrdersService::new(&self.store, std::sync::Arc::new(FixedClock))
     }
     pub(super) fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.dir.path().join(name);
@@ -382,7 +382,7 @@ fn cancelling_rolls_everything_back() {
             &f,
             &opts,
             |p| {
-                if p.phase == crate::import::ImportPhase::Saving && p.rows_done >= 500 {
+                if p.phase == crate::orders::import::ImportPhase::Saving && p.rows_done >= 500 {
                     cancel.store(true, Ordering::Relaxed);
                 }
                 seen.push(p);
@@ -394,7 +394,7 @@ fn cancelling_rolls_everything_back() {
     assert_eq!(env.count(), 0);
     let reading: Vec<&Progress> = seen
         .iter()
-        .filter(|p| p.phase == crate::import::ImportPhase::Reading)
+        .filter(|p| p.phase == crate::orders::import::ImportPhase::Reading)
         .collect();
     assert!(reading.len() >= 3, "{seen:?}");
     assert!(reading[0].rows_total_estimate >= 1000, "{:?}", reading[0]);
@@ -423,7 +423,7 @@ Sale Date,Shipped On Date\r\n\
     let s = env.import(&env.write("ebay.csv", text), None).unwrap();
     assert_eq!(
         (s.new, s.invalid, s.format),
-        (2, 0, crate::import::DetectedFormat::Ebay)
+        (2, 0, crate::orders::import::DetectedFormat::Ebay)
     );
     assert!(s.problems.is_empty(), "{:?}", s.problems);
     let o = env.svc().get_by_number("12-34567-89012").unwrap();

@@ -5,7 +5,7 @@
 //! changes.
 
 use crate::error::{AppError, AppResult};
-use crate::import::ColumnMapping;
+use crate::orders::import::ColumnMapping;
 
 use super::{Order, OrderData, OrderPage, OrderQuery, OrderStatus, SourceKind};
 

@@ -339,18 +339,6 @@ fn pdf_first_page_png(pdf: &[u8]) -> AppResult<Vec<u8>> {
     result
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weights_read_like_a_scale() {
-        assert_eq!(weight_text(Decimal::from(16)), "1 lb");
-        assert_eq!(weight_text(Decimal::from(20)), "1 lb 4 oz");
-        assert_eq!(weight_text("8.5".parse().unwrap()), "0 lb 8.5 oz");
-    }
-}
-
 /// Writes a document the user asked to save; the name must end in `.pdf` so the file opens as
 /// what it is.
 pub(crate) fn write_pdf(path: &Path, pdf: &[u8]) -> AppResult<()> {
@@ -365,4 +353,16 @@ pub(crate) fn write_pdf(path: &Path, pdf: &[u8]) -> AppResult<()> {
     }
     std::fs::write(path, pdf)
         .map_err(|e| AppError::validation(format!("Could not save {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_read_like_a_scale() {
+        assert_eq!(weight_text(Decimal::from(16)), "1 lb");
+        assert_eq!(weight_text(Decimal::from(20)), "1 lb 4 oz");
+        assert_eq!(weight_text("8.5".parse().unwrap()), "0 lb 8.5 oz");
+    }
 }

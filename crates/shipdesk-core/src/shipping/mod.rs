@@ -59,14 +59,14 @@ use crate::postage::PostageProvider;
 use crate::settings::SettingsStore;
 
 pub struct ShippingService {
-    pub(crate) journal: Arc<dyn PurchaseJournal>,
-    pub(crate) shipments: Arc<dyn ShipmentStore>,
-    pub(crate) end_of_day: Arc<dyn EndOfDayStore>,
-    pub(crate) setup: Arc<dyn ShippingSetupStore>,
+    journal: Arc<dyn PurchaseJournal>,
+    shipments: Arc<dyn ShipmentStore>,
+    end_of_day: Arc<dyn EndOfDayStore>,
+    setup: Arc<dyn ShippingSetupStore>,
     /// The label layout the user chose.
-    pub(crate) settings: Arc<dyn SettingsStore>,
+    settings: Arc<dyn SettingsStore>,
     /// The orders labels are bought for.
-    pub(crate) orders: Arc<dyn OrderStore>,
+    orders: Arc<dyn OrderStore>,
     /// Whoever sells the postage (USPS-direct: the connection service).
     pub(crate) postage: Arc<dyn PostageProvider>,
     pub(crate) clock: Arc<dyn Clock>,

@@ -3,8 +3,7 @@
 
 use std::process::Command;
 
-use shipdesk_core::orders::{Address, OrderStatus, OrdersService};
-use shipdesk_core::ports::SystemClock;
+use shipdesk_core::orders::{Address, OrderStatus};
 use shipdesk_core::shipping::{
     Deliverable, LabelLayout, LabelPreview, PickupInput, PickupStatus, ShipToChoice, ShipmentQuery,
     ShipmentStatus,
@@ -123,8 +122,7 @@ async fn one_label_per_order_unless_another_is_asked_for() {
     assert_eq!(s.status, ShipmentStatus::LabelCreated);
     assert!(s.postage > rust_decimal::Decimal::ZERO);
     assert_eq!(s.tracking_number.len(), 22);
-    let clock = SystemClock;
-    let orders = OrdersService::new(&rig.store, &clock);
+    let orders = rig.desk.orders();
     assert_eq!(orders.get(order).unwrap().status, OrderStatus::Shipped);
 
     let again = rig
@@ -292,8 +290,7 @@ async fn void_cancels_before_manifest_and_requests_a_refund_after() {
         .unwrap();
     assert_eq!(voided.usps_status, "CANCELED");
     assert_eq!(voided.shipment.status, ShipmentStatus::Voided);
-    let clock = SystemClock;
-    let svc = OrdersService::new(&rig.store, &clock);
+    let svc = rig.desk.orders();
     assert_eq!(
         svc.get(orders[0]).unwrap().status,
         OrderStatus::AwaitingShipment

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use shipdesk_core::carriers::{AccountFields, ConnectionsConfig, OwnAppRequest};
 use shipdesk_core::error::{AppError, AppResult, ErrorCode};
-use shipdesk_core::orders::{Address, LineItem, OrderInput, OrdersService};
+use shipdesk_core::orders::{Address, LineItem, OrderInput};
 use shipdesk_core::ports::{MemorySecretStore, SecretStore, SystemClock};
 use shipdesk_core::shipping::{
     Dimensions, MAX_SHIPMENT_PAGE, Package, Printer, PurchaseJournal, PurchaseRequest, RateChoice,
@@ -183,8 +183,7 @@ impl Rig {
 
     /// Creates `n` orders to a handful of real-looking addresses; returns their ids.
     pub fn orders(&self, n: usize) -> Vec<i64> {
-        let clock = SystemClock;
-        let svc = OrdersService::new(&self.store, &clock);
+        let svc = self.desk.orders();
         let places = [
             ("1100 Wyoming St", "Saint Louis", "MO", "63118"),
             ("3120 M St NW", "Washington", "DC", "20007"),

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use crate::error::{AppError, AppResult};
-use crate::import::ColumnMapping;
+use crate::orders::import::ColumnMapping;
 use crate::orders::MappingStore;
 use crate::store::Store;
 

@@ -269,7 +269,7 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::formats::RawRow;
+    use crate::orders::import::formats::RawRow;
 
     fn row(line: u64, key: &str, zip: &str, title: &str, qty: &str) -> RowRead {
         let mut item = RawItem::new(line);

@@ -3,8 +3,8 @@
 //! `Name` is the order number (`#1001`), `Id` Shopify's own id.
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
-use crate::import::normalize::split_tags;
-use crate::import::table::{Columns, Record};
+use crate::orders::import::normalize::split_tags;
+use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
 
 pub(crate) struct Shopify;

@@ -4,7 +4,7 @@
 //! so its orders get one summary line item (import the items file for full detail).
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
-use crate::import::table::{Columns, Record};
+use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
 
 fn shipped(c: &Columns, r: &Record) -> Option<OrderStatus> {

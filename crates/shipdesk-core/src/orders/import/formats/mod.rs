@@ -243,7 +243,7 @@ pub(crate) fn missing_key(line: u64, column: &str) -> RowRead {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::import::table::Table;
+    use crate::orders::import::table::Table;
 
     pub fn read_all(text: &str, delimiter: u8) -> (DetectedFormat, Vec<RowRead>) {
         let mut t = Table::open(

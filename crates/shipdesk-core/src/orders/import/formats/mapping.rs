@@ -10,8 +10,8 @@ use ts_rs::TS;
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
 use crate::error::{AppError, AppResult};
-use crate::import::normalize::{WeightUnit, split_tags};
-use crate::import::table::{Columns, Record};
+use crate::orders::import::normalize::{WeightUnit, split_tags};
+use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
 
 /// Our fields a column can be mapped to.
@@ -241,7 +241,7 @@ impl FormatReader for MappedReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table::Table;
+    use crate::orders::import::table::Table;
 
     pub(crate) fn generic_mapping() -> ColumnMapping {
         let pairs = [

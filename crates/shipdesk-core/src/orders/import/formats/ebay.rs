@@ -4,7 +4,7 @@
 //! `Order Number`; the assembler merges them. `Custom Label` is the seller's SKU.
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
-use crate::import::table::{Columns, Record};
+use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
 
 pub(crate) struct Ebay;
