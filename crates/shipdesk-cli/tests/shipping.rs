@@ -280,10 +280,16 @@ fn without_a_service_an_order_gets_the_one_rates_recommends() {
     );
     let text = desk.run(&["rates", "3001"]);
     let text = String::from_utf8_lossy(&text.stdout);
-    let marked: Vec<&str> = text.lines().filter(|l| l.contains("(recommended)")).collect();
+    let marked: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("(recommended)"))
+        .collect();
     assert_eq!(marked.len(), 1, "{text}");
     assert!(
-        marked[0].contains(&format!(" {} ", recommended["rate_indicator"].as_str().unwrap())),
+        marked[0].contains(&format!(
+            " {} ",
+            recommended["rate_indicator"].as_str().unwrap()
+        )),
         "{text}"
     );
 

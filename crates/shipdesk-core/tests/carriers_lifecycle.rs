@@ -477,3 +477,28 @@ async fn editing_validates_keeps_and_clears_fields() {
         .unwrap_err();
     assert_eq!(taken.code, ErrorCode::Conflict);
 }
+
+#[tokio::test]
+async fn an_account_whose_client_secret_is_gone_needs_reconnecting() {
+    let h = Harness::new(Browser::Idle);
+    let conns = h.desk.connections();
+    let account = conns
+        .connect_own_app(own_app_request("shipdesk-sandbox-secret"))
+        .await
+        .unwrap()
+        .account;
+    // From now on secrets live in an empty in-memory store: the client secret is not on this
+    // computer any more, as after a keyring was reset.
+    conns.use_memory_secret_store();
+    let err = pay(&h, account.id).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::UspsReconnectRequired, "{err:?}");
+    assert!(
+        matches!(
+            conns.account(account.id).unwrap().state,
+            ConnectionState::NeedsReconnect { .. }
+        ),
+        "the banner and the prompt must show it"
+    );
+    let snapshot = conns.connection_snapshot().unwrap();
+    assert!(snapshot.account(account.id).unwrap().prompt, "{snapshot:?}");
+}

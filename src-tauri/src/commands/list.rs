@@ -26,8 +26,8 @@ macro_rules! with_app_commands {
                 carriers_sign_in_cancel, carriers_connect_own_app, carriers_update,
                 carriers_set_default, carriers_check, carriers_disconnect, carriers_remove,
                 carriers_snooze_prompt, carriers_connection_snapshot,
-                carriers_keep_secrets_in_memory,
-                carriers_secrets_in_memory, carriers_redirect_port, carriers_sandbox_info;
+                carriers_keep_secrets_in_memory, carriers_secrets_in_memory,
+                carriers_redirect_port, carriers_sandbox_info;
             shipping: ship_from_list, ship_from_add, ship_from_set_default, package_presets_list,
                 package_preset_add, label_layout_get, label_layout_set, address_check_order,
                 rates_for_order, rates_for_orders, label_buy, labels_buy_batch,

@@ -145,8 +145,22 @@ impl Connections {
         {
             return Ok(AppCredentials::new(client_id, app.client_secret));
         }
+        // Without its secret the account cannot reach USPS until the user enters it again or
+        // signs in again: that is a reconnect, shown as one (prompt and banner).
+        let reason = "Its USPS client secret is not saved on this computer.".to_owned();
+        let record =
+            match self.change_state(record, ConnectionState::NeedsReconnect { reason }, None) {
+                Ok(updated) => updated,
+                Err(e) => {
+                    tracing::error!(
+                        account = record.id,
+                        "could not save the USPS connection state: {e}"
+                    );
+                    record.clone()
+                }
+            };
         Err(classify::secret_missing(
-            record,
+            &record,
             self.prompt_snoozed(record.id),
         ))
     }
