@@ -71,7 +71,7 @@ fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
         .build()?;
     match cli.command {
         Command::Doctor => out.value(&desk.doctor()?, |r| r.to_string()),
-        Command::Orders(cmd) => orders::run(cmd, &desk.orders(), out),
+        Command::Orders(cmd) => orders::run(cmd, desk.orders(), out),
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
         Command::Carriers(args) => carriers::run(args, &desk, out),
     }

@@ -14,9 +14,9 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use shipdesk_core::{DataDir, Desk};
 use shipdesk_core::import::{ImportOptions, ImportPhase};
 use shipdesk_core::orders::{ArchivedFilter, OrderQuery, OrderSort};
+use shipdesk_core::{DataDir, Desk};
 
 const FIRST: &[&str] = &[
     "Rita", "Sam", "Priya", "Lena", "Omar", "Yuki", "Ana", "Ben", "Cara", "Dev", "Eve", "Finn",

@@ -51,8 +51,9 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    #[ts(optional)]
-    pub details: Option<ErrorDetails>,
+    // Boxed: errors travel in every `Result` of the app, and the details are rarely read.
+    #[ts(optional, as = "Option<ErrorDetails>")]
+    pub details: Option<Box<ErrorDetails>>,
 }
 
 /// One thing wrong with one field. `field` is a stable path the UI can match on
@@ -248,7 +249,7 @@ impl AppError {
     }
 
     pub fn with_details(mut self, details: ErrorDetails) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 

@@ -12,16 +12,16 @@ pub mod error;
 pub mod orders;
 pub mod paths;
 pub mod ports;
-pub mod settings;
 pub mod postage;
+pub mod settings;
 pub mod shipping;
 pub mod store;
 
-/// Reading order files lives with the orders it produces; this path is kept for callers.
-pub use orders::import;
 pub use desk::Desk;
 pub use environment::Environment;
 pub use error::{AppError, ErrorCode, ErrorDetails};
+/// Reading order files lives with the orders it produces; this path is kept for callers.
+pub use orders::import;
 pub use paths::DataDir;
 pub use store::Store;
 

@@ -8,9 +8,7 @@ mod carriers_common;
 use std::sync::Arc;
 
 use carriers_common::*;
-use shipdesk_core::carriers::{
-    AccountFields, ConnectionState, KeyringSecretStore, SignInRequest,
-};
+use shipdesk_core::carriers::{AccountFields, ConnectionState, KeyringSecretStore, SignInRequest};
 use shipdesk_core::environment::Environment;
 use shipdesk_core::ports::SecretStore;
 use shipdesk_core::{DataDir, Desk};

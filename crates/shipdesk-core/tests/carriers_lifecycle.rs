@@ -66,7 +66,7 @@ fn latest(events: &mut broadcast::Receiver<ConnectionSnapshot>) -> Option<Connec
 
 /// The account a connection error points at.
 fn pointed(error: &shipdesk_core::AppError) -> &AccountConnection {
-    match &error.details {
+    match error.details.as_deref() {
         Some(ErrorDetails::UspsConnection(account)) => account,
         other => panic!("connection details expected: {other:?}"),
     }
@@ -278,7 +278,7 @@ async fn own_app_connects_with_client_credentials() {
         .await
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Validation);
-    let Some(ErrorDetails::Fields { fields }) = refused.details else {
+    let Some(ErrorDetails::Fields { fields }) = refused.details.as_deref() else {
         panic!("field details expected");
     };
     assert!(fields.contains_key("client_secret"), "{fields:?}");
@@ -443,7 +443,7 @@ async fn editing_validates_keeps_and_clears_fields() {
         )
         .unwrap_err();
     assert_eq!(bad.code, ErrorCode::Validation);
-    let Some(ErrorDetails::Fields { fields }) = bad.details else {
+    let Some(ErrorDetails::Fields { fields }) = bad.details.as_deref() else {
         panic!("field details expected");
     };
     assert!(fields.contains_key("mid"), "{fields:?}");

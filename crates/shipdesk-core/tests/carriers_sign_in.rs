@@ -189,7 +189,7 @@ async fn sandbox_sign_in_keeps_the_registered_port() {
     };
     let err = conns.begin_sign_in(request).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    let Some(ErrorDetails::Fields { fields }) = err.details else {
+    let Some(ErrorDetails::Fields { fields }) = err.details.as_deref() else {
         panic!("field details expected");
     };
     assert!(fields.contains_key("port"), "{fields:?}");

@@ -8,10 +8,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use shipdesk_core::AppError;
 use shipdesk_core::import::{ColumnMapping, ImportOptions};
+use shipdesk_core::orders::MAX_PAGE_SIZE;
 use shipdesk_core::orders::{
     ArchivedFilter, Order, OrderQuery, OrderSort, OrderStatus, OrdersService,
 };
-use shipdesk_core::orders::MAX_PAGE_SIZE;
 
 use crate::output::Output;
 

@@ -175,7 +175,7 @@ fn full_matrix_from_connected() {
             let (code, next) = expected(case);
             assert_eq!(verdict.error.code, code, "{case} / {mode:?}");
             assert_eq!(kind(&verdict.state), next, "{case} / {mode:?}");
-            let details = verdict.error.details.as_ref().expect("details");
+            let details = verdict.error.details.as_deref().expect("details");
             assert_eq!(account_of(details), 7, "{case}");
             // A connection problem points at the account as it is left, which is what the
             // snapshot shows.
@@ -312,8 +312,8 @@ fn quota_and_rejection_details() {
         false,
     );
     assert_eq!(
-        quota.error.details,
-        Some(ErrorDetails::UspsQuota {
+        quota.error.details.as_deref(),
+        Some(&ErrorDetails::UspsQuota {
             account_id: 7,
             nickname: "Main".into(),
             retry_after_secs: Some(120),
@@ -332,7 +332,7 @@ fn quota_and_rejection_details() {
         fields,
         problems,
         ..
-    }) = rejected.error.details
+    }) = rejected.error.details.clone().map(|d| *d)
     else {
         panic!("rejection details expected: {:?}", rejected.error.details);
     };
@@ -346,7 +346,7 @@ fn quota_and_rejection_details() {
 }
 
 fn pointed(error: &AppError) -> &AccountConnection {
-    match &error.details {
+    match error.details.as_deref() {
         Some(ErrorDetails::UspsConnection(account)) => account,
         other => panic!("connection details expected: {other:?}"),
     }

@@ -366,7 +366,7 @@ impl Connections {
 }
 
 fn fix_from(error: &AppError) -> String {
-    let from_details = match &error.details {
+    let from_details = match error.details.as_deref() {
         Some(ErrorDetails::UspsConnection(account)) => match &account.state {
             ConnectionState::NotEntitled { fix, .. } => Some(fix.clone()),
             ConnectionState::NeedsReconnect { reason } => Some(reason.clone()),

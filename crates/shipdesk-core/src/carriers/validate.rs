@@ -130,7 +130,7 @@ mod tests {
     fn one_message_per_bad_field() {
         let err = normalize(&fields("56-98", "12345", "90234567A", "123")).unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::Validation);
-        let Some(crate::ErrorDetails::Fields { fields: problems }) = err.details else {
+        let Some(crate::ErrorDetails::Fields { fields: problems }) = err.details.as_deref() else {
             panic!("field details expected: {:?}", err.details);
         };
         assert_eq!(problems.len(), 4, "{problems:?}");

@@ -44,7 +44,7 @@ fn manual_orders_validate_and_conflict() {
     bad.ship_to.zip5 = "9810".into();
     let e = svc.update(o.id, bad).unwrap_err();
     assert_eq!(e.code, ErrorCode::Validation);
-    let Some(crate::ErrorDetails::OrderProblems { problems }) = e.details else {
+    let Some(crate::ErrorDetails::OrderProblems { problems }) = e.details.as_deref() else {
         panic!("order problems expected");
     };
     assert_eq!(problems[0].field, "ship_to.zip");

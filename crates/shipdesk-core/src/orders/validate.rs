@@ -276,7 +276,7 @@ mod tests {
         let err = into_error(problems);
         assert_eq!(err.code, crate::ErrorCode::Validation);
         assert!(err.message.contains("order number is missing"));
-        let Some(crate::ErrorDetails::OrderProblems { problems }) = err.details else {
+        let Some(crate::ErrorDetails::OrderProblems { problems }) = err.details.as_deref() else {
             panic!("order problems expected");
         };
         assert_eq!(problems[1].field, "ship_to.city");

@@ -256,8 +256,10 @@ pub trait PostageProvider: Send + Sync {
 
     /// Everything a purchase needs before the request may leave (credentials, a session).
     /// Failing here proves nothing was sent.
-    fn prepare_purchase<'a>(&'a self, account: &'a AccountSummary)
-    -> ProviderFuture<'a, AppResult<()>>;
+    fn prepare_purchase<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+    ) -> ProviderFuture<'a, AppResult<()>>;
 
     /// Sends (or re-sends) a label request under its idempotency key: the same key and payload
     /// return the same label without a second charge.

@@ -166,4 +166,3 @@ pub struct PickupEligibility {
     pub address: Option<Address>,
     pub message: Option<String>,
 }
-

@@ -34,12 +34,12 @@ fn already_labelled(order_id: i64, why: String, label: Option<ActiveLabel>) -> A
 /// Wraps an error's details in the purchase they happened in, so the UI can point at the
 /// order and its attempt and still read what the failure was about.
 fn with_attempt(mut error: AppError, attempt: &Attempt) -> AppError {
-    error.details = Some(ErrorDetails::Purchase {
+    let cause = error.details.take();
+    error.with_details(ErrorDetails::Purchase {
         order_id: attempt.order_id,
         attempt_id: attempt.id,
-        cause: error.details.take().map(Box::new),
-    });
-    error
+        cause,
+    })
 }
 
 impl ShippingService {

@@ -107,10 +107,7 @@ impl Store {
     /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so two writers never
     /// deadlock upgrading from read locks) and commits when it returns `Ok`. For the store's own
     /// submodules.
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> AppResult<T>,
-    ) -> AppResult<T> {
+    fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> AppResult<T>) -> AppResult<T> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;

@@ -70,7 +70,7 @@ async fn server_errors_retry_with_the_same_key_and_never_charge_twice() {
         "{err:?}"
     );
     assert!(
-        matches!(err.details, Some(ErrorDetails::Purchase { order_id, .. }) if order_id == orders[1]),
+        matches!(err.details.as_deref(), Some(ErrorDetails::Purchase { order_id, .. }) if *order_id == orders[1]),
         "{err:?}"
     );
     assert_eq!(rig.open_attempts(), 1);
@@ -276,7 +276,7 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
     let rejection = &report.usps_rejections[0].error;
     assert_eq!(rejection.code, ErrorCode::UspsRejected);
     let Some(ErrorDetails::UspsRejected { usps_codes, .. }) =
-        rejection.details.as_ref().map(ErrorDetails::innermost)
+        rejection.details.as_deref().map(ErrorDetails::innermost)
     else {
         panic!("USPS's refusal expected: {rejection:?}");
     };

@@ -158,8 +158,8 @@ async fn a_second_concurrent_buy_of_the_same_order_is_refused() {
     let refused = b.unwrap_err();
     assert_eq!(refused.code, ErrorCode::Conflict);
     assert_eq!(
-        refused.details,
-        Some(ErrorDetails::PurchaseInFlight { order_id: order })
+        refused.details.as_deref(),
+        Some(&ErrorDetails::PurchaseInFlight { order_id: order })
     );
     assert!(!rig.shipping.purchase_in_flight(order));
     rig.assert_exactly_once();

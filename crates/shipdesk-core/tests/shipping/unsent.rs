@@ -22,7 +22,11 @@ async fn a_purchase_that_never_left_the_app_is_not_bought_later() {
 
     // The keyring comes back; a restart reconciles nothing and charges nothing.
     rig.secrets.unavailable.store(false, Ordering::SeqCst);
-    let report = rig.restarted_service().reconcile_unfinished().await.unwrap();
+    let report = rig
+        .restarted_service()
+        .reconcile_unfinished()
+        .await
+        .unwrap();
     assert!(report.recovered.is_empty() && report.still_open.is_empty());
     assert!(rig.charged().is_empty(), "USPS charged nothing");
 

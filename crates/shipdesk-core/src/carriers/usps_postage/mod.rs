@@ -26,9 +26,9 @@ use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    PickupBooked,
-    PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture, PurchaseFailure,
-    RateRequest, ScanFormMade, ScanFormOrder, SendOutcome, TrackingAnswer, VoidAnswer, VoidResult,
+    PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
+    PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, SendOutcome, TrackingAnswer,
+    VoidAnswer, VoidResult,
 };
 
 /// USPS's "Order not found": no label exists for the idempotency key.

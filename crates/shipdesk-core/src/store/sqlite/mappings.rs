@@ -4,8 +4,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use crate::error::{AppError, AppResult};
-use crate::orders::import::ColumnMapping;
 use crate::orders::MappingStore;
+use crate::orders::import::ColumnMapping;
 use crate::store::Store;
 
 fn decode(json: &str) -> AppResult<ColumnMapping> {

@@ -6,9 +6,9 @@
 use rust_decimal::Decimal;
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
+use crate::orders::OrderStatus;
 use crate::orders::import::normalize::{parse_money, parse_quantity};
 use crate::orders::import::table::{Columns, Record};
-use crate::orders::OrderStatus;
 
 pub(crate) struct AmazonUnshipped;
 

@@ -4,8 +4,8 @@
 //! `Order Number`; the assembler merges them. `Custom Label` is the seller's SKU.
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
-use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
+use crate::orders::import::table::{Columns, Record};
 
 pub(crate) struct Ebay;
 

@@ -4,8 +4,8 @@
 //! so its orders get one summary line item (import the items file for full detail).
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
-use crate::orders::import::table::{Columns, Record};
 use crate::orders::OrderStatus;
+use crate::orders::import::table::{Columns, Record};
 
 fn shipped(c: &Columns, r: &Record) -> Option<OrderStatus> {
     Some(if c.get(r, "Date Shipped").is_empty() {

@@ -10,9 +10,9 @@ use ts_rs::TS;
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
 use crate::error::{AppError, AppResult};
+use crate::orders::OrderStatus;
 use crate::orders::import::normalize::{WeightUnit, split_tags};
 use crate::orders::import::table::{Columns, Record};
-use crate::orders::OrderStatus;
 
 /// Our fields a column can be mapped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]

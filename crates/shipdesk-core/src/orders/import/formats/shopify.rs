@@ -3,9 +3,9 @@
 //! `Name` is the order number (`#1001`), `Id` Shopify's own id.
 
 use super::{FormatReader, RawItem, RawOrder, RawRow, RowRead, missing_key};
+use crate::orders::OrderStatus;
 use crate::orders::import::normalize::split_tags;
 use crate::orders::import::table::{Columns, Record};
-use crate::orders::OrderStatus;
 
 pub(crate) struct Shopify;
 
