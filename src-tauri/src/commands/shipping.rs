@@ -161,6 +161,14 @@ pub async fn label_preview(
 }
 
 #[tauri::command]
+pub async fn label_download_again(
+    state: State<'_, AppState>,
+    shipment_id: i64,
+) -> Result<Shipment, AppError> {
+    state.shipping()?.download_label_again(shipment_id).await
+}
+
+#[tauri::command]
 pub async fn labels_print(
     state: State<'_, AppState>,
     shipment_ids: Vec<i64>,

@@ -236,6 +236,9 @@ fn a_bought_label_is_previewed_printed_saved_tracked_and_voided() {
         "a Sandbox sample is drawn: {preview}"
     );
     assert!(preview["svg"].as_str().unwrap().contains("<svg"));
+    let fetched = t.ok("label_download_again", json!({"shipmentId": id}));
+    assert_eq!(fetched["id"], id, "{fetched}");
+    assert_eq!(fetched["status"], "label_created");
 
     assert_eq!(
         t.ok("labels_print", json!({"shipmentIds": [id], "layout": null})),

@@ -103,6 +103,8 @@ export const shippingIpc = {
   cancelBatch: () => call<void>("labels_batch_cancel"),
 
   labelPreview: (shipmentId: number) => call<LabelPreview>("label_preview", { shipmentId }),
+  /** Fetches the label's document from USPS again (its copy is missing); USPS limits reprints. */
+  labelDownloadAgain: (shipmentId: number) => call<Shipment>("label_download_again", { shipmentId }),
   printLabels: (shipmentIds: number[], layout: LabelLayout | null) => call<number>("labels_print", { shipmentIds, layout }),
   /** Asks where to save, then saves; null when the user cancelled the dialog. */
   saveLabelsPdf: async (shipmentIds: number[], layout: LabelLayout | null, defaultName: string): Promise<string[] | null> => {

@@ -7,24 +7,50 @@ function previewSrc(p: LabelPreview): string {
   return p.kind === "svg" ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(p.svg)}` : `data:image/png;base64,${p.base64}`;
 }
 
-/** One label as an image (the webview cannot show a PDF), loaded from core. */
+/** One label as an image (the webview cannot show a PDF), loaded from core. When Shipdesk has no
+ * copy of a USPS label's document, it offers to download it from USPS again. */
 export function LabelImage({ shipment }: { shipment: Shipment }) {
   const [preview, setPreview] = useState<LabelPreview | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [downloading, setDownloading] = useState(false);
   useEffect(() => {
     let live = true;
     ipc.labelPreview(shipment.id).then(
-      (p) => live && setPreview(p),
+      (p) => {
+        if (!live) return;
+        setPreview(p);
+        setError(null);
+      },
       (e: AppError) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [shipment.id]);
+  }, [shipment.id, attempt]);
+  const downloadAgain = async () => {
+    setDownloading(true);
+    try {
+      await ipc.labelDownloadAgain(shipment.id);
+      setAttempt((n) => n + 1);
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      setDownloading(false);
+    }
+  };
+  const missing = error?.code === "NOT_FOUND";
   return (
     <figure data-testid="label-preview" data-tracking={shipment.tracking_number}>
       {error ? (
-        <ErrorNotice error={error} title="No preview" />
+        <>
+          <ErrorNotice error={error} title="No preview" />
+          {missing && (
+            <button type="button" onClick={downloadAgain} disabled={downloading} data-action="download-label-again">
+              {downloading ? "Downloading from USPS…" : "Download the label from USPS again"}
+            </button>
+          )}
+        </>
       ) : preview ? (
         <img src={previewSrc(preview)} alt={`Label for order ${shipment.order_number}, tracking ${shipment.tracking_number}`} />
       ) : (
