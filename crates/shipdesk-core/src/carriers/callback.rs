@@ -4,6 +4,14 @@
 use super::listener::CallbackQuery;
 use crate::error::{AppError, AppResult, ErrorCode};
 
+/// Where USPS sends the browser back on the loopback listener.
+pub const CALLBACK_PATH: &str = "/usps/callback";
+
+/// The redirect URI registered with USPS for the listener on `port` (USPS matches it exactly).
+pub(crate) fn redirect_uri(port: u16) -> String {
+    format!("http://127.0.0.1:{port}{CALLBACK_PATH}")
+}
+
 fn param<'a>(query: &'a CallbackQuery, name: &str) -> Option<&'a str> {
     query
         .iter()

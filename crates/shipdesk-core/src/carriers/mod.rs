@@ -47,6 +47,7 @@ use time::UtcOffset;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::broadcast;
 
+pub use callback::CALLBACK_PATH;
 pub use doctor::{CheckStatus, CheckStep, ConnectionCheck};
 pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
@@ -57,7 +58,7 @@ pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;
 pub use records::{AccountStore, Identifier, NewAccount, nickname_taken, no_such_account};
 pub use sandbox::{RunningSandbox, SandboxHost, sandbox_unavailable};
-pub use sign_in::{CALLBACK_PATH, SignInHandle, SignInRequest};
+pub use sign_in::{SignInHandle, SignInRequest};
 pub use validate::normalize as normalize_fields;
 
 use crate::environment::Environment;

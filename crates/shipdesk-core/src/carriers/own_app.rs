@@ -87,7 +87,7 @@ impl Connections {
             None => request.base_url.clone().filter(|u| !u.trim().is_empty()),
         };
         if let Some(url) = &base_url {
-            super::session::parse_base_url(url)?;
+            super::validate::parse_base_url(url)?;
         }
         let mode = ConnectionMode::OwnApp {
             client_id: client_id.clone(),

@@ -18,7 +18,7 @@ use usps::UspsAccount;
 use super::model::{AccountFields, ConnectionMode, ConnectionState, UspsAccountRecord};
 use super::records::NewAccount;
 use super::secrets::SecretKind;
-use super::{Connections, PlatformApp, sign_in};
+use super::{Connections, PlatformApp, callback};
 use crate::environment::Environment;
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -105,7 +105,7 @@ impl Connections {
                 let sandbox = host
                     .start(
                         self.data_dir.root().join("sandbox"),
-                        sign_in::redirect_uri(self.config.redirect_port),
+                        callback::redirect_uri(self.config.redirect_port),
                     )
                     .await?;
                 tracing::info!(base = %sandbox.base_url(), "USPS Sandbox simulator started");
@@ -172,7 +172,7 @@ pub(crate) async fn connect_demo_if_needed(
     if conns.secrets.get(key).await?.is_some() {
         return Ok(());
     }
-    let redirect_uri = sign_in::redirect_uri(conns.config.redirect_port);
+    let redirect_uri = callback::redirect_uri(conns.config.redirect_port);
     let code = conns
         .running_sandbox()
         .await?

@@ -9,9 +9,9 @@ use usps::{AccountConfig, AppCredentials, GrantKind, UspsAccount, UspsClient};
 
 use super::model::{AccountId, ConnectionMode, ConnectionState, UspsAccountRecord};
 use super::secrets::{AccountTokenStore, SecretKind};
-use super::{Connections, classify, sandbox};
+use super::{Connections, classify, sandbox, validate};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult, ErrorDetails};
+use crate::error::{AppError, AppResult};
 
 /// What a cached session was built from; any difference means it must be rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +183,7 @@ impl Connections {
     /// The shared client for the account's host (starting the Sandbox simulator if needed).
     pub(crate) async fn client_for(&self, record: &UspsAccountRecord) -> AppResult<UspsClient> {
         let environment = match (&record.base_url, record.environment) {
-            (Some(url), _) => usps::Environment::sandbox(parse_base_url(url)?),
+            (Some(url), _) => usps::Environment::sandbox(validate::parse_base_url(url)?),
             (None, Environment::Sandbox) => {
                 usps::Environment::sandbox(self.sandbox_base_url().await?)
             }
@@ -204,24 +204,4 @@ impl Connections {
         clients.insert(host, client.clone());
         Ok(client)
     }
-}
-
-/// A custom USPS host must be an absolute http(s) URL.
-pub(crate) fn parse_base_url(raw: &str) -> AppResult<url::Url> {
-    let url = url::Url::parse(raw.trim()).map_err(|_| {
-        AppError::validation(format!(
-            "'{raw}' is not a web address (e.g. https://apis-tem.usps.com)"
-        ))
-        .with_details(ErrorDetails::fields([("base_url", "Not a web address")]))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(AppError::validation(format!(
-            "'{raw}' must be an http(s) address with a host"
-        ))
-        .with_details(ErrorDetails::fields([(
-            "base_url",
-            "Use an http(s) address",
-        )])));
-    }
-    Ok(url)
 }

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use ts_rs::TS;
 use usps::ConsentRequest;
 
-use super::callback::{browser_page, code_from_query};
+use super::callback::{CALLBACK_PATH, browser_page, code_from_query, redirect_uri};
 use super::listener;
 use super::model::{
     AccountFields, AccountId, ConnectOutcome, ConnectionMode, ConnectionState, UspsAccountRecord,
@@ -26,12 +26,7 @@ use crate::environment::Environment;
 use crate::error::{AppError, AppResult, ErrorDetails};
 use crate::ports::url_like::HttpUrl;
 
-pub const CALLBACK_PATH: &str = "/usps/callback";
 pub(crate) const PLATFORM_NAME: &str = "Shipdesk";
-
-pub(crate) fn redirect_uri(port: u16) -> String {
-    format!("http://127.0.0.1:{port}{CALLBACK_PATH}")
-}
 
 pub(crate) fn random_state() -> String {
     format!(
@@ -141,7 +136,7 @@ impl Connections {
             None => request.base_url.clone().filter(|u| !u.trim().is_empty()),
         };
         if let Some(url) = &base_url {
-            super::session::parse_base_url(url)?;
+            super::validate::parse_base_url(url)?;
         }
         let (client_id, supplied_secret) = match (&request.client_id, &request.client_secret) {
             (Some(id), Some(secret)) if !id.trim().is_empty() && !secret.is_empty() => {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::model::AccountFields;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorDetails};
 
 const NICKNAME_MAX: usize = 60;
 
@@ -100,6 +100,26 @@ pub(crate) fn eps_problem(eps: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A custom USPS host must be an absolute http(s) URL.
+pub(crate) fn parse_base_url(raw: &str) -> AppResult<url::Url> {
+    let url = url::Url::parse(raw.trim()).map_err(|_| {
+        AppError::validation(format!(
+            "'{raw}' is not a web address (e.g. https://apis-tem.usps.com)"
+        ))
+        .with_details(ErrorDetails::fields([("base_url", "Not a web address")]))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(AppError::validation(format!(
+            "'{raw}' must be an http(s) address with a host"
+        ))
+        .with_details(ErrorDetails::fields([(
+            "base_url",
+            "Use an http(s) address",
+        )])));
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
