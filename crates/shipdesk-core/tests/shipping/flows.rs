@@ -401,13 +401,7 @@ fn next_weekday() -> String {
 #[tokio::test]
 async fn tracking_refresh_follows_the_label_into_the_mail() {
     let rig = Rig::start().await;
-    let order = rig.orders(1)[0];
-    let s = rig
-        .shipping
-        .buy_label(rig.request(order))
-        .await
-        .unwrap()
-        .shipment;
+    let s = rig.one_label().await;
     let fresh = rig.shipping.refresh_tracking(&[s.id]).await.unwrap();
     assert_eq!(fresh[0].status, ShipmentStatus::LabelCreated);
     assert!(fresh[0].tracking_checked_at.is_some());
@@ -436,13 +430,7 @@ async fn tracking_refresh_follows_the_label_into_the_mail() {
 #[tokio::test]
 async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
     let rig = Rig::start().await;
-    let order = rig.orders(1)[0];
-    let s = rig
-        .shipping
-        .buy_label(rig.request(order))
-        .await
-        .unwrap()
-        .shipment;
+    let s = rig.one_label().await;
     // Pretend USPS (not the simulator) made it: Shipdesk must then use USPS's PDF untouched.
     rig.alter_database("UPDATE shipments SET sample = 0 WHERE id = ?1", [s.id]);
     let (original, _) = rig.shipping.label_original(s.id).unwrap();
@@ -465,13 +453,7 @@ async fn a_real_usps_label_is_kept_as_returned_and_previewed_from_its_pdf() {
 #[tokio::test]
 async fn a_label_without_its_image_is_downloaded_again_from_usps() {
     let rig = Rig::start().await;
-    let order = rig.orders(1)[0];
-    let s = rig
-        .shipping
-        .buy_label(rig.request(order))
-        .await
-        .unwrap()
-        .shipment;
+    let s = rig.one_label().await;
     rig.alter_database(
         "UPDATE shipments SET label_bytes = NULL WHERE id = ?1",
         [s.id],

@@ -19,7 +19,8 @@ use shipdesk_core::orders::{Address, LineItem, OrderInput};
 use shipdesk_core::ports::{MemorySecretStore, SecretStore, SystemClock};
 use shipdesk_core::shipping::{
     Dimensions, MAX_SHIPMENT_PAGE, Package, Printer, PurchaseJournal, PurchaseRequest, RateChoice,
-    ShipFromInput, ShipToChoice, ShipmentQuery, ShipmentStatus, ShipmentStore, ShippingService,
+    ShipFromInput, ShipToChoice, Shipment, ShipmentQuery, ShipmentStatus, ShipmentStore,
+    ShippingService,
 };
 use shipdesk_core::{DataDir, Desk, Environment, Store};
 use usps::models::AccountIdentity;
@@ -223,6 +224,16 @@ impl Rig {
                 .id
             })
             .collect()
+    }
+
+    /// A new order with a label bought for it.
+    pub async fn one_label(&self) -> Shipment {
+        let order = self.orders(1)[0];
+        self.shipping
+            .buy_label(self.request(order))
+            .await
+            .expect("the label is bought")
+            .shipment
     }
 
     pub fn request(&self, order_id: i64) -> PurchaseRequest {
