@@ -13,7 +13,7 @@ use super::model_shipments::Shipment;
 use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
 use super::package::validate_package;
 use super::store::{ActiveLabel, Attempt, CommittedLabel, Intent, NewAttempt};
-use crate::error::{AppError, AppResult, ErrorDetails};
+use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 use crate::orders::{Address, OrderStatus};
 use crate::postage::{BoughtLabel, LabelOrder, SendOutcome};
 
@@ -94,21 +94,37 @@ impl ShippingService {
             },
         )?;
         let key = uuid::Uuid::new_v4().to_string();
-        let intent = self.journal.record_intent(
-            &NewAttempt {
-                order_id: order.id,
-                account_id: account.id,
-                key: &key,
-                payload: &payload,
-                mail_class: &request.rate.mail_class,
-                ship_from_id: Some(from.id),
-                package: &request.package,
-                address_choice: request.ship_to.as_str(),
-                ship_to: &ship_to,
-                additional_label: request.allow_additional_label,
-            },
-            &self.now(),
-        )?;
+        let new_attempt = NewAttempt {
+            order_id: order.id,
+            account_id: account.id,
+            key: &key,
+            payload: &payload,
+            mail_class: &request.rate.mail_class,
+            ship_from_id: Some(from.id),
+            package: &request.package,
+            address_choice: request.ship_to.as_str(),
+            ship_to: &ship_to,
+            additional_label: request.allow_additional_label,
+        };
+        let intent = self.journal.record_intent(&new_attempt, &self.now())?;
+        let intent = match intent {
+            // An earlier purchase that never left the app (a crash before sending): it charged
+            // nothing, and the user is now asking for this one, so it is closed and replaced.
+            Intent::Existing(old)
+                if old.sends == 0
+                    && self.journal.close_unsent(
+                        old.id,
+                        &AppError::new(
+                            ErrorCode::Cancelled,
+                            "Never sent; replaced by a new purchase for the order",
+                        ),
+                        &self.now(),
+                    )? =>
+            {
+                self.journal.record_intent(&new_attempt, &self.now())?
+            }
+            other => other,
+        };
         let (attempt, resumed) = match intent {
             Intent::Created(a) => (a, false),
             Intent::Existing(a) => (a, true),
@@ -145,7 +161,20 @@ impl ShippingService {
             }
             return Err(with_attempt(e, attempt));
         }
-        self.journal.mark_sent(attempt.id, &self.now())?;
+        if !self
+            .journal
+            .mark_sent(attempt.id, attempt.sends, &self.now())?
+        {
+            // Another Shipdesk (a second window, the CLI, a start-up reconciliation) moved this
+            // purchase since it was read: sending now could buy a label nobody records.
+            return Err(with_attempt(
+                AppError::conflict(
+                    "Another Shipdesk window or command changed this purchase just now; nothing \
+                     was sent. Look at the order again before buying.",
+                ),
+                attempt,
+            ));
+        }
         match self
             .postage
             .buy_label(&account, &attempt.payload, &attempt.key)

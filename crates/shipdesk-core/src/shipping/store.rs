@@ -99,10 +99,16 @@ pub trait PurchaseJournal: Send + Sync {
     /// transaction that excludes every other writer, so two processes cannot both pass them.
     fn record_intent(&self, new: &NewAttempt<'_>, now: &str) -> AppResult<Intent>;
 
-    /// The request may leave now: an open attempt moves to `sent` and counts one more send.
-    /// From here on its outcome is unknown until an answer is stored. No change when the attempt
-    /// is no longer open.
-    fn mark_sent(&self, attempt_id: i64, now: &str) -> AppResult<()>;
+    /// The request may leave now: the attempt, still open and sent exactly `sends` times as its
+    /// caller last read it, moves to `sent` and counts one more send. From here on its outcome is
+    /// unknown until an answer is stored. A compare-and-set: `Ok(false)` (nothing changed) when
+    /// another process moved the attempt meanwhile, and then the request must not leave.
+    fn mark_sent(&self, attempt_id: i64, sends: i64, now: &str) -> AppResult<bool>;
+
+    /// Closes an attempt that was never sent (`intent`, no send counted) as `failed` with
+    /// `reason`: nothing can have been charged for it. `Ok(false)` when it was sent or closed
+    /// meanwhile (then it is not this caller's to close).
+    fn close_unsent(&self, attempt_id: i64, reason: &AppError, now: &str) -> AppResult<bool>;
 
     /// Remembers why an attempt is not finished yet; its state does not change, so it stays
     /// open to be re-sent with its key.

@@ -23,6 +23,22 @@ impl ShippingService {
             let Ok(_slot) = self.claim(attempt.order_id, "") else {
                 continue;
             };
+            // Never sent means never sent: nothing was charged, and the user, who saw the app
+            // stop, may have bought it elsewhere since. It is closed, not bought. (If another
+            // process is about to send it, its own compare-and-set now stops it.)
+            if attempt.sends == 0 {
+                let reason = AppError::new(
+                    ErrorCode::Cancelled,
+                    "Never sent before Shipdesk stopped; closed at start-up, nothing was charged",
+                );
+                if self
+                    .journal
+                    .close_unsent(attempt.id, &reason, &self.now())?
+                {
+                    report.failed_attempts.push(attempt.id);
+                }
+                continue;
+            }
             match self.send_attempt(&attempt).await {
                 Ok(shipment) => report.recovered.push(shipment),
                 Err(e) if e.code == ErrorCode::UspsRejected => {

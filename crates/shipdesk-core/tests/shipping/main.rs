@@ -4,5 +4,6 @@
 mod faults;
 mod flows;
 mod harness;
+mod never_sent;
 mod sandbox;
 mod unsent;

@@ -103,14 +103,26 @@ impl PurchaseJournal for Store {
         })
     }
 
-    fn mark_sent(&self, attempt_id: i64, now: &str) -> AppResult<()> {
+    fn mark_sent(&self, attempt_id: i64, sends: i64, now: &str) -> AppResult<bool> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE purchase_attempts SET state = 'sent', sends = sends + 1, updated_at = ?2
-                 WHERE id = ?1 AND state IN ('intent','sent')",
-                params![attempt_id, now],
+            let changed = tx.execute(
+                "UPDATE purchase_attempts SET state = 'sent', sends = sends + 1, updated_at = ?3
+                 WHERE id = ?1 AND state IN ('intent','sent') AND sends = ?2",
+                params![attempt_id, sends, now],
             )?;
-            Ok(())
+            Ok(changed == 1)
+        })
+    }
+
+    fn close_unsent(&self, attempt_id: i64, reason: &AppError, now: &str) -> AppResult<bool> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE purchase_attempts SET state = 'failed', last_error_code = ?2,
+                     last_error = ?3, updated_at = ?4
+                 WHERE id = ?1 AND state = 'intent' AND sends = 0",
+                params![attempt_id, code_text(reason), reason.message, now],
+            )?;
+            Ok(changed == 1)
         })
     }
 
