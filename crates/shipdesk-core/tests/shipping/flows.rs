@@ -475,6 +475,32 @@ async fn a_label_without_its_image_is_downloaded_again_from_usps() {
     assert_eq!(err.code, ErrorCode::Conflict, "{err:?}");
 }
 
+#[tokio::test]
+async fn a_void_usps_already_carried_out_is_recorded_as_done() {
+    let rig = Rig::start().await;
+    let s = rig.one_label().await;
+    // USPS canceled the label (a void whose local record was lost, as when the database was
+    // busy): the label still looks active here.
+    let session = rig
+        .desk
+        .connections()
+        .session(crate::harness::ACCOUNT_ID)
+        .await
+        .unwrap();
+    session.cancel_label(&s.tracking_number).await.unwrap();
+    assert!(rig.charged().is_empty(), "USPS no longer charges it");
+
+    // Voiding it in Shipdesk now meets USPS's "already canceled" (160186): that is success.
+    let voided = rig.shipping.void_label(s.id).await.unwrap();
+    assert_eq!(voided.shipment.status, ShipmentStatus::Voided);
+    assert_eq!(
+        rig.desk.orders().get(s.order_id).unwrap().status,
+        OrderStatus::AwaitingShipment,
+        "the order can be shipped again"
+    );
+    rig.assert_exactly_once();
+}
+
 /// The app's async commands need `Send` futures; this fails to compile if one stops being so.
 #[tokio::test]
 async fn service_futures_are_send() {

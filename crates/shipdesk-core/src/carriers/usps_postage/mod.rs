@@ -33,6 +33,8 @@ use crate::postage::{
 
 /// USPS's "Order not found": no label exists for the idempotency key.
 const ORDER_NOT_FOUND: &str = "160185";
+/// USPS's "order already canceled" for a label cancel.
+const ALREADY_CANCELED: &str = "160186";
 
 fn summary(record: UspsAccountRecord) -> AccountSummary {
     AccountSummary {
@@ -187,7 +189,19 @@ impl Connections {
 
     async fn void(&self, account: &AccountSummary, tracking: &str) -> AppResult<VoidAnswer> {
         let session = self.usps_session(account.id).await?;
-        let answer = self.settle(account.id, session.cancel_label(tracking).await)?;
+        let answer = match session.cancel_label(tracking).await {
+            // USPS says the label is canceled already (an earlier void whose answer was lost, or
+            // whose local record failed): the label is not postage any more, which is what the
+            // user asked for.
+            Err(UspsError::Rejected(r)) if r.codes().contains(&ALREADY_CANCELED) => {
+                self.report_success(account.id);
+                return Ok(VoidAnswer {
+                    result: VoidResult::Canceled,
+                    provider_status: "CANCELED".into(),
+                });
+            }
+            other => self.settle(account.id, other)?,
+        };
         let result = if answer.is_refund_requested() {
             VoidResult::RefundRequested {
                 dispute_id: answer.dispute_id.clone(),
