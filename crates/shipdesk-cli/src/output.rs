@@ -1,7 +1,20 @@
-//! Text for people, JSON for scripts: one place decides which.
+//! Text for people, JSON for scripts: one place decides which. A reader that stops early
+//! (`shipdesk orders list | head -1`) ends the command quietly, as for any Unix tool.
+
+use std::io::Write;
 
 use serde::Serialize;
 use shipdesk_core::AppError;
+
+/// Writes one block to standard output; a closed pipe ends the process with success.
+fn emit(text: &str) -> Result<(), AppError> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(AppError::internal("Could not write the output", &e)),
+    }
+}
 
 pub struct Output {
     json: bool,
@@ -21,19 +34,15 @@ impl Output {
         if self.json {
             let s = serde_json::to_string_pretty(value)
                 .map_err(|e| AppError::internal("Could not write JSON output", &e))?;
-            println!("{s}");
+            emit(&s)
         } else {
-            println!("{}", human(value));
+            emit(&human(value))
         }
-        Ok(())
     }
 
     pub fn error(&self, e: &AppError) {
         if self.json {
-            println!(
-                "{}",
-                serde_json::to_string(e).unwrap_or_else(|_| e.message.clone())
-            );
+            let _ = emit(&serde_json::to_string(e).unwrap_or_else(|_| e.message.clone()));
         } else {
             eprintln!("error: {}", e.message);
         }

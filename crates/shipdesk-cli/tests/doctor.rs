@@ -69,3 +69,23 @@ fn a_newer_database_is_refused_with_a_json_error() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["code"], "DATABASE_TOO_NEW");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Standard output is a pipe nobody reads any more, as in `shipdesk doctor | head -0`.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = shipdesk()
+        .args(["doctor", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("SHIPDESK_DATA_DIR")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+}
