@@ -144,6 +144,87 @@ impl Desk {
     }
 }
 
+/// Leaves order `number`'s purchase as a crash after sending leaves it: journaled and marked
+/// sent with its key, its answer never stored. (USPS has not seen it: reconciling will buy it
+/// under that key, as it would return a label it had made.)
+fn leave_sent_purchase(desk: &Desk, number: &str) {
+    use shipdesk_core::postage::{LabelOrder, PostageProvider};
+    use shipdesk_core::shipping::{Intent, NewAttempt, PurchaseJournal, RateChoice};
+
+    let core = shipdesk_core::Desk::builder(shipdesk_core::DataDir::at(desk.data()))
+        .secrets(std::sync::Arc::new(
+            shipdesk_core::ports::MemorySecretStore::default(),
+        ))
+        .build()
+        .unwrap();
+    let provider: &dyn PostageProvider = core.connections().as_ref();
+    let account = provider.default_account().unwrap();
+    let order = core.orders().get_by_number(number).unwrap();
+    let from = core.shipping().ship_from(None).unwrap().address;
+    let rate = RateChoice::single_piece("USPS_GROUND_ADVANTAGE");
+    let package = core.shipping().default_package(&order).unwrap();
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let payload = provider
+        .label_payload(
+            &account,
+            &LabelOrder {
+                from: &from,
+                to: &order.ship_to,
+                package: &package,
+                rate: &rate,
+                mailing_date: &today,
+                ignore_bad_address: false,
+            },
+        )
+        .unwrap();
+    let journal: &dyn PurchaseJournal = core.store().as_ref();
+    let Intent::Created(attempt) = journal
+        .record_intent(
+            &NewAttempt {
+                order_id: order.id,
+                account_id: account.id,
+                key: "7d0c1b1e-2f7a-4c55-9d61-3b9f0e6a1c42",
+                payload: &payload,
+                mail_class: &rate.mail_class,
+                ship_from_id: None,
+                package: &package,
+                address_choice: "as_entered",
+                ship_to: &order.ship_to,
+                additional_label: false,
+            },
+            "2026-11-30T00:00:00Z",
+        )
+        .unwrap()
+    else {
+        panic!("a fresh intent expected");
+    };
+    assert!(
+        journal
+            .mark_sent(attempt.id, 0, "2026-11-30T00:00:01Z")
+            .unwrap()
+    );
+}
+
+#[test]
+fn a_label_recovered_from_an_interrupted_run_counts_as_bought() {
+    let desk = Desk::new(2);
+    leave_sent_purchase(&desk, "3001");
+    let out = desk.run(&["--json", "labels", "buy", "3001", "3002"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Recovered label"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total"], 2, "{report}");
+    let bought: Vec<&str> = report["bought"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["order_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(bought, ["#3001", "#3002"], "{report}");
+    desk.assert_exactly_once();
+}
+
 fn tool(name: &str) -> bool {
     Command::new(name).arg("-v").output().is_ok()
 }

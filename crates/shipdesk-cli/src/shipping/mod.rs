@@ -139,8 +139,16 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 );
             }
             let mut requests = Vec::new();
+            let mut recovered = Vec::new();
             for number in &orders {
                 let order = ctx.order(number)?;
+                // Its label was just recovered: it is bought, not to be bought again.
+                if !additional
+                    && let Some(s) = reconciled.recovered.iter().find(|s| s.order_id == order.id)
+                {
+                    recovered.push(s.clone());
+                    continue;
+                }
                 let package = ctx.package(&order, &package)?;
                 let rate = match service.as_deref() {
                     Some(class) => RateChoice::single_piece(class),
@@ -163,9 +171,11 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 concurrency,
                 ..Default::default()
             };
-            let report = shipping
+            let mut report = shipping
                 .buy_batch(requests, &options, &progress, &AtomicBool::new(false))
                 .await;
+            report.total += recovered.len() as u32;
+            report.bought.splice(0..0, recovered);
             let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
             if !ids.is_empty() {
                 if let Some(path) = &path {
