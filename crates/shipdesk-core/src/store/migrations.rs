@@ -44,10 +44,32 @@ pub(super) fn check_not_newer(conn: &Connection, path: Option<&Path>) -> AppResu
     Ok(())
 }
 
+/// Brings the database to the latest schema. Several processes may open a fresh data directory
+/// at once (the app and the CLI, two windows): the one that loses the race to migrate gets an
+/// error from its own attempt, waits, and finds the work done by the winner.
 pub(super) fn apply(conn: &mut Connection) -> AppResult<()> {
-    MIGRATIONS
-        .to_latest(conn)
-        .map_err(|e| AppError::internal("The database could not be upgraded", &e))
+    const ATTEMPTS: u32 = 40;
+    let mut wait = std::time::Duration::from_millis(10);
+    for attempt in 1..=ATTEMPTS {
+        match MIGRATIONS.to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                let now: u32 = conn
+                    .pragma_query_value(None, "user_version", |r| r.get(0))
+                    .unwrap_or(0);
+                if now == latest_schema_version() {
+                    return Ok(());
+                }
+                if attempt == ATTEMPTS {
+                    return Err(AppError::internal("The database could not be upgraded", &e));
+                }
+                tracing::debug!(attempt, "migration raced another process: {e}");
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(std::time::Duration::from_millis(250));
+            }
+        }
+    }
+    unreachable!("the last attempt returns")
 }
 
 #[cfg(test)]

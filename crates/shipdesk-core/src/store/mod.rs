@@ -41,6 +41,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Switches the database to WAL. Switching takes an exclusive lock that SQLite's busy timeout
+/// does not wait for, so a process opening a fresh database while another does retries briefly.
+fn set_wal(conn: &Connection) -> AppResult<()> {
+    let mut tries = 0;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 100 =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings it to the latest schema.
     pub fn open(data_dir: &DataDir) -> AppResult<Self> {
@@ -65,7 +82,7 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: Option<PathBuf>) -> AppResult<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        set_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::check_not_newer(&conn, path.as_deref())?;
@@ -131,6 +148,32 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_processes_opening_a_fresh_database_at_once_all_succeed() {
+        for round in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let data = DataDir::at(dir.path().join("data"));
+            let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+            let openers: Vec<_> = (0..4)
+                .map(|_| {
+                    let (data, start) = (data.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Store::open(&data).map(|s| s.schema_version().unwrap())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                let version = opener.join().unwrap();
+                assert_eq!(
+                    version.as_ref().ok(),
+                    Some(&migrations::latest_schema_version()),
+                    "round {round}: {version:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn creates_and_migrates_a_new_database() {
