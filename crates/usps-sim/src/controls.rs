@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/quota", post(set_quota))
         .route("/fail", post(fail))
         .route("/latency", post(latency))
+        .route("/rotation-grace", post(rotation_grace))
         .route("/drop-label-response", post(drop_label_response))
         .route("/faults", get(faults).delete(clear_faults))
         .route("/manifest", post(manifest))
@@ -261,6 +262,19 @@ async fn latency(State(s): State<Arc<Shared>>, Json(b): Json<LatencyBody>) -> Re
     let mut st = s.lock();
     st.faults.set_latency(b.target, b.millis);
     Json(json!(st.faults)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GraceBody {
+    millis: u64,
+}
+
+/// How long a rotated refresh token keeps working (USPS does not document it; the default is a
+/// minute), so tests can make a rotated token die at once.
+async fn rotation_grace(State(s): State<Arc<Shared>>, Json(b): Json<GraceBody>) -> Response {
+    s.lock().rotation_grace_ms = b.millis;
+    Json(json!({ "rotation_grace_ms": b.millis })).into_response()
 }
 
 #[derive(Deserialize, Default)]

@@ -9,7 +9,7 @@ use common::*;
 use serde_json::json;
 use usps::models::AddressQuery;
 use usps::{
-    Api, AppCredentials, ErrorClass, GrantKind, MemoryTokenStore, ReconnectReason,
+    AccountConfig, Api, AppCredentials, ErrorClass, GrantKind, MemoryTokenStore, ReconnectReason,
     RefreshTokenStore, Secret, UspsError,
 };
 
@@ -114,6 +114,36 @@ async fn concurrent_callers_share_one_token_request() {
         call.unwrap().unwrap();
     }
     assert_eq!(h.sim_calls("oauth2") - before, 1, "single-flight renewal");
+}
+
+#[tokio::test]
+async fn a_refresh_token_rotated_by_another_process_is_picked_up_from_the_store() {
+    let h = Harness::start().await;
+    // A rotated refresh token dies at once (USPS does not say how long it survives).
+    h.control("rotation-grace", json!({"millis": 0})).await;
+    let (first, store) = h.signed_in_account("demo").await;
+    first.validate_address(&address()).await.unwrap();
+    // A second process (the CLI beside the app) shares the keyring entry: its first call renews
+    // with the stored refresh token, and USPS rotates it.
+    let second = h.client.account(
+        AccountConfig {
+            credentials: AppCredentials::new(CLIENT, SECRET),
+            grant: GrantKind::AuthorizationCode,
+            identity: Some(demo_identity()),
+        },
+        store.clone(),
+    );
+    let before_rotation = store.current().unwrap();
+    second.validate_address(&address()).await.unwrap();
+    assert_ne!(store.current().unwrap(), before_rotation, "rotated");
+
+    // The first process's access token expires; the refresh token it remembers is dead. It must
+    // find the rotated one in the store instead of asking the user to sign in again.
+    h.control("expire-access-tokens", json!({})).await;
+    first
+        .validate_address(&address())
+        .await
+        .expect("renewed with the rotated refresh token");
 }
 
 #[tokio::test]

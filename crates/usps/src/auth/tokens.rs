@@ -164,6 +164,19 @@ impl TokenManager {
                 };
                 match client.refresh(&self.credentials, &refresh_token).await {
                     Ok(response) => response,
+                    Err(error @ UspsError::ReconnectRequired { .. }) => {
+                        // Another process sharing the store (the CLI beside the app) may have
+                        // rotated the token since it was read: a newer stored one is tried once
+                        // before the grant is declared dead.
+                        *refresh_slot = None;
+                        let stored = self.load_refresh_token().await.ok();
+                        let Some(newer) = stored.filter(|t| *t != refresh_token) else {
+                            return Err(error);
+                        };
+                        let response = client.refresh(&self.credentials, &newer).await?;
+                        *refresh_slot = Some(newer);
+                        response
+                    }
                     Err(error) => {
                         // Re-read the store next time: the app may have reconnected meanwhile.
                         *refresh_slot = None;
