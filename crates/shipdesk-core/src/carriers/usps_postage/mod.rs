@@ -18,7 +18,7 @@ use usps::models::{
     IdempotencyKey, LabelFormat, LabelRequest, RateListQuery, ReprintImageInfo, ReprintRequest,
     TrackingExpand,
 };
-use usps::{ErrorClass, UspsAccount, UspsError};
+use usps::{ErrorClass, UspsError};
 
 use super::{Connections, UspsAccountRecord};
 use crate::error::{AppError, AppResult};
@@ -60,11 +60,6 @@ fn rejection_text(error: &UspsError) -> String {
 }
 
 impl Connections {
-    /// The account's session, or the error that explains why there is none.
-    async fn usps_session(&self, account: AccountId) -> AppResult<UspsAccount> {
-        self.session(account).await
-    }
-
     /// The outcome of one USPS call, recorded against the account.
     fn settle<T>(&self, account: AccountId, result: Result<T, UspsError>) -> AppResult<T> {
         match result {
@@ -81,7 +76,7 @@ impl Connections {
         account: &AccountSummary,
         request: &RateRequest,
     ) -> AppResult<PricesFound> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let query = rates::list_query(request);
         let published = self.settle(account.id, session.base_rates_list(&query).await)?;
         // USPS prices contract rates per mail class, so the contract search names the classes
@@ -137,7 +132,7 @@ impl Connections {
                 error: AppError::internal("The recorded label request could not be read", &e),
                 outcome: SendOutcome::Refused,
             })?;
-        let session = self.usps_session(account.id).await.map_err(unknown)?;
+        let session = self.session(account.id).await.map_err(unknown)?;
         let key = IdempotencyKey::new(key.to_owned());
         match session
             .create_label(&request, &key, LabelFormat::VendorJson)
@@ -162,7 +157,7 @@ impl Connections {
     }
 
     async fn cancel_key(&self, account: &AccountSummary, key: &str) -> AppResult<KeyCancel> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let key = IdempotencyKey::new(key.to_owned());
         match session.cancel_label_by_idempotency_key(&key).await {
             Ok(answer) => {
@@ -188,7 +183,7 @@ impl Connections {
     }
 
     async fn void(&self, account: &AccountSummary, tracking: &str) -> AppResult<VoidAnswer> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let answer = match session.cancel_label(tracking).await {
             // USPS says the label is canceled already (an earlier void whose answer was lost, or
             // whose local record failed): the label is not postage any more, which is what the
@@ -221,7 +216,7 @@ impl Connections {
     }
 
     async fn reprint(&self, account: &AccountSummary, tracking: &str) -> AppResult<LabelDocument> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let request = ReprintRequest {
             image_info: Some(ReprintImageInfo {
                 image_type: Some("PDF".into()),
@@ -254,7 +249,7 @@ impl Connections {
         account: &AccountSummary,
         tracking: &str,
     ) -> AppResult<TrackingAnswer> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         match session.tracking(tracking, TrackingExpand::Detail).await {
             Ok(t) => {
                 self.report_success(account.id);
@@ -287,7 +282,7 @@ impl Connections {
         account: &AccountSummary,
         entered: &Address,
     ) -> AppResult<AddressCheck> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         match session.validate_address(&address::query_for(entered)).await {
             Ok(answer) => {
                 self.report_success(account.id);
@@ -306,7 +301,7 @@ impl Connections {
         account: &AccountSummary,
         order: &ScanFormOrder<'_>,
     ) -> AppResult<ScanFormMade> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let request = scan_forms::scan_form_request(order);
         let form = self.settle(
             account.id,
@@ -326,7 +321,7 @@ impl Connections {
         account: &AccountSummary,
         at: &Address,
     ) -> AppResult<PickupEligibility> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         match session
             .pickup_eligibility(&pickup::eligibility_query(at))
             .await
@@ -368,7 +363,7 @@ impl Connections {
         account: &AccountSummary,
         order: &PickupOrder<'_>,
     ) -> AppResult<PickupBooked> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let answer = self.settle(
             account.id,
             session
@@ -390,7 +385,7 @@ impl Connections {
         confirmation: &str,
         stored_etag: Option<&str>,
     ) -> AppResult<()> {
-        let session = self.usps_session(account.id).await?;
+        let session = self.session(account.id).await?;
         let mut etag = stored_etag.map(str::to_owned);
         for round in 0..2 {
             let tag = match etag.clone() {
@@ -450,7 +445,7 @@ impl PostageProvider for Connections {
         &'a self,
         account: &'a AccountSummary,
     ) -> ProviderFuture<'a, AppResult<()>> {
-        Box::pin(async move { self.usps_session(account.id).await.map(|_| ()) })
+        Box::pin(async move { self.session(account.id).await.map(|_| ()) })
     }
 
     fn buy_label<'a>(
