@@ -382,6 +382,62 @@ fn without_a_service_an_order_gets_the_one_rates_recommends() {
 
 #[cfg(unix)]
 #[test]
+fn ctrl_c_stops_new_purchases_and_lets_those_in_flight_finish() {
+    use std::os::unix::process::ExitStatusExt;
+    const ORDERS: usize = 30;
+    let desk = Desk::new(ORDERS);
+    let numbers: Vec<String> = (0..ORDERS).map(|i| (3001 + i).to_string()).collect();
+    let mut args = vec!["labels", "buy", "--concurrency", "2"];
+    args.extend(numbers.iter().map(String::as_str));
+    let mut child = desk
+        .command(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut progress = Vec::new();
+    let mut lines = stderr.lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        progress.push(line.clone());
+        if line.starts_with("3 of ") {
+            let sent = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+            break;
+        }
+    }
+    progress.extend(lines.map_while(Result::ok));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "Ctrl-C must not kill the batch: {progress:?}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        progress.iter().any(|l| l.starts_with("Stopping:")),
+        "{progress:?}"
+    );
+    let stored = desk.stored();
+    assert!(
+        stored.len() >= 3 && stored.len() < ORDERS,
+        "{} labels stored; {stdout}",
+        stored.len()
+    );
+    assert!(
+        stdout.contains(&format!("Bought {} of {ORDERS}", stored.len())),
+        "{stdout}"
+    );
+    // The ones in flight finished and were recorded: nothing charged and lost, nothing open.
+    desk.assert_exactly_once();
+}
+
+#[cfg(unix)]
+#[test]
 fn killed_with_sigkill_mid_batch_then_run_again_buys_each_order_once() {
     const ORDERS: usize = 40;
     let desk = Desk::new(ORDERS);

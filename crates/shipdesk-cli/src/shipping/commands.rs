@@ -49,7 +49,8 @@ pub struct RatesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LabelsCommand {
-    /// Buy labels for one or more orders (4 at a time; Ctrl-C stops starting new ones).
+    /// Buy labels for one or more orders (4 at a time). Ctrl-C stops starting new ones and lets
+    /// those in flight finish; a second Ctrl-C quits at once.
     Buy {
         #[arg(required = true)]
         orders: Vec<String>,

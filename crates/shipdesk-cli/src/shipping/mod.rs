@@ -2,7 +2,8 @@
 //! app uses, from a terminal. Every command uses the default USPS account (a fresh Sandbox data
 //! directory has a ready demo account) and the default ship-from address.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rust_decimal::Decimal;
 use shipdesk_core::orders::{Address, Order, OrdersService};
@@ -25,6 +26,39 @@ fn layout(s: Option<&str>) -> Result<Option<LabelLayout>, AppError> {
             .ok_or_else(|| AppError::validation(format!("--format must be 4x6 or letter, not {v}")))
     })
     .transpose()
+}
+
+/// Ctrl-C, listened for from the moment this is called (so none is missed before the batch's
+/// first line).
+#[cfg(unix)]
+fn ctrl_c_listener() -> std::io::Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+}
+
+#[cfg(windows)]
+fn ctrl_c_listener() -> std::io::Result<tokio::signal::windows::CtrlC> {
+    tokio::signal::windows::ctrl_c()
+}
+
+/// The first Ctrl-C stops starting new purchases and lets the ones in flight finish and be
+/// recorded; a second one quits at once (the purchase journal keeps an interrupted purchase
+/// safe: the next run reconciles it with its own idempotency key).
+fn stop_on_ctrl_c(cancel: Arc<AtomicBool>) -> Result<tokio::task::JoinHandle<()>, AppError> {
+    let mut ctrl_c =
+        ctrl_c_listener().map_err(|e| AppError::internal("Could not listen for Ctrl-C", &e))?;
+    Ok(tokio::spawn(async move {
+        if ctrl_c.recv().await.is_none() {
+            return;
+        }
+        cancel.store(true, Ordering::SeqCst);
+        eprintln!(
+            "Stopping: no new labels are started; waiting for the ones being bought. Press \
+             Ctrl-C again to quit now (an interrupted purchase is finished safely by the next run)."
+        );
+        if ctrl_c.recv().await.is_some() {
+            std::process::exit(130);
+        }
+    }))
 }
 
 struct Ctx<'a> {
@@ -171,9 +205,12 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 concurrency,
                 ..Default::default()
             };
+            let cancel = Arc::new(AtomicBool::new(false));
+            let interrupt = stop_on_ctrl_c(cancel.clone())?;
             let mut report = shipping
-                .buy_batch(requests, &options, &progress, &AtomicBool::new(false))
+                .buy_batch(requests, &options, &progress, &cancel)
                 .await;
+            interrupt.abort();
             report.total += recovered.len() as u32;
             report.bought.splice(0..0, recovered);
             let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
