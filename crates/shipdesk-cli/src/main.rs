@@ -7,12 +7,12 @@ mod orders;
 mod output;
 mod shipping;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use shipdesk_core::carriers::ConnectionsConfig;
-use shipdesk_core::{AppError, DataDir, Desk};
+use shipdesk_core::{AppError, DataDir, Desk, ErrorCode};
 
 use crate::output::Output;
 
@@ -29,6 +29,9 @@ struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Append this command's log here (default: logs/cli.log in the data directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    log: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,14 +61,61 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs to `path` (appending) with the same tracing as the app, so "see the log" has a log to
+/// see. A log that cannot be opened is not a reason to refuse the command.
+fn start_log(path: &Path) {
+    let opened = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+        });
+    match opened {
+        Ok(file) => tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "shipdesk=info,shipdesk_core=info,usps=info".into()),
+            )
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        Err(e) => eprintln!("warning: no log is written: {} ({e})", path.display()),
+    }
+}
+
 fn run(cli: Cli, out: &Output) -> Result<(), AppError> {
+    let data_dir = DataDir::from_env(cli.data_dir.clone())?;
+    let log = cli
+        .log
+        .clone()
+        .unwrap_or_else(|| data_dir.root().join("logs").join("cli.log"));
+    start_log(&log);
+    tracing::info!(
+        version = shipdesk_core::VERSION,
+        args = ?std::env::args().skip(1).collect::<Vec<_>>(),
+        "shipdesk command"
+    );
+    let result = run_command(cli, data_dir, out);
+    if let Err(e) = &result {
+        tracing::warn!(code = ?e.code, "{}", e.message);
+        if e.code == ErrorCode::Internal && !out.is_json() {
+            eprintln!("log: {}", log.display());
+        }
+    }
+    result
+}
+
+fn run_command(cli: Cli, data_dir: DataDir, out: &Output) -> Result<(), AppError> {
     let mut usps = ConnectionsConfig::default();
     if let Command::Carriers(args) = &cli.command
         && let Some(port) = args.redirect_port()
     {
         usps.redirect_port = port;
     }
-    let desk = Desk::builder(DataDir::from_env(cli.data_dir)?)
+    let desk = Desk::builder(data_dir)
         .usps(usps)
         .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
         .build()?;

@@ -40,6 +40,10 @@ impl Output {
         }
     }
 
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn error(&self, e: &AppError) {
         if self.json {
             let _ = emit(&serde_json::to_string(e).unwrap_or_else(|_| e.message.clone()));

@@ -89,3 +89,35 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{:?} {stderr}", out.status);
 }
+
+#[test]
+fn every_command_writes_a_log_in_the_data_directory_or_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = shipdesk()
+        .args(["doctor", "--data-dir"])
+        .arg(&data)
+        .env_remove("SHIPDESK_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = std::fs::read_to_string(data.join("logs/cli.log")).unwrap();
+    assert!(
+        log.contains("shipdesk command") && log.contains("doctor"),
+        "{log}"
+    );
+
+    let chosen = dir.path().join("elsewhere.log");
+    let out = shipdesk()
+        .args(["doctor", "--data-dir"])
+        .arg(&data)
+        .arg("--log")
+        .arg(&chosen)
+        .env_remove("SHIPDESK_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&chosen).unwrap().contains("doctor"));
+}
