@@ -16,6 +16,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_carriers.sql"),
     include_str!("../../migrations/0004_shipping.sql"),
     include_str!("../../migrations/0005_orders_natural_sort.sql"),
+    include_str!("../../migrations/0006_purchase_owners.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
