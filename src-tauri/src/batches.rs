@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use shipdesk_core::shipping::{
-    BatchOptions, BatchProgress, BatchReport, PurchaseRequest, ShippingService,
+    BatchInput, BatchOptions, BatchProgress, BatchReport, ShippingService,
 };
 use shipdesk_core::{AppError, ErrorCode};
 
-/// What to buy: fresh requests, or "Retry failed" of an earlier report.
+/// What to buy: a batch as the user asked for it, or "Retry failed" of an earlier report.
 pub enum BatchWork {
-    Buy(Vec<PurchaseRequest>),
+    Buy(Box<BatchInput>),
     Retry(Box<BatchReport>),
 }
 
@@ -42,9 +42,9 @@ impl BatchJobs {
         let options = options.unwrap_or_default();
         let task = tauri::async_runtime::spawn(async move {
             match work {
-                BatchWork::Buy(requests) => {
+                BatchWork::Buy(input) => {
                     shipping
-                        .buy_batch(requests, &options, &on_progress, &cancel)
+                        .buy_orders(&input, &options, &on_progress, &cancel)
                         .await
                 }
                 BatchWork::Retry(previous) => {
@@ -54,12 +54,13 @@ impl BatchJobs {
                 }
             }
         });
-        let result = task.await.map_err(|e| {
-            AppError::new(
+        let result = match task.await {
+            Ok(report) => report,
+            Err(e) => Err(AppError::new(
                 ErrorCode::Internal,
                 format!("The batch stopped unexpectedly: {e}"),
-            )
-        });
+            )),
+        };
         *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
         result
     }
@@ -79,6 +80,9 @@ impl BatchJobs {
 
 /// Start-up reconciliation: purchases a previous run left unfinished are re-sent
 /// with their own idempotency keys, on the async runtime so the window opens at once.
+/// What stays unsettled is listed under Shipments › Purchases to check; the UI reads that list
+/// itself (when a page opens, when the window regains focus, and while one is being bought), so
+/// no event is sent from here.
 pub fn reconcile_in_background(shipping: Arc<ShippingService>) {
     tauri::async_runtime::spawn(async move {
         match shipping.reconcile_unfinished().await {
@@ -86,6 +90,7 @@ pub fn reconcile_in_background(shipping: Arc<ShippingService>) {
                 recovered = report.recovered.len(),
                 failed = report.failed_attempts.len(),
                 still_open = report.still_open.len(),
+                in_progress_elsewhere = report.in_progress_elsewhere.len(),
                 "reconciled unfinished label purchases"
             ),
             Err(e) => tracing::warn!(

@@ -27,6 +27,7 @@ mod app;
 mod carriers;
 mod commands_agree;
 mod orders;
+mod purchases_to_check;
 mod shipping;
 
 type Window = WebviewWindow<MockRuntime>;

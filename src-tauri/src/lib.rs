@@ -8,21 +8,22 @@ mod opener;
 mod printing;
 mod sandbox_info;
 mod sign_ins;
+mod single_instance;
 mod state;
 mod usps_events;
 
 pub use state::AppState;
 
-/// Builds the app with every command registered.
-pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    configure(tauri::Builder::<R>::new(), state)
+/// Registers everything on `base`; the IPC tests start from `tauri::test::mock_builder()` (whose
+/// invoke key the mock IPC uses). `run` registers the same [`shell`] but hands the state over only
+/// once the app is built, so that a second launch exits before it opens the data directory.
+pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    shell(base).manage(state)
 }
 
-/// Registers everything on `base`; `run` starts from `Builder::new()`, the IPC tests from
-/// `tauri::test::mock_builder()` (whose invoke key the mock IPC uses).
-pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+/// Everything but the [`AppState`]: plugins, window set-up and commands.
+fn shell<R: tauri::Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_dialog::init())
-        .manage(state)
         .manage(sign_ins::SignIns::default())
         .setup(|app| {
             usps_events::forward(app.handle());
@@ -32,19 +33,40 @@ pub fn configure<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) ->
 }
 
 pub fn run() {
+    use tauri::Manager as _;
+
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "shipdesk=info,shipdesk_app=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                "shipdesk=info,shipdesk_app=info,tauri_plugin_single_instance=info".into()
+            }),
         )
         .init();
+    let context = tauri::generate_context!();
+    let mut base = tauri::Builder::<tauri::Wry>::new();
+    // First among plugins: a second launch on this data directory hands its arguments to the
+    // running app and exits while the plugins are set up, before it opens the database or
+    // reconciles purchases (see `single_instance`). When the data directory cannot be resolved
+    // there is nothing to guard; the window shows why.
+    if let Ok(data_dir) = shipdesk_core::DataDir::from_env(None) {
+        base = base.plugin(single_instance::plugin(
+            &context.config().identifier,
+            &data_dir,
+        ));
+    }
+    let app = match shell(base).build(context) {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Shipdesk could not start: {e}");
+            std::process::exit(1);
+        }
+    };
     let state = AppState::from_env();
     if let Ok(shipping) = state.shipping() {
         batches::reconcile_in_background(shipping.clone());
     }
-    builder::<tauri::Wry>(state)
-        .run(tauri::generate_context!())
-        .expect("error while running Shipdesk");
+    app.manage(state);
+    app.run(|_, _| {});
 }
 
 #[cfg(test)]

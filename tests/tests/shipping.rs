@@ -100,7 +100,22 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
     app.wait_for_text("#ship-title", "Ship 2 orders").await;
     app.find("select[data-testid=ship-from]").await;
 
-    // Rates for both come from the Sandbox; buy the cheapest service for both.
+    // The sample export carries no weights: nothing is guessed, both are held back until a
+    // weight is typed for orders without one.
+    app.wait_for_text("[data-testid=without-weight]", "2 orders have no weight")
+        .await;
+    app.find("[data-testid=weight-lb]")
+        .await
+        .send_keys("1")
+        .await
+        .unwrap();
+    app.click("[data-action=get-rates]").await;
+    app.wait_for_text(
+        "[data-testid=uses-typed-weight]",
+        "2 orders have no weight of their own",
+    )
+    .await;
+    // Rates for both come from the Sandbox; each order gets its recommended service.
     app.find("select[data-testid=batch-service]").await;
     app.wait_for_text("[data-testid=batch-rates]", "#2002")
         .await;
@@ -109,6 +124,7 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
         .wait_for_text("[data-testid=batch-report]", "2 of 2 labels bought")
         .await;
     assert!(!report.contains("Validation problems"), "{report}");
+    assert!(!report.contains("Needs attention"), "{report}");
 
     // Both previews are drawn (SAMPLE labels from the Sandbox).
     let previews = wait_for_previews(&app, 2).await;

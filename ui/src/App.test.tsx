@@ -1,8 +1,9 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
-import { render, screen, fireEvent, cleanup } from "@testing-library/react";
+import { render, screen, fireEvent, cleanup, waitFor } from "@testing-library/react";
 
 const appReady = vi.fn();
 const doctor = vi.fn();
+const purchasesToCheck = vi.fn();
 vi.mock("./ipc", async (orig) => {
   const real = await orig<typeof import("./ipc")>();
   return {
@@ -13,6 +14,7 @@ vi.mock("./ipc", async (orig) => {
       ordersList: async () => ({ orders: [], total: 0 }),
       ordersTags: async () => [],
       shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],
+      purchasesToCheck: () => purchasesToCheck(),
     },
   };
 });
@@ -24,6 +26,7 @@ describe("App shell", () => {
     cleanup();
     window.location.hash = "";
     appReady.mockReset().mockResolvedValue(120);
+    purchasesToCheck.mockReset().mockResolvedValue([]);
     doctor.mockReset().mockResolvedValue({
       version: "0.1.0",
       data_dir: "/tmp/shipdesk",
@@ -63,6 +66,18 @@ describe("App shell", () => {
     fireEvent.click(screen.getByRole("tab", { name: "About" }));
     expect(await screen.findByText("/tmp/shipdesk")).toBeTruthy();
     expect(doctor).toHaveBeenCalled();
+  });
+
+  it("counts purchases to check on the Shipments nav item, also those start-up left open", async () => {
+    purchasesToCheck.mockResolvedValue([{ attempt_id: 4, in_progress: false }, { attempt_id: 5, in_progress: false }]);
+    render(<App />);
+    const badge = await screen.findByTestId("nav-purchases-to-check");
+    expect(badge.textContent).toBe("2 purchases to check");
+    expect(badge.closest("a")!.getAttribute("data-nav")).toBe("shipments");
+    // Settled elsewhere (the CLI, another window): the count goes when the window is back.
+    purchasesToCheck.mockResolvedValue([]);
+    fireEvent.focus(window);
+    await waitFor(() => expect(screen.queryByTestId("nav-purchases-to-check")).toBeNull());
   });
 
   it("shows a startup error in the core's words", async () => {

@@ -7,10 +7,12 @@ import { EndOfDayPage } from "./pages/EndOfDay";
 import { SettingsPage } from "./pages/Settings";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { UspsConnectionProvider } from "./connection/UspsConnection";
+import { usePurchasesToCheck } from "./pages/shipping/purchasesToCheck";
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
   const [startupError, setStartupError] = useState<AppError | null>(null);
+  const toCheck = usePurchasesToCheck().items?.length ?? 0;
 
   useEffect(() => {
     const onHash = () => setRoute(routeFromHash(window.location.hash));
@@ -44,6 +46,12 @@ export function App() {
                   }}
                 >
                   {n.label}
+                  {n.route === "shipments" && toCheck > 0 && (
+                    <span className="count-badge nav-badge" data-testid="nav-purchases-to-check" title={`${toCheck} purchase${toCheck === 1 ? "" : "s"} to check`}>
+                      {toCheck}
+                      <span className="visually-hidden"> purchase{toCheck === 1 ? "" : "s"} to check</span>
+                    </span>
+                  )}
                 </a>
               </li>
             );

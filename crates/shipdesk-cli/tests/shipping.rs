@@ -1,6 +1,7 @@
-//! `shipdesk rates | labels | shipments | eod | pickup` run as the real binary on a fresh
-//! Sandbox data directory (the in-process simulator and its demo account), including the CLI
-//! killed with SIGKILL in the middle of a batch and run again.
+//! `shipdesk rates | labels | shipments | eod | pickup | purchases` run as the real binary on a
+//! fresh Sandbox data directory (the in-process simulator and its demo account), including the
+//! CLI killed with SIGKILL in the middle of a batch and run again, and purchases an interrupted
+//! run left unsettled, checked again or discarded.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -132,6 +133,16 @@ impl Desk {
         charged
     }
 
+    /// The core desk over this data directory, as a second Shipdesk process would open it.
+    fn core(&self) -> shipdesk_core::Desk {
+        shipdesk_core::Desk::builder(shipdesk_core::DataDir::at(self.data()))
+            .secrets(std::sync::Arc::new(
+                shipdesk_core::ports::MemorySecretStore::default(),
+            ))
+            .build()
+            .unwrap()
+    }
+
     fn assert_exactly_once(&self) {
         let stored = self.stored();
         let numbers: BTreeSet<String> = stored.keys().cloned().collect();
@@ -151,12 +162,7 @@ fn leave_sent_purchase(desk: &Desk, number: &str) {
     use shipdesk_core::postage::{LabelOrder, PostageProvider};
     use shipdesk_core::shipping::{Intent, NewAttempt, PurchaseJournal, RateChoice};
 
-    let core = shipdesk_core::Desk::builder(shipdesk_core::DataDir::at(desk.data()))
-        .secrets(std::sync::Arc::new(
-            shipdesk_core::ports::MemorySecretStore::default(),
-        ))
-        .build()
-        .unwrap();
+    let core = desk.core();
     let provider: &dyn PostageProvider = core.connections().as_ref();
     let account = provider.default_account().unwrap();
     let order = core.orders().get_by_number(number).unwrap();
@@ -198,18 +204,22 @@ fn leave_sent_purchase(desk: &Desk, number: &str) {
     else {
         panic!("a fresh intent expected");
     };
-    assert!(
-        journal
-            .mark_sent(attempt.id, 0, "2026-11-30T00:00:01Z")
-            .unwrap()
-    );
+    journal.mark_sent(&attempt, "2026-11-30T00:00:01Z").unwrap();
 }
 
 #[test]
 fn a_label_recovered_from_an_interrupted_run_counts_as_bought() {
     let desk = Desk::new(2);
     leave_sent_purchase(&desk, "3001");
-    let out = desk.run(&["--json", "labels", "buy", "3001", "3002"]);
+    let out = desk.run(&[
+        "--json",
+        "labels",
+        "buy",
+        "3001",
+        "3002",
+        "--default-weight-oz",
+        "16",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Recovered label"), "{stderr}");
@@ -266,6 +276,8 @@ fn rates_buy_void_reprint_and_end_of_day() {
         "3003",
         "--service",
         "PRIORITY_MAIL",
+        "--default-weight-oz",
+        "16",
         "--format",
         "4x6",
         "--out",
@@ -304,6 +316,15 @@ fn rates_buy_void_reprint_and_end_of_day() {
     assert_eq!(voided["shipment"]["status"], "voided");
     let reprint_voided = desk.run(&["--json", "labels", "reprint", &tracking]);
     assert!(!reprint_voided.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&reprint_voided.stdout),
+        String::from_utf8_lossy(&reprint_voided.stderr)
+    );
+    assert!(
+        said.contains(&format!("Label {tracking} was voided")),
+        "{said}"
+    );
 
     let other = report["bought"][1]["tracking_number"].as_str().unwrap();
     let copy = desk.dir.path().join("copy.pdf");
@@ -374,9 +395,86 @@ fn without_a_service_an_order_gets_the_one_rates_recommends() {
         "{text}"
     );
 
-    let report = desk.json(&["labels", "buy", "3001"]);
+    let report = desk.json(&["labels", "buy", "3001", "--default-weight-oz", "16"]);
     let bought = &report["bought"][0];
     assert_eq!(bought["mail_class"], recommended["mail_class"], "{report}");
+    desk.assert_exactly_once();
+}
+
+#[test]
+fn labels_buy_uses_each_orders_weight_and_never_guesses_one() {
+    // The Shopify export carries no weights: without a weight for such orders nothing is bought.
+    let desk = Desk::new(2);
+    let out = desk.run(&["--json", "labels", "buy", "3001", "3002"]);
+    assert!(
+        !out.status.success(),
+        "orders without a weight are not all bought"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["bought"], serde_json::json!([]), "{report}");
+    let held: Vec<&str> = report["needs_attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["no_weight", "no_weight"], "{report}");
+    assert!(
+        desk.stored().is_empty(),
+        "nothing bought at a guessed weight"
+    );
+
+    // The preview says what each order weighs and what the batch will cost, and buys nothing.
+    let preview = desk.json(&[
+        "labels",
+        "buy",
+        "3001",
+        "3002",
+        "--default-weight-oz",
+        "24",
+        "--dry-run",
+    ]);
+    assert_eq!(preview["using_fallback"], 2, "{preview}");
+    assert_eq!(preview["lines"][0]["package"]["weight_oz"], "24");
+    assert_eq!(preview["priced"], 2);
+    let prices: f64 = preview["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l["quote"]["price"]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    let total: f64 = preview["total"].as_str().unwrap().parse().unwrap();
+    assert!((total - prices).abs() < 0.001, "{preview}");
+    let text = desk.run(&[
+        "labels",
+        "buy",
+        "3001",
+        "--default-weight-oz",
+        "24",
+        "--dry-run",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("24 oz (default)"), "{text}");
+    assert!(text.contains("Expected total $"), "{text}");
+    assert!(desk.stored().is_empty(), "a dry run buys nothing");
+
+    let report = desk.json(&["labels", "buy", "3001", "3002", "--default-weight-oz", "24"]);
+    let bought = report["bought"].as_array().unwrap();
+    assert_eq!(bought.len(), 2, "{report}");
+    for label in bought {
+        assert_eq!(label["weight_oz"], "24", "{label}");
+        assert_eq!(label["address_choice"], "standardized", "{label}");
+        assert!(
+            label["ship_to"]["zip4"].is_string(),
+            "ZIP+4 on the label: {label}"
+        );
+    }
     desk.assert_exactly_once();
 }
 
@@ -387,7 +485,14 @@ fn ctrl_c_stops_new_purchases_and_lets_those_in_flight_finish() {
     const ORDERS: usize = 30;
     let desk = Desk::new(ORDERS);
     let numbers: Vec<String> = (0..ORDERS).map(|i| (3001 + i).to_string()).collect();
-    let mut args = vec!["labels", "buy", "--concurrency", "2"];
+    let mut args = vec![
+        "labels",
+        "buy",
+        "--concurrency",
+        "2",
+        "--default-weight-oz",
+        "16",
+    ];
     args.extend(numbers.iter().map(String::as_str));
     let mut child = desk
         .command(&args)
@@ -442,7 +547,14 @@ fn killed_with_sigkill_mid_batch_then_run_again_buys_each_order_once() {
     const ORDERS: usize = 40;
     let desk = Desk::new(ORDERS);
     let numbers: Vec<String> = (0..ORDERS).map(|i| (3001 + i).to_string()).collect();
-    let mut args = vec!["labels", "buy", "--concurrency", "1"];
+    let mut args = vec![
+        "labels",
+        "buy",
+        "--concurrency",
+        "1",
+        "--default-weight-oz",
+        "16",
+    ];
     args.extend(numbers.iter().map(String::as_str));
 
     let mut child = desk
@@ -481,5 +593,201 @@ fn killed_with_sigkill_mid_batch_then_run_again_buys_each_order_once() {
     let stderr = String::from_utf8_lossy(&rerun.stderr);
     let stored = desk.stored();
     assert_eq!(stored.len(), ORDERS, "{stderr}");
+    desk.assert_exactly_once();
+}
+
+/// `shipdesk purchases list --json`.
+fn purchases_to_check(desk: &Desk) -> Vec<Value> {
+    desk.json(&["purchases", "list"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// A command that must fail; its `--json` error.
+fn json_error(desk: &Desk, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = desk.run(&all);
+    assert_eq!(out.status.code(), Some(1), "{args:?} must fail");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn purchases_list_shows_an_unsettled_purchase_and_check_recovers_its_one_label() {
+    let desk = Desk::new(1);
+    assert_eq!(purchases_to_check(&desk), Vec::<Value>::new());
+    let none = desk.run(&["purchases", "list"]);
+    assert!(
+        String::from_utf8_lossy(&none.stdout).contains("No purchases to check"),
+        "{none:?}"
+    );
+
+    leave_sent_purchase(&desk, "3001");
+    let listed = purchases_to_check(&desk);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let item = &listed[0];
+    assert_eq!(item["order_number"], "#3001");
+    assert_eq!(item["mail_class"], "USPS_GROUND_ADVANTAGE");
+    assert_eq!(item["sends"], 1);
+    assert_eq!(item["sent_at"], "2026-11-30T00:00:01Z");
+    assert_eq!(item["in_progress"], false);
+    assert!(!item["account_name"].as_str().unwrap().is_empty(), "{item}");
+    let attempt = item["attempt_id"].to_string();
+
+    let table = desk.run(&["purchases", "list"]);
+    assert!(table.status.success());
+    let table = String::from_utf8_lossy(&table.stdout);
+    for expected in [
+        "ATTEMPT",
+        attempt.as_str(),
+        "#3001",
+        "USPS_GROUND_ADVANTAGE",
+        "2026-11-30T00:00:01Z",
+        "shipdesk purchases check ATTEMPT",
+    ] {
+        assert!(table.contains(expected), "{expected} in:\n{table}");
+    }
+
+    let out = desk.run(&["purchases", "check", &attempt]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Recovered label") && stdout.contains("#3001"),
+        "{stdout}"
+    );
+    assert_eq!(purchases_to_check(&desk), Vec::<Value>::new());
+    assert_eq!(desk.stored().into_values().collect::<Vec<_>>(), ["#3001"]);
+    desk.assert_exactly_once();
+
+    let settled = json_error(&desk, &["purchases", "check", &attempt]);
+    assert_eq!(settled["code"], "NOT_FOUND", "{settled}");
+}
+
+#[test]
+fn purchases_discard_asks_for_yes_then_closes_the_purchase_and_the_order_can_be_bought() {
+    let desk = Desk::new(1);
+    leave_sent_purchase(&desk, "3001");
+    let attempt = purchases_to_check(&desk)[0]["attempt_id"].to_string();
+
+    // Not a terminal (stdin is not one here) and no --yes: nothing is asked, nothing changes.
+    let refused = desk.run(&["purchases", "discard", &attempt]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("without confirmation") && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    assert_eq!(purchases_to_check(&desk).len(), 1);
+
+    let outcome = desk.json(&["purchases", "discard", &attempt, "--yes"]);
+    assert_eq!(outcome["attempt_id"].to_string(), attempt);
+    assert_eq!(outcome["canceled_label"], Value::Null, "{outcome}");
+    assert_eq!(outcome["message"], "USPS never made a label for it");
+    assert_eq!(purchases_to_check(&desk), Vec::<Value>::new());
+
+    let report = desk.json(&["labels", "buy", "3001", "--default-weight-oz", "16"]);
+    assert_eq!(report["bought"][0]["order_number"], "#3001", "{report}");
+    desk.assert_exactly_once();
+}
+
+#[test]
+fn purchases_another_process_is_handling_are_left_alone_and_labels_buy_points_at_the_list() {
+    use shipdesk_core::shipping::{Lease, PurchaseJournal};
+
+    let desk = Desk::new(3);
+    leave_sent_purchase(&desk, "3001");
+    let attempt_id = purchases_to_check(&desk)[0]["attempt_id"].as_i64().unwrap();
+    let attempt = attempt_id.to_string();
+
+    // Another Shipdesk (the app, a second terminal) is finishing it right now.
+    let elsewhere = desk.core();
+    let journal: &dyn PurchaseJournal = elsewhere.store().as_ref();
+    assert!(matches!(
+        journal.take_lease(attempt_id).unwrap(),
+        Lease::Taken(_)
+    ));
+
+    let out = desk.run(&["labels", "buy", "3002", "--default-weight-oz", "16"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("1 label purchase USPS has not settled yet: see `shipdesk purchases list`"),
+        "{stderr}"
+    );
+    assert_eq!(purchases_to_check(&desk)[0]["in_progress"], true);
+    let table = desk.run(&["purchases", "list"]);
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("being bought in another window"),
+        "{table:?}"
+    );
+    for args in [
+        &["purchases", "check", attempt.as_str()][..],
+        &["purchases", "discard", attempt.as_str(), "--yes"][..],
+    ] {
+        let busy = json_error(&desk, args);
+        assert_eq!(busy["code"], "CONFLICT", "{args:?}: {busy}");
+        assert_eq!(busy["details"]["kind"], "purchase_in_flight", "{busy}");
+    }
+
+    // That process ends without finishing it: the next command may.
+    drop(elsewhere);
+    let recovered = desk.json(&["purchases", "check", &attempt]);
+    assert_eq!(recovered["order_number"], "#3001", "{recovered}");
+    let quiet = desk.run(&["labels", "buy", "3003", "--default-weight-oz", "16"]);
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(quiet.status.success(), "{stderr}");
+    assert!(!stderr.contains("shipdesk purchases list"), "{stderr}");
+    desk.assert_exactly_once();
+}
+
+/// Two `shipdesk labels buy` processes started at once on the same orders and data directory
+/// (their Sandbox simulators share one USPS through the state file): every order gets exactly
+/// one label, bought by one of the two; the other is told it is being bought elsewhere or is
+/// already labelled, and never charges a second time.
+#[test]
+fn two_processes_racing_on_the_same_orders_buy_each_label_once() {
+    const ORDERS: usize = 8;
+    let desk = Desk::new(ORDERS);
+    let numbers: Vec<String> = (0..ORDERS).map(|i| (3001 + i).to_string()).collect();
+    let mut args = vec!["--json", "labels", "buy", "--default-weight-oz", "16"];
+    args.extend(numbers.iter().map(String::as_str));
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            desk.command(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut bought_by: Vec<BTreeSet<String>> = Vec::new();
+    for racer in racers {
+        let out = racer.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("no JSON report ({e}): {stderr}"));
+        bought_by.push(
+            report["bought"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["order_number"].as_str().unwrap().to_owned())
+                .collect(),
+        );
+    }
+    assert!(
+        bought_by[0].is_disjoint(&bought_by[1]),
+        "both claim a label: {bought_by:?}"
+    );
+    let mut settled = desk.stored();
+    // Anything a racer left unsettled (it saw the other holding it at the end) is finished now.
+    desk.run(&["labels", "buy", "--default-weight-oz", "16", "3001"]);
+    settled.extend(desk.stored());
+    assert_eq!(settled.len(), ORDERS, "{bought_by:?}");
     desk.assert_exactly_once();
 }

@@ -19,7 +19,7 @@ use crate::orders::OrdersService;
 use crate::paths::DataDir;
 use crate::ports::{Clock, Opener, SecretStore, SystemClock, SystemOpener};
 use crate::settings::SettingsStore;
-use crate::shipping::{LpPrinter, Printer, ShippingService};
+use crate::shipping::{LogPurchaseSteps, LpPrinter, Printer, PurchaseObserver, ShippingService};
 use crate::store::Store;
 
 const ENVIRONMENT_SETTING: &str = "environment";
@@ -55,6 +55,7 @@ pub struct DeskBuilder {
     local_offset: Option<UtcOffset>,
     usps: ConnectionsConfig,
     sandbox: Option<Arc<dyn SandboxHost>>,
+    purchase_observer: Option<Arc<dyn PurchaseObserver>>,
 }
 
 impl DeskBuilder {
@@ -100,6 +101,13 @@ impl DeskBuilder {
         self
     }
 
+    /// Who is told of each step of every label purchase (default: the log). The fault tests
+    /// pause purchases at exact steps through it.
+    pub fn purchase_observer(mut self, observer: Arc<dyn PurchaseObserver>) -> Self {
+        self.purchase_observer = Some(observer);
+        self
+    }
+
     /// Opens (creating and migrating if needed) the data directory and wires the services.
     pub fn build(mut self) -> AppResult<Desk> {
         if let Some(offset) = self.local_offset {
@@ -128,6 +136,8 @@ impl DeskBuilder {
             connections.clone(),
             clock.clone(),
             self.printer.unwrap_or_else(|| Arc::new(LpPrinter)),
+            self.purchase_observer
+                .unwrap_or_else(|| Arc::new(LogPurchaseSteps)),
             local_offset,
         ));
         let orders = Arc::new(OrdersService::new(&store, clock));
@@ -153,6 +163,7 @@ impl Desk {
             local_offset: None,
             usps: ConnectionsConfig::default(),
             sandbox: None,
+            purchase_observer: None,
         }
     }
 

@@ -97,6 +97,8 @@ pub enum VoidRefusal {
     AlreadyScanned,
     /// It is on an End of Day SCAN form; USPS does not cancel those.
     OnScanForm,
+    /// A void of it is being sent right now, by this or another Shipdesk window or command.
+    InProgress,
 }
 
 /// What an error is about, for the UI to act on; the [`ErrorCode`] says what went wrong.
@@ -188,6 +190,14 @@ pub enum ErrorDetails {
         shipment_id: i64,
         tracking_number: String,
         reason: VoidRefusal,
+    },
+    /// The USPS account has label purchases that are not finished (sent, or about to be, and not
+    /// settled): it cannot be removed, nor its CRID / MIDs / EPS account changed, until they are
+    /// finished or discarded. Their orders, by number.
+    AccountHasOpenPurchases {
+        #[ts(type = "number")]
+        account_id: i64,
+        order_numbers: Vec<String>,
     },
     /// A label purchase failed: the order and its journaled attempt, and what the failure was
     /// about (USPS's answer, the connection, ...).

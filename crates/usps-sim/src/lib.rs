@@ -25,6 +25,7 @@ mod pricing;
 mod router;
 pub mod scenario;
 mod server;
+mod shared_file;
 pub mod state;
 
 use std::collections::BTreeMap;
@@ -93,6 +94,8 @@ pub(crate) struct Shared {
     pub state_file: Option<PathBuf>,
     /// The scenario as started, for `/__sim/reset`.
     pub original: Scenario,
+    /// The state file as this simulator last read or wrote it (see `shared_file`).
+    seen: Mutex<Option<shared_file::FileStamp>>,
 }
 
 impl Shared {
@@ -103,11 +106,16 @@ impl Shared {
 
     /// Writes the durable state when a state file is configured.
     pub fn persist(&self, st: &SimState) {
-        if let Some(path) = &self.state_file
-            && let Err(e) = state::save(path, &st.durable)
-        {
-            tracing::error!("usps-sim: {e}");
+        if let Some(path) = &self.state_file {
+            match state::save(path, &st.durable) {
+                Ok(()) => *self.seen() = shared_file::FileStamp::of(path),
+                Err(e) => tracing::error!("usps-sim: {e}"),
+            }
         }
+    }
+
+    fn seen(&self) -> MutexGuard<'_, Option<shared_file::FileStamp>> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -153,7 +161,13 @@ impl SimHandle {
         username: &str,
         redirect_uri: &str,
     ) -> Result<String, ConsentError> {
+        let _turn = self
+            .shared
+            .state_file
+            .as_deref()
+            .and_then(shared_file::lock_blocking);
         let mut st = self.shared.lock();
+        self.shared.reload_if_changed(&mut st);
         let app = st
             .scenario
             .app(client_id)
@@ -196,6 +210,11 @@ impl Drop for SimHandle {
 /// Binds, loads persisted state if any, and serves in a background task.
 pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     config.scenario.validate()?;
+    // Another process may be starting on the same file: load and first save in one turn.
+    let turn = config
+        .state_file
+        .as_deref()
+        .and_then(shared_file::lock_blocking);
     let durable = match &config.state_file {
         Some(path) => state::load(path)?,
         None => state::Durable::default(),
@@ -228,8 +247,10 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         issuer: format!("{base_url}realms/USPS"),
         state_file: config.state_file.clone(),
         original: config.scenario,
+        seen: Mutex::new(None),
     });
     shared.persist(&shared.lock());
+    drop(turn);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let app = router::build(shared.clone());
     let task = tokio::spawn(server::serve(listener, app, stop_rx));

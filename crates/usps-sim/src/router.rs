@@ -83,7 +83,12 @@ pub fn build(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate));
-    usps.nest("/__sim", controls::routes()).with_state(shared)
+    usps.nest("/__sim", controls::routes())
+        .with_state(shared.clone())
+        .layer(middleware::from_fn_with_state(
+            shared,
+            crate::shared_file::take_turn,
+        ))
 }
 
 async fn not_found(req: Request) -> Response {

@@ -30,8 +30,10 @@ macro_rules! with_app_commands {
                 carriers_redirect_port, carriers_sandbox_info;
             shipping: ship_from_list, ship_from_add, ship_from_set_default, package_presets_list,
                 package_preset_add, label_layout_get, label_layout_set, address_check_order,
-                rates_for_order, rates_for_orders, label_buy, labels_buy_batch,
-                labels_batch_retry, labels_batch_cancel, label_preview, label_download_again,
+                rates_for_order, rates_for_orders, label_buy, labels_batch_preview,
+                labels_buy_batch, labels_batch_retry, labels_batch_cancel, shipping_purchases_to_check,
+                shipping_check_purchase_again, shipping_discard_purchase, label_preview,
+                label_download_again,
                 labels_print,
                 labels_save_pdf, packing_slips_print, packing_slips_save_pdf, shipments_list,
                 shipment_get, label_void, tracking_refresh, scan_forms_create, scan_forms_list,

@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use shipdesk_core::AppError;
 use shipdesk_core::orders::Address;
 use shipdesk_core::shipping::{
-    AddressCheck, BatchOptions, BatchReport, LabelLayout, LabelPreview, OrderRates, Package,
-    PackagePreset, PackagePresetInput, Pickup, PickupEligibility, PickupInput, PickupPrefill,
-    PurchaseOutcome, PurchaseRequest, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput,
-    Shipment, ShipmentQuery, VoidOutcome,
+    AddressCheck, BatchInput, BatchOptions, BatchPreview, BatchReport, DiscardOutcome, LabelLayout,
+    LabelPreview, OrderRates, Package, PackagePreset, PackagePresetInput, Pickup,
+    PickupEligibility, PickupInput, PickupPrefill, PurchaseOutcome, PurchaseRequest,
+    PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput, Shipment,
+    ShipmentQuery, VoidOutcome,
 };
 use tauri::{AppHandle, Emitter, State};
 
@@ -116,13 +117,21 @@ pub async fn label_buy(
 }
 
 #[tauri::command]
+pub async fn labels_batch_preview(
+    state: State<'_, AppState>,
+    input: BatchInput,
+) -> Result<BatchPreview, AppError> {
+    state.shipping()?.preview_batch(&input).await
+}
+
+#[tauri::command]
 pub async fn labels_buy_batch<R: tauri::Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    requests: Vec<PurchaseRequest>,
+    input: BatchInput,
     options: Option<BatchOptions>,
 ) -> Result<BatchReport, AppError> {
-    let work = BatchWork::Buy(requests);
+    let work = BatchWork::Buy(Box::new(input));
     state
         .batches
         .run(state.shipping()?.clone(), work, options, move |p| {
@@ -150,6 +159,29 @@ pub async fn labels_batch_retry<R: tauri::Runtime>(
 #[tauri::command]
 pub fn labels_batch_cancel(state: State<'_, AppState>) {
     state.batches.cancel()
+}
+
+#[tauri::command]
+pub fn shipping_purchases_to_check(
+    state: State<'_, AppState>,
+) -> Result<Vec<PurchaseToCheck>, AppError> {
+    state.shipping()?.purchases_to_check()
+}
+
+#[tauri::command]
+pub async fn shipping_check_purchase_again(
+    state: State<'_, AppState>,
+    attempt_id: i64,
+) -> Result<Shipment, AppError> {
+    state.shipping()?.check_purchase_again(attempt_id).await
+}
+
+#[tauri::command]
+pub async fn shipping_discard_purchase(
+    state: State<'_, AppState>,
+    attempt_id: i64,
+) -> Result<DiscardOutcome, AppError> {
+    state.shipping()?.discard_purchase(attempt_id).await
 }
 
 #[tauri::command]

@@ -10,7 +10,7 @@ use tauri::Listener;
 
 use super::{TestApp, address};
 
-fn ship_from_input(nickname: &str) -> Value {
+pub(super) fn ship_from_input(nickname: &str) -> Value {
     let mut shop = address(
         "John Smith",
         "4120 Bingham Ave",
@@ -24,7 +24,7 @@ fn ship_from_input(nickname: &str) -> Value {
 }
 
 /// An order to an address the simulator confirms; its id.
-fn order_to_chicago(t: &TestApp, number: &str) -> Value {
+pub(super) fn order_to_chicago(t: &TestApp, number: &str) -> Value {
     let input = json!({
         "order_number": number,
         "ship_to": address("Bo Chan", "2516 w north avenue", "Chicago", "IL", "60647"),
@@ -40,7 +40,7 @@ fn package() -> Value {
     json!({"weight_oz": "20", "dimensions": {"length_in": "10", "width_in": "8", "height_in": "4"}})
 }
 
-fn purchase(order_id: &Value, rate: &Value) -> Value {
+pub(super) fn purchase(order_id: &Value, rate: &Value) -> Value {
     json!({
         "order_id": order_id,
         "rate": rate,
@@ -51,7 +51,7 @@ fn purchase(order_id: &Value, rate: &Value) -> Value {
     })
 }
 
-fn ground_advantage() -> Value {
+pub(super) fn ground_advantage() -> Value {
     json!({"mail_class": "USPS_GROUND_ADVANTAGE", "rate_indicator": "SP",
            "processing_category": "MACHINABLE"})
 }
@@ -266,6 +266,27 @@ fn a_bought_label_is_previewed_printed_saved_tracked_and_voided() {
     assert_eq!(voided["shipment"]["status"], "voided");
     let listed = t.ok("shipments_list", json!({"query": {"status": "voided"}}));
     assert_eq!(listed[0]["id"], id);
+    // A voided label is not postage: no command hands it out again.
+    let tracking = shipment["tracking_number"].as_str().unwrap();
+    let voided_path = t.path("voided.pdf");
+    for (command, args) in [
+        ("labels_print", json!({"shipmentIds": [id], "layout": null})),
+        (
+            "labels_save_pdf",
+            json!({"shipmentIds": [id], "layout": null, "path": voided_path}),
+        ),
+        ("label_download_again", json!({"shipmentId": id})),
+        ("label_preview", json!({"shipmentId": id})),
+    ] {
+        let refused = t.err(command, args);
+        assert_eq!(refused["code"], "CONFLICT", "{command}: {refused}");
+        let message = refused["message"].as_str().unwrap();
+        assert!(
+            message.contains(tracking) && message.contains("was voided"),
+            "{command}: {message}"
+        );
+    }
+    assert_eq!(t.printer.job_names().len(), 1, "nothing more printed");
 }
 
 #[test]
@@ -403,7 +424,7 @@ fn a_pickup_is_checked_prefilled_scheduled_listed_and_cancelled() {
 }
 
 #[test]
-fn a_batch_reports_progress_events_and_a_retry_buys_what_was_fixed() {
+fn a_batch_is_previewed_at_each_orders_weight_and_a_retry_buys_what_was_fixed() {
     let t = TestApp::new();
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let sink = seen.clone();
@@ -413,38 +434,61 @@ fn a_batch_reports_progress_events_and_a_retry_buys_what_was_fixed() {
                 .unwrap()
                 .push(serde_json::from_str(e.payload()).unwrap());
         });
-    let order = order_to_chicago(&t, "#7001");
-    // No ship-from address yet: every purchase fails validation, nothing is bought.
-    let report = t.ok(
-        "labels_buy_batch",
-        json!({"requests": [purchase(&order, &ground_advantage()),
-                            purchase(&json!(42), &ground_advantage())],
-               "options": null}),
+    let weighed = order_to_chicago(&t, "#7001");
+    let mut unweighed = json!({
+        "order_number": "#7002",
+        "ship_to": address("Al Ruiz", "500 congress avenue", "Austin", "TX", "78701"),
+        "items": [{"sku": null, "title": "Soap", "quantity": 1, "unit_price": null,
+                   "weight_oz": null}],
+        "tags": [],
+        "notes": null
+    });
+    let unweighed_id = t.ok("orders_create", json!({"input": unweighed}))["id"].clone();
+    let input = json!({"order_ids": [weighed, unweighed_id], "service": ground_advantage()});
+    // No ship-from address yet: nothing can be priced or bought.
+    for command in ["labels_batch_preview", "labels_buy_batch"] {
+        let error = t.err(command, json!({"input": input, "options": null}));
+        assert_eq!(error["code"], "VALIDATION", "{command}: {error}");
+    }
+    t.ok("ship_from_add", ship_from_input("Shop"));
+
+    let preview = t.ok("labels_batch_preview", json!({"input": input}));
+    assert_eq!(preview["to_buy"], 1, "{preview}");
+    assert_eq!(preview["without_weight"], 1);
+    assert_eq!(preview["lines"][0]["weight"], "order");
+    assert_eq!(preview["lines"][0]["package"]["weight_oz"], "20");
+    assert_eq!(preview["lines"][1]["weight"], "missing");
+    assert_eq!(preview["lines"][1]["blocked"]["code"], "VALIDATION");
+    assert_eq!(
+        preview["total"], preview["lines"][0]["quote"]["price"],
+        "the total prices the order that will be bought"
     );
+
+    let report = t.ok("labels_buy_batch", json!({"input": input, "options": null}));
     assert_eq!(report["total"], 2);
-    assert_eq!(report["bought"], json!([]));
-    let failed = report["validation_problems"].as_array().unwrap().len()
-        + report["usps_rejections"].as_array().unwrap().len()
-        + report["connection_problems"].as_array().unwrap().len();
-    assert_eq!(failed, 2, "{report}");
+    assert_eq!(report["bought"][0]["order_id"], weighed, "{report}");
+    assert_eq!(report["bought"][0]["weight_oz"], "20");
+    assert_eq!(report["bought"][0]["address_choice"], "standardized");
+    assert_eq!(report["needs_attention"][0]["order_id"], unweighed_id);
+    assert_eq!(report["needs_attention"][0]["reason"], "no_weight");
     let last = seen.lock().unwrap().last().cloned().expect("progress");
     assert_eq!(last["done"], 2);
     assert_eq!(last["total"], 2);
     assert_eq!(last["message"], "2 of 2");
 
-    t.ok("ship_from_add", ship_from_input("Shop"));
+    // The order gets a weight: "Retry failed" buys it at that weight.
+    unweighed["items"][0]["weight_oz"] = json!("36");
+    t.ok(
+        "orders_update",
+        json!({"id": unweighed_id, "input": unweighed}),
+    );
     let retried = t.ok(
         "labels_batch_retry",
         json!({"report": report, "options": null}),
     );
-    assert_eq!(retried["total"], 2, "{retried}");
-    let bought: Vec<&Value> = retried["bought"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| &s["order_id"])
-        .collect();
-    assert_eq!(bought, [&order], "the fixed order is bought: {retried}");
+    assert_eq!(retried["total"], 1, "{retried}");
+    assert_eq!(retried["bought"][0]["order_id"], unweighed_id, "{retried}");
+    assert_eq!(retried["bought"][0]["weight_oz"], "36");
     assert_eq!(
         t.ok("labels_batch_cancel", json!({})),
         Value::Null,

@@ -3,4 +3,9 @@ import type { AppError } from "./AppError";
 import type { FailureKind } from "./FailureKind";
 import type { PurchaseRequest } from "./PurchaseRequest";
 
-export type BatchFailure = { request: PurchaseRequest, order_number: string | null, kind: FailureKind, error: AppError, };
+export type BatchFailure = { order_id: number, order_number: string | null, 
+/**
+ * The purchase that was tried; `None` when the order failed before one was made (its
+ * address check or its rates could not be had).
+ */
+request: PurchaseRequest | null, kind: FailureKind, error: AppError, };

@@ -15,6 +15,12 @@ recovered: Array<Shipment>,
  */
 failed_attempts: number[], 
 /**
- * Attempts still unresolved (USPS unreachable); they stay open and are retried later.
+ * Attempts still unresolved (USPS unreachable, or its answer did not settle them); they
+ * stay open under Purchases to check.
  */
-still_open: Array<OpenAttempt>, };
+still_open: Array<OpenAttempt>, 
+/**
+ * Attempts another running Shipdesk (a second window, the CLI) is buying right now: left
+ * to it.
+ */
+in_progress_elsewhere: number[], };

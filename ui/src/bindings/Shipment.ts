@@ -33,4 +33,10 @@ sample: boolean,
 /**
  * The last tracking summary USPS gave.
  */
-tracking_status: string | null, tracking_checked_at: string | null, created_at: string, };
+tracking_status: string | null, tracking_checked_at: string | null, created_at: string, 
+/**
+ * A void of this label was started and its outcome is not recorded yet (sent without an
+ * answer, or the answer could not be stored): USPS may already have canceled it, so it is
+ * not printed; voiding it again (or the next start) finishes it.
+ */
+void_pending: boolean, };

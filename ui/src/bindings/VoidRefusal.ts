@@ -3,4 +3,4 @@
 /**
  * Why a label cannot be voided.
  */
-export type VoidRefusal = "already_voided" | "refund_requested" | "already_scanned" | "on_scan_form";
+export type VoidRefusal = "already_voided" | "refund_requested" | "already_scanned" | "on_scan_form" | "in_progress";

@@ -4,14 +4,22 @@ import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { call, subscribe } from "./core";
 import type { Address } from "../bindings/Address";
 import type { AddressCheck } from "../bindings/AddressCheck";
+import type { BatchAddresses } from "../bindings/BatchAddresses";
 import type { BatchFailure } from "../bindings/BatchFailure";
+import type { BatchHold } from "../bindings/BatchHold";
+import type { BatchInput } from "../bindings/BatchInput";
 import type { BatchOptions } from "../bindings/BatchOptions";
+import type { BatchPreview } from "../bindings/BatchPreview";
+import type { BatchPreviewLine } from "../bindings/BatchPreviewLine";
 import type { BatchProgress } from "../bindings/BatchProgress";
 import type { BatchReport } from "../bindings/BatchReport";
+import type { BatchServiceTotal } from "../bindings/BatchServiceTotal";
 import type { Deliverable } from "../bindings/Deliverable";
 import type { Dimensions } from "../bindings/Dimensions";
+import type { DiscardOutcome } from "../bindings/DiscardOutcome";
 import type { FailureKind } from "../bindings/FailureKind";
 import type { FieldDifference } from "../bindings/FieldDifference";
+import type { HoldReason } from "../bindings/HoldReason";
 import type { LabelLayout } from "../bindings/LabelLayout";
 import type { LabelPreview } from "../bindings/LabelPreview";
 import type { OrderRates } from "../bindings/OrderRates";
@@ -25,6 +33,7 @@ import type { PickupPackageCount } from "../bindings/PickupPackageCount";
 import type { PickupPrefill } from "../bindings/PickupPrefill";
 import type { PurchaseOutcome } from "../bindings/PurchaseOutcome";
 import type { PurchaseRequest } from "../bindings/PurchaseRequest";
+import type { PurchaseToCheck } from "../bindings/PurchaseToCheck";
 import type { RateChoice } from "../bindings/RateChoice";
 import type { RateQuote } from "../bindings/RateQuote";
 import type { RatesAnswer } from "../bindings/RatesAnswer";
@@ -36,18 +45,27 @@ import type { ShipmentQuery } from "../bindings/ShipmentQuery";
 import type { ShipmentStatus } from "../bindings/ShipmentStatus";
 import type { ShipToChoice } from "../bindings/ShipToChoice";
 import type { VoidOutcome } from "../bindings/VoidOutcome";
+import type { WeightSource } from "../bindings/WeightSource";
 
 export type {
   Address,
   AddressCheck,
+  BatchAddresses,
   BatchFailure,
+  BatchHold,
+  BatchInput,
   BatchOptions,
+  BatchPreview,
+  BatchPreviewLine,
   BatchProgress,
   BatchReport,
+  BatchServiceTotal,
   Deliverable,
   Dimensions,
+  DiscardOutcome,
   FailureKind,
   FieldDifference,
+  HoldReason,
   LabelLayout,
   LabelPreview,
   OrderRates,
@@ -61,6 +79,7 @@ export type {
   PickupPrefill,
   PurchaseOutcome,
   PurchaseRequest,
+  PurchaseToCheck,
   RateChoice,
   RateQuote,
   RatesAnswer,
@@ -72,6 +91,7 @@ export type {
   ShipmentStatus,
   ShipToChoice,
   VoidOutcome,
+  WeightSource,
 };
 
 /** The OS "Save as" dialog for a PDF; resolves to a path or null when the user cancels. */
@@ -96,11 +116,21 @@ export const shippingIpc = {
     call<OrderRates[]>("rates_for_orders", { orderIds, package: pkg, shipFromId, accountId: null }),
 
   buyLabel: (request: PurchaseRequest) => call<PurchaseOutcome>("label_buy", { request }),
-  buyBatch: (requests: PurchaseRequest[], options: BatchOptions | null = null) =>
-    call<BatchReport>("labels_buy_batch", { requests, options }),
+  /** Each order at its own weight with its rates, and the expected total per service; buys nothing. */
+  previewBatch: (input: BatchInput) => call<BatchPreview>("labels_batch_preview", { input }),
+  /** Buys each order at its own weight, each address checked first (core decides both). */
+  buyBatch: (input: BatchInput, options: BatchOptions | null = null) =>
+    call<BatchReport>("labels_buy_batch", { input, options }),
   retryBatch: (report: BatchReport, options: BatchOptions | null = null) =>
     call<BatchReport>("labels_batch_retry", { report, options }),
   cancelBatch: () => call<void>("labels_batch_cancel"),
+
+  /** Purchases whose outcome is not settled (Shipments › Purchases to check). */
+  purchasesToCheck: () => call<PurchaseToCheck[]>("shipping_purchases_to_check"),
+  /** Re-sends the purchase with its own key: USPS returns the label it made, or makes it now. */
+  checkPurchaseAgain: (attemptId: number) => call<Shipment>("shipping_check_purchase_again", { attemptId }),
+  /** Cancels at USPS whatever label the purchase made, then closes it so the order can be bought again. */
+  discardPurchase: (attemptId: number) => call<DiscardOutcome>("shipping_discard_purchase", { attemptId }),
 
   labelPreview: (shipmentId: number) => call<LabelPreview>("label_preview", { shipmentId }),
   /** Fetches the label's document from USPS again (its copy is missing); USPS limits reprints. */

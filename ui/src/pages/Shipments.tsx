@@ -5,10 +5,12 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatDate, formatMoney } from "../format";
 import { ShipmentDrawer } from "./shipping/ShipmentDrawer";
+import { PurchasesToCheck } from "./shipping/PurchasesToCheck";
 import { SHIPMENT_STATUS } from "./shipping/status";
 import "./shipping/shipping.css";
 
-/** Every label: order, service, tracking number, postage, status, printed; details in a drawer. */
+/** Every label: order, service, tracking number, postage, status, printed; details in a drawer.
+ * Above them, purchases whose outcome USPS never settled, to check again or discard. */
 export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
   const [rows, setRows] = useState<Shipment[] | null>(null);
   const [status, setStatus] = useState<ShipmentStatus | "">("");
@@ -56,6 +58,7 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
           {rows == null ? "Loading…" : `${rows.length} label${rows.length === 1 ? "" : "s"}`}
         </span>
       </header>
+      <PurchasesToCheck onSettled={load} />
       {error && <ErrorNotice error={error} title="Labels could not be loaded" />}
       {rows && rows.length === 0 && !status ? (
         <EmptyState title="No labels yet">
@@ -101,6 +104,7 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
                     <td>
                       <span className="status-chip" data-status={s.status}>
                         {SHIPMENT_STATUS[s.status]}
+                        {s.void_pending ? " — being voided" : ""}
                       </span>
                     </td>
                     <td>{s.printed ? "Printed" : "Not printed"}</td>

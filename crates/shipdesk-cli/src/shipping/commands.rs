@@ -24,6 +24,10 @@ pub enum ShippingCommand {
     /// Saved ship-from addresses.
     #[command(subcommand, name = "ship-from")]
     ShipFrom(ShipFromCommand),
+    /// Label purchases USPS has not settled (answer lost, USPS unreachable): list, check
+    /// again, discard.
+    #[command(subcommand)]
+    Purchases(super::purchases::PurchasesCommand),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +43,23 @@ pub struct PackageArgs {
     pub(super) dims: Option<String>,
 }
 
+/// The package of `labels buy`: every order ships at its own weight (what its items weigh);
+/// these give the box, and the weight for orders whose items carry none.
+#[derive(Debug, Args)]
+pub struct BatchPackageArgs {
+    /// Weight in ounces for orders whose items carry none. An order's own weight always wins;
+    /// without this (or a preset's weight), an order without one is not bought.
+    #[arg(long, value_name = "OZ")]
+    pub(super) default_weight_oz: Option<Decimal>,
+    /// A saved package preset: its box for every order, and its weight for orders without one
+    /// (unless --default-weight-oz).
+    #[arg(long)]
+    pub(super) preset: Option<String>,
+    /// Box dimensions in inches, LxWxH, e.g. 10x8x4 (default: the first preset's, else 10x8x4).
+    #[arg(long, value_name = "LxWxH")]
+    pub(super) dims: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct RatesArgs {
     /// Order number.
@@ -49,15 +70,24 @@ pub struct RatesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LabelsCommand {
-    /// Buy labels for one or more orders (4 at a time). Ctrl-C stops starting new ones and lets
-    /// those in flight finish; a second Ctrl-C quits at once.
+    /// Buy labels for one or more orders (4 at a time), each at its own weight and to the
+    /// address USPS standardizes (with its ZIP+4); an order without a weight, or with an address
+    /// USPS does not recognise, is listed instead of bought. Ctrl-C stops starting new ones and
+    /// lets those in flight finish; a second Ctrl-C quits at once.
     Buy {
         #[arg(required = true)]
         orders: Vec<String>,
-        /// USPS mail class, e.g. USPS_GROUND_ADVANTAGE, PRIORITY_MAIL (default: per order, the
-        /// service `shipdesk rates` marks as recommended).
+        /// USPS mail class for every order, e.g. USPS_GROUND_ADVANTAGE, PRIORITY_MAIL (default:
+        /// per order, the service `shipdesk rates` marks as recommended for its package).
         #[arg(long, value_name = "CLASS")]
         service: Option<String>,
+        /// Print every address exactly as entered, without the USPS address check (even one
+        /// USPS does not recognise).
+        #[arg(long)]
+        as_entered: bool,
+        /// Show each order's weight and price and the expected total; buy nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// Page layout for --out / --print: 4x6 or letter (remembered).
         #[arg(long)]
         format: Option<String>,
@@ -74,7 +104,7 @@ pub enum LabelsCommand {
         #[arg(long, default_value_t = 4)]
         concurrency: u32,
         #[command(flatten)]
-        package: PackageArgs,
+        package: BatchPackageArgs,
     },
     /// Void a label (cancel, or request a refund once USPS manifested it).
     Void { tracking: String },

@@ -1,6 +1,6 @@
-//! `shipdesk rates | labels | shipments | eod | pickup | ship-from`: the shipping service the
-//! app uses, from a terminal. Every command uses the default USPS account (a fresh Sandbox data
-//! directory has a ready demo account) and the default ship-from address.
+//! `shipdesk rates | labels | shipments | eod | pickup | ship-from | purchases`: the shipping
+//! service the app uses, from a terminal. Every command uses the default USPS account (a fresh
+//! Sandbox data directory has a ready demo account) and the default ship-from address.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,14 +8,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rust_decimal::Decimal;
 use shipdesk_core::orders::{Address, Order, OrdersService};
 use shipdesk_core::shipping::{
-    BatchOptions, BatchProgress, LabelLayout, Package, PickupInput, PickupStatus, PurchaseRequest,
-    RateChoice, ShipFromInput, ShipToChoice, ShipmentQuery, ShipmentStatus, ShippingService,
+    BatchAddresses, BatchInput, BatchOptions, BatchProgress, Dimensions, LabelLayout, Package,
+    PickupInput, PickupStatus, RateChoice, ShipFromInput, ShipmentQuery, ShipmentStatus,
+    ShippingService,
 };
 use shipdesk_core::{AppError, Desk};
 
 use crate::output::Output;
 
 mod commands;
+mod purchases;
 mod text;
 pub use commands::*;
 use text::{report_text, shipment_line};
@@ -83,41 +85,65 @@ impl Ctx<'_> {
             }
         }
         if let Some(dims) = &args.dims {
-            let parts: Vec<Decimal> = dims
-                .split(['x', 'X'])
-                .map(|p| p.trim().parse())
-                .collect::<Result<_, _>>()
-                .map_err(|_| AppError::validation("--dims must look like 10x8x4"))?;
-            let [l, w, h] = parts[..] else {
-                return Err(AppError::validation("--dims must look like 10x8x4"));
-            };
-            package.dimensions.length_in = l;
-            package.dimensions.width_in = w;
-            package.dimensions.height_in = h;
+            package.dimensions = parse_dims(dims)?;
         }
         if let Some(w) = args.weight_oz {
             package.weight_oz = w;
         }
         Ok(package)
     }
+
+    /// `labels buy`'s batch: core decides each order's weight and address
+    /// (`ShippingService::buy_orders`); the arguments only give the box, the weight for orders
+    /// without one, the service and the address choice.
+    fn batch(
+        &self,
+        order_ids: Vec<i64>,
+        service: Option<&str>,
+        package: &BatchPackageArgs,
+        as_entered: bool,
+        additional: bool,
+    ) -> Result<BatchInput, AppError> {
+        let preset = package
+            .preset
+            .as_deref()
+            .map(|name| self.shipping.package_preset(name))
+            .transpose()?;
+        let dimensions = match &package.dims {
+            Some(dims) => Some(parse_dims(dims)?),
+            None => preset.as_ref().map(|p| p.dimensions),
+        };
+        Ok(BatchInput {
+            order_ids,
+            service: service.map(RateChoice::single_piece),
+            dimensions,
+            fallback_weight_oz: package
+                .default_weight_oz
+                .or(preset.and_then(|p| p.weight_oz)),
+            addresses: if as_entered {
+                BatchAddresses::AsEntered
+            } else {
+                BatchAddresses::Standardized
+            },
+            allow_additional_label: additional,
+            ..Default::default()
+        })
+    }
 }
 
-/// `labels buy` without `--service`: the service core recommends for this order's package
-/// (`RatesAnswer::recommended`), the same one the app preselects.
-async fn recommended_rate(
-    shipping: &ShippingService,
-    order: &Order,
-    package: Package,
-) -> Result<RateChoice, AppError> {
-    let answer = shipping
-        .rates_for_order(None, order.id, Some(package), None, None)
-        .await?;
-    answer.recommended.ok_or_else(|| {
-        AppError::validation(format!(
-            "No USPS service is a safe default for order {}'s package; choose one with --service \
-             (`shipdesk rates {}` lists them)",
-            order.order_number, order.order_number
-        ))
+fn parse_dims(dims: &str) -> Result<Dimensions, AppError> {
+    let parts: Vec<Decimal> = dims
+        .split(['x', 'X'])
+        .map(|p| p.trim().parse())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::validation("--dims must look like 10x8x4"))?;
+    let [length_in, width_in, height_in] = parts[..] else {
+        return Err(AppError::validation("--dims must look like 10x8x4"));
+    };
+    Ok(Dimensions {
+        length_in,
+        width_in,
+        height_in,
     })
 }
 
@@ -142,6 +168,7 @@ pub fn run(cmd: ShippingCommand, desk: &Desk, out: &Output) -> Result<(), AppErr
 async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<(), AppError> {
     let shipping = ctx.shipping;
     match cmd {
+        ShippingCommand::Purchases(cmd) => purchases::run(cmd, shipping, out).await,
         ShippingCommand::Rates(args) => {
             let order = ctx.order(&args.order)?;
             let package = ctx.package(&order, &args.package)?;
@@ -153,6 +180,8 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
         ShippingCommand::Labels(LabelsCommand::Buy {
             orders,
             service,
+            as_entered,
+            dry_run,
             format,
             out: path,
             print,
@@ -160,6 +189,15 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             concurrency,
             package,
         }) => {
+            if dry_run {
+                let ids = orders
+                    .iter()
+                    .map(|n| ctx.order(n).map(|o| o.id))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let input = ctx.batch(ids, service.as_deref(), &package, as_entered, additional)?;
+                let preview = shipping.preview_batch(&input).await?;
+                return out.value(&preview, text::preview_text);
+            }
             let layout = layout(format.as_deref())?;
             if let Some(l) = layout {
                 shipping.set_label_layout(l)?;
@@ -172,7 +210,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                     s.tracking_number, s.order_number
                 );
             }
-            let mut requests = Vec::new();
+            let mut ids = Vec::new();
             let mut recovered = Vec::new();
             for number in &orders {
                 let order = ctx.order(number)?;
@@ -183,23 +221,9 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                     recovered.push(s.clone());
                     continue;
                 }
-                let package = ctx.package(&order, &package)?;
-                let rate = match service.as_deref() {
-                    Some(class) => RateChoice::single_piece(class),
-                    None => recommended_rate(shipping, &order, package).await?,
-                };
-                requests.push(PurchaseRequest {
-                    order_id: order.id,
-                    account_id: None,
-                    rate,
-                    package,
-                    ship_from_id: None,
-                    ship_date: None,
-                    ship_to: ShipToChoice::AsEntered,
-                    ignore_bad_address: false,
-                    allow_additional_label: additional,
-                });
+                ids.push(order.id);
             }
+            let input = ctx.batch(ids, service.as_deref(), &package, as_entered, additional)?;
             let progress = |p: BatchProgress| eprintln!("{}", p.message);
             let options = BatchOptions {
                 concurrency,
@@ -207,10 +231,11 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             };
             let cancel = Arc::new(AtomicBool::new(false));
             let interrupt = stop_on_ctrl_c(cancel.clone())?;
-            let mut report = shipping
-                .buy_batch(requests, &options, &progress, &cancel)
+            let report = shipping
+                .buy_orders(&input, &options, &progress, &cancel)
                 .await;
             interrupt.abort();
+            let mut report = report?;
             report.total += recovered.len() as u32;
             report.bought.splice(0..0, recovered);
             let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
@@ -225,6 +250,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 }
             }
             out.value(&report, report_text)?;
+            purchases::mention_unsettled(shipping);
             if report.bought.len() as u32 != report.total {
                 // The report above says what failed; the exit status tells scripts.
                 std::process::exit(1);

@@ -1,7 +1,7 @@
 //! How shipping results read in a terminal (the `--json` output is the value itself).
 
 use rust_decimal::Decimal;
-use shipdesk_core::shipping::{BatchReport, RatesAnswer, Shipment};
+use shipdesk_core::shipping::{BatchPreview, BatchReport, RatesAnswer, Shipment, WeightSource};
 
 pub fn rates_table(a: &RatesAnswer) -> String {
     let money = |d: Option<Decimal>| d.map(|v| format!("${v}")).unwrap_or("-".into());
@@ -48,10 +48,11 @@ pub fn rates_table(a: &RatesAnswer) -> String {
 
 pub fn shipment_line(s: &Shipment) -> String {
     format!(
-        "{:<24} {:<10} {:<22} ${:>7} {:<16} {}{}",
+        "{:<24} {:<10} {:<22} {:>7} oz ${:>7} {:<16} {}{}",
         s.tracking_number,
         s.order_number,
         s.service_name,
+        s.weight_oz,
         s.postage,
         s.status.as_str(),
         s.mailing_date,
@@ -67,6 +68,10 @@ pub fn report_text(r: &BatchReport) -> String {
         r.seconds
     )];
     lines.extend(r.bought.iter().map(shipment_line));
+    if !r.needs_attention.is_empty() {
+        lines.push("Not bought, needs attention:".into());
+        lines.extend(r.needs_attention.iter().map(|h| format!("  {}", h.message)));
+    }
     for (title, list) in [
         ("Fix these orders", &r.validation_problems),
         ("USPS refused", &r.usps_rejections),
@@ -92,5 +97,41 @@ pub fn report_text(r: &BatchReport) -> String {
     if let Some(why) = &r.stopped_because {
         lines.push(format!("Stopped: {}", why.message));
     }
+    lines.join("\n")
+}
+
+/// `labels buy --dry-run`: each order's weight (and where it comes from), its price, the total.
+pub fn preview_text(p: &BatchPreview) -> String {
+    let mut lines: Vec<String> = p
+        .lines
+        .iter()
+        .map(|l| {
+            let to = format!("{}, {} {}", l.ship_to.city, l.ship_to.state, l.ship_to.zip5);
+            let weight = match (l.package, l.weight) {
+                (Some(pkg), WeightSource::Order) => format!("{} oz", pkg.weight_oz),
+                (Some(pkg), _) => format!("{} oz (default)", pkg.weight_oz),
+                (None, _) => "no weight".into(),
+            };
+            let price = match (&l.blocked, &l.quote, &l.rates_error) {
+                (Some(why), _, _) => format!("not bought: {}", why.message),
+                (None, Some(q), _) => format!(
+                    "{} ${}",
+                    q.product_name,
+                    q.price.map(|d| d.to_string()).unwrap_or("-".into())
+                ),
+                (None, None, Some(e)) => format!("no rates: {}", e.message),
+                (None, None, None) => "no price for this service".into(),
+            };
+            format!("{:<10} {:<28} {:<16} {price}", l.order_number, to, weight)
+        })
+        .collect();
+    lines.push(format!(
+        "Expected total ${} for {} of {} orders ({} at the default weight, {} without a weight)",
+        p.total,
+        p.priced,
+        p.lines.len(),
+        p.using_fallback,
+        p.without_weight
+    ));
     lines.join("\n")
 }

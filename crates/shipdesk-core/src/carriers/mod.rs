@@ -56,7 +56,10 @@ pub use model::{
 };
 pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;
-pub use records::{AccountStore, Identifier, NewAccount, nickname_taken, no_such_account};
+pub use records::{
+    AccountStore, Identifier, NewAccount, nickname_taken, no_such_account,
+    open_purchases_block_removal, open_purchases_keep_identifiers,
+};
 pub use sandbox::{RunningSandbox, SandboxHost, sandbox_unavailable};
 pub use sign_in::{SignInHandle, SignInRequest};
 pub use validate::normalize as normalize_fields;
@@ -251,9 +254,9 @@ impl Connections {
         .filter(|(_, value)| blank(value))
         .map(|(which, _)| which)
         .collect();
-        let now = self.now();
-        self.accounts.clear_identifiers(id, &cleared, &now)?;
-        let updated = self.accounts.update_fields(id, &clean, &now)?;
+        let updated = self
+            .accounts
+            .update_fields(id, &clean, &cleared, &self.now())?;
         self.sessions.evict(id);
         self.broadcast_snapshot();
         Ok(updated)

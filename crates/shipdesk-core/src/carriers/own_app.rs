@@ -1,6 +1,7 @@
 //! "Use my own USPS API app" (client credentials), plus what every way of connecting shares:
 //! prefilling identifiers from the token's claims, marking the account Connected, and
-//! Disconnect / remove (revoke at USPS, delete the stored secrets).
+//! Disconnect / remove (revoke at USPS, delete the stored secrets; a removed account is kept,
+//! hidden, so its id is never reused).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,7 +15,7 @@ use super::secrets::SecretKind;
 use super::sign_in::other_systems_warning;
 use super::{Connections, classify, validate};
 use crate::environment::Environment;
-use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
+use crate::error::{AppError, AppResult, ErrorDetails};
 
 /// Add an account (or change an existing one's credentials) with the business's own USPS app.
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
@@ -123,7 +124,8 @@ impl Connections {
             Some(r) => {
                 self.accounts.set_mode(r.id, &mode, &self.now())?;
                 if fields != AccountFields::default() {
-                    self.accounts.update_fields(r.id, &fields, &self.now())?;
+                    self.accounts
+                        .update_fields(r.id, &fields, &[], &self.now())?;
                 }
                 self.account(r.id)?
             }
@@ -156,7 +158,7 @@ impl Connections {
             .await;
         if let Err(e) = saved {
             if existing.is_none() {
-                self.accounts.delete(record.id).ok();
+                self.accounts.remove(record.id, &self.now()).ok();
             }
             return Err(e);
         }
@@ -212,7 +214,7 @@ impl Connections {
             record.clone()
         } else {
             self.accounts
-                .update_fields(record.id, &prefill, &self.now())?
+                .update_fields(record.id, &prefill, &[], &self.now())?
         };
         let mut warnings = Vec::new();
         if let (Some(have), Some(token)) = (&updated.crid, &token_crid)
@@ -277,20 +279,66 @@ impl Connections {
     /// failed), deletes the stored secrets and marks the account Disconnected.
     pub async fn disconnect(&self, account: AccountId) -> AppResult<DisconnectOutcome> {
         let record = self.account(account)?;
+        let done = self.revoke_and_forget(&record).await?;
+        let account = self.change_state(&record, ConnectionState::Disconnected, None)?;
+        Ok(DisconnectOutcome {
+            account,
+            revoked_at_usps: done.revoked_at_usps,
+            warnings: done.warnings,
+        })
+    }
+
+    /// Removes the account, then disconnects it (best effort). An account with unfinished
+    /// purchases is refused before anything changes (their outcome must still be settled
+    /// through it: `CONFLICT` with [`ErrorDetails::AccountHasOpenPurchases`]). Once removed, no
+    /// purchase can start through it, and a failure to revoke or to delete its secrets (no
+    /// working keyring) is a warning in the outcome.
+    pub async fn remove_account(&self, account: AccountId) -> AppResult<DisconnectOutcome> {
+        let record = self.account(account)?;
+        self.accounts.remove(account, &self.now())?;
+        self.sessions.evict(account);
+        self.snoozes.clear(account);
+        self.broadcast_snapshot();
+        let (revoked_at_usps, warnings) = match self.revoke_and_forget(&record).await {
+            Ok(done) => (done.revoked_at_usps, done.warnings),
+            Err(e) => (
+                false,
+                vec![format!(
+                    "The saved USPS secrets could not be deleted from the system keyring ({}). \
+                     Remove the \"{}\" entries there by hand if you want them gone.",
+                    e.message,
+                    super::KEYRING_SERVICE
+                )],
+            ),
+        };
+        Ok(DisconnectOutcome {
+            account: UspsAccountRecord {
+                state: ConnectionState::Disconnected,
+                is_default: false,
+                ..record
+            },
+            revoked_at_usps,
+            warnings,
+        })
+    }
+
+    /// Revokes the refresh token at USPS (a failure becomes a warning) and deletes the stored
+    /// secrets (a failure is the error).
+    async fn revoke_and_forget(&self, record: &UspsAccountRecord) -> AppResult<Revoked> {
         let mut warnings = Vec::new();
         let refresh = self
             .secrets
-            .get(self.keys.key(account, SecretKind::RefreshToken))
+            .get(self.keys.key(record.id, SecretKind::RefreshToken))
             .await?;
         let mut revoked_at_usps = false;
         if let Some(refresh) = refresh {
             let revoked = async {
-                let client = self.client_for(&record).await?;
-                let credentials = self.credentials_for(&record).await?;
+                let client = self.client_for(record).await?;
+                let credentials = self.credentials_for(record).await?;
                 client
                     .revoke_refresh_token(&credentials, &usps::Secret::new(refresh))
                     .await
-                    .map_err(|e| classify::classify(&record, &e, false).error)
+                    .map_err(|e| classify::classify(record, &e, false).error)
             }
             .await;
             match revoked {
@@ -303,36 +351,17 @@ impl Connections {
                 )),
             }
         }
-        self.forget_secrets(account).await?;
-        self.sessions.evict(account);
-        let account = self.change_state(&record, ConnectionState::Disconnected, None)?;
-        Ok(DisconnectOutcome {
-            account,
+        self.forget_secrets(record.id).await?;
+        self.sessions.evict(record.id);
+        Ok(Revoked {
             revoked_at_usps,
             warnings,
         })
     }
+}
 
-    /// Disconnects (best effort) and deletes the account. Without a working keyring the row is
-    /// still removed; the outcome then says the secrets could not be deleted.
-    pub async fn remove_account(&self, account: AccountId) -> AppResult<DisconnectOutcome> {
-        let outcome = match self.disconnect(account).await {
-            Ok(outcome) => outcome,
-            Err(e) if e.code == ErrorCode::SecretStoreUnavailable => DisconnectOutcome {
-                account: self.account(account)?,
-                revoked_at_usps: false,
-                warnings: vec![format!(
-                    "The saved USPS secrets could not be deleted from the system keyring ({}). \
-                     Remove the \"{}\" entries there by hand if you want them gone.",
-                    e.message,
-                    super::KEYRING_SERVICE
-                )],
-            },
-            Err(e) => return Err(e),
-        };
-        self.accounts.delete(account)?;
-        self.snoozes.clear(account);
-        self.broadcast_snapshot();
-        Ok(outcome)
-    }
+/// What [`Connections::revoke_and_forget`] managed.
+struct Revoked {
+    revoked_at_usps: bool,
+    warnings: Vec<String>,
 }

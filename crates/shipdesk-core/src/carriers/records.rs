@@ -27,9 +27,11 @@ pub enum Identifier {
     EpsAccount,
 }
 
-/// USPS account records. Nicknames are unique, case-insensitively; at most one account is the
-/// default. Methods that change an account fail with [`no_such_account`] for an unknown id and
-/// with [`nickname_taken`] when a nickname is in use, so every backend answers alike.
+/// USPS account records. Nicknames are unique among accounts in use, case-insensitively; at most
+/// one account is the default. A removed account is kept (and hidden from every method), so an
+/// account id is never reused. Methods that change an account fail with [`no_such_account`] for
+/// an unknown or removed id and with [`nickname_taken`] when a nickname is in use, so every
+/// backend answers alike.
 pub trait AccountStore: Send + Sync {
     /// Adds an account, stamped `now`; the first one becomes the default.
     fn insert(&self, new: &NewAccount, now: &str) -> AppResult<AccountId>;
@@ -54,25 +56,31 @@ pub trait AccountStore: Send + Sync {
         now: &str,
     ) -> AppResult<UspsAccountRecord>;
 
-    /// Replaces the fields that are `Some` (already validated). Returns the account as saved.
+    /// Replaces the fields that are `Some` (already validated) and empties the identifiers in
+    /// `cleared`, in one transaction. Returns the account as saved. While the account has
+    /// unfinished purchases its CRID, MIDs and EPS account cannot change
+    /// ([`open_purchases_keep_identifiers`]): a purchase is only ever sent again under the
+    /// identifiers it was first sent with.
     fn update_fields(
         &self,
         id: AccountId,
         fields: &AccountFields,
+        cleared: &[Identifier],
         now: &str,
     ) -> AppResult<UspsAccountRecord>;
-
-    /// Empties the identifiers in `which`.
-    fn clear_identifiers(&self, id: AccountId, which: &[Identifier], now: &str) -> AppResult<()>;
 
     fn set_mode(&self, id: AccountId, mode: &ConnectionMode, now: &str) -> AppResult<()>;
 
     /// Makes `id` the default, and no other account.
     fn set_default(&self, id: AccountId, now: &str) -> AppResult<()>;
 
-    /// Removes the account; when it was the default, the oldest remaining account becomes the
-    /// default.
-    fn delete(&self, id: AccountId) -> AppResult<()>;
+    /// Removes the account, stamped `now`: from then on no method finds it, its nickname is free
+    /// and its id is never given to another account, so whatever names it (a purchase, a label)
+    /// keeps naming it. When it was the default, the oldest remaining account becomes the
+    /// default. An account with unfinished purchases (`intent` or `sent`) is not removed
+    /// ([`open_purchases_block_removal`]); the check and the removal are one transaction, so a
+    /// purchase cannot start in between.
+    fn remove(&self, id: AccountId, now: &str) -> AppResult<()>;
 }
 
 impl dyn AccountStore + '_ {
@@ -109,4 +117,60 @@ pub fn nickname_taken(nickname: &str) -> AppError {
             "This nickname is already used by another USPS account",
         )]),
     )
+}
+
+/// Shown after "orders": at most this many order numbers in a message (the details list all).
+const ORDERS_NAMED: usize = 10;
+
+fn orders_phrase(order_numbers: &[String]) -> String {
+    let named = order_numbers
+        .iter()
+        .take(ORDERS_NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = order_numbers.len().saturating_sub(ORDERS_NAMED);
+    match (order_numbers.len(), more) {
+        (1, _) => format!("order {named}"),
+        (_, 0) => format!("orders {named}"),
+        _ => format!("orders {named} and {more} more"),
+    }
+}
+
+fn open_purchases_details(account_id: AccountId, order_numbers: &[String]) -> ErrorDetails {
+    ErrorDetails::AccountHasOpenPurchases {
+        account_id,
+        order_numbers: order_numbers.to_vec(),
+    }
+}
+
+/// The CONFLICT for removing an account whose purchases are not finished: their outcome must
+/// still be settled through it.
+pub fn open_purchases_block_removal(
+    account_id: AccountId,
+    nickname: &str,
+    order_numbers: &[String],
+) -> AppError {
+    AppError::conflict(format!(
+        "'{nickname}' cannot be removed yet: label purchases for {} are not finished. Finish or \
+         discard them first (Shipments › Purchases to check), then remove the account.",
+        orders_phrase(order_numbers)
+    ))
+    .with_details(open_purchases_details(account_id, order_numbers))
+}
+
+/// The CONFLICT for changing the CRID, a MID or the EPS account of an account whose purchases
+/// are not finished: they are checked with USPS again under the identifiers they were sent with.
+pub fn open_purchases_keep_identifiers(
+    account_id: AccountId,
+    nickname: &str,
+    order_numbers: &[String],
+) -> AppError {
+    AppError::conflict(format!(
+        "The CRID, MIDs and EPS account of '{nickname}' cannot change while label purchases for \
+         {} are not finished: they are checked with USPS under the identifiers they were sent \
+         with. Finish or discard them first (Shipments › Purchases to check).",
+        orders_phrase(order_numbers)
+    ))
+    .with_details(open_purchases_details(account_id, order_numbers))
 }

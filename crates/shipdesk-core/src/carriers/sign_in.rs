@@ -285,6 +285,9 @@ impl Connections {
                     },
                     &self.now(),
                 )?;
+                // Ids were reused before schema 7: a removal that could not reach the keyring
+                // may have left secrets under this id. A new account starts with none.
+                self.forget_secrets(id).await.ok();
                 (self.account(id)?, true)
             }
         };
@@ -301,7 +304,7 @@ impl Connections {
             Err(e) if created => {
                 // Leave no half-made account behind.
                 self.forget_secrets(record.id).await.ok();
-                self.accounts.delete(record.id).ok();
+                self.accounts.remove(record.id, &self.now()).ok();
                 Err(e)
             }
             Err(e) => Err(e),

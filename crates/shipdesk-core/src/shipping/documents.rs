@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use super::ShippingService;
 use super::model::LabelLayout;
 use super::model_shipments::{LabelPreview, Shipment};
+use super::void::not_postage;
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
 
@@ -77,8 +78,12 @@ fn render_error(e: labels::RenderError) -> AppError {
 }
 
 impl ShippingService {
-    /// The label exactly as USPS returned it, and its media type.
+    /// The label exactly as USPS returned it, and its media type. A label that is not valid
+    /// postage (voided, refund requested, a void open) is refused.
     pub fn label_original(&self, shipment_id: i64) -> AppResult<(Vec<u8>, String)> {
+        if let Some(refused) = not_postage(&self.shipment(shipment_id)?) {
+            return Err(refused);
+        }
         match self.shipments.label_document(shipment_id)? {
             Some(Some(document)) => Ok((document.bytes, document.content_type)),
             Some(None) => Err(AppError::not_found(
@@ -91,15 +96,12 @@ impl ShippingService {
     }
 
     /// Fetches the label's document from the provider again and keeps it (a label whose image
-    /// was never stored, or a damaged copy). Voided labels are not postage and are refused.
+    /// was never stored, or a damaged copy). A label that is not valid postage (voided, refund
+    /// requested, a void open) is refused.
     pub async fn download_label_again(&self, shipment_id: i64) -> AppResult<Shipment> {
         let s = self.shipment(shipment_id)?;
-        if !s.status.is_active() {
-            return Err(AppError::conflict(format!(
-                "Label {} is {}; it cannot be printed as postage",
-                s.tracking_number,
-                s.status.as_str()
-            )));
+        if let Some(refused) = not_postage(&s) {
+            return Err(refused);
         }
         let account = self.postage.account(s.account_id)?;
         let document = self
@@ -130,12 +132,8 @@ impl ShippingService {
             .iter()
             .map(|&id| self.shipment(id))
             .collect::<AppResult<Vec<_>>>()?;
-        if let Some(dead) = shipments.iter().find(|s| !s.status.is_active()) {
-            return Err(AppError::conflict(format!(
-                "Label {} is {}; it must not be printed or used",
-                dead.tracking_number,
-                dead.status.as_str().replace('_', " ")
-            )));
+        if let Some(refused) = shipments.iter().find_map(not_postage) {
+            return Err(refused);
         }
         let (sandbox, real): (Vec<&Shipment>, Vec<&Shipment>) =
             shipments.iter().partition(|s| s.sample);
@@ -252,9 +250,12 @@ impl ShippingService {
         self.journal.mark_printed(shipment_ids, &self.now())
     }
 
-    /// An image of the label for the screen.
+    /// An image of the label for the screen; not for a label that is not valid postage.
     pub fn label_preview(&self, shipment_id: i64) -> AppResult<LabelPreview> {
         let s = self.shipment(shipment_id)?;
+        if let Some(refused) = not_postage(&s) {
+            return Err(refused);
+        }
         if s.sample {
             return Ok(LabelPreview::Svg {
                 svg: labels::render_label_svg(&label_spec(&s)),

@@ -27,7 +27,8 @@ impl ShippingService {
                 ..Default::default()
             })?
             .into_iter()
-            .filter(|s| s.account_id == account_id && s.scan_form_id.is_none())
+            // A label with a void open may be canceled already: it does not go on a form.
+            .filter(|s| s.account_id == account_id && s.scan_form_id.is_none() && !s.void_pending)
             .collect())
     }
 

@@ -12,8 +12,9 @@
 //! that order, a batch retry, or [`ShippingService::reconcile_unfinished`] at start-up.
 //!
 //! Storage is behind the narrow interfaces of `store.rs` ([`PurchaseJournal`], [`ShipmentStore`],
-//! [`EndOfDayStore`], [`ShippingSetupStore`], and [`SettingsStore`] for the label layout); the
-//! service holds them and never SQL.
+//! [`EndOfDayStore`], [`ShippingSetupStore`], and [`SettingsStore`] for the label layout) and of
+//! `void_journal.rs` ([`VoidJournal`]: voids are journaled like purchases); the service holds
+//! them and never SQL.
 
 mod address_check;
 mod batch;
@@ -21,6 +22,7 @@ mod documents;
 mod end_of_day;
 mod model;
 mod model_shipments;
+mod observer;
 mod package;
 mod pickup;
 mod printer;
@@ -33,6 +35,7 @@ mod shipments;
 mod store;
 mod unfinished;
 mod void;
+mod void_journal;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -40,17 +43,23 @@ use std::sync::{Arc, Mutex};
 use time::format_description::well_known::Rfc3339;
 
 pub use crate::postage::{AccountId, AccountSummary};
-pub use batch::BatchOptions;
+pub use batch::{
+    BatchAddresses, BatchHold, BatchInput, BatchOptions, BatchPreview, BatchPreviewLine,
+    BatchServiceTotal, HoldReason, WeightSource,
+};
 pub use model::*;
 pub use model_shipments::*;
+pub use observer::{LogPurchaseSteps, PurchaseObserver, PurchaseStep, StepFuture};
 pub use printer::{LpPrinter, Printer};
 pub use rate_cache::RATE_CACHE_TTL;
 pub use service_choice::recommended_service;
 pub use store::{
-    ActiveLabel, Attempt, CommittedLabel, DEFAULT_SHIPMENT_PAGE, EndOfDayStore, Intent,
+    ActiveLabel, Attempt, CommittedLabel, DEFAULT_SHIPMENT_PAGE, EndOfDayStore, Intent, Lease,
     MAX_SHIPMENT_PAGE, NewAttempt, NewPickup, NewScanForm, PICKUP_HISTORY, PurchaseJournal,
     SCAN_FORM_HISTORY, ShipmentStore, ShippingSetupStore,
 };
+pub use void::{OpenVoid, VoidReconcileReport};
+pub use void_journal::{VoidAttempt, VoidIntent, VoidJournal, VoidLease, VoidState};
 
 use crate::error::{AppError, AppResult};
 use crate::orders::OrderStore;
@@ -73,6 +82,11 @@ pub struct ShippingService {
     pub(crate) printer: Arc<dyn Printer>,
     pub(crate) rate_cache: rate_cache::RateCache,
     in_flight: Mutex<HashSet<i64>>,
+    voids: Arc<dyn VoidJournal>,
+    /// Labels being voided in this process right now.
+    voids_in_flight: Mutex<HashSet<i64>>,
+    /// Told of each step of every purchase.
+    pub(crate) observer: Arc<dyn PurchaseObserver>,
     /// The desk's UTC offset, for "today" (ship dates, End of Day).
     local_offset: time::UtcOffset,
 }
@@ -106,6 +120,7 @@ impl ShippingService {
         postage: Arc<dyn PostageProvider>,
         clock: Arc<dyn Clock>,
         printer: Arc<dyn Printer>,
+        observer: Arc<dyn PurchaseObserver>,
         local_offset: time::UtcOffset,
     ) -> Self
     where
@@ -115,10 +130,12 @@ impl ShippingService {
             + ShippingSetupStore
             + SettingsStore
             + OrderStore
+            + VoidJournal
             + 'static,
     {
         Self {
             journal: store.clone(),
+            voids: store.clone(),
             shipments: store.clone(),
             end_of_day: store.clone(),
             setup: store.clone(),
@@ -129,6 +146,8 @@ impl ShippingService {
             printer,
             rate_cache: rate_cache::RateCache::default(),
             in_flight: Mutex::new(HashSet::new()),
+            voids_in_flight: Mutex::new(HashSet::new()),
+            observer,
             local_offset,
         }
     }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::batch::{BatchHold, BatchInput};
 use super::model::{Package, PickupPackageCount, RateChoice, ShipToChoice};
 use crate::error::AppError;
 use crate::orders::Address;
@@ -126,6 +127,11 @@ pub struct Shipment {
     pub tracking_status: Option<String>,
     pub tracking_checked_at: Option<String>,
     pub created_at: String,
+    /// A void of this label was started and its outcome is not recorded yet (sent without an
+    /// answer, or the answer could not be stored): USPS may already have canceled it, so it is
+    /// not printed; voiding it again (or the next start) finishes it.
+    #[serde(default)]
+    pub void_pending: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -169,8 +175,12 @@ pub enum FailureKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BatchFailure {
-    pub request: PurchaseRequest,
+    #[ts(type = "number")]
+    pub order_id: i64,
     pub order_number: Option<String>,
+    /// The purchase that was tried; `None` when the order failed before one was made (its
+    /// address check or its rates could not be had).
+    pub request: Option<PurchaseRequest>,
     pub kind: FailureKind,
     pub error: AppError,
 }
@@ -178,13 +188,19 @@ pub struct BatchFailure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BatchReport {
+    /// What the batch was asked to do ("Retry failed" asks it again for the orders not bought).
+    pub input: BatchInput,
     pub total: u32,
     pub bought: Vec<Shipment>,
+    /// Orders held back before anything was bought: no weight, or an address USPS does not
+    /// recognise. Nothing was sent for them.
+    pub needs_attention: Vec<BatchHold>,
     pub validation_problems: Vec<BatchFailure>,
     pub usps_rejections: Vec<BatchFailure>,
     pub connection_problems: Vec<BatchFailure>,
-    /// Requests never started because the batch was cancelled or stopped early.
-    pub not_started: Vec<PurchaseRequest>,
+    /// Orders never started because the batch was cancelled or stopped early.
+    #[ts(type = "number[]")]
+    pub not_started: Vec<i64>,
     pub cancelled: bool,
     /// Why the batch stopped early (reconnect needed, not entitled, ...).
     pub stopped_because: Option<AppError>,
@@ -192,17 +208,28 @@ pub struct BatchReport {
 }
 
 impl BatchReport {
-    /// What "Retry failed" buys again: everything that failed or never started. (Validation
-    /// problems and USPS rejections come back the same until the order is fixed, but are
-    /// included so a fixed order is retried too.)
-    pub fn retry_requests(&self) -> Vec<PurchaseRequest> {
-        self.validation_problems
+    /// What "Retry failed" asks for: the same batch for every order not bought. Validation
+    /// problems, USPS rejections and held-back orders come back the same until the order is
+    /// fixed, but are included so a fixed order is bought too; an order whose purchase is still
+    /// open is finished with its first idempotency key, never bought twice.
+    pub fn retry_input(&self) -> BatchInput {
+        let order_ids = self
+            .needs_attention
             .iter()
-            .chain(&self.usps_rejections)
-            .chain(&self.connection_problems)
-            .map(|f| f.request.clone())
-            .chain(self.not_started.iter().cloned())
-            .collect()
+            .map(|h| h.order_id)
+            .chain(
+                self.validation_problems
+                    .iter()
+                    .chain(&self.usps_rejections)
+                    .chain(&self.connection_problems)
+                    .map(|f| f.order_id),
+            )
+            .chain(self.not_started.iter().copied())
+            .collect();
+        BatchInput {
+            order_ids,
+            ..self.input.clone()
+        }
     }
 }
 
@@ -215,8 +242,13 @@ pub struct ReconcileReport {
     /// Attempts USPS rejected: closed as failed, nothing was charged.
     #[ts(type = "number[]")]
     pub failed_attempts: Vec<i64>,
-    /// Attempts still unresolved (USPS unreachable); they stay open and are retried later.
+    /// Attempts still unresolved (USPS unreachable, or its answer did not settle them); they
+    /// stay open under Purchases to check.
     pub still_open: Vec<OpenAttempt>,
+    /// Attempts another running Shipdesk (a second window, the CLI) is buying right now: left
+    /// to it.
+    #[ts(type = "number[]")]
+    pub in_progress_elsewhere: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -227,6 +259,36 @@ pub struct OpenAttempt {
     #[ts(type = "number")]
     pub order_id: i64,
     pub error: AppError,
+}
+
+/// A purchase whose outcome is not settled: sent (maybe charged) with no label stored, or
+/// never sent. Listed under Shipments › Purchases to check, and by `shipdesk purchases list`,
+/// with two ways out: check again (re-send with the same key: USPS returns the label it made,
+/// or makes it) and discard (USPS first cancels whatever the key made).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PurchaseToCheck {
+    #[ts(type = "number")]
+    pub attempt_id: i64,
+    #[ts(type = "number")]
+    pub order_id: i64,
+    pub order_number: String,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// The account's nickname (kept after the account is removed).
+    pub account_name: String,
+    pub mail_class: String,
+    /// How many times the request went out; 0: USPS never saw it, nothing can be charged.
+    #[ts(type = "number")]
+    pub sends: i64,
+    pub created_at: String,
+    /// When the request last went out.
+    pub sent_at: Option<String>,
+    /// What the last try ended with (`USPS_UNAVAILABLE`, `PURCHASE_OUTCOME_UNKNOWN`, ...).
+    pub last_error_code: Option<String>,
+    pub last_error: Option<String>,
+    /// Another running Shipdesk is sending it right now: wait for it.
+    pub in_progress: bool,
 }
 
 /// What discarding an unfinished purchase did.

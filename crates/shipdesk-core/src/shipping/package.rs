@@ -22,30 +22,46 @@ impl ShippingService {
     /// weighing what the order's items weigh (or the preset's weight, or 1 lb).
     pub fn default_package(&self, order: &Order) -> AppResult<Package> {
         let preset = self.package_presets()?.into_iter().next();
-        let items_oz: Decimal = order
-            .items
-            .iter()
-            .filter_map(|i| i.weight_oz.map(|w| w * Decimal::from(i.quantity)))
-            .sum();
-        let weight_oz = if items_oz > Decimal::ZERO {
-            items_oz
-        } else {
+        let weight_oz = order_weight_oz(order).unwrap_or_else(|| {
             preset
                 .as_ref()
                 .and_then(|p| p.weight_oz)
                 .unwrap_or(Decimal::from(16))
-        };
-        let (l, w, h) = FALLBACK_DIMENSIONS;
-        let dimensions = preset.map(|p| p.dimensions).unwrap_or(Dimensions {
-            length_in: Decimal::from(l),
-            width_in: Decimal::from(w),
-            height_in: Decimal::from(h),
         });
         Ok(Package {
             weight_oz,
-            dimensions,
+            dimensions: box_of(preset.map(|p| p.dimensions)),
         })
     }
+
+    /// The box a package ships in when none is given: the first preset's, or 10x8x4 in.
+    pub(crate) fn default_dimensions(&self) -> AppResult<Dimensions> {
+        Ok(box_of(
+            self.package_presets()?
+                .into_iter()
+                .next()
+                .map(|p| p.dimensions),
+        ))
+    }
+}
+
+/// What the order's items weigh together (ounces), or `None` when no item carries a weight.
+pub(crate) fn order_weight_oz(order: &Order) -> Option<Decimal> {
+    let items_oz: Decimal = order
+        .items
+        .iter()
+        .filter_map(|i| i.weight_oz.map(|w| w * Decimal::from(i.quantity)))
+        .sum();
+    (items_oz > Decimal::ZERO).then_some(items_oz)
+}
+
+fn box_of(preset: Option<Dimensions>) -> Dimensions {
+    let (l, w, h) = FALLBACK_DIMENSIONS;
+    preset.unwrap_or(Dimensions {
+        length_in: Decimal::from(l),
+        width_in: Decimal::from(w),
+        height_in: Decimal::from(h),
+    })
 }
 
 pub(crate) fn validate_package(p: &Package) -> AppResult<()> {

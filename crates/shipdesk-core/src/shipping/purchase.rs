@@ -7,12 +7,13 @@
 //! lost or USPS is unreachable the attempt stays open and every later try re-sends the same
 //! payload with the same key; only a definitive refusal by the provider closes it as failed.
 
+use super::PurchaseStep;
 use super::ShippingService;
 use super::model::ShipToChoice;
 use super::model_shipments::Shipment;
 use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
 use super::package::validate_package;
-use super::store::{ActiveLabel, Attempt, CommittedLabel, Intent, NewAttempt};
+use super::store::{ActiveLabel, Attempt, CommittedLabel, Intent, Lease, NewAttempt};
 use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 use crate::orders::{Address, OrderStatus};
 use crate::postage::{BoughtLabel, LabelOrder, SendOutcome};
@@ -28,6 +29,17 @@ fn already_labelled(order_id: i64, why: String, label: Option<ActiveLabel>) -> A
         order_id,
         shipment_id: label.as_ref().map(|l| l.shipment_id),
         tracking_number: label.map(|l| l.tracking_number),
+    })
+}
+
+/// The refusal to touch a purchase another running Shipdesk owns right now.
+fn bought_elsewhere(order_number: &str, attempt: &Attempt) -> AppError {
+    AppError::conflict(format!(
+        "A label for order {order_number} is being bought by another Shipdesk window or command \
+         right now; wait for it to finish (it shows under Shipments › Purchases to check)"
+    ))
+    .with_details(ErrorDetails::PurchaseInFlight {
+        order_id: attempt.order_id,
     })
 }
 
@@ -106,40 +118,10 @@ impl ShippingService {
             ship_to: &ship_to,
             additional_label: request.allow_additional_label,
         };
-        let intent = self.journal.record_intent(&new_attempt, &self.now())?;
-        let intent = match intent {
-            // An earlier purchase that never left the app (a crash before sending): it charged
-            // nothing, and the user is now asking for this one, so it is closed and replaced.
-            Intent::Existing(old)
-                if old.sends == 0
-                    && self.journal.close_unsent(
-                        old.id,
-                        &AppError::new(
-                            ErrorCode::Cancelled,
-                            "Never sent; replaced by a new purchase for the order",
-                        ),
-                        &self.now(),
-                    )? =>
-            {
-                self.journal.record_intent(&new_attempt, &self.now())?
-            }
-            other => other,
-        };
-        let (attempt, resumed) = match intent {
-            Intent::Created(a) => (a, false),
-            Intent::Existing(a) => (a, true),
-            Intent::AlreadyLabelled(label) => {
-                return Err(already_labelled(
-                    order.id,
-                    format!(
-                        "This order already has label {}. Void it first, or ask for an \
-                         additional label.",
-                        label.tracking_number
-                    ),
-                    Some(label),
-                ));
-            }
-        };
+        let (attempt, resumed) = self.journal_intent(&new_attempt, &order.order_number)?;
+        self.observer
+            .reached(PurchaseStep::IntentCommitted, &attempt)
+            .await;
         let shipment = self.send_attempt(&attempt).await?;
         Ok(PurchaseOutcome {
             shipment,
@@ -147,56 +129,114 @@ impl ShippingService {
         })
     }
 
-    /// Sends (or re-sends, same key and payload) one journaled attempt and records the result.
+    /// Journals the purchase, leased to this process — or takes over the order's open attempt:
+    /// one never sent is closed and replaced (it charged nothing, and the user is now asking
+    /// for this one); one sent before is resumed with its own key, never duplicated.
+    fn journal_intent(
+        &self,
+        new_attempt: &NewAttempt<'_>,
+        order_number: &str,
+    ) -> AppResult<(Attempt, bool)> {
+        let mut replaced_unsent = false;
+        loop {
+            match self.journal.record_intent(new_attempt, &self.now())? {
+                Intent::Created(a) => return Ok((a, false)),
+                Intent::AlreadyLabelled(label) => {
+                    return Err(already_labelled(
+                        new_attempt.order_id,
+                        format!(
+                            "This order already has label {}. Void it first, or ask for an \
+                             additional label.",
+                            label.tracking_number
+                        ),
+                        Some(label),
+                    ));
+                }
+                Intent::Existing(open) => match self.journal.take_lease(open.id)? {
+                    Lease::HeldElsewhere => return Err(bought_elsewhere(order_number, &open)),
+                    Lease::Taken(old) if old.sends == 0 && !replaced_unsent => {
+                        let reason = AppError::new(
+                            ErrorCode::Cancelled,
+                            "Never sent; replaced by a new purchase for the order",
+                        );
+                        self.journal.close_failed(&old, &reason, &self.now())?;
+                        replaced_unsent = true;
+                    }
+                    Lease::Taken(old) => return Ok((*old, true)),
+                    Lease::Closed if !replaced_unsent => replaced_unsent = true,
+                    Lease::Closed => return Err(bought_elsewhere(order_number, &open)),
+                },
+            }
+        }
+    }
+
+    /// Sends (or re-sends, same key and payload) one journaled attempt this process holds the
+    /// lease of, and records the result; the lease is given back whatever happens.
     pub(crate) async fn send_attempt(&self, attempt: &Attempt) -> AppResult<Shipment> {
+        let result = self.send_leased(attempt).await;
+        if result.is_err()
+            && let Err(e) = self.journal.release_lease(attempt.id)
+        {
+            tracing::warn!(
+                attempt_id = attempt.id,
+                "could not release a purchase lease: {}",
+                e.message
+            );
+        }
+        result
+    }
+
+    async fn send_leased(&self, attempt: &Attempt) -> AppResult<Shipment> {
         let account = self.postage.account(attempt.account_id)?;
         if let Err(e) = self.postage.prepare_purchase(&account).await {
             // Nothing reached the provider if this attempt was never sent, so nothing can have
             // been charged: close it, so a later start-up does not buy what the user was told
-            // failed. One sent before keeps its key open for reconciliation.
+            // failed. One sent before keeps its key open for a later check.
+            let error = with_attempt(e, attempt);
             if attempt.sends == 0 {
-                self.journal.mark_failed(attempt.id, &e, &self.now())?;
+                self.journal.close_failed(attempt, &error, &self.now())?;
             } else {
-                self.journal.note_open_error(attempt.id, &e, &self.now())?;
+                self.journal.note_open_error(attempt, &error, &self.now())?;
             }
-            return Err(with_attempt(e, attempt));
+            return Err(error);
         }
-        if !self
+        // The compare-and-set that lets the request leave; if another process moved the
+        // purchase since it was read, nothing is sent.
+        let sent = self
             .journal
-            .mark_sent(attempt.id, attempt.sends, &self.now())?
-        {
-            // Another Shipdesk (a second window, the CLI, a start-up reconciliation) moved this
-            // purchase since it was read: sending now could buy a label nobody records.
-            return Err(with_attempt(
-                AppError::conflict(
-                    "Another Shipdesk window or command changed this purchase just now; nothing \
-                     was sent. Look at the order again before buying.",
-                ),
-                attempt,
-            ));
-        }
-        match self
+            .mark_sent(attempt, &self.now())
+            .map_err(|e| with_attempt(e, attempt))?;
+        self.observer
+            .reached(PurchaseStep::SentCommitted, &sent)
+            .await;
+        let answer = self
             .postage
-            .buy_label(&account, &attempt.payload, &attempt.key)
-            .await
-        {
+            .buy_label(&account, &sent.payload, &sent.key)
+            .await;
+        self.observer
+            .reached(PurchaseStep::AnswerReceived, &sent)
+            .await;
+        match answer {
             Ok(label) => {
-                let committed = self.committed_label(attempt, label);
+                let committed = self.committed_label(&sent, label);
                 let id = self
                     .journal
-                    .commit_label(attempt, &committed, &self.now())?;
+                    .commit_label(&sent, &committed, &self.now())
+                    .map_err(|e| with_attempt(e, &sent))?;
+                self.observer
+                    .reached(PurchaseStep::LabelCommitted, &sent)
+                    .await;
                 self.shipment(id)
             }
             Err(failure) => {
-                let error = with_attempt(failure.error, attempt);
-                match failure.outcome {
-                    SendOutcome::Unknown => {
-                        self.journal
-                            .note_open_error(attempt.id, &error, &self.now())?
-                    }
-                    SendOutcome::Refused => {
-                        self.journal.mark_failed(attempt.id, &error, &self.now())?
-                    }
+                let error = with_attempt(failure.error, &sent);
+                // Only a refusal of the first send settles the purchase: nothing was made for
+                // the key. After an earlier send whose answer was lost, a refusal (a date now in
+                // the past, a request "in progress") says nothing about what that send bought.
+                if failure.outcome == SendOutcome::Refused && attempt.sends == 0 {
+                    self.journal.close_failed(&sent, &error, &self.now())?;
+                } else {
+                    self.journal.note_open_error(&sent, &error, &self.now())?;
                 }
                 Err(error)
             }

@@ -13,7 +13,9 @@
 use rust_decimal::Decimal;
 
 use super::model::{Package, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput};
-use super::model_shipments::{Pickup, ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus};
+use super::model_shipments::{
+    Pickup, PurchaseToCheck, ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus,
+};
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
 use crate::postage::{BoughtLabel, LabelDocument, LabelPayload};
@@ -86,49 +88,76 @@ pub struct CommittedLabel {
     pub ship_from: Address,
 }
 
+/// What [`PurchaseJournal::take_lease`] found.
+#[derive(Debug, Clone)]
+pub enum Lease {
+    /// This process owns the attempt now; here it is as it stands in the journal.
+    Taken(Box<Attempt>),
+    /// Another live Shipdesk (a second window, the CLI) owns it: leave it alone.
+    HeldElsewhere,
+    /// It is no longer open: finished or closed meanwhile.
+    Closed,
+}
+
 /// The purchase journal: one row per attempt to buy a label, moving
 /// `intent` → `sent` → `committed` → `printed`, or to `failed` when the provider refused (or the
 /// user discarded it). An attempt in `intent` or `sent` is *open*; an order has at most one.
 ///
+/// **One owner per attempt.** A process changes an open attempt only while it holds the
+/// attempt's lease (this store's owner id, with an expiry): [`Self::record_intent`] creates an
+/// attempt leased to its caller, [`Self::take_lease`] takes an existing one unless another live
+/// process holds it. **Every transition is a compare-and-set** on the state, the send count the
+/// caller last read and the lease; one that matches no row changes nothing and is an error
+/// (CONFLICT), never a silent no-op — the caller must stop.
+///
 /// Every method that changes an attempt is its own committed transaction, durable when it
 /// returns, so after a crash the journal says exactly how far each attempt got.
 pub trait PurchaseJournal: Send + Sync {
-    /// Journals a new attempt in state `intent` — unless the order has an open attempt
-    /// ([`Intent::Existing`], nothing written) or an active label while `additional_label` is
-    /// false ([`Intent::AlreadyLabelled`], nothing written). The checks and the insert are one
-    /// transaction that excludes every other writer, so two processes cannot both pass them.
+    /// Journals a new attempt in state `intent`, leased to this store — unless the order has an
+    /// open attempt ([`Intent::Existing`], nothing written) or an active label while
+    /// `additional_label` is false ([`Intent::AlreadyLabelled`], nothing written). The checks and
+    /// the insert are one transaction that excludes every other writer.
     fn record_intent(&self, new: &NewAttempt<'_>, now: &str) -> AppResult<Intent>;
 
-    /// The request may leave now: the attempt, still open and sent exactly `sends` times as its
-    /// caller last read it, moves to `sent` and counts one more send. From here on its outcome is
-    /// unknown until an answer is stored. A compare-and-set: `Ok(false)` (nothing changed) when
-    /// another process moved the attempt meanwhile, and then the request must not leave.
-    fn mark_sent(&self, attempt_id: i64, sends: i64, now: &str) -> AppResult<bool>;
+    /// Takes the lease of an open attempt: free, already this store's, expired, or held by an
+    /// owner whose process is gone. One transaction that excludes every other writer.
+    fn take_lease(&self, attempt_id: i64) -> AppResult<Lease>;
 
-    /// Closes an attempt that was never sent (`intent`, no send counted) as `failed` with
-    /// `reason`: nothing can have been charged for it. `Ok(false)` when it was sent or closed
-    /// meanwhile (then it is not this caller's to close).
-    fn close_unsent(&self, attempt_id: i64, reason: &AppError, now: &str) -> AppResult<bool>;
+    /// Gives the lease back (nothing happens when this store does not hold it).
+    fn release_lease(&self, attempt_id: i64) -> AppResult<()>;
 
-    /// Remembers why an attempt is not finished yet; its state does not change, so it stays
-    /// open to be re-sent with its key.
-    fn note_open_error(&self, attempt_id: i64, error: &AppError, now: &str) -> AppResult<()>;
+    /// The request may leave now: the attempt (open, sent `attempt.sends` times, leased to this
+    /// store) moves to `sent` and counts one more send; returned as it now stands. From here
+    /// on its outcome is unknown until an answer is stored.
+    fn mark_sent(&self, attempt: &Attempt, now: &str) -> AppResult<Attempt>;
 
-    /// Closes an open attempt as `failed` (the provider refused, so nothing was charged; or the
-    /// user discarded it after the provider cancelled what its key made), keeping the error.
-    /// No change when the attempt is no longer open.
-    fn mark_failed(&self, attempt_id: i64, error: &AppError, now: &str) -> AppResult<()>;
+    /// Remembers why an attempt is not finished yet; it stays open ("needs review") to be
+    /// re-sent with its key or discarded.
+    fn note_open_error(&self, attempt: &Attempt, error: &AppError, now: &str) -> AppResult<()>;
+
+    /// Closes an open attempt as `failed`, keeping the error: the provider refused its only
+    /// send, it was never sent, or the user discarded it after the provider cancelled what its
+    /// key made. The lease is released.
+    fn close_failed(&self, attempt: &Attempt, error: &AppError, now: &str) -> AppResult<()>;
 
     /// Stores the label, moves the attempt to `committed` and marks the order shipped — one
-    /// transaction. Returns the shipment id: the existing one, with nothing written, when this
-    /// attempt's label was stored already (by another process).
+    /// transaction. The label the provider sold for this attempt's key is stored whoever holds
+    /// the lease, as long as the attempt is open; returns the existing shipment, with nothing
+    /// written, when this attempt's label was stored already (by another process), and an error
+    /// when the attempt was closed meanwhile (discarded: its key's label was cancelled).
     fn commit_label(&self, attempt: &Attempt, label: &CommittedLabel, now: &str) -> AppResult<i64>;
 
     /// Every open attempt, oldest first.
     fn unfinished(&self) -> AppResult<Vec<Attempt>>;
 
+    /// One attempt, open or not.
+    fn attempt(&self, attempt_id: i64) -> AppResult<Option<Attempt>>;
+
     /// The order's open attempt, if any.
     fn open_attempt(&self, order_id: i64) -> AppResult<Option<Attempt>>;
+
+    /// Every open attempt with what the user needs to decide about it, oldest first.
+    fn purchases_to_check(&self) -> AppResult<Vec<PurchaseToCheck>>;
 
     /// Stamps the labels printed (the first time only) and moves their `committed` attempts to
     /// `printed` — one transaction. Unknown ids are skipped.
@@ -156,18 +185,6 @@ pub trait ShipmentStore: Send + Sync {
         shipment_id: i64,
         summary: Option<&str>,
         status: Option<ShipmentStatus>,
-        now: &str,
-    ) -> AppResult<()>;
-
-    /// Records how a void ended (`Voided`, or `RefundRequested` with the dispute id) and puts
-    /// the order back to awaiting shipment unless another label still counts for it — one
-    /// transaction.
-    fn record_void(
-        &self,
-        shipment_id: i64,
-        order_id: i64,
-        status: ShipmentStatus,
-        dispute_id: Option<&str>,
         now: &str,
     ) -> AppResult<()>;
 

@@ -17,6 +17,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0004_shipping.sql"),
     include_str!("../../migrations/0005_orders_natural_sort.sql"),
     include_str!("../../migrations/0006_purchase_owners.sql"),
+    include_str!("../../migrations/0007_accounts_kept.sql"),
+    include_str!("../../migrations/0008_void_journal.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -72,6 +74,10 @@ pub(super) fn apply(conn: &mut Connection) -> AppResult<()> {
     }
     unreachable!("the last attempt returns")
 }
+
+#[cfg(test)]
+#[path = "migrations_accounts_kept.rs"]
+mod accounts_kept;
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@
 //! several packing stations) implements the same traits; the services do not change.
 
 mod migrations;
+mod owner;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ pub struct Store {
     /// keeps scrolling. In-memory databases are private to one connection and read through it.
     reader: Option<Mutex<Connection>>,
     path: Option<PathBuf>,
+    /// This store as the owner of the purchase leases it takes.
+    owner: owner::LeaseOwner,
 }
 
 impl std::fmt::Debug for Store {
@@ -96,10 +99,12 @@ impl Store {
             }
             None => None,
         };
+        let owner = owner::LeaseOwner::register(path.as_deref())?;
         Ok(Self {
             conn: Mutex::new(conn),
             reader,
             path,
+            owner,
         })
     }
 

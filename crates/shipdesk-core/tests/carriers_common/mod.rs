@@ -220,7 +220,7 @@ impl Harness {
         for entry in std::fs::read_dir(self.dir.path()).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.starts_with("shipdesk.sqlite3") {
+            if name.starts_with("shipdesk.sqlite3") && path.is_file() {
                 bytes.extend(std::fs::read(&path).unwrap());
             }
         }

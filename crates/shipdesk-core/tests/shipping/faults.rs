@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use rust_decimal::Decimal;
 use serde_json::json;
-use shipdesk_core::shipping::{BatchOptions, BatchProgress};
+use shipdesk_core::orders::{Address, LineItem, OrderInput};
+use shipdesk_core::shipping::{BatchAddresses, BatchInput, BatchOptions, BatchProgress};
 use shipdesk_core::{ErrorCode, ErrorDetails};
 
 use crate::harness::{Rig, RigOptions};
@@ -20,16 +22,16 @@ async fn dropped_connection_after_commit_gets_the_same_label_back() {
     let orders = rig.orders(6);
     rig.control("drop-label-response", json!({"count": 3}))
         .await;
-    let requests = orders.iter().map(|&o| rig.request(o)).collect();
     let report = rig
         .shipping
-        .buy_batch(
-            requests,
+        .buy_orders(
+            &rig.batch(&orders),
             &BatchOptions::default(),
             &quiet,
             &AtomicBool::new(false),
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(report.bought.len(), 6, "{report:#?}");
     assert_eq!(rig.open_attempts(), 0);
     rig.assert_exactly_once();
@@ -138,16 +140,16 @@ async fn a_batch_waits_out_429_and_finishes_everything() {
         *seen_message.lock().unwrap() = p.message.clone();
     };
     let started = Instant::now();
-    let requests = orders.iter().map(|&o| rig.request(o)).collect();
     let report = rig
         .shipping
-        .buy_batch(
-            requests,
+        .buy_orders(
+            &rig.batch(&orders),
             &BatchOptions::default(),
             &progress,
             &AtomicBool::new(false),
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(report.bought.len(), 8, "{report:#?}");
     assert!(report.connection_problems.is_empty() && report.stopped_because.is_none());
     assert!(waited.load(Ordering::Relaxed) >= 1);
@@ -181,15 +183,20 @@ async fn reconnect_needed_mid_batch_stops_it_and_retry_finishes_without_duplicat
             .await;
         })
     };
-    let requests = orders.iter().map(|&o| rig.request(o)).collect();
     let options = BatchOptions {
         concurrency: 2,
         ..Default::default()
     };
     let report = rig
         .shipping
-        .buy_batch(requests, &options, &progress, &AtomicBool::new(false))
-        .await;
+        .buy_orders(
+            &rig.batch(&orders),
+            &options,
+            &progress,
+            &AtomicBool::new(false),
+        )
+        .await
+        .unwrap();
     breaker.await.unwrap();
     let reason = report.stopped_because.clone().expect("the batch stopped");
     assert!(
@@ -216,7 +223,8 @@ async fn reconnect_needed_mid_batch_stops_it_and_retry_finishes_without_duplicat
     let retry = rig
         .shipping
         .retry_batch(&report, &options, &quiet, &AtomicBool::new(false))
-        .await;
+        .await
+        .unwrap();
     assert_eq!(retry.bought.len() + report.bought.len(), 12, "{retry:#?}");
     assert_eq!(rig.open_attempts(), 0);
     rig.assert_exactly_once();
@@ -234,15 +242,15 @@ async fn cancelling_a_batch_stops_new_purchases_and_records_those_in_flight() {
             cancel.store(true, Ordering::SeqCst);
         }
     };
-    let requests = orders.iter().map(|&o| rig.request(o)).collect();
     let options = BatchOptions {
         concurrency: 2,
         ..Default::default()
     };
     let report = rig
         .shipping
-        .buy_batch(requests, &options, &progress, &cancel)
-        .await;
+        .buy_orders(&rig.batch(&orders), &options, &progress, &cancel)
+        .await
+        .unwrap();
     assert!(report.cancelled);
     assert!(
         report.bought.len() >= 2 && report.bought.len() <= 4,
@@ -257,22 +265,63 @@ async fn cancelling_a_batch_stops_new_purchases_and_records_those_in_flight() {
 #[tokio::test]
 async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
     let rig = Rig::start().await;
-    let orders = rig.orders(3);
-    let mut requests: Vec<_> = orders.iter().map(|&o| rig.request(o)).collect();
-    requests[1].rate.mail_class = "CARRIER_PIGEON".into();
-    requests[2].package.weight_oz = rust_decimal::Decimal::ZERO;
+    let fine = rig.orders(1)[0];
+    let order = |number: &str, ship_to: Address, weight_oz: i64| {
+        rig.desk
+            .orders()
+            .create(OrderInput {
+                order_number: number.into(),
+                ship_to,
+                items: vec![LineItem {
+                    sku: None,
+                    title: "Widget".into(),
+                    quantity: 1,
+                    unit_price: None,
+                    weight_oz: Some(Decimal::from(weight_oz)),
+                }],
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+    };
+    // USPS refuses a military address without a customs form; Shipdesk refuses 75 lb itself.
+    let military = order(
+        "APO1",
+        Address {
+            name: "Sgt Lee".into(),
+            street1: "Unit 2050 Box 4190".into(),
+            city: "APO".into(),
+            state: "AE".into(),
+            zip5: "09012".into(),
+            country: "US".into(),
+            ..Default::default()
+        },
+        20,
+    );
+    let too_heavy = order(
+        "HEAVY1",
+        rig.desk.orders().get(fine).unwrap().ship_to,
+        75 * 16,
+    );
+    let input = BatchInput {
+        addresses: BatchAddresses::AsEntered,
+        ..rig.batch(&[fine, military, too_heavy])
+    };
     let report = rig
         .shipping
-        .buy_batch(
-            requests,
+        .buy_orders(
+            &input,
             &BatchOptions::default(),
             &quiet,
             &AtomicBool::new(false),
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(report.bought.len(), 1);
     assert_eq!(report.usps_rejections.len(), 1, "{report:#?}");
+    assert_eq!(report.usps_rejections[0].order_id, military);
     assert_eq!(report.validation_problems.len(), 1);
+    assert_eq!(report.validation_problems[0].order_id, too_heavy);
     let rejection = &report.usps_rejections[0].error;
     assert_eq!(rejection.code, ErrorCode::UspsRejected);
     let Some(ErrorDetails::UspsRejected { usps_codes, .. }) =
@@ -280,9 +329,15 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
     else {
         panic!("USPS's refusal expected: {rejection:?}");
     };
-    assert!(usps_codes.iter().any(|c| c == "160090"), "{usps_codes:?}");
+    assert!(usps_codes.iter().any(|c| c == "160120"), "{usps_codes:?}");
     assert_eq!(rig.open_attempts(), 0);
-    assert_eq!(report.retry_requests().len(), 2);
+    let retry = report.retry_input();
+    assert_eq!(retry.order_ids.len(), 2);
+    assert_eq!(
+        retry.addresses,
+        BatchAddresses::AsEntered,
+        "the same batch again"
+    );
     rig.assert_exactly_once();
 }
 

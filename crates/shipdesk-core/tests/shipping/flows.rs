@@ -510,7 +510,9 @@ async fn service_futures_are_send() {
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let options = shipdesk_core::shipping::BatchOptions::default();
     send(s.buy_label(rig.request(1)));
-    send(s.buy_batch(vec![], &options, &|_| {}, &cancel));
+    let input = shipdesk_core::shipping::BatchInput::default();
+    send(s.preview_batch(&input));
+    send(s.buy_orders(&input, &options, &|_| {}, &cancel));
     send(s.reconcile_unfinished());
     send(s.discard_unfinished_purchase(1));
     send(s.rates_for_orders(None, &[], None, None));

@@ -18,9 +18,9 @@ use shipdesk_core::error::{AppError, AppResult, ErrorCode};
 use shipdesk_core::orders::{Address, LineItem, OrderInput};
 use shipdesk_core::ports::{MemorySecretStore, SecretStore, SystemClock};
 use shipdesk_core::shipping::{
-    Dimensions, MAX_SHIPMENT_PAGE, Package, Printer, PurchaseJournal, PurchaseRequest, RateChoice,
-    ShipFromInput, ShipToChoice, Shipment, ShipmentQuery, ShipmentStatus, ShipmentStore,
-    ShippingService,
+    BatchInput, Dimensions, MAX_SHIPMENT_PAGE, Package, Printer, PurchaseJournal, PurchaseObserver,
+    PurchaseRequest, RateChoice, ShipFromInput, ShipToChoice, Shipment, ShipmentQuery,
+    ShipmentStatus, ShipmentStore, ShippingService,
 };
 use shipdesk_core::{DataDir, Desk, Environment, Store};
 use usps::models::AccountIdentity;
@@ -107,6 +107,8 @@ pub struct RigOptions {
     pub request_timeout: Duration,
     /// Attempts per USPS call inside the client (its own retries).
     pub max_attempts: u32,
+    /// Told of each purchase step of the rig's first desk (not of restarted ones).
+    pub observer: Option<Arc<dyn PurchaseObserver>>,
 }
 
 impl Default for RigOptions {
@@ -115,6 +117,7 @@ impl Default for RigOptions {
             quota_per_hour: 100_000,
             request_timeout: Duration::from_secs(5),
             max_attempts: 3,
+            observer: None,
         }
     }
 }
@@ -132,7 +135,13 @@ impl Rig {
         let dir = tempfile::tempdir().unwrap();
         let printer = Arc::new(FakePrinter::default());
         let secrets = Arc::new(SwitchableSecrets::default());
-        let desk = open_desk(dir.path(), &options, &secrets, &printer);
+        let desk = open_desk(
+            dir.path(),
+            &options,
+            &secrets,
+            &printer,
+            options.observer.clone(),
+        );
         let id = identity();
         desk.connections()
             .connect_own_app(OwnAppRequest {
@@ -234,6 +243,17 @@ impl Rig {
             .await
             .expect("the label is bought")
             .shipment
+    }
+
+    /// A batch of `orders` bought as `request_shape` buys one: Ground Advantage from the default
+    /// ship-from address, each order at its own weight (`orders` makes 20 oz orders) in the
+    /// 10x8x4 box, each address checked.
+    pub fn batch(&self, orders: &[i64]) -> BatchInput {
+        BatchInput {
+            order_ids: orders.to_vec(),
+            service: Some(RateChoice::single_piece("USPS_GROUND_ADVANTAGE")),
+            ..Default::default()
+        }
     }
 
     pub fn request(&self, order_id: i64) -> PurchaseRequest {
@@ -345,10 +365,27 @@ impl Rig {
     /// The app started again on the same data directory (same keyring, same simulator): a new
     /// desk with fresh sessions, rate cache and in-flight guard.
     pub fn restart(&self) -> Desk {
-        open_desk(self.dir.path(), &self.options, &self.secrets, &self.printer)
+        open_desk(
+            self.dir.path(),
+            &self.options,
+            &self.secrets,
+            &self.printer,
+            None,
+        )
     }
 
-    /// The shipping service of a restarted app.
+    /// The app killed (SIGKILL: nothing tidied up, its leases left behind) and started again on
+    /// the same data directory: `desk`, `store` and `shipping` become the new process's.
+    pub fn crash_and_restart(&mut self) {
+        let desk = self.restart();
+        self.store = desk.store().clone();
+        self.shipping = desk.shipping().clone();
+        // Dropping the last handles on the old store closes it, as the kernel would.
+        self.desk = desk;
+    }
+
+    /// The shipping service of a second app running beside this one on the same data
+    /// directory (or of this app restarted, when this one left nothing leased).
     pub fn restarted_service(&self) -> Arc<ShippingService> {
         self.restart().shipping().clone()
     }
@@ -394,8 +431,13 @@ fn open_desk(
     options: &RigOptions,
     secrets: &Arc<SwitchableSecrets>,
     printer: &Arc<FakePrinter>,
+    observer: Option<Arc<dyn PurchaseObserver>>,
 ) -> Desk {
-    Desk::builder(DataDir::at(dir))
+    let builder = match observer {
+        Some(observer) => Desk::builder(DataDir::at(dir)).purchase_observer(observer),
+        None => Desk::builder(DataDir::at(dir)),
+    };
+    builder
         .secrets(secrets.clone())
         .printer(printer.clone())
         .clock(Arc::new(SystemClock))

@@ -1,9 +1,14 @@
 //! Shipping against the USPS simulator: rates and their cache, the purchase journal under every
-//! fault the simulator can inject, documents, void, End of Day and pickup.
+//! fault the simulator can inject, batches at each order's own weight, documents, void, End of
+//! Day and pickup.
 
+mod accounts_kept;
+mod batch_weights;
+mod fault_matrix;
 mod faults;
 mod flows;
 mod harness;
 mod never_sent;
 mod sandbox;
 mod unsent;
+mod void_journal;

@@ -5,13 +5,13 @@
 use rust_decimal::Decimal;
 use shipdesk_core::orders::Address;
 use shipdesk_core::postage::{LabelOrder, PostageProvider};
-use shipdesk_core::shipping::{Intent, NewAttempt, PurchaseJournal, RateChoice};
+use shipdesk_core::shipping::{Attempt, Intent, Lease, NewAttempt, PurchaseJournal, RateChoice};
 
 use crate::harness::{ACCOUNT_ID, Rig, package};
 
 /// Commits an intent for `order` exactly as a purchase does, and stops there, as if the app had
 /// been killed before marking it sent.
-fn intent_left_behind(rig: &Rig, order: i64, mail_class: &str) -> i64 {
+fn intent_left_behind(rig: &Rig, order: i64, mail_class: &str) -> Attempt {
     let provider: &dyn PostageProvider = rig.desk.connections().as_ref();
     let account = provider.account(ACCOUNT_ID).unwrap();
     let from = rig.shipping.ship_from(None).unwrap().address;
@@ -50,7 +50,7 @@ fn intent_left_behind(rig: &Rig, order: i64, mail_class: &str) -> i64 {
         )
         .unwrap();
     match intent {
-        Intent::Created(a) => a.id,
+        Intent::Created(a) => a,
         other => panic!("a fresh intent expected: {other:?}"),
     }
 }
@@ -61,16 +61,13 @@ fn today() -> String {
 
 #[tokio::test]
 async fn start_up_closes_a_purchase_that_never_left_the_app() {
-    let rig = Rig::start().await;
+    let mut rig = Rig::start().await;
     let order = rig.orders(1)[0];
-    let attempt = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE");
+    let attempt = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE").id;
     assert_eq!(rig.open_attempts(), 1);
 
-    let report = rig
-        .restarted_service()
-        .reconcile_unfinished()
-        .await
-        .unwrap();
+    rig.crash_and_restart();
+    let report = rig.shipping.reconcile_unfinished().await.unwrap();
     assert_eq!(report.failed_attempts, [attempt], "{report:?}");
     assert!(
         report.recovered.is_empty(),
@@ -101,18 +98,99 @@ async fn buying_again_replaces_a_never_sent_purchase_with_the_new_request() {
 }
 
 #[tokio::test]
-async fn a_stale_copy_of_a_purchase_cannot_be_sent() {
+async fn a_stale_copy_of_a_purchase_cannot_be_sent_or_closed() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let stale = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE");
+    // The purchase is sent once; a copy read before that still says "sent 0 times".
+    let sent = rig.store.mark_sent(&stale, "t1").unwrap();
+    assert_eq!(sent.sends, 1);
+    // The stale copy's compare-and-set matches nothing: an error, so it must not send, and it
+    // cannot close or annotate what was sent.
+    let reason = shipdesk_core::AppError::new(shipdesk_core::ErrorCode::Cancelled, "test");
+    for refused in [
+        rig.store.mark_sent(&stale, "t2").map(|_| ()),
+        rig.store.close_failed(&stale, &reason, "t2"),
+        rig.store.note_open_error(&stale, &reason, "t2"),
+    ] {
+        assert_eq!(
+            refused.unwrap_err().code,
+            shipdesk_core::ErrorCode::Conflict
+        );
+    }
+    // The copy with the count the journal holds moves on.
+    assert_eq!(rig.store.mark_sent(&sent, "t3").unwrap().sends, 2);
+    assert_eq!(rig.open_attempts(), 1);
+}
+
+#[tokio::test]
+async fn another_live_process_cannot_touch_a_purchase_it_does_not_own() {
     let rig = Rig::start().await;
     let order = rig.orders(1)[0];
     let attempt = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE");
-    // Two processes read the same open attempt (sent 0 times); the first sends it.
-    assert!(rig.store.mark_sent(attempt, 0, "t1").unwrap());
-    // The second still believes it was never sent: its compare-and-set fails, so it must not
-    // send, and it cannot close what the first one sent.
-    assert!(!rig.store.mark_sent(attempt, 0, "t2").unwrap());
+    let sent = rig.store.mark_sent(&attempt, "t1").unwrap();
+
+    // A second Shipdesk on the same data directory while the first is alive and owns it.
+    let second = rig.restart();
+    let journal: &dyn PurchaseJournal = second.store().as_ref();
+    assert!(matches!(
+        journal.take_lease(sent.id).unwrap(),
+        Lease::HeldElsewhere
+    ));
     let reason = shipdesk_core::AppError::new(shipdesk_core::ErrorCode::Cancelled, "test");
-    assert!(!rig.store.close_unsent(attempt, &reason, "t2").unwrap());
-    // The one that sent it can send it again with the count it knows.
-    assert!(rig.store.mark_sent(attempt, 1, "t3").unwrap());
+    assert_eq!(
+        journal.close_failed(&sent, &reason, "t2").unwrap_err().code,
+        shipdesk_core::ErrorCode::Conflict,
+        "without the lease nothing changes"
+    );
+    let report = second.shipping().reconcile_unfinished().await.unwrap();
+    assert_eq!(report.in_progress_elsewhere, [sent.id], "{report:?}");
+    assert!(report.failed_attempts.is_empty() && report.recovered.is_empty());
+    let listed = second.shipping().purchases_to_check().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].in_progress, "{listed:?}");
+    let err = second
+        .shipping()
+        .discard_purchase(sent.id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, shipdesk_core::ErrorCode::Conflict, "{err:?}");
     assert_eq!(rig.open_attempts(), 1);
+    assert!(rig.charged().is_empty(), "nothing went to USPS");
+}
+
+#[tokio::test]
+async fn a_lease_left_by_a_killed_process_is_taken_over_at_once() {
+    let mut rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let attempt = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE");
+    rig.store.mark_sent(&attempt, "t1").unwrap();
+    rig.crash_and_restart();
+    let listed = rig.shipping.purchases_to_check().unwrap();
+    assert!(!listed[0].in_progress, "its owner is gone: {listed:?}");
+    assert!(matches!(
+        rig.store.take_lease(attempt.id).unwrap(),
+        Lease::Taken(a) if a.sends == 1
+    ));
+}
+
+#[tokio::test]
+async fn an_expired_lease_of_a_live_process_can_be_taken() {
+    let rig = Rig::start().await;
+    let order = rig.orders(1)[0];
+    let attempt = intent_left_behind(&rig, order, "USPS_GROUND_ADVANTAGE");
+    rig.alter_database(
+        "UPDATE purchase_attempts SET lease_until = unixepoch() - 1 WHERE id = ?1",
+        [attempt.id],
+    );
+    let second = rig.restart();
+    assert!(matches!(
+        second.store().take_lease(attempt.id).unwrap(),
+        Lease::Taken(_)
+    ));
+    // The first process lost it: its next step is refused.
+    assert_eq!(
+        rig.store.mark_sent(&attempt, "t2").unwrap_err().code,
+        shipdesk_core::ErrorCode::Conflict
+    );
 }

@@ -12,7 +12,7 @@ use shipdesk_core::error::AppResult;
 use shipdesk_core::orders::{Address, LineItem, OrderInput};
 use shipdesk_core::ports::url_like::HttpUrl;
 use shipdesk_core::ports::{MemorySecretStore, Opener};
-use shipdesk_core::shipping::{BatchOptions, ShipFromInput};
+use shipdesk_core::shipping::{BatchInput, BatchOptions, ShipFromInput};
 use shipdesk_core::{DataDir, Desk, ErrorCode};
 
 use crate::harness::Rig;
@@ -117,14 +117,20 @@ async fn sandbox_desk_buys_exactly_once_and_a_revoked_consent_asks_for_reconnect
         json!({"count": 1}),
     )
     .await;
+    let batch = BatchInput {
+        order_ids: vec![orders[0], orders[1]],
+        service: Some(request(orders[0]).rate),
+        ..Default::default()
+    };
     let report = shipping
-        .buy_batch(
-            vec![request(orders[0]), request(orders[1])],
+        .buy_orders(
+            &batch,
             &BatchOptions::default(),
             &|_| {},
             &AtomicBool::new(false),
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(report.bought.len(), 2, "{report:#?}");
     assert!(report.bought.iter().all(|s| s.sample));
 

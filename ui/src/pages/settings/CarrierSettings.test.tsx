@@ -12,6 +12,7 @@ const uspsSignInFinish = vi.fn();
 const uspsKeepSecretsInMemory = vi.fn();
 const uspsDisconnect = vi.fn();
 const uspsConnection = vi.fn();
+const uspsRemove = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -27,6 +28,7 @@ vi.mock("../../ipc", async (orig) => {
       uspsSignInCancel: async () => undefined,
       uspsKeepSecretsInMemory: () => uspsKeepSecretsInMemory(),
       uspsDisconnect: (id: number) => uspsDisconnect(id),
+      uspsRemove: (id: number) => uspsRemove(id),
       uspsSetDefault: async () => account(2),
       uspsSnoozePrompt: async () => "",
       uspsConnection: () => uspsConnection(),
@@ -69,6 +71,7 @@ describe("Carrier Settings › USPS", () => {
     uspsKeepSecretsInMemory.mockReset().mockResolvedValue(undefined);
     uspsDisconnect.mockReset();
     uspsConnection.mockReset().mockResolvedValue({ revision: 1, accounts: [] });
+    uspsRemove.mockReset();
   });
 
   it("lists accounts with environment, identifiers, status chip, last verified and the default", async () => {
@@ -241,6 +244,30 @@ describe("Carrier Settings › USPS", () => {
     fireEvent.click(within(confirm).getByRole("button", { name: "Disconnect" }));
     expect(await screen.findByText("USPS revoked Shipdesk's authorization and the saved secrets were deleted.")).toBeTruthy();
     expect(uspsDisconnect).toHaveBeenCalledWith(1);
+  });
+
+  it("Remove refused while purchases are unfinished names their orders and keeps the account", async () => {
+    uspsRemove.mockRejectedValue({
+      code: "CONFLICT",
+      message:
+        "'Sandbox demo' cannot be removed yet: label purchases for orders #1001, #1002 are not finished. Finish or discard them first (Shipments › Purchases to check), then remove the account.",
+      details: { kind: "account_has_open_purchases", account_id: 1, order_numbers: ["#1001", "#1002"] },
+    });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.click(within(edit).getByRole("button", { name: "Remove account…" }));
+    const confirm = within(edit).getByRole("group", { name: "Confirm removal" });
+    fireEvent.click(within(confirm).getByRole("button", { name: "Remove account" }));
+    const refused = await screen.findByTestId("remove-refused");
+    expect(uspsRemove).toHaveBeenCalledWith(1);
+    expect(refused.getAttribute("role")).toBe("alert");
+    expect(refused.textContent).toContain("Shipments › Purchases to check");
+    const orders = within(refused).getByRole("list", { name: "Orders with unfinished purchases" });
+    expect(within(orders).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Order #1001", "Order #1002"]);
+    // Still on the account, which stays; the account details show no error of their own.
+    expect(screen.getByTestId("edit-account").getAttribute("data-account")).toBe("Sandbox demo");
+    expect(within(edit).getByRole("button", { name: "Remove account…" })).toBeTruthy();
+    expect(within(within(edit).getByRole("region", { name: "Account details" })).queryByRole("alert")).toBeNull();
   });
 
   it("Sign in with USPS adds an account prefilled from the token; Done returns to the list", async () => {

@@ -13,6 +13,7 @@ export function EditAccount(props: { account: UspsAccountRecord; onBack: () => v
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [removeError, setRemoveError] = useState<AppError | null>(null);
 
   const save = async () => {
     setError(null);
@@ -26,12 +27,14 @@ export function EditAccount(props: { account: UspsAccountRecord; onBack: () => v
     }
   };
   const remove = async () => {
+    setRemoveError(null);
     try {
       await ipc.uspsRemove(a.id);
       props.onChanged();
       props.onBack();
     } catch (e) {
-      setError(e as AppError);
+      setRemoveError(e as AppError);
+      setConfirmRemove(false);
     }
   };
   const errors = fieldErrors(error);
@@ -63,6 +66,7 @@ export function EditAccount(props: { account: UspsAccountRecord; onBack: () => v
       </section>
       <ConnectionSection account={a} onChanged={props.onChanged} />
       <section className="panel" aria-label="Remove">
+        {removeError && <RemoveRefused error={removeError} />}
         {confirmRemove ? (
           <div className="row-actions" role="group" aria-label="Confirm removal">
             <span>Disconnect and remove {a.nickname} from Shipdesk? Shipments already bought stay.</span>
@@ -79,6 +83,26 @@ export function EditAccount(props: { account: UspsAccountRecord; onBack: () => v
           </button>
         )}
       </section>
+    </div>
+  );
+}
+
+// Why the account was not removed. Unfinished label purchases keep it (they are settled through
+// it): core names their orders, all of them listed here.
+function RemoveRefused(props: { error: AppError }) {
+  const details = props.error.details;
+  return (
+    <div className="field-error" role="alert" data-testid="remove-refused">
+      <p>{props.error.message}</p>
+      {details?.kind === "account_has_open_purchases" && (
+        <ul aria-label="Orders with unfinished purchases">
+          {details.order_numbers.map((number) => (
+            <li key={number} data-order-number={number}>
+              Order {number}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -23,6 +23,7 @@ vi.mock("../../ipc", async (orig) => {
     ...real,
     ipc: {
       shipments: (q: unknown) => m.shipments(q),
+      purchasesToCheck: async () => [],
       shipment: async (id: number) => shipment(id),
       voidLabel: (id: number) => m.voidLabel(id),
       labelLayout: async () => "4x6",
@@ -113,6 +114,30 @@ describe("Shipments page", () => {
     await waitFor(() => expect(screen.queryByTestId("shipment-drawer")).toBeNull());
     fireEvent.click(screen.getByText("#1002"));
     expect((await screen.findByTestId("why-not-void")).textContent).toContain("DSP-7");
+  });
+
+  it("offers no Print or Save for a label being voided or voided, and finishes an open void", async () => {
+    m.shipments.mockResolvedValue([shipment(1, { void_pending: true }), shipment(2, { status: "voided" })]);
+    m.voidLabel.mockResolvedValue({ shipment: shipment(1, { status: "voided" }), usps_status: "CANCELED" });
+    render(<ShipmentsPage go={() => undefined} />);
+    fireEvent.click(await screen.findByText("#1001"));
+    const drawer = await screen.findByTestId("shipment-drawer");
+    expect(within(drawer).getByTestId("void-pending").textContent).toContain("not recorded yet");
+    expect(within(drawer).getByTestId("shipment-status").textContent).toContain("being voided");
+    expect(within(drawer).queryByRole("button", { name: "Print" })).toBeNull();
+    expect(within(drawer).queryByRole("button", { name: "Save as PDF" })).toBeNull();
+    expect(within(drawer).queryByTestId("label-preview")).toBeNull();
+    fireEvent.click(within(drawer).getByRole("button", { name: "Finish voiding" }));
+    fireEvent.click(within(drawer).getByRole("button", { name: "Yes, void it" }));
+    expect((await screen.findByTestId("void-result")).textContent).toContain("Canceled");
+    expect(m.voidLabel).toHaveBeenCalledWith(1);
+    expect(screen.queryByTestId("void-pending")).toBeNull();
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("shipment-drawer")).toBeNull());
+    fireEvent.click(screen.getByText("#1002"));
+    const voided = await screen.findByTestId("shipment-drawer");
+    expect(within(voided).queryByRole("button", { name: "Print" })).toBeNull();
+    expect(within(voided).queryByTestId("label-preview")).toBeNull();
   });
 
   it("hands a void that needs a reconnect to the connection prompt", async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { events, ipc, type AppError, type BatchFailure, type BatchProgress, type BatchReport, type PurchaseRequest } from "../../ipc";
+import { events, ipc, type AppError, type BatchFailure, type BatchHold, type BatchInput, type BatchProgress, type BatchReport } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { LabelPreviews } from "./LabelPreviews";
@@ -14,8 +14,8 @@ function FailureList({ title, items, hint }: { title: string; items: BatchFailur
       <p className="muted">{hint}</p>
       <ul>
         {items.map((f) => (
-          <li key={f.request.order_id} data-order={f.order_number ?? f.request.order_id} data-error-code={f.error.code}>
-            <strong>{f.order_number ?? `order ${f.request.order_id}`}</strong>: {f.error.message}
+          <li key={f.order_id} data-order={f.order_number ?? f.order_id} data-error-code={f.error.code}>
+            <strong>{f.order_number ?? `order ${f.order_id}`}</strong>: {f.error.message}
           </li>
         ))}
       </ul>
@@ -23,8 +23,32 @@ function FailureList({ title, items, hint }: { title: string; items: BatchFailur
   );
 }
 
+/** Orders held back before anything was sent: no weight, or an address USPS does not recognize. */
+function HeldList({ items, onBuyAsEntered }: { items: BatchHold[]; onBuyAsEntered: (orderIds: number[]) => void }) {
+  if (items.length === 0) return null;
+  const addresses = items.filter((h) => h.reason === "address_not_recognized");
+  return (
+    <div data-testid="needs-attention">
+      <h4>Needs attention ({items.length})</h4>
+      <p className="muted">Not bought and not charged. Fix these orders, then retry.</p>
+      <ul>
+        {items.map((h) => (
+          <li key={h.order_id} data-order={h.order_number} data-reason={h.reason}>
+            <strong>{h.order_number}</strong>: {h.message}
+          </li>
+        ))}
+      </ul>
+      {addresses.length > 0 && (
+        <button type="button" onClick={() => onBuyAsEntered(addresses.map((h) => h.order_id))} data-action="buy-as-entered">
+          Buy {addresses.length === 1 ? "it" : `these ${addresses.length}`} with the address as entered
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** A running batch ("12 of 40", Cancel), then its report with "Retry failed" and the labels. */
-export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boolean) => void; onFinished: () => void }) {
+export function BatchRun(props: { input: BatchInput; onBusy: (b: boolean) => void; onFinished: () => void }) {
   const handleUsps = useUspsErrors();
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   const [report, setReport] = useState<BatchReport | null>(null);
@@ -55,11 +79,13 @@ export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boole
     }
   };
   const retry = (previous: BatchReport) => run(() => ipc.retryBatch(previous));
+  const buyAsEntered = (previous: BatchReport, orderIds: number[]) =>
+    run(() => ipc.buyBatch({ ...previous.input, order_ids: orderIds, addresses: "as_entered" }));
 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    void run(() => ipc.buyBatch(props.requests));
+    void run(() => ipc.buyBatch(props.input));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -69,7 +95,11 @@ export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boole
   };
 
   const failed = report
-    ? report.validation_problems.length + report.usps_rejections.length + report.connection_problems.length + report.not_started.length
+    ? report.needs_attention.length +
+      report.validation_problems.length +
+      report.usps_rejections.length +
+      report.connection_problems.length +
+      report.not_started.length
     : 0;
 
   return (
@@ -78,11 +108,11 @@ export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boole
       {running && (
         <div aria-live="polite">
           <p data-testid="batch-progress-text">
-            {progress ? progress.message : `Starting ${props.requests.length} purchases…`}
+            {progress ? progress.message : `Starting ${props.input.order_ids.length} purchases…`}
             {progress?.waiting_for_quota_secs ? ` — USPS asked us to wait ${progress.waiting_for_quota_secs} s (hourly quota)` : ""}
             {cancelling ? " — cancelling: purchases already sent are finishing" : ""}
           </p>
-          <progress max={progress?.total ?? props.requests.length} value={progress?.done ?? 0} aria-label="Labels bought so far" />
+          <progress max={progress?.total ?? props.input.order_ids.length} value={progress?.done ?? 0} aria-label="Labels bought so far" />
           <div className="form-actions">
             <button type="button" onClick={cancel} disabled={cancelling} data-action="cancel-batch">
               Cancel
@@ -98,6 +128,7 @@ export function BatchRun(props: { requests: PurchaseRequest[]; onBusy: (b: boole
             {failed > 0 ? `, ${failed} not bought` : ""}.
           </p>
           {report.stopped_because && <ErrorNotice error={report.stopped_because} title="The batch stopped early" />}
+          <HeldList items={report.needs_attention} onBuyAsEntered={(ids) => void buyAsEntered(report, ids)} />
           <FailureList title="Validation problems" items={report.validation_problems} hint="Fix these orders (address, weight, service), then retry." />
           <FailureList title="USPS rejections" items={report.usps_rejections} hint="USPS refused the request's content; change the order or package." />
           <FailureList title="Connection problems" items={report.connection_problems} hint="Nothing was charged twice; retrying reuses the same purchase." />

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ipc, type AppError, type PackagePreset } from "../../ipc";
-import { draftFromPreset, toPackage, type PackageDraft } from "./packageForm";
+import { draftFromPreset, toBatchPackage, toPackage, type PackageDraft } from "./packageForm";
 
 /** Weight (lb + oz), dimensions (in) and the saved presets that fill them. */
 export function PackageFields(props: {
@@ -9,16 +9,19 @@ export function PackageFields(props: {
   onChange: (d: PackageDraft) => void;
   onPresetSaved: (p: PackagePreset) => void;
   problem: string | null;
+  /** Many orders: each ships at its own weight, and the weight fields are only for orders without one. */
+  forOrdersWithoutWeight?: boolean;
 }) {
   const { draft, presets, onChange } = props;
   const [saveError, setSaveError] = useState<string | null>(null);
   const saveAsPreset = async () => {
-    const parsed = toPackage(draft);
-    if (!("package" in parsed)) return;
+    const parsed = props.forOrdersWithoutWeight ? toBatchPackage(draft) : toPackage(draft);
+    if ("problem" in parsed) return;
+    const box = "package" in parsed ? parsed.package : { dimensions: parsed.batch.dimensions, weight_oz: parsed.batch.fallbackWeightOz };
     const name = window.prompt("Name for this box (e.g. Small box)")?.trim();
     if (!name) return;
     try {
-      const saved = await ipc.packagePresetAdd({ name, dimensions: parsed.package.dimensions, weight_oz: parsed.package.weight_oz });
+      const saved = await ipc.packagePresetAdd({ name, dimensions: box.dimensions, weight_oz: box.weight_oz });
       setSaveError(null);
       props.onPresetSaved(saved);
     } catch (e) {
@@ -52,12 +55,26 @@ export function PackageFields(props: {
         )}
         <div className="dims">
           <label className="field">
-            <span>Weight lb</span>
-            <input inputMode="decimal" value={draft.lb} onChange={set("lb")} aria-label="Weight, pounds" data-testid="weight-lb" />
+            <span>{props.forOrdersWithoutWeight ? "Weight if none, lb" : "Weight lb"}</span>
+            <input
+              inputMode="decimal"
+              value={draft.lb}
+              onChange={set("lb")}
+              aria-label={props.forOrdersWithoutWeight ? "Weight for orders without one, pounds" : "Weight, pounds"}
+              aria-describedby={props.forOrdersWithoutWeight ? "weight-if-none" : undefined}
+              data-testid="weight-lb"
+            />
           </label>
           <label className="field">
             <span>oz</span>
-            <input inputMode="decimal" value={draft.oz} onChange={set("oz")} aria-label="Weight, ounces" data-testid="weight-oz" />
+            <input
+              inputMode="decimal"
+              value={draft.oz}
+              onChange={set("oz")}
+              aria-label={props.forOrdersWithoutWeight ? "Weight for orders without one, ounces" : "Weight, ounces"}
+              aria-describedby={props.forOrdersWithoutWeight ? "weight-if-none" : undefined}
+              data-testid="weight-oz"
+            />
           </label>
         </div>
         <div className="dims">
@@ -78,6 +95,12 @@ export function PackageFields(props: {
           Save as preset…
         </button>
       </div>
+      {props.forOrdersWithoutWeight && (
+        <p className="muted" id="weight-if-none">
+          Each order ships at what its items weigh. The weight here is only for orders without one; leave it blank to hold those
+          orders back.
+        </p>
+      )}
       {saveError && (
         <p className="field-error" role="alert">
           {saveError}

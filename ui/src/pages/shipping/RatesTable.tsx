@@ -6,7 +6,7 @@ export function sameChoice(a: RateChoice | null, b: RateChoice): boolean {
 }
 
 /** USPS's product name, with the description that tells flat-rate boxes and envelopes apart. */
-export function serviceName(q: RateQuote): string {
+export function serviceName(q: Pick<RateQuote, "product_name" | "description">): string {
   const d = q.description?.trim();
   if (!d || d.toLowerCase() === q.product_name.toLowerCase()) return q.product_name;
   return d.toLowerCase().startsWith(q.product_name.toLowerCase()) ? d : `${q.product_name} — ${d}`;

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
-import type { AppError, BatchProgress, BatchReport, PurchaseRequest } from "../../ipc";
-import { CHECK, RATES, RATES_CHEAPEST_UNSAFE, SHIP_FROM, order, shipment } from "./testData";
+import type { AppError, BatchInput, BatchPreview, BatchPreviewLine, BatchProgress, BatchReport, PurchaseRequest, RateQuote } from "../../ipc";
+import { ADDRESS, CHECK, RATES, RATES_CHEAPEST_UNSAFE, SHIP_FROM, order, shipment } from "./testData";
 
 const m = {
   checkOrderAddress: vi.fn(),
   ratesForOrder: vi.fn(),
-  ratesForOrders: vi.fn(),
+  previewBatch: vi.fn(),
   buyLabel: vi.fn(),
   buyBatch: vi.fn(),
   retryBatch: vi.fn(),
@@ -31,9 +31,9 @@ vi.mock("../../ipc", async (orig) => {
       labelPreview: async () => ({ kind: "svg", svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" }),
       checkOrderAddress: (id: number) => m.checkOrderAddress(id),
       ratesForOrder: (...a: unknown[]) => m.ratesForOrder(...a),
-      ratesForOrders: (...a: unknown[]) => m.ratesForOrders(...a),
+      previewBatch: (i: BatchInput) => m.previewBatch(i),
       buyLabel: (r: PurchaseRequest) => m.buyLabel(r),
-      buyBatch: (r: PurchaseRequest[]) => m.buyBatch(r),
+      buyBatch: (i: BatchInput) => m.buyBatch(i),
       retryBatch: (r: BatchReport) => m.retryBatch(r),
       cancelBatch: () => m.cancelBatch(),
       printLabels: (ids: number[], l: string) => m.printLabels(ids, l),
@@ -64,7 +64,8 @@ function deferred<T>() {
 }
 
 const failure = (id: number, code: AppError["code"], message: string, kind: "validation" | "usps_rejected" | "connection") => ({
-  request: { order_id: id } as PurchaseRequest,
+  order_id: id,
+  request: null,
   order_number: `#${1000 + id}`,
   kind,
   error: { code, message },
@@ -235,29 +236,162 @@ describe("Ship dialog, one order", () => {
   });
 });
 
+const BOX = { length_in: "10", width_in: "8", height_in: "4" };
+const GROUND = RATES.quotes[0];
+const PRIORITY = RATES.quotes[1];
+
+function line(id: number, patch: Partial<BatchPreviewLine> = {}): BatchPreviewLine {
+  return {
+    order_id: id,
+    order_number: `#${1000 + id}`,
+    ship_to: { ...ADDRESS },
+    weight: "order",
+    package: { weight_oz: "8", dimensions: BOX },
+    blocked: null,
+    rates: RATES,
+    rates_error: null,
+    quote: GROUND,
+    ...patch,
+  };
+}
+
+/** What core answers for `lines`: totals over the lines that are not blocked. */
+function preview(lines: BatchPreviewLine[], patch: Partial<BatchPreview> = {}): BatchPreview {
+  const buying = lines.filter((l) => l.blocked == null);
+  const sum = (q: (l: BatchPreviewLine) => RateQuote | null | undefined) => buying.reduce((t, l) => t + Number(q(l)?.price ?? 0), 0).toFixed(2);
+  return {
+    lines,
+    to_buy: buying.length,
+    using_fallback: buying.filter((l) => l.weight === "fallback").length,
+    without_weight: lines.filter((l) => l.weight === "missing").length,
+    total: sum((l) => l.quote),
+    priced: buying.filter((l) => l.quote).length,
+    services: [
+      { choice: GROUND.choice, product_name: GROUND.product_name, description: null, total: sum(() => GROUND), priced: buying.length },
+      { choice: PRIORITY.choice, product_name: PRIORITY.product_name, description: null, total: sum(() => PRIORITY), priced: buying.length },
+    ],
+    every_order_has_recommendation: true,
+    ...patch,
+  };
+}
+
+const unweighed = (id: number) => order(id, { items: [{ sku: null, title: "Soap", quantity: 1, unit_price: null, weight_oz: null }] });
+const noWeight = (id: number): Partial<BatchPreviewLine> => ({
+  weight: "missing",
+  package: null,
+  rates: null,
+  quote: null,
+  blocked: { code: "VALIDATION", message: `Order #${1000 + id} has no weight: add item weights to the order, or type a weight for orders without one` },
+});
+
 describe("Ship dialog, many orders", () => {
   beforeEach(() => {
     cleanup();
     Object.values(m).forEach((f) => f.mockReset());
     uspsErrors.mockReset().mockReturnValue(false);
     m.packagePresets.mockResolvedValue([]);
-    m.ratesForOrders.mockImplementation(async (ids: number[]) =>
-      ids.map((id) => ({ order_id: id, order_number: `#${1000 + id}`, package: RATES.package, rates: RATES, error: null })),
+    m.previewBatch.mockImplementation(async (input: BatchInput) => preview(input.order_ids.map((id) => line(id))));
+  });
+
+  it("shows each order's own weight, holds back orders without one until a weight is typed, and buys through core", async () => {
+    m.buyBatch.mockReturnValue(new Promise(() => undefined));
+    m.previewBatch.mockResolvedValueOnce(preview([line(1), line(2, noWeight(2)), line(3, noWeight(3))]));
+    render(<ShipDialog orders={[order(1), unweighed(2), unweighed(3)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const rates = await screen.findByTestId("batch-rates");
+    // Nothing is assumed: the weight fields start blank, and core gets no weight for orders without one.
+    expect((screen.getByLabelText("Weight for orders without one, pounds") as HTMLInputElement).value).toBe("");
+    expect(m.previewBatch).toHaveBeenCalledWith({
+      order_ids: [1, 2, 3],
+      ship_from_id: 7,
+      ship_date: expect.any(String),
+      dimensions: BOX,
+      fallback_weight_oz: undefined,
+      addresses: "standardized",
+      allow_additional_label: false,
+    });
+    expect(within(rates).getByText("8 oz")).toBeTruthy();
+    expect(within(rates).getAllByText("No weight")).toHaveLength(2);
+    expect(screen.getByTestId("without-weight").textContent).toContain("2 orders have no weight and will not be bought");
+    expect(screen.getByTestId("batch-summary").textContent).toContain("1 of 3 orders to buy · expected total $5.10");
+    expect(screen.getByRole("button", { name: "Buy 1 label · $5.10" })).toBeTruthy();
+
+    // A typed weight is for the orders without one; the shown rates are stale until asked again.
+    fireEvent.change(screen.getByLabelText("Weight for orders without one, pounds"), { target: { value: "1" } });
+    expect((screen.getByRole("button", { name: /Buy/ }) as HTMLButtonElement).disabled).toBe(true);
+    const typed = { weight: "fallback" as const, package: { weight_oz: "16", dimensions: BOX }, quote: PRIORITY };
+    m.previewBatch.mockResolvedValueOnce(preview([line(1), line(2, typed), line(3, typed)]));
+    fireEvent.click(screen.getByRole("button", { name: /get rates again/ }));
+    await waitFor(() => expect(m.previewBatch).toHaveBeenLastCalledWith(expect.objectContaining({ fallback_weight_oz: "16" })));
+    expect((await screen.findByTestId("uses-typed-weight")).textContent).toContain("2 orders have no weight of their own and will ship at the weight you typed, 1 lb");
+    expect(within(screen.getByTestId("batch-rates")).getAllByText("1 lb (typed above)")).toHaveLength(2);
+    expect(screen.queryByTestId("without-weight")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Buy 3 labels · $22.20" }));
+    await waitFor(() => expect(m.buyBatch).toHaveBeenCalled());
+    // Each order's own recommended service: core decides it per order (no service sent).
+    expect(m.buyBatch.mock.calls[0][0]).toEqual({
+      order_ids: [1, 2, 3],
+      ship_from_id: 7,
+      ship_date: expect.any(String),
+      dimensions: BOX,
+      fallback_weight_oz: "16",
+      addresses: "standardized",
+      allow_additional_label: false,
+      service: undefined,
+    });
+  });
+
+  it("prices one service for every order at each order's own quote, and prints as entered only when asked", async () => {
+    m.buyBatch.mockReturnValue(new Promise(() => undefined));
+    const heavier = { ...PRIORITY, price: "12.40" };
+    m.previewBatch.mockResolvedValueOnce(
+      preview([line(1), line(2, { package: { weight_oz: "48", dimensions: BOX }, rates: { ...RATES, quotes: [GROUND, heavier] } })], {
+        services: [{ choice: PRIORITY.choice, product_name: "Priority Mail", description: null, total: "20.95", priced: 2 }],
+      }),
     );
+    render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
+    expect(service.value).toBe("each");
+    fireEvent.change(service, { target: { value: "PRIORITY_MAIL/SP/MACHINABLE" } });
+    const rates = screen.getByTestId("batch-rates");
+    expect(within(rates).getByText("3 lb")).toBeTruthy();
+    expect(within(rates).getByText("$8.55")).toBeTruthy();
+    expect(within(rates).getByText("$12.40")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("batch-as-entered"));
+    fireEvent.click(screen.getByRole("button", { name: "Buy 2 labels · $20.95" }));
+    await waitFor(() => expect(m.buyBatch).toHaveBeenCalled());
+    expect(m.buyBatch.mock.calls[0][0]).toMatchObject({ order_ids: [1, 2], service: PRIORITY.choice, addresses: "as_entered" });
+    expect(m.previewBatch).toHaveBeenCalledTimes(1);
+  });
+
+  it("asks for a service when not every order has a safe default", async () => {
+    m.previewBatch.mockImplementation(async (input: BatchInput) =>
+      preview(
+        input.order_ids.map((id) => line(id, { quote: null })),
+        { every_order_has_recommendation: false },
+      ),
+    );
+    render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
+    expect(service.value).toBe("");
+    expect(within(service).getByText(/Choose a service/)).toBeTruthy();
+    expect(within(service).queryByText(/recommended service/)).toBeNull();
+    const buy = screen.getByRole("button", { name: /Buy 2 labels/ }) as HTMLButtonElement;
+    expect(buy.disabled).toBe(true);
+    fireEvent.change(service, { target: { value: "PRIORITY_MAIL/SP/MACHINABLE" } });
+    expect(buy.disabled).toBe(false);
+    expect(within(service).queryByText(/Choose a service/)).toBeNull();
   });
 
   it("runs a batch with progress and a report that separates the failures, then retries them", async () => {
     const run = deferred<BatchReport>();
-    m.buyBatch.mockReturnValue(run.promise);
+    m.buyBatch.mockReturnValueOnce(run.promise);
     const orders = Array.from({ length: 40 }, (_, i) => order(i + 1));
     render(<ShipDialog orders={orders} onClose={() => undefined} onShipped={() => undefined} />);
-    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
-    expect(service.value).toBe("USPS_GROUND_ADVANTAGE/SP/MACHINABLE");
-    fireEvent.click(screen.getByRole("button", { name: "Buy 40 labels" }));
+    await screen.findByTestId("batch-service");
+    fireEvent.click(screen.getByRole("button", { name: /Buy 40 labels/ }));
     await waitFor(() => expect(m.buyBatch).toHaveBeenCalled());
-    const requests = m.buyBatch.mock.calls[0][0] as PurchaseRequest[];
-    expect(requests).toHaveLength(40);
-    expect(requests[0]).toMatchObject({ order_id: 1, rate: RATES.quotes[0].choice, ship_from_id: 7 });
+    const input = m.buyBatch.mock.calls[0][0] as BatchInput;
+    expect(input.order_ids).toHaveLength(40);
 
     await waitFor(() => expect(progress).not.toBeNull());
     progress!({ done: 12, total: 40, bought: 11, failed: 1, waiting_for_quota_secs: null, message: "12 of 40" });
@@ -269,8 +403,18 @@ describe("Ship dialog, many orders", () => {
     expect(m.cancelBatch).toHaveBeenCalled();
 
     const report: BatchReport = {
+      input,
       total: 40,
       bought: [shipment(1), shipment(2)],
+      needs_attention: [
+        {
+          order_id: 6,
+          order_number: "#1006",
+          reason: "address_not_recognized",
+          message: "USPS does not recognize the address of order #1006: Address Not Found.",
+          address_check: { ...CHECK, standardized: null, differences: [], deliverable: "no" },
+        },
+      ],
       validation_problems: [failure(3, "VALIDATION", "ZIP is missing", "validation")],
       usps_rejections: [failure(4, "USPS_REJECTED", "Invalid ZIP for city", "usps_rejected")],
       connection_problems: [failure(5, "USPS_UNAVAILABLE", "USPS did not answer", "connection")],
@@ -279,64 +423,58 @@ describe("Ship dialog, many orders", () => {
       stopped_because: null,
       seconds: 3,
     };
-    m.retryBatch.mockResolvedValue({ ...report, total: 3, bought: [shipment(5)], validation_problems: [], usps_rejections: [], connection_problems: [] });
+    const none = { needs_attention: [], validation_problems: [], usps_rejections: [], connection_problems: [] };
+    m.retryBatch.mockResolvedValue({ ...report, ...none, total: 4, bought: [shipment(5)] });
     run.resolve(report);
     const shown = await screen.findByTestId("batch-report");
     expect(shown.textContent).toContain("2 of 40 labels bought");
+    expect(within(shown).getByText("Needs attention (1)")).toBeTruthy();
     expect(within(shown).getByText("Validation problems (1)")).toBeTruthy();
     expect(within(shown).getByText("USPS rejections (1)")).toBeTruthy();
     expect(within(shown).getByText("Connection problems (1)")).toBeTruthy();
     expect(await screen.findAllByTestId("label-preview")).toHaveLength(2);
-    fireEvent.click(within(shown).getByRole("button", { name: "Retry failed (3)" }));
+    fireEvent.click(within(shown).getByRole("button", { name: "Retry failed (4)" }));
     await waitFor(() => expect(m.retryBatch).toHaveBeenCalledWith(report));
     await waitFor(() => expect(screen.getAllByTestId("label-preview")).toHaveLength(3));
   });
 
-  it("preselects the service core recommends for the most orders", async () => {
-    const priority = RATES_CHEAPEST_UNSAFE.quotes[3].choice;
-    m.buyBatch.mockReturnValue(new Promise(() => undefined));
-    m.ratesForOrders.mockImplementation(async (ids: number[]) =>
-      ids.map((id) => ({
-        order_id: id,
-        order_number: `#${1000 + id}`,
-        package: RATES.package,
-        rates: id === 3 ? { ...RATES_CHEAPEST_UNSAFE, recommended: priority } : RATES_CHEAPEST_UNSAFE,
-        error: null,
-      })),
-    );
-    render(<ShipDialog orders={[order(1), order(2), order(3)]} onClose={() => undefined} onShipped={() => undefined} />);
-    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
-    expect(service.value).toBe("USPS_GROUND_ADVANTAGE/SP/MACHINABLE");
-    fireEvent.click(screen.getByRole("button", { name: "Buy 3 labels" }));
-    await waitFor(() => expect(m.buyBatch).toHaveBeenCalled());
-    const requests = m.buyBatch.mock.calls[0][0] as PurchaseRequest[];
-    expect(requests.map((r) => r.rate)).toEqual([0, 1, 2].map(() => RATES_CHEAPEST_UNSAFE.recommended));
-  });
-
-  it("asks for a service when core recommends none", async () => {
-    m.ratesForOrders.mockImplementation(async (ids: number[]) =>
-      ids.map((id) => ({ order_id: id, order_number: `#${1000 + id}`, package: RATES.package, rates: { ...RATES_CHEAPEST_UNSAFE, recommended: null }, error: null })),
-    );
+  it("buys orders held for their address as entered only when asked", async () => {
+    const held: BatchReport = {
+      input: { order_ids: [1, 2], ship_date: "2026-11-21", dimensions: BOX, addresses: "standardized", allow_additional_label: false },
+      total: 2,
+      bought: [shipment(1)],
+      needs_attention: [
+        { order_id: 2, order_number: "#1002", reason: "address_not_recognized", message: "USPS does not recognize the address of order #1002.", address_check: null },
+      ],
+      validation_problems: [],
+      usps_rejections: [],
+      connection_problems: [],
+      not_started: [],
+      cancelled: false,
+      stopped_because: null,
+      seconds: 1,
+    };
+    m.buyBatch.mockResolvedValueOnce(held).mockResolvedValueOnce({ ...held, input: { ...held.input, order_ids: [2] }, total: 1, bought: [shipment(2)], needs_attention: [] });
     render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
-    const service = (await screen.findByTestId("batch-service")) as HTMLSelectElement;
-    expect(service.value).toBe("");
-    expect(within(service).getByText(/Choose a service/)).toBeTruthy();
-    const buy = screen.getByRole("button", { name: "Buy 2 labels" }) as HTMLButtonElement;
-    expect(buy.disabled).toBe(true);
-    fireEvent.change(service, { target: { value: "PRIORITY_MAIL/SP/MACHINABLE" } });
-    expect(buy.disabled).toBe(false);
-    expect(within(service).queryByText(/Choose a service/)).toBeNull();
+    await screen.findByTestId("batch-service");
+    fireEvent.click(screen.getByRole("button", { name: /Buy 2 labels/ }));
+    const attention = await screen.findByTestId("needs-attention");
+    expect(attention.textContent).toContain("USPS does not recognize the address of order #1002");
+    fireEvent.click(within(attention).getByRole("button", { name: "Buy it with the address as entered" }));
+    await waitFor(() => expect(m.buyBatch).toHaveBeenCalledTimes(2));
+    expect(m.buyBatch.mock.calls[1][0]).toEqual({ ...held.input, order_ids: [2], addresses: "as_entered" });
   });
 
   it("hands a batch stopped for reconnect to the connection prompt", async () => {
     const stop: AppError = { code: "USPS_RECONNECT_REQUIRED", message: "Reconnect USPS" };
     m.buyBatch.mockResolvedValue({
-      total: 2, bought: [], validation_problems: [], usps_rejections: [], connection_problems: [],
-      not_started: [{ order_id: 1 }, { order_id: 2 }], cancelled: false, stopped_because: stop, seconds: 0.1,
+      input: { order_ids: [1, 2], addresses: "standardized", allow_additional_label: false },
+      total: 2, bought: [], needs_attention: [], validation_problems: [], usps_rejections: [], connection_problems: [],
+      not_started: [1, 2], cancelled: false, stopped_because: stop, seconds: 0.1,
     });
     render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
     await screen.findByTestId("batch-service");
-    fireEvent.click(screen.getByRole("button", { name: "Buy 2 labels" }));
+    fireEvent.click(screen.getByRole("button", { name: /Buy 2 labels/ }));
     await waitFor(() => expect(uspsErrors).toHaveBeenCalledWith(stop, expect.any(Function)));
   });
 });

@@ -7,12 +7,15 @@ import { PackageFields } from "./PackageFields";
 import { ShipFromPicker } from "./ShipFromPicker";
 import { ShipOne } from "./ShipOne";
 import { ShipMany } from "./ShipMany";
-import { formatDay, initialDraft, localToday, toPackage, type PackageDraft } from "./packageForm";
+import { batchDraft, formatDay, initialDraft, localToday, toBatchPackage, toPackage, type BatchPackage, type PackageDraft } from "./packageForm";
 import "./shipping.css";
 
 /** What both flows need from the dialog's shared fields. */
 export type ShipSetup = {
+  /** One order: its package. */
   package: import("../../ipc").Package | null;
+  /** Many orders: the box and the weight for orders without one (each order has its own). */
+  batch: BatchPackage | null;
   packageProblem: string | null;
   shipFromId: number | null;
   shipDate: string;
@@ -27,7 +30,8 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
   const [presets, setPresets] = useState<PackagePreset[]>([]);
   const [addresses, setAddresses] = useState<ShipFromAddress[] | null>(null);
   const [shipFromId, setShipFromId] = useState<number | null>(null);
-  const [draft, setDraft] = useState<PackageDraft>(() => initialDraft(orders.length === 1 ? orders[0] : null, null));
+  const many = orders.length > 1;
+  const [draft, setDraft] = useState<PackageDraft>(() => (many ? batchDraft() : initialDraft(orders[0], null)));
   const [shipDate, setShipDate] = useState(localToday());
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -46,9 +50,10 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
     );
   }, []);
 
-  const parsed = toPackage(draft);
+  const parsed = many ? toBatchPackage(draft) : toPackage(draft);
   const setup: ShipSetup = {
     package: "package" in parsed ? parsed.package : null,
+    batch: "batch" in parsed ? parsed.batch : null,
     packageProblem: "problem" in parsed ? parsed.problem : null,
     shipFromId,
     shipDate,
@@ -66,7 +71,7 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
       {loadError && <ErrorNotice error={loadError} title="Shipping settings could not be loaded" />}
       {committed ? (
         <p className="muted" data-testid="ship-summary">
-          {formatWeightOz(setup.package?.weight_oz)} · {draft.length}×{draft.width}×{draft.height} in · ships {formatDay(shipDate)} from{" "}
+          {many ? "Each order at its own weight" : formatWeightOz(setup.package?.weight_oz)} · {draft.length}×{draft.width}×{draft.height} in · ships {formatDay(shipDate)} from{" "}
           {addresses?.find((a) => a.id === shipFromId)?.nickname}
         </p>
       ) : (
@@ -77,6 +82,7 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
             onChange={setDraft}
             onPresetSaved={(p) => setPresets((list) => [...list.filter((x) => x.id !== p.id), p])}
             problem={setup.packageProblem}
+            forOrdersWithoutWeight={many}
           />
           <div className="row">
             <label className="field">

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/react";
-import { RATES, SHIP_FROM, order } from "./testData";
+import type { BatchInput } from "../../ipc";
+import { ADDRESS, RATES, SHIP_FROM, order } from "./testData";
 
 const ORDERS = [order(1), order(2), order(3)];
 const ordersGet = vi.fn();
-const ratesForOrders = vi.fn();
+const previewBatch = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -16,7 +17,7 @@ vi.mock("../../ipc", async (orig) => {
       ordersGet: (id: number) => ordersGet(id),
       packagePresets: async () => [],
       shipFromList: async () => [SHIP_FROM],
-      ratesForOrders: (...a: unknown[]) => ratesForOrders(...a),
+      previewBatch: (input: BatchInput) => previewBatch(input),
       checkOrderAddress: () => new Promise(() => undefined),
     },
     events: { onImportProgress: async () => () => undefined },
@@ -30,9 +31,26 @@ describe("Ship from the Orders page", () => {
   beforeEach(() => {
     cleanup();
     ordersGet.mockReset().mockImplementation(async (id: number) => ORDERS.find((o) => o.id === id));
-    ratesForOrders.mockReset().mockImplementation(async (ids: number[]) =>
-      ids.map((id) => ({ order_id: id, order_number: `#${1000 + id}`, package: RATES.package, rates: RATES, error: null })),
-    );
+    previewBatch.mockReset().mockImplementation(async (input: BatchInput) => ({
+      lines: input.order_ids.map((id) => ({
+        order_id: id,
+        order_number: `#${1000 + id}`,
+        ship_to: ADDRESS,
+        weight: "order",
+        package: RATES.package,
+        blocked: null,
+        rates: RATES,
+        rates_error: null,
+        quote: RATES.quotes[0],
+      })),
+      to_buy: input.order_ids.length,
+      using_fallback: 0,
+      without_weight: 0,
+      total: "10.20",
+      priced: input.order_ids.length,
+      services: [],
+      every_order_has_recommendation: true,
+    }));
   });
 
   it("ships the selected orders from the selection bar", async () => {
@@ -42,8 +60,8 @@ describe("Ship from the Orders page", () => {
     const bar = await screen.findByRole("toolbar", { name: "Selected orders" });
     fireEvent.click(within(bar).getByRole("button", { name: "Ship" }));
     expect(await screen.findByText("Ship 2 orders")).toBeTruthy();
-    await waitFor(() => expect(ratesForOrders).toHaveBeenCalledWith([1, 3], expect.anything(), 7));
-    expect(await screen.findByRole("button", { name: "Buy 2 labels" })).toBeTruthy();
+    await waitFor(() => expect(previewBatch).toHaveBeenCalledWith(expect.objectContaining({ order_ids: [1, 3], ship_from_id: 7 })));
+    expect(await screen.findByRole("button", { name: "Buy 2 labels · $10.20" })).toBeTruthy();
   });
 
   it("ships one order from its details drawer", async () => {

@@ -1,170 +1,219 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ipc, type AppError, type Order, type OrderRates, type PurchaseRequest, type RateChoice, type RateQuote } from "../../ipc";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ipc, type AppError, type BatchInput, type BatchPreview, type BatchPreviewLine, type Order, type RateQuote } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatMoney } from "../../format";
-import { choiceKey } from "./RatesTable";
+import { formatMoney, formatWeightOz } from "../../format";
+import { choiceKey, serviceName } from "./RatesTable";
 import { BatchRun } from "./BatchRun";
 import type { ShipSetup } from "./ShipDialog";
 
-type Service = { choice: RateChoice; name: string; total: number; priced: number };
+/** The service select's value meaning "each order's own recommended service" (core's default). */
+const EACH = "each";
 
-/** The services offered across the orders, cheapest total first. */
-function servicesOf(rows: OrderRates[]): Service[] {
-  const map = new Map<string, Service>();
-  for (const r of rows) {
-    for (const q of r.rates?.quotes ?? []) {
-      const k = choiceKey(q.choice);
-      const s = map.get(k) ?? { choice: q.choice, name: q.product_name + (q.description ? ` — ${q.description}` : ""), total: 0, priced: 0 };
-      s.total += Number(q.price ?? 0);
-      s.priced += 1;
-      map.set(k, s);
-    }
-  }
-  return [...map.values()].sort((a, b) => b.priced - a.priced || a.total - b.total);
+/** The quote an order is bought at with the chosen option (core priced each order at its own package). */
+function quoteFor(line: BatchPreviewLine, option: string | null): RateQuote | null {
+  if (option === EACH) return line.quote;
+  return line.rates?.quotes.find((q) => choiceKey(q.choice) === option) ?? null;
+}
+
+function WeightCell({ line }: { line: BatchPreviewLine }) {
+  if (line.weight === "missing") return <span className="flag">No weight</span>;
+  const weight = formatWeightOz(line.package?.weight_oz);
+  return line.weight === "fallback" ? (
+    <span title="The order has no weight of its own: the weight typed above">{weight} (typed above)</span>
+  ) : (
+    <>{weight}</>
+  );
 }
 
 /**
- * The service preselected for every order: the one core recommends (`rates.recommended`) for
- * the most orders, the cheaper in total on a tie; none when core recommends none.
+ * Many orders: core prices each order at its own weight (the typed weight only for orders without
+ * one), the user sees every weight, the service and the total, then a batch buys them — each
+ * address checked with USPS first unless the user chose to print them as entered.
  */
-function recommendedForAll(rows: OrderRates[]): string | null {
-  const votes = new Map<string, number>();
-  for (const r of rows) {
-    if (r.rates?.recommended) {
-      const k = choiceKey(r.rates.recommended);
-      votes.set(k, (votes.get(k) ?? 0) + 1);
-    }
-  }
-  const ranked = servicesOf(rows)
-    .filter((s) => votes.has(choiceKey(s.choice)))
-    .sort((a, b) => votes.get(choiceKey(b.choice))! - votes.get(choiceKey(a.choice))! || a.total - b.total);
-  return ranked.length > 0 ? choiceKey(ranked[0].choice) : null;
-}
-
-function quoteFor(r: OrderRates, key: string | null): RateQuote | undefined {
-  return r.rates?.quotes.find((q) => choiceKey(q.choice) === key);
-}
-
-/** Many orders: one service for all, rates per order, then a batch with progress and a report. */
 export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
   const { orders, setup } = props;
   const handleUsps = useUspsErrors();
-  const [rows, setRows] = useState<OrderRates[] | null>(null);
+  const [preview, setPreview] = useState<BatchPreview | null>(null);
+  const [previewFor, setPreviewFor] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [loading, setLoading] = useState(false);
   const [service, setService] = useState<string | null>(null);
   const [includeLabelled, setIncludeLabelled] = useState(false);
-  const [requests, setRequests] = useState<PurchaseRequest[] | null>(null);
+  const [asEntered, setAsEntered] = useState(false);
+  const [input, setInput] = useState<BatchInput | null>(null);
   const labelled = orders.filter((o) => o.status === "shipped");
+  const toBuy = orders.filter((o) => includeLabelled || o.status !== "shipped");
+
+  // What is asked of core, without the service (chosen after the preview).
+  const batch: BatchInput | null = setup.batch
+    ? {
+        order_ids: toBuy.map((o) => o.id),
+        ship_from_id: setup.shipFromId ?? undefined,
+        ship_date: setup.shipDate,
+        dimensions: setup.batch.dimensions,
+        fallback_weight_oz: setup.batch.fallbackWeightOz ?? undefined,
+        addresses: asEntered ? "as_entered" : "standardized",
+        allow_additional_label: includeLabelled,
+      }
+    : null;
+  // The address choice does not change prices: only what is priced makes the preview stale.
+  const priceKey = batch ? JSON.stringify({ ...batch, addresses: null }) : null;
 
   const load = useCallback(async () => {
-    if (!setup.package) return;
+    if (!batch) return;
+    const key = priceKey;
     setLoading(true);
     setError(null);
     try {
-      const answer = await ipc.ratesForOrders(
-        orders.map((o) => o.id),
-        setup.package,
-        setup.shipFromId,
-      );
-      setRows(answer);
-      setService((cur) => cur ?? recommendedForAll(answer));
+      const answer = await ipc.previewBatch(batch);
+      setPreview(answer);
+      setPreviewFor(key);
+      setService((cur) => cur ?? (answer.every_order_has_recommendation ? EACH : null));
     } catch (e) {
       if (!handleUsps(e as AppError, () => void load())) setError(e as AppError);
     } finally {
       setLoading(false);
     }
-  }, [orders, setup.package, setup.shipFromId, handleUsps]);
+  }, [batch, priceKey, handleUsps]);
 
   const first = useRef(true);
   useEffect(() => {
-    if (first.current && setup.package) {
+    if (first.current && batch) {
       first.current = false;
       void load();
     }
-  }, [load, setup.package]);
+  }, [load, batch]);
 
-  const services = useMemo(() => servicesOf(rows ?? []), [rows]);
-  const chosen = services.find((s) => choiceKey(s.choice) === service) ?? null;
-  const toBuy = orders.filter((o) => includeLabelled || o.status !== "shipped");
+  const stale = preview != null && previewFor !== priceKey;
+  const chosen = service === EACH ? null : (preview?.services.find((s) => choiceKey(s.choice) === service) ?? null);
+  const eachOffered = !!preview?.every_order_has_recommendation;
+  const total = service === EACH ? preview?.total : chosen?.total;
+  const priced = service === EACH ? preview?.priced : chosen?.priced;
+  const toBuyCount = preview && !stale ? preview.to_buy : toBuy.length;
+  const ready = !!preview && !stale && !!batch && toBuyCount > 0 && (service === EACH ? eachOffered : !!chosen);
 
   const start = () => {
-    if (!chosen || !setup.package) return;
+    if (!ready || !batch) return;
     props.onCommitted();
-    setRequests(
-      toBuy.map((o) => ({
-        order_id: o.id,
-        rate: chosen.choice,
-        package: setup.package!,
-        ship_from_id: setup.shipFromId ?? undefined,
-        ship_date: setup.shipDate,
-        ship_to: { choice: "as_entered" },
-        ignore_bad_address: false,
-        allow_additional_label: o.status === "shipped" && includeLabelled,
-      })),
-    );
+    setInput({ ...batch, service: chosen ? chosen.choice : undefined });
   };
 
-  if (requests) {
-    return <BatchRun requests={requests} onBusy={props.onBusy} onFinished={props.onShipped} />;
+  if (input) {
+    return <BatchRun input={input} onBusy={props.onBusy} onFinished={props.onShipped} />;
   }
 
   return (
     <section className="ship-section" aria-labelledby="many-rates-title">
       <h3 id="many-rates-title">Service and rates</h3>
-      {loading && <p className="muted">Getting rates for {orders.length} orders from USPS (identical requests are asked once)…</p>}
+      {loading && <p className="muted">Pricing {orders.length} orders at their own weights with USPS (identical requests are asked once)…</p>}
       {error && <ErrorNotice error={error} title="No rates" />}
-      {rows && services.length > 0 && (
+      {preview && !stale && preview.services.length > 0 && (
         <label className="field">
-          <span>Service for every order</span>
-          <select aria-label="Service for every order" value={service ?? ""} onChange={(e) => setService(e.target.value)} data-testid="batch-service">
+          <span>Service</span>
+          <select aria-label="Service" value={service ?? ""} onChange={(e) => setService(e.target.value)} data-testid="batch-service">
             {service == null && (
               <option value="" disabled>
-                Choose a service (none is a safe default for these packages)
+                Choose a service (none is a safe default for every one of these packages)
               </option>
             )}
-            {services.map((s) => (
+            {eachOffered && (
+              <option value={EACH}>
+                Each order's recommended service — {formatMoney(preview.total)} for {preview.priced} of {toBuyCount}
+              </option>
+            )}
+            {preview.services.map((s) => (
               <option key={choiceKey(s.choice)} value={choiceKey(s.choice)}>
-                {s.name} — {formatMoney(s.total.toFixed(2))} for {s.priced} of {rows.length}
+                {serviceName(s)} for every order — {formatMoney(s.total)} for{" "}
+                {s.priced} of {toBuyCount}
               </option>
             ))}
           </select>
         </label>
       )}
-      {rows && (
-        <table className="dense" data-testid="batch-rates">
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Ship to</th>
-              <th scope="col">Zone</th>
-              <th scope="col">Delivery</th>
-              <th scope="col" className="num">Price</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
-              const q = quoteFor(r, service);
-              const o = orders.find((x) => x.id === r.order_id);
-              return (
-                <tr key={r.order_id}>
-                  <td>{r.order_number}</td>
-                  <td>{o ? `${o.ship_to.city}, ${o.ship_to.state} ${o.ship_to.zip5}` : ""}</td>
-                  <td>{q?.zone ?? "—"}</td>
-                  <td>{q?.delivery_days ?? "—"}</td>
-                  <td className="num">{r.error ? <span className="flag">{r.error.message}</span> : q ? formatMoney(q.price) : "not offered"}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+      {preview && !stale && (
+        <>
+          <table className="dense" data-testid="batch-rates">
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Ship to</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Service</th>
+                <th scope="col">Zone</th>
+                <th scope="col" className="num">
+                  Price
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.lines.map((l) => {
+                const q = quoteFor(l, service);
+                return (
+                  <tr key={l.order_id} data-order={l.order_number} data-weight={l.weight}>
+                    <td>{l.order_number}</td>
+                    <td>
+                      {l.ship_to.city}, {l.ship_to.state} {l.ship_to.zip5}
+                    </td>
+                    <td>
+                      <WeightCell line={l} />
+                    </td>
+                    <td>{q ? serviceName(q) : "—"}</td>
+                    <td>{q?.zone ? String(Number(q.zone)) : "—"}</td>
+                    <td className="num">
+                      {l.blocked ? (
+                        <span className="flag">Not bought: {l.blocked.message}</span>
+                      ) : l.rates_error ? (
+                        <span className="flag">{l.rates_error.message}</span>
+                      ) : q ? (
+                        formatMoney(q.price)
+                      ) : (
+                        "not offered"
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <div data-testid="batch-summary" role="status">
+            <p className="summary-line">
+              {toBuyCount} of {preview.lines.length} orders to buy
+              {total != null && priced != null && priced > 0 ? ` · expected total ${formatMoney(total)}` : ""}
+              {priced != null && priced < toBuyCount ? ` (${toBuyCount - priced} not priced for this service)` : ""}.
+            </p>
+            {preview.using_fallback > 0 && setup.batch?.fallbackWeightOz && (
+              <p className="muted" data-testid="uses-typed-weight">
+                {preview.using_fallback === 1 ? "1 order has no weight of its own" : `${preview.using_fallback} orders have no weight of their own`}{" "}
+                and will ship at the weight you typed, {formatWeightOz(setup.batch.fallbackWeightOz)}.
+              </p>
+            )}
+            {preview.without_weight > 0 && (
+              <p className="notice notice-warn" data-testid="without-weight">
+                {preview.without_weight} {preview.without_weight === 1 ? "order has" : "orders have"} no weight and will not be bought. Type a
+                weight for orders without one above (then get rates again), or add item weights to the{" "}
+                {preview.without_weight === 1 ? "order" : "orders"}.
+              </p>
+            )}
+          </div>
+        </>
       )}
-      {!rows && !loading && (
-        <button type="button" onClick={() => void load()} disabled={!setup.package} data-action="get-rates">
-          Get rates
+      {(stale || (!preview && !loading)) && (
+        <button type="button" onClick={() => void load()} disabled={!batch || loading} data-action="get-rates">
+          {stale ? "Package, date or orders changed — get rates again" : "Get rates"}
         </button>
       )}
+      <div className="address-choice">
+        <label className="check">
+          <input type="checkbox" checked={asEntered} onChange={(e) => setAsEntered(e.target.checked)} data-testid="batch-as-entered" />
+          Print addresses exactly as entered, without the USPS address check
+        </label>
+        <p className="muted">
+          {asEntered
+            ? "Every address prints as typed, even one USPS does not recognize."
+            : "Each address is checked with USPS before its label, and USPS's standardized address (with its ZIP+4) is printed. An address USPS does not recognize is held back for you, not labelled."}
+        </p>
+      </div>
       {labelled.length > 0 && (
         <div className="notice notice-warn" role="alert" data-testid="already-labelled">
           <strong>
@@ -177,8 +226,9 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
         </div>
       )}
       <div className="form-actions">
-        <button type="button" className="primary" onClick={start} disabled={!chosen || !setup.package || toBuy.length === 0} data-action="buy-batch">
-          Buy {toBuy.length} label{toBuy.length === 1 ? "" : "s"}
+        <button type="button" className="primary" onClick={start} disabled={!ready} data-action="buy-batch">
+          Buy {toBuyCount} label{toBuyCount === 1 ? "" : "s"}
+          {ready && total != null && priced ? ` · ${formatMoney(total)}` : ""}
         </button>
       </div>
     </section>

@@ -5,7 +5,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatDate, formatMoney, formatWeightOz } from "../../format";
 import { LabelPreviews } from "./LabelPreviews";
 import { formatDay } from "./packageForm";
-import { SHIPMENT_STATUS, whyNotVoidable } from "./status";
+import { SHIPMENT_STATUS, isValidPostage, whyNotVoidable } from "./status";
 
 function voidResult(o: VoidOutcome): string {
   return o.shipment.status === "refund_requested"
@@ -34,6 +34,8 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
       props.onChanged(outcome.shipment);
     } catch (e) {
       if (!handleUsps(e as AppError, () => void doVoid())) setError(e as AppError);
+      // A void that reached USPS without a recorded result stays open: show the label as such.
+      ipc.shipment(s.id).then(props.onChanged, () => undefined);
     } finally {
       setVoiding(false);
     }
@@ -69,6 +71,7 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         <dd data-testid="shipment-status">
           {SHIPMENT_STATUS[s.status]}
           {s.dispute_id ? ` (dispute ${s.dispute_id})` : ""}
+          {s.void_pending ? " — being voided" : ""}
         </dd>
         <dt>Postage</dt>
         <dd>{formatMoney(s.postage)}{s.sample ? " (SAMPLE, not charged)" : ""}</dd>
@@ -91,7 +94,12 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         <dt>Tracking</dt>
         <dd>{s.tracking_status ?? "Not checked"}{s.tracking_checked_at ? ` · ${formatDate(s.tracking_checked_at)}` : ""}</dd>
       </dl>
-      {s.status !== "voided" && s.status !== "refund_requested" && <LabelPreviews shipments={[s]} onPrinted={() => ipc.shipment(s.id).then(props.onChanged, () => undefined)} />}
+      {s.void_pending && !voided && (
+        <p className="notice notice-warn" role="status" data-testid="void-pending">
+          A void of this label was sent but its result is not recorded yet. USPS may already have canceled it, so it is not printed or saved. Void it again to finish.
+        </p>
+      )}
+      {isValidPostage(s) && <LabelPreviews shipments={[s]} onPrinted={() => ipc.shipment(s.id).then(props.onChanged, () => undefined)} />}
       {voided && (
         <p className="notice notice-warn" role="status" data-testid="void-result">
           {voidResult(voided)}
@@ -104,7 +112,7 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         </button>
         {!confirmVoid ? (
           <button type="button" onClick={() => setConfirmVoid(true)} disabled={cannotVoid != null} data-action="void" aria-describedby={cannotVoid ? "why-not-void" : undefined}>
-            Void label
+            {s.void_pending ? "Finish voiding" : "Void label"}
           </button>
         ) : (
           <>

@@ -1,6 +1,6 @@
 // The package as the Ship dialog edits it (text fields) and as core takes it (decimal strings in
 // ounces and inches).
-import type { Order, Package, PackagePreset } from "../../ipc";
+import type { Dimensions, Order, Package, PackagePreset } from "../../ipc";
 
 export type PackageDraft = { lb: string; oz: string; length: string; width: string; height: string };
 
@@ -60,6 +60,35 @@ export function toPackage(d: PackageDraft): { package: Package } | { problem: st
       weight_oz: String(total),
       dimensions: { length_in: String(dims[0]), width_in: String(dims[1]), height_in: String(dims[2]) },
     },
+  };
+}
+
+/**
+ * A batch's package: every order ships at its own weight, so the weight fields start blank and
+ * only hold what the user types for orders without one.
+ */
+export function batchDraft(): PackageDraft {
+  return { lb: "", oz: "", ...DEFAULT_BOX };
+}
+
+/** What a batch takes from the package fields: the box for every order, and the weight for orders without one. */
+export type BatchPackage = { dimensions: Dimensions; fallbackWeightOz: string | null };
+
+/** The batch's box and its weight for orders without one (null when left blank), or the first problem. */
+export function toBatchPackage(d: PackageDraft): { batch: BatchPackage } | { problem: string } {
+  const dims = [num(d.length), num(d.width), num(d.height)];
+  if (dims.some((x) => !Number.isFinite(x) || x <= 0)) return { problem: "Enter length, width and height in inches" };
+  let fallbackWeightOz: string | null = null;
+  if (d.lb.trim() !== "" || d.oz.trim() !== "") {
+    const lb = num(d.lb);
+    const oz = num(d.oz);
+    if (!Number.isFinite(lb) || !Number.isFinite(oz) || lb < 0 || oz < 0) return { problem: "Weight must be a number of pounds and ounces" };
+    const total = Math.round((lb * 16 + oz) * 10) / 10;
+    if (total <= 0) return { problem: "Type a weight above 0 for orders without one, or leave it blank" };
+    fallbackWeightOz = String(total);
+  }
+  return {
+    batch: { dimensions: { length_in: String(dims[0]), width_in: String(dims[1]), height_in: String(dims[2]) }, fallbackWeightOz },
   };
 }
 

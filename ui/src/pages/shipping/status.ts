@@ -22,3 +22,9 @@ export function whyNotVoidable(s: Shipment): string | null {
       return s.scan_form_id != null ? "This label is on an End of Day SCAN form; USPS does not cancel labels on a SCAN form." : null;
   }
 }
+
+/** Whether the label is still valid postage that may be printed or saved: not voided, no refund
+ * requested, and no void of it open (core refuses the same cases). */
+export function isValidPostage(s: Shipment): boolean {
+  return s.status !== "voided" && s.status !== "refund_requested" && !s.void_pending;
+}

@@ -141,6 +141,7 @@ export function shipment(id: number, patch: Partial<Shipment> = {}): Shipment {
     tracking_status: null,
     tracking_checked_at: null,
     created_at: "2026-11-21T15:00:00Z",
+    void_pending: false,
     ...patch,
   };
 }

@@ -51,6 +51,17 @@ fn is_not_found(error: &UspsError) -> bool {
     matches!(error, UspsError::Rejected(r) if r.status == 404 || r.status == 400)
 }
 
+/// USPS's "A refund request for this order has already been submitted today" — a refusal
+/// without a message code, recognized by its words.
+fn refund_already_requested(rejection: &usps::Rejection) -> bool {
+    rejection
+        .details
+        .iter()
+        .filter_map(|d| d.detail.as_deref().or(d.title.as_deref()))
+        .chain([rejection.message.as_str()])
+        .any(|text| text.to_ascii_lowercase().contains("already been submitted"))
+}
+
 fn rejection_text(error: &UspsError) -> String {
     match error {
         UspsError::Rejected(r) if r.message.is_empty() => r.to_string(),
@@ -143,7 +154,12 @@ impl Connections {
                 labels::bought_label(&request, &label, account.is_sandbox()).map_err(unknown)
             }
             Err(e) => {
-                let outcome = if matches!(e.class(), ErrorClass::Rejected | ErrorClass::Config) {
+                // 409: a request with this key is still being worked on at USPS — whatever it
+                // makes is charged, so it is not a refusal.
+                let in_progress = matches!(&e, UspsError::Rejected(r) if r.status == 409);
+                let outcome = if !in_progress
+                    && matches!(e.class(), ErrorClass::Rejected | ErrorClass::Config)
+                {
                     SendOutcome::Refused
                 } else {
                     SendOutcome::Unknown
@@ -193,6 +209,16 @@ impl Connections {
                 return Ok(VoidAnswer {
                     result: VoidResult::Canceled,
                     provider_status: "CANCELED".into(),
+                });
+            }
+            // USPS says a refund request for the label was filed today already (an earlier void
+            // whose answer or local record was lost): the label is not postage any more. That
+            // refusal repeats no dispute id.
+            Err(UspsError::Rejected(r)) if refund_already_requested(&r) => {
+                self.report_success(account.id);
+                return Ok(VoidAnswer {
+                    result: VoidResult::RefundRequested { dispute_id: None },
+                    provider_status: "DISPUTED".into(),
                 });
             }
             other => self.settle(account.id, other)?,

@@ -1,11 +1,16 @@
 //! [`AccountStore`] over the `usps_accounts` table. Bound parameters only; no secret is ever
 //! written here.
+//!
+//! A removed account keeps its row (`removed_at` set) so its id is never given to another
+//! account and every purchase, label, SCAN form and pickup keeps naming the account it was made
+//! through (foreign keys, migration 0007). Every query here sees live accounts only.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::carriers::{
     AccountFields, AccountId, AccountStore, ConnectionMode, ConnectionState, Identifier,
-    NewAccount, UspsAccountRecord, nickname_taken, no_such_account,
+    NewAccount, UspsAccountRecord, nickname_taken, no_such_account, open_purchases_block_removal,
+    open_purchases_keep_identifiers,
 };
 use crate::environment::Environment;
 use crate::error::{AppError, AppResult};
@@ -28,16 +33,6 @@ fn mode_column(mode: &ConnectionMode) -> &'static str {
         ConnectionMode::OwnApp { .. } => "own_app",
     }
 }
-
-fn identifier_column(identifier: Identifier) -> &'static str {
-    match identifier {
-        Identifier::Crid => "crid",
-        Identifier::Mid => "mid",
-        Identifier::ManifestMid => "manifest_mid",
-        Identifier::EpsAccount => "eps_account",
-    }
-}
-
 fn from_row(row: &Row<'_>) -> rusqlite::Result<UspsAccountRecord> {
     let environment: String = row.get(2)?;
     let mode: String = row.get(8)?;
@@ -76,6 +71,21 @@ fn state_json(state: &ConnectionState) -> AppResult<String> {
     serde_json::to_string(state).map_err(|e| AppError::internal("Could not save the state", &e))
 }
 
+/// The order numbers of the account's unfinished purchases and unfinished voids (`intent` or
+/// `sent`): USPS must still be asked about each through this account.
+fn open_purchase_orders(conn: &Connection, id: AccountId) -> AppResult<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.order_number FROM purchase_attempts p JOIN orders o ON o.id = p.order_id
+         WHERE p.account_id = ?1 AND p.state IN ('intent','sent')
+         UNION ALL
+         SELECT o.order_number FROM void_attempts v
+           JOIN shipments s ON s.id = v.shipment_id JOIN orders o ON o.id = s.order_id
+         WHERE s.account_id = ?1 AND v.state IN ('intent','sent')",
+    )?;
+    let numbers = stmt.query_map([id], |r| r.get(0))?;
+    Ok(numbers.collect::<Result<Vec<String>, _>>()?)
+}
+
 fn unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
         e,
@@ -86,7 +96,7 @@ fn unique_violation(e: &rusqlite::Error) -> bool {
 fn select_one(conn: &Connection, id: AccountId) -> AppResult<Option<UspsAccountRecord>> {
     Ok(conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM usps_accounts WHERE id = ?1"),
+            &format!("SELECT {COLUMNS} FROM usps_accounts WHERE id = ?1 AND removed_at IS NULL"),
             [id],
             from_row,
         )
@@ -138,7 +148,10 @@ impl AccountStore for Store {
         self.read(|conn| {
             Ok(conn
                 .query_row(
-                    &format!("SELECT {COLUMNS} FROM usps_accounts WHERE nickname = ?1"),
+                    &format!(
+                        "SELECT {COLUMNS} FROM usps_accounts
+                         WHERE nickname = ?1 AND removed_at IS NULL"
+                    ),
                     [nickname],
                     from_row,
                 )
@@ -149,7 +162,8 @@ impl AccountStore for Store {
     fn list(&self) -> AppResult<Vec<UspsAccountRecord>> {
         self.read(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM usps_accounts ORDER BY is_default DESC, nickname"
+                "SELECT {COLUMNS} FROM usps_accounts WHERE removed_at IS NULL
+                 ORDER BY is_default DESC, nickname"
             ))?;
             let rows = stmt.query_map([], from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -160,7 +174,10 @@ impl AccountStore for Store {
         self.read(|conn| {
             Ok(conn
                 .query_row(
-                    &format!("SELECT {COLUMNS} FROM usps_accounts WHERE is_default = 1"),
+                    &format!(
+                        "SELECT {COLUMNS} FROM usps_accounts
+                         WHERE is_default = 1 AND removed_at IS NULL"
+                    ),
                     [],
                     from_row,
                 )
@@ -179,7 +196,7 @@ impl AccountStore for Store {
             let changed = tx.execute(
                 "UPDATE usps_accounts SET state_json = ?2,
                      last_verified_at = COALESCE(?3, last_verified_at), updated_at = ?4
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND removed_at IS NULL",
                 params![id, state_json(state)?, verified_at, now],
             )?;
             if changed == 0 {
@@ -193,27 +210,64 @@ impl AccountStore for Store {
         &self,
         id: AccountId,
         fields: &AccountFields,
+        cleared: &[Identifier],
         now: &str,
     ) -> AppResult<UspsAccountRecord> {
         self.write(|tx| {
+            let current = select_one(tx, id)?.ok_or_else(|| no_such_account(id))?;
+            let next = |which: Identifier, new: &Option<String>, old: &Option<String>| {
+                if new.is_some() {
+                    new.clone()
+                } else if cleared.contains(&which) {
+                    None
+                } else {
+                    old.clone()
+                }
+            };
+            let crid = next(Identifier::Crid, &fields.crid, &current.crid);
+            let mid = next(Identifier::Mid, &fields.mid, &current.mid);
+            let manifest_mid = next(
+                Identifier::ManifestMid,
+                &fields.manifest_mid,
+                &current.manifest_mid,
+            );
+            let eps_account = next(
+                Identifier::EpsAccount,
+                &fields.eps_account,
+                &current.eps_account,
+            );
+            let identifiers_change = (&crid, &mid, &manifest_mid, &eps_account)
+                != (
+                    &current.crid,
+                    &current.mid,
+                    &current.manifest_mid,
+                    &current.eps_account,
+                );
+            if identifiers_change {
+                let open = open_purchase_orders(tx, id)?;
+                if !open.is_empty() {
+                    return Err(open_purchases_keep_identifiers(
+                        id,
+                        &current.nickname,
+                        &open,
+                    ));
+                }
+            }
             let updated = tx.execute(
-                "UPDATE usps_accounts SET nickname = COALESCE(?2, nickname),
-                     crid = COALESCE(?3, crid), mid = COALESCE(?4, mid),
-                     manifest_mid = COALESCE(?5, manifest_mid),
-                     eps_account = COALESCE(?6, eps_account), updated_at = ?7
+                "UPDATE usps_accounts SET nickname = COALESCE(?2, nickname), crid = ?3, mid = ?4,
+                     manifest_mid = ?5, eps_account = ?6, updated_at = ?7
                  WHERE id = ?1",
                 params![
                     id,
                     fields.nickname,
-                    fields.crid,
-                    fields.mid,
-                    fields.manifest_mid,
-                    fields.eps_account,
+                    crid,
+                    mid,
+                    manifest_mid,
+                    eps_account,
                     now
                 ],
             );
             match updated {
-                Ok(0) => Err(no_such_account(id)),
                 Ok(_) => select_one(tx, id)?.ok_or_else(|| no_such_account(id)),
                 Err(e) if unique_violation(&e) => {
                     Err(nickname_taken(fields.nickname.as_deref().unwrap_or("")))
@@ -223,31 +277,16 @@ impl AccountStore for Store {
         })
     }
 
-    fn clear_identifiers(&self, id: AccountId, which: &[Identifier], now: &str) -> AppResult<()> {
-        if which.is_empty() {
-            return Ok(());
-        }
-        self.write(|tx| {
-            for &identifier in which {
-                // The column name comes from the fixed list above, never from input.
-                tx.execute(
-                    &format!(
-                        "UPDATE usps_accounts SET {} = NULL, updated_at = ?2 WHERE id = ?1",
-                        identifier_column(identifier)
-                    ),
-                    params![id, now],
-                )?;
-            }
-            Ok(())
-        })
-    }
-
     fn set_mode(&self, id: AccountId, mode: &ConnectionMode, now: &str) -> AppResult<()> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE usps_accounts SET mode = ?2, client_id = ?3, updated_at = ?4 WHERE id = ?1",
+            let changed = tx.execute(
+                "UPDATE usps_accounts SET mode = ?2, client_id = ?3, updated_at = ?4
+                 WHERE id = ?1 AND removed_at IS NULL",
                 params![id, mode_column(mode), mode.client_id(), now],
             )?;
+            if changed == 0 {
+                return Err(no_such_account(id));
+            }
             Ok(())
         })
     }
@@ -269,15 +308,21 @@ impl AccountStore for Store {
         })
     }
 
-    fn delete(&self, id: AccountId) -> AppResult<()> {
+    fn remove(&self, id: AccountId, now: &str) -> AppResult<()> {
         self.write(|tx| {
-            let deleted = tx.execute("DELETE FROM usps_accounts WHERE id = ?1", [id])?;
-            if deleted == 0 {
-                return Err(no_such_account(id));
+            let account = select_one(tx, id)?.ok_or_else(|| no_such_account(id))?;
+            let open = open_purchase_orders(tx, id)?;
+            if !open.is_empty() {
+                return Err(open_purchases_block_removal(id, &account.nickname, &open));
             }
             tx.execute(
+                "UPDATE usps_accounts SET removed_at = ?2, is_default = 0, updated_at = ?2
+                 WHERE id = ?1",
+                params![id, now],
+            )?;
+            tx.execute(
                 "UPDATE usps_accounts SET is_default = 1
-                 WHERE id = (SELECT MIN(id) FROM usps_accounts)
+                 WHERE id = (SELECT MIN(id) FROM usps_accounts WHERE removed_at IS NULL)
                    AND NOT EXISTS (SELECT 1 FROM usps_accounts WHERE is_default = 1)",
                 [],
             )?;
@@ -289,7 +334,7 @@ impl AccountStore for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::error::{ErrorCode, ErrorDetails};
 
     const NOW: &str = "2026-11-20T12:00:00Z";
 
@@ -310,6 +355,57 @@ mod tests {
         }
     }
 
+    /// Adds order `number` with a purchase attempt through `account` in `state`; the attempt id.
+    fn try_purchase(
+        store: &Store,
+        number: &str,
+        account: AccountId,
+        state: &str,
+    ) -> AppResult<i64> {
+        store.write(|tx| {
+            tx.execute(
+                "INSERT INTO orders (order_number, source_kind, source_key, status, ship_name,
+                     ship_street1, ship_city, ship_state, ship_zip5, ship_country,
+                     created_at, updated_at)
+                 VALUES (?1, 'manual', ?1, 'awaiting_shipment', 'Ann', '1 Main St',
+                     'Saint Louis', 'MO', '63116', 'US', ?2, ?2)",
+                params![number, NOW],
+            )?;
+            tx.execute(
+                "INSERT INTO purchase_attempts (order_id, account_id, idempotency_key, state,
+                     request_json, mail_class, package_json, address_choice, ship_to_json,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, '{}', 'USPS_GROUND_ADVANTAGE', '{}', 'as_entered',
+                     '{}', ?5, ?5)",
+                params![tx.last_insert_rowid(), account, number, state, NOW],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    fn purchase(store: &Store, number: &str, account: AccountId, state: &str) -> i64 {
+        try_purchase(store, number, account, state).unwrap()
+    }
+
+    fn set_attempt_state(store: &Store, attempt: i64, state: &str) {
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE purchase_attempts SET state = ?2 WHERE id = ?1",
+                    params![attempt, state],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    fn crid(value: &str) -> AccountFields {
+        AccountFields {
+            crid: Some(value.into()),
+            ..Default::default()
+        }
+    }
+
     /// The rules every backend must keep: one default (the first account, then the oldest left
     /// when the default goes), nicknames unique whatever their case, and the same errors.
     #[test]
@@ -327,7 +423,9 @@ mod tests {
             nickname: Some("warehouse".into()),
             ..Default::default()
         };
-        let taken = accounts.update_fields(third, &rename, NOW).unwrap_err();
+        let taken = accounts
+            .update_fields(third, &rename, &[], NOW)
+            .unwrap_err();
         assert_eq!(taken.code, ErrorCode::Conflict);
         assert_eq!(accounts.find("shop").unwrap().id, first);
         assert_eq!(accounts.find(&format!("#{third}")).unwrap().id, third);
@@ -336,13 +434,23 @@ mod tests {
         let listed: Vec<_> = accounts.list().unwrap().iter().map(|a| a.id).collect();
         assert_eq!(listed, [third, first, second]);
 
-        accounts.delete(third).unwrap();
+        accounts.remove(third, NOW).unwrap();
         assert_eq!(accounts.default_account().unwrap().unwrap().id, first);
         for missing in [
-            accounts.delete(third),
+            accounts.remove(third, NOW),
             accounts.set_default(third, NOW),
+            accounts.set_mode(
+                third,
+                &ConnectionMode::SignIn {
+                    client_id: "app".into(),
+                },
+                NOW,
+            ),
             accounts
                 .set_state(third, &ConnectionState::Connected, None, NOW)
+                .map(|_| ()),
+            accounts
+                .update_fields(third, &crid("56982599"), &[], NOW)
                 .map(|_| ()),
         ] {
             assert_eq!(missing.unwrap_err().code, ErrorCode::NotFound);
@@ -354,16 +462,25 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let accounts: &dyn AccountStore = &store;
         let id = accounts.insert(&new_account("Shop"), NOW).unwrap();
-        accounts
-            .clear_identifiers(id, &[Identifier::Crid], NOW)
+        let saved = accounts
+            .update_fields(
+                id,
+                &AccountFields {
+                    mid: Some("902345671".into()),
+                    ..Default::default()
+                },
+                &[Identifier::Crid],
+                NOW,
+            )
             .unwrap();
+        assert_eq!(saved.crid, None);
+        assert_eq!(saved.mid.as_deref(), Some("902345671"));
         let state = ConnectionState::NeedsReconnect {
             reason: "expired".into(),
         };
         let saved = accounts
             .set_state(id, &state, Some("2026-11-20T12:05:00Z"), NOW)
             .unwrap();
-        assert_eq!(saved.crid, None);
         assert_eq!(saved.state, state);
         assert_eq!(
             saved.last_verified_at.as_deref(),
@@ -377,5 +494,143 @@ mod tests {
             saved.last_verified_at.as_deref(),
             Some("2026-11-20T12:05:00Z")
         );
+    }
+
+    /// A removed account leaves every list, the default and every lookup, and frees its
+    /// nickname; its row stays, so its id — even the highest — is never given out again.
+    #[test]
+    fn a_removed_account_is_hidden_and_its_id_never_reused() {
+        let store = Store::open_in_memory().unwrap();
+        let accounts: &dyn AccountStore = &store;
+        let shop = accounts.insert(&new_account("Shop"), NOW).unwrap();
+        let warehouse = accounts.insert(&new_account("Warehouse"), NOW).unwrap();
+        let label = purchase(&store, "#1001", warehouse, "committed");
+
+        accounts.remove(warehouse, NOW).unwrap();
+        let listed: Vec<_> = accounts.list().unwrap().iter().map(|a| a.id).collect();
+        assert_eq!(listed, [shop]);
+        assert!(accounts.account(warehouse).unwrap().is_none());
+        assert!(accounts.account_named("warehouse").unwrap().is_none());
+        for lookup in ["Warehouse", "#2", "2"] {
+            assert_eq!(
+                accounts.find(lookup).unwrap_err().code,
+                ErrorCode::NotFound,
+                "{lookup}"
+            );
+        }
+
+        let again = accounts.insert(&new_account("warehouse"), NOW).unwrap();
+        assert_eq!(
+            again,
+            warehouse + 1,
+            "a new account, under the freed nickname"
+        );
+        assert_eq!(accounts.find("Warehouse").unwrap().id, again);
+        // The purchase made through the removed account still names it.
+        let named: AccountId = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT account_id FROM purchase_attempts WHERE id = ?1",
+                    [label],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(named, warehouse);
+
+        // The default goes to the oldest account left; removing the newest keeps its id taken.
+        accounts.remove(shop, NOW).unwrap();
+        assert_eq!(accounts.default_account().unwrap().unwrap().id, again);
+        accounts.remove(again, NOW).unwrap();
+        assert!(accounts.default_account().unwrap().is_none());
+        assert!(accounts.list().unwrap().is_empty());
+        let next = accounts.insert(&new_account("Shop"), NOW).unwrap();
+        assert_eq!(next, again + 1);
+        assert_eq!(accounts.default_account().unwrap().unwrap().id, next);
+    }
+
+    /// While a purchase through the account is unfinished, the account stays and so do its CRID,
+    /// MIDs and EPS account; the refusal names the orders.
+    #[test]
+    fn unfinished_purchases_keep_the_account_and_its_identifiers() {
+        let store = Store::open_in_memory().unwrap();
+        let accounts: &dyn AccountStore = &store;
+        let shop = accounts.insert(&new_account("Shop"), NOW).unwrap();
+        let other = accounts.insert(&new_account("Other"), NOW).unwrap();
+        let sent = purchase(&store, "#1001", shop, "sent");
+        let intent = purchase(&store, "#1002", shop, "intent");
+        purchase(&store, "#1003", shop, "failed");
+        purchase(&store, "#1004", other, "sent");
+
+        let refused = accounts.remove(shop, NOW).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Conflict);
+        assert_eq!(
+            refused.details.as_deref(),
+            Some(&ErrorDetails::AccountHasOpenPurchases {
+                account_id: shop,
+                order_numbers: vec!["#1001".into(), "#1002".into()],
+            })
+        );
+        assert!(
+            refused.message.contains("orders #1001, #1002")
+                && refused.message.contains("Shipments › Purchases to check"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(accounts.find("Shop").unwrap().id, shop);
+
+        let changed = accounts
+            .update_fields(shop, &crid("56982599"), &[], NOW)
+            .unwrap_err();
+        assert_eq!(changed.code, ErrorCode::Conflict);
+        assert!(matches!(
+            changed.details.as_deref(),
+            Some(ErrorDetails::AccountHasOpenPurchases { .. })
+        ));
+        let cleared = accounts
+            .update_fields(shop, &AccountFields::default(), &[Identifier::Crid], NOW)
+            .unwrap_err();
+        assert_eq!(cleared.code, ErrorCode::Conflict);
+        // Saving the same identifiers (a form saved whole) and a new nickname is fine.
+        let renamed = accounts
+            .update_fields(
+                shop,
+                &AccountFields {
+                    nickname: Some("Front shop".into()),
+                    ..crid("56982563")
+                },
+                &[],
+                NOW,
+            )
+            .unwrap();
+        assert_eq!(renamed.nickname, "Front shop");
+        assert_eq!(renamed.crid.as_deref(), Some("56982563"));
+
+        set_attempt_state(&store, sent, "committed");
+        let one_left = accounts.remove(shop, NOW).unwrap_err();
+        assert!(
+            one_left.message.contains("order #1002"),
+            "{}",
+            one_left.message
+        );
+        set_attempt_state(&store, intent, "failed");
+        accounts
+            .update_fields(shop, &crid("56982599"), &[], NOW)
+            .unwrap();
+        accounts.remove(shop, NOW).unwrap();
+    }
+
+    /// Whichever process removed the account, no purchase starts through it afterwards: the
+    /// database refuses the intent, as it refuses one through an account that never existed.
+    #[test]
+    fn no_purchase_starts_through_a_removed_account() {
+        let store = Store::open_in_memory().unwrap();
+        let accounts: &dyn AccountStore = &store;
+        let removed = accounts.insert(&new_account("Shop"), NOW).unwrap();
+        accounts.remove(removed, NOW).unwrap();
+        let live = accounts.insert(&new_account("Shop"), NOW).unwrap();
+        assert!(try_purchase(&store, "#1", removed, "intent").is_err());
+        assert!(try_purchase(&store, "#2", live + 1, "intent").is_err());
+        try_purchase(&store, "#3", live, "intent").unwrap();
     }
 }

@@ -11,6 +11,7 @@
 //! | `shipments` | [`crate::shipping::ShipmentStore`] (`shipments`) |
 //! | `end_of_day` | [`crate::shipping::EndOfDayStore`] (`scan_forms`, `pickups`) |
 //! | `shipping_setup` | [`crate::shipping::ShippingSetupStore`] (`ship_from_addresses`, `package_presets`) |
+//! | `void_journal` | [`crate::shipping::VoidJournal`] (`void_attempts`, and the label and order rows a finished void changes) |
 //!
 //! Each implements its trait for [`Store`](super::Store), which owns the connections, the
 //! pragmas and the migrations. Services hold the traits, never `Store` or SQL. A write that
@@ -25,3 +26,4 @@ mod orders;
 mod settings;
 mod shipments;
 mod shipping_setup;
+mod void_journal;

@@ -17,7 +17,8 @@ const SHIPMENT_COLUMNS: &str = "s.id, s.order_id, o.order_number, s.account_id, 
     s.tracking_number, s.mail_class, s.service_name, s.postage, s.zone, s.commitment, \
     s.mailing_date, s.weight_oz, s.ship_from_id, s.from_json, s.ship_to_json, s.address_choice, \
     s.status, s.dispute_id, s.printed_at, s.scan_form_id, s.sample, s.tracking_status, \
-    s.tracking_checked_at, s.created_at";
+    s.tracking_checked_at, s.created_at, \
+    EXISTS (SELECT 1 FROM void_attempts v WHERE v.shipment_id = s.id AND v.state IN ('intent','sent'))";
 
 fn conversion(e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -52,6 +53,7 @@ fn shipment_row(r: &Row<'_>) -> rusqlite::Result<Shipment> {
         tracking_status: r.get(21)?,
         tracking_checked_at: r.get(22)?,
         created_at: r.get(23)?,
+        void_pending: r.get(24)?,
     })
 }
 
@@ -72,6 +74,26 @@ pub(super) fn active_label(conn: &Connection, order_id: i64) -> AppResult<Option
             },
         )
         .optional()?)
+}
+
+/// How a void ended, inside the caller's transaction: the label's new status (and dispute id),
+/// and its order back to awaiting shipment unless another label still counts for it.
+pub(super) fn store_void_result(
+    conn: &Connection,
+    shipment_id: i64,
+    order_id: i64,
+    status: ShipmentStatus,
+    dispute_id: Option<&str>,
+    now: &str,
+) -> AppResult<()> {
+    conn.execute(
+        "UPDATE shipments SET status = ?2, dispute_id = ?3, updated_at = ?4 WHERE id = ?1",
+        params![shipment_id, status.as_str(), dispute_id, now],
+    )?;
+    if active_label(conn, order_id)?.is_none() {
+        OrderWriter::within(conn, now).set_status(order_id, OrderStatus::AwaitingShipment)?;
+    }
+    Ok(())
 }
 
 impl ShipmentStore for Store {
@@ -149,26 +171,6 @@ impl ShipmentStore for Store {
                  WHERE id = ?1 AND status NOT IN ('voided','refund_requested')",
                 params![shipment_id, summary, now, status.map(|s| s.as_str())],
             )?;
-            Ok(())
-        })
-    }
-
-    fn record_void(
-        &self,
-        shipment_id: i64,
-        order_id: i64,
-        status: ShipmentStatus,
-        dispute_id: Option<&str>,
-        now: &str,
-    ) -> AppResult<()> {
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE shipments SET status = ?2, dispute_id = ?3, updated_at = ?4 WHERE id = ?1",
-                params![shipment_id, status.as_str(), dispute_id, now],
-            )?;
-            if active_label(tx, order_id)?.is_none() {
-                OrderWriter::within(tx, now).set_status(order_id, OrderStatus::AwaitingShipment)?;
-            }
             Ok(())
         })
     }
