@@ -4,7 +4,8 @@
 //!
 //! Desks here keep secrets in memory (no keyring in tests), log sign-in addresses to a file,
 //! print into a [`RecordingPrinter`] and use a redirect port of their own; USPS is the Sandbox
-//! demo account's in-process simulator.
+//! demo account's in-process simulator. File dialogs answer from a file the test writes
+//! ([`TestApp::answer_dialog`]), as in the end-to-end tests.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -22,11 +23,13 @@ use tauri::{WebviewWindow, WebviewWindowBuilder, ipc::InvokeBody};
 
 use crate::AppState;
 use crate::opener::FileLogOpener;
+use crate::picked_paths::Dialogs;
 
 mod app;
 mod carriers;
 mod commands_agree;
 mod orders;
+mod picked_paths;
 mod purchases_to_check;
 mod shipping;
 
@@ -146,7 +149,8 @@ impl TestApp {
             printer,
             redirect_port,
         } = test_desk(dir.path());
-        let (app, window) = app_with(AppState::with_desk(Ok(desk)));
+        let answers = Dialogs::Answers(dir.path().join("dialog-answers.txt"));
+        let (app, window) = app_with(AppState::with_desk(Ok(desk)).with_dialogs(answers));
         Self {
             dir,
             app,
@@ -176,6 +180,33 @@ impl TestApp {
 
     fn path(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
+    }
+
+    /// The user's answer to the next file dialog: a path, or "" to cancel it.
+    fn answer_dialog(&self, answer: &str) {
+        use std::io::Write as _;
+        let mut answers = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("dialog-answers.txt"))
+            .unwrap();
+        writeln!(answers, "{answer}").unwrap();
+    }
+
+    /// Picks the file `name` in the import dialog, as the user would; its path.
+    fn pick_order_file(&self, name: &str) -> String {
+        self.answer_dialog(&self.path(name));
+        let picked = self.ok("orders_import_pick_file", json!({}));
+        assert_eq!(picked, json!(self.path(name)));
+        self.path(name)
+    }
+
+    /// Picks `name` (ending in .pdf) in the Save dialog, as the user would; its path.
+    fn pick_pdf_path(&self, name: &str) -> String {
+        self.answer_dialog(&self.path(name));
+        let picked = self.ok("pdf_pick_save_path", json!({"defaultName": name}));
+        assert_eq!(picked, json!(self.path(name)));
+        self.path(name)
     }
 }
 

@@ -5,6 +5,7 @@ mod batches;
 mod commands;
 mod jobs;
 mod opener;
+pub mod picked_paths;
 mod printing;
 mod sandbox_info;
 mod sign_ins;

@@ -9,11 +9,15 @@ use std::time::Instant;
 use shipdesk_core::shipping::ShippingService;
 use shipdesk_core::{AppError, DataDir, Desk};
 
+use crate::picked_paths::{Dialogs, PickedPaths};
+
 /// Set by `cargo xtask bench`: when the UI reports ready, the app writes the elapsed time here.
 pub const READY_FILE_ENV: &str = "SHIPDESK_READY_FILE";
 
 pub struct AppState {
     pub imports: crate::jobs::ImportJobs,
+    /// Files the user picked in a dialog: the only ones commands read or write.
+    pub picked: PickedPaths,
     pub batches: crate::batches::BatchJobs,
     desk: Result<Desk, AppError>,
     started: Instant,
@@ -26,7 +30,7 @@ impl AppState {
         if let Err(e) = &desk {
             tracing::error!(code = ?e.code, "could not open the data directory: {}", e.message);
         }
-        let mut state = Self::with_desk(desk);
+        let mut state = Self::with_desk(desk).with_dialogs(Dialogs::from_env());
         state.ready_file = std::env::var_os(READY_FILE_ENV).map(PathBuf::from);
         state
     }
@@ -36,11 +40,18 @@ impl AppState {
     pub fn with_desk(desk: Result<Desk, AppError>) -> Self {
         Self {
             imports: Default::default(),
+            picked: PickedPaths::new(Dialogs::Native),
             batches: Default::default(),
             desk,
             started: Instant::now(),
             ready_file: None,
         }
+    }
+
+    /// The same state with file dialogs answered by `dialogs` (see `crate::picked_paths`).
+    pub fn with_dialogs(mut self, dialogs: Dialogs) -> Self {
+        self.picked = PickedPaths::new(dialogs);
+        self
     }
 
     pub fn desk(&self) -> Result<&Desk, AppError> {

@@ -1,5 +1,6 @@
 //! Driving the real Shipdesk binary: one tauri-driver (and so one app) per test, each with a
-//! fresh `SHIPDESK_DATA_DIR`. `cargo xtask test` provides the display, the D-Bus session, the
+//! fresh `SHIPDESK_DATA_DIR`. WebDriver cannot answer a native file dialog, so the app's dialogs
+//! answer from a file (`SHIPDESK_DIALOG_ANSWERS`) that a test fills with [`App::answer_dialog`]. `cargo xtask test` provides the display, the D-Bus session, the
 //! built binary (`SHIPDESK_APP_BIN`) and tauri-driver; outside it the tests say they were
 //! skipped, and with `SHIPDESK_E2E=1` a missing piece is a failure, not a skip.
 //!
@@ -17,9 +18,14 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 pub mod chromium;
 pub mod steps;
 
+/// The file in [`App`]'s `dialogs` folder the app's file dialogs answer from.
+const DIALOG_ANSWERS: &str = "dialog-answers.txt";
+
 pub struct App {
     pub client: Client,
     pub data_dir: tempfile::TempDir,
+    /// Holds the answers to the app's file dialogs.
+    dialogs: tempfile::TempDir,
     driver: Child,
     name: String,
     artifacts: PathBuf,
@@ -84,6 +90,9 @@ impl App {
         env: &[(&str, &std::ffi::OsStr)],
     ) -> Result<Self> {
         let data_dir = tempfile::Builder::new().prefix("shipdesk-e2e-").tempdir()?;
+        let dialogs = tempfile::Builder::new()
+            .prefix("shipdesk-e2e-dialogs-")
+            .tempdir()?;
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(driver_bin)
             .args([
@@ -93,6 +102,10 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("SHIPDESK_DATA_DIR", data_dir.path())
+            .env(
+                "SHIPDESK_DIALOG_ANSWERS",
+                dialogs.path().join(DIALOG_ANSWERS),
+            )
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -118,6 +131,7 @@ impl App {
         Ok(Self {
             client,
             data_dir,
+            dialogs,
             driver,
             name: name.to_owned(),
             artifacts,
@@ -149,6 +163,17 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// What the user picks in the app's next file dialog: `path` (an empty one cancels it).
+    pub fn answer_dialog(&self, path: &std::path::Path) {
+        use std::io::Write as _;
+        let mut answers = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dialogs.path().join(DIALOG_ANSWERS))
+            .expect("the dialog answers file opens");
+        writeln!(answers, "{}", path.display()).expect("the dialog answer is written");
     }
 
     pub async fn click(&self, css: &str) {

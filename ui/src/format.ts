@@ -33,3 +33,33 @@ export const STATUS_LABELS: Record<string, string> = {
   cancelled: "Cancelled",
   on_hold: "On hold",
 };
+
+/** Shipdesk buys labels for US addresses only so far: an order elsewhere is kept and marked. */
+export const INTERNATIONAL_NOT_SUPPORTED = "International — not supported yet";
+
+export function isInternational(address: { country: string }): boolean {
+  return address.country !== "US" && address.country !== "";
+}
+
+/** A country's name in the user's language (`CA` → "Canada"); the code itself when unknown. */
+export function countryName(code: string): string {
+  try {
+    return new Intl.DisplayNames(undefined, { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "Austin, TX 78701", or "Ottawa, ON K1A 0A9, Canada" outside the US. */
+export function placeLine(a: { city: string; state: string; zip5: string; country: string }): string {
+  const region = [a.state, a.zip5].filter((p) => p.trim() !== "").join(" ");
+  const place = [a.city, region].filter((p) => p.trim() !== "").join(", ");
+  return isInternational(a) ? `${place}, ${countryName(a.country)}` : place;
+}
+
+/** "2 × Mug, Plate", or "No items" for an order without items (an address list). */
+export function itemsLine(items: { quantity: number; title: string }[]): string {
+  if (items.length === 0) return "No items";
+  const qty = items.reduce((n, i) => n + i.quantity, 0);
+  return `${qty} × ${items.map((i) => i.title).join(", ")}`;
+}

@@ -31,6 +31,14 @@ pub fn app() -> Result<PathBuf> {
     Ok(target_dir().join("debug").join("shipdesk-app"))
 }
 
+/// Builds the `shipdesk` command (debug profile) and returns the binary's path: end-to-end tests
+/// run it beside the app on one data directory.
+pub fn cli() -> Result<PathBuf> {
+    say("Building the shipdesk command");
+    sh::run(sh::cargo().args(["build", "-p", "shipdesk-cli"]))?;
+    Ok(target_dir().join("debug").join("shipdesk"))
+}
+
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

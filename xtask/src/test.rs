@@ -176,6 +176,7 @@ fn read_dir_files(dir: &Path) -> Result<BTreeMap<String, String>> {
 /// a private D-Bus session.
 fn e2e(tally: &mut Tally) -> Result<()> {
     let app = build::app()?;
+    let cli = build::cli()?;
     say("End-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)");
     let display = VirtualDisplay::start()?;
     let artifacts = build::target_dir().join("e2e-artifacts");
@@ -197,6 +198,7 @@ fn e2e(tally: &mut Tally) -> Result<()> {
         .env("SHIPDESK_E2E", "1")
         .env(shared_dir::REQUIRE_SHARED_VAR, "1")
         .env("SHIPDESK_APP_BIN", &app)
+        .env("SHIPDESK_CLI_BIN", &cli)
         .env("SHIPDESK_E2E_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER_BIN", tauri_driver());
     let result = sh::run_counting(&mut cmd, tally);

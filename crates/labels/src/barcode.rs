@@ -9,6 +9,10 @@ use barcoders::sym::code128::Code128;
 
 use crate::RenderError;
 
+/// The longest data encoded. USPS tracking numbers and SCAN form ids are 20 to 34 digits; much
+/// longer data would need bars too thin to scan in the space a document gives the symbol.
+pub const MAX_DATA_CHARS: usize = 40;
+
 const SET_B: char = '\u{0181}';
 const SET_C: char = '\u{0106}';
 
@@ -21,13 +25,15 @@ pub struct Code128Symbol {
 impl Code128Symbol {
     /// Encodes `data`; `what` names it in the error ("tracking number", ...).
     pub fn encode(what: &'static str, data: &str) -> Result<Self, RenderError> {
-        let error = |reason: String| RenderError::Barcode {
-            what,
-            data: data.to_string(),
-            reason,
-        };
+        let error = |reason: String| RenderError::barcode(what, data, reason);
         if data.is_empty() {
             return Err(error("empty".into()));
+        }
+        let length = data.chars().take(MAX_DATA_CHARS + 1).count();
+        if length > MAX_DATA_CHARS {
+            return Err(error(format!(
+                "longer than {MAX_DATA_CHARS} characters, too long to scan"
+            )));
         }
         if let Some(bad) = data.chars().find(|c| !(' '..='~').contains(c)) {
             return Err(error(format!("character {bad:?} is not printable ASCII")));
@@ -113,5 +119,15 @@ mod tests {
         let err = Code128Symbol::encode("tracking", "94€").unwrap_err();
         assert!(err.to_string().contains("not printable ASCII"), "{err}");
         assert!(Code128Symbol::encode("tracking", "").is_err());
+    }
+
+    #[test]
+    fn overlong_data_is_rejected_and_quoted_briefly() {
+        assert!(Code128Symbol::encode("tracking", &"9".repeat(MAX_DATA_CHARS)).is_ok());
+        let huge = "9".repeat(10 * 1024 * 1024);
+        let err = Code128Symbol::encode("tracking", &huge).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("too long to scan"), "{message}");
+        assert!(message.len() < 200, "{} bytes", message.len());
     }
 }

@@ -16,9 +16,17 @@
 //!
 //! Text uses the PDF base-14 fonts (Helvetica, Helvetica-Bold), so no font files ship with the
 //! app and the PDF text stays extractable; the SVG asks for a generic sans-serif font.
+//!
+//! Any field may hold any text of any size (hostile exports included), and rendering neither
+//! panics nor grows with it: text is reduced to what the fonts can show, every run is cut to
+//! what fits its place (with "..."), the packing slip's note to a few lines, and barcode data
+//! to what a scanner can read; measurements use saturating arithmetic. A document's size follows
+//! what is drawn, never the length of what was typed.
 
 mod barcode;
 pub mod display;
+#[cfg(test)]
+mod hostile_text_tests;
 mod layout;
 mod metrics;
 mod pdf;
@@ -36,13 +44,33 @@ pub enum RenderError {
     /// Nothing to draw: an empty list of labels or slips.
     #[error("nothing to render: {0}")]
     Empty(&'static str),
-    /// The data cannot be drawn as a barcode (e.g. characters Code 128 cannot carry).
+    /// The data cannot be drawn as a barcode (e.g. characters Code 128 cannot carry). `data`
+    /// quotes at most its first 40 characters.
     #[error("cannot encode {what} {data:?} as a barcode: {reason}")]
     Barcode {
         what: &'static str,
         data: String,
         reason: String,
     },
+}
+
+/// How much of the offending data a [`RenderError::Barcode`] quotes.
+const QUOTED_DATA_CHARS: usize = 40;
+
+impl RenderError {
+    /// A barcode error quoting the start of `data` (which may be any size) and its length.
+    pub(crate) fn barcode(what: &'static str, data: &str, reason: String) -> Self {
+        let mut chars = data.chars();
+        let mut quoted: String = chars.by_ref().take(QUOTED_DATA_CHARS).collect();
+        if chars.next().is_some() {
+            quoted.push_str("...");
+        }
+        RenderError::Barcode {
+            what,
+            data: quoted,
+            reason,
+        }
+    }
 }
 
 /// Renders labels into one PDF: one label per 4x6 page, or two per Letter page.

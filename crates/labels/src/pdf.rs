@@ -25,7 +25,7 @@ pub fn write_pdf(title: &str, pages: &[Page]) -> Vec<u8> {
 
 fn page_to_pdf(page: &Page) -> PdfPage {
     let size = Rect::from_wh(Pt(page.width), Pt(page.height));
-    let mut ops = Vec::with_capacity(page.items.len() * 6);
+    let mut ops = Vec::with_capacity(page.items.len().saturating_mul(6));
     for item in &page.items {
         item_ops(item, page.height, &mut ops);
     }

@@ -20,7 +20,8 @@ macro_rules! with_app_commands {
         $then! {
             app: app_ready, doctor;
             orders: orders_list, orders_get, orders_create, orders_update, orders_archive,
-                orders_set_tags, orders_tags, orders_import_preview, orders_import,
+                orders_set_tags, orders_tags, orders_import_pick_file, orders_import_preview,
+                orders_import,
                 orders_import_cancel, mappings_list, mapping_save, mapping_delete;
             carriers: carriers_list, carriers_sign_in_start, carriers_sign_in_finish,
                 carriers_sign_in_cancel, carriers_connect_own_app, carriers_update,
@@ -35,7 +36,7 @@ macro_rules! with_app_commands {
                 shipping_check_purchase_again, shipping_discard_purchase, label_preview,
                 label_download_again,
                 labels_print,
-                labels_save_pdf, packing_slips_print, packing_slips_save_pdf, shipments_list,
+                pdf_pick_save_path, labels_save_pdf, packing_slips_print, packing_slips_save_pdf, shipments_list,
                 shipment_get, label_void, tracking_refresh, scan_forms_create, scan_forms_list,
                 scan_form_print, scan_form_save_pdf, pickup_eligibility, pickup_prefill,
                 pickup_schedule, pickup_cancel, pickups_list;

@@ -58,13 +58,25 @@ pub fn orders_tags(state: State<'_, AppState>) -> Result<Vec<String>, AppError> 
     state.desk()?.orders().tags()
 }
 
+/// The OS file dialog for an order file; the picked path (now importable), or null.
+#[tauri::command]
+pub async fn orders_import_pick_file<R: tauri::Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<PathBuf>, AppError> {
+    state.picked.pick_order_file(&app).await
+}
+
 #[tauri::command]
 pub fn orders_import_preview(
     state: State<'_, AppState>,
     path: PathBuf,
     mapping: Option<ColumnMapping>,
 ) -> Result<ImportPreview, AppError> {
-    state.desk()?.orders().preview_file(&path, mapping.as_ref())
+    state
+        .desk()?
+        .orders()
+        .preview_file(state.picked.to_import(&path)?, mapping.as_ref())
 }
 
 #[tauri::command]
@@ -76,9 +88,14 @@ pub async fn orders_import<R: tauri::Runtime>(
 ) -> Result<ImportSummary, AppError> {
     state
         .imports
-        .run(state.desk()?.clone(), path, options, move |p| {
-            let _ = app.emit("import://progress", p);
-        })
+        .run(
+            state.desk()?.clone(),
+            state.picked.to_import(&path)?.to_path_buf(),
+            options,
+            move |p| {
+                let _ = app.emit("import://progress", p);
+            },
+        )
         .await
 }
 

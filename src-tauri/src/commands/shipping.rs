@@ -209,6 +209,16 @@ pub async fn labels_print(
     state.shipping()?.print_labels(&shipment_ids, layout, None)
 }
 
+/// The OS save dialog for a PDF; the picked path (ending in `.pdf`, now writable), or null.
+#[tauri::command]
+pub async fn pdf_pick_save_path<R: tauri::Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    default_name: String,
+) -> Result<Option<PathBuf>, AppError> {
+    state.picked.pick_pdf_save_path(&app, &default_name).await
+}
+
 #[tauri::command]
 pub async fn labels_save_pdf(
     state: State<'_, AppState>,
@@ -218,7 +228,7 @@ pub async fn labels_save_pdf(
 ) -> Result<Vec<PathBuf>, AppError> {
     state
         .shipping()?
-        .save_labels_pdf(&shipment_ids, layout, &path)
+        .save_labels_pdf(&shipment_ids, layout, state.picked.to_save_pdf(&path)?)
 }
 
 #[tauri::command]
@@ -239,9 +249,11 @@ pub async fn packing_slips_save_pdf(
     ship_from_id: Option<i64>,
     path: PathBuf,
 ) -> Result<(), AppError> {
-    state
-        .shipping()?
-        .save_packing_slips_pdf(&order_ids, ship_from_id, &path)
+    state.shipping()?.save_packing_slips_pdf(
+        &order_ids,
+        ship_from_id,
+        state.picked.to_save_pdf(&path)?,
+    )
 }
 
 #[tauri::command]
@@ -301,7 +313,9 @@ pub async fn scan_form_save_pdf(
     id: i64,
     path: PathBuf,
 ) -> Result<(), AppError> {
-    state.shipping()?.save_scan_form_pdf(id, &path)
+    state
+        .shipping()?
+        .save_scan_form_pdf(id, state.picked.to_save_pdf(&path)?)
 }
 
 #[tauri::command]

@@ -196,7 +196,9 @@ fn every_listed_command_is_registered_and_nothing_else_is() {
     // A desk that did not open: registered commands answer with its error (or refuse their
     // arguments) without touching anything; unregistered names are "not found".
     let failure = AppError::new(ErrorCode::DatabaseTooNew, "not opened");
-    let (_app, window) = app_with(AppState::with_desk(Err(failure)));
+    // File dialogs answer from a file that does not exist: cancelled, no window opens.
+    let no_answers = crate::picked_paths::Dialogs::Answers(PathBuf::from("/nonexistent/answers"));
+    let (_app, window) = app_with(AppState::with_desk(Err(failure)).with_dialogs(no_answers));
     let not_found = |name: &str| {
         call(&window, name, json!({})).err() == Some(json!(format!("Command {name} not found")))
     };

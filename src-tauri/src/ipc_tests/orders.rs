@@ -98,8 +98,8 @@ Shipping City,Shipping Province,Shipping Zip\n\
 #[test]
 fn a_recognized_file_is_previewed_then_imported_with_progress_events() {
     let t = TestApp::new();
-    let path = t.path("orders_export.csv");
-    std::fs::write(&path, SHOPIFY).unwrap();
+    std::fs::write(t.path("orders_export.csv"), SHOPIFY).unwrap();
+    let path = t.pick_order_file("orders_export.csv");
     let preview = t.ok(
         "orders_import_preview",
         json!({"path": path, "mapping": null}),
@@ -147,8 +147,8 @@ W-1,Cy Diaz,3 Oak Rd,Boise,ID,83702,Soap\n";
 #[test]
 fn a_saved_column_mapping_is_listed_used_and_deleted() {
     let t = TestApp::new();
-    let path = t.path("warehouse.csv");
-    std::fs::write(&path, SHEET).unwrap();
+    std::fs::write(t.path("warehouse.csv"), SHEET).unwrap();
+    let path = t.pick_order_file("warehouse.csv");
     let unknown = t.ok(
         "orders_import_preview",
         json!({"path": path, "mapping": null}),

@@ -248,7 +248,7 @@ fn a_bought_label_is_previewed_printed_saved_tracked_and_voided() {
     assert!(t.printer.all_pdfs());
     assert_eq!(t.ok("shipment_get", json!({"id": id}))["printed"], true);
 
-    let path = t.path("labels.pdf");
+    let path = t.pick_pdf_path("labels.pdf");
     let written = t.ok(
         "labels_save_pdf",
         json!({"shipmentIds": [id], "layout": "letter", "path": path}),
@@ -268,7 +268,7 @@ fn a_bought_label_is_previewed_printed_saved_tracked_and_voided() {
     assert_eq!(listed[0]["id"], id);
     // A voided label is not postage: no command hands it out again.
     let tracking = shipment["tracking_number"].as_str().unwrap();
-    let voided_path = t.path("voided.pdf");
+    let voided_path = t.pick_pdf_path("voided.pdf");
     for (command, args) in [
         ("labels_print", json!({"shipmentIds": [id], "layout": null})),
         (
@@ -305,7 +305,7 @@ fn packing_slips_are_printed_and_saved_as_pdf() {
     assert_eq!(t.printer.job_names(), ["packing-slips"]);
     assert!(t.printer.all_pdfs());
 
-    let path = t.path("slips.pdf");
+    let path = t.pick_pdf_path("slips.pdf");
     assert_eq!(
         t.ok(
             "packing_slips_save_pdf",
@@ -354,7 +354,7 @@ fn end_of_day_makes_a_scan_form_that_prints_saves_and_locks_its_labels() {
     );
     assert_eq!(t.printer.job_names(), [format!("scan-form-{}", form["id"])]);
     assert!(t.printer.all_pdfs());
-    let path = t.path("scan-form.pdf");
+    let path = t.pick_pdf_path("scan-form.pdf");
     assert_eq!(
         t.ok(
             "scan_form_save_pdf",

@@ -2,10 +2,22 @@
 
 export type Address = { name: string, company: string | null, street1: string, street2: string | null, city: string, 
 /**
- * Two-letter USPS code (states, DC, territories, military AA/AE/AP).
+ * In the US: the two-letter USPS code (states, DC, territories, military AA/AE/AP).
+ * Elsewhere: the province or region as written, possibly empty.
  */
-state: string, zip5: string, zip4: string | null, 
+state: string, 
 /**
- * ISO 3166-1 alpha-2; Shipdesk ships domestic USPS, so this is `US` in practice.
+ * In the US: the 5-digit ZIP Code. Elsewhere: the whole postal code as written (`K1A 0B1`),
+ * possibly empty.
+ */
+zip5: string, 
+/**
+ * In the US only: the ZIP+4 add-on.
+ */
+zip4: string | null, 
+/**
+ * ISO 3166-1 alpha-2. US territories are `US` (their state code says which). Shipdesk buys
+ * labels only for `US` addresses so far: an order elsewhere is kept and marked
+ * international, and buying its label is refused.
  */
 country: string, phone: string | null, email: string | null, };

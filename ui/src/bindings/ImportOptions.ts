@@ -9,4 +9,8 @@ mapping?: string,
 /**
  * A mapping built in the import dialog and not (yet) saved; used when `mapping` is absent.
  */
-column_mapping?: ColumnMapping, };
+column_mapping?: ColumnMapping, 
+/**
+ * The largest file to import, in bytes (200 MB when absent).
+ */
+max_file_bytes?: number, };

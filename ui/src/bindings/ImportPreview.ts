@@ -10,7 +10,8 @@ export type ImportPreview = { detected_format: DetectedFormat, encoding: string,
  */
 delimiter: string, headers: Array<string>, 
 /**
- * The first rows as they are in the file, cell by cell.
+ * The first rows as they are in the file, cell by cell: each cell cut to 200 characters,
+ * and only as many rows as hold 256 KB of text (always the first).
  */
 first_rows: Array<Array<string>>, 
 /**
@@ -24,4 +25,9 @@ suggested_mapping: ColumnMapping | null,
 /**
  * The orders the first rows make, with the format or mapping applied.
  */
-mapped_preview: Array<PreviewOrder>, problems: Array<ImportProblem>, warnings: Array<ImportProblem>, };
+mapped_preview: Array<PreviewOrder>, problems: Array<ImportProblem>, 
+/**
+ * Warnings about the first rows, and about lines anywhere in the file that were not read
+ * in the file's encoding (`field` is `encoding`).
+ */
+warnings: Array<ImportProblem>, };

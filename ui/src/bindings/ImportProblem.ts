@@ -9,7 +9,8 @@ export type ImportProblem = {
  */
 line: number, 
 /**
- * Which field: `order_number`, `ship_to.zip`, `items[0].quantity`, `row`…
+ * Which field: `order_number`, `ship_to.zip`, `items[0].quantity`, `row`, or `encoding`
+ * for a line whose bytes were read otherwise than the rest of the file…
  */
 field: string, 
 /**

@@ -33,6 +33,8 @@ skipped: number,
  */
 invalid: number, problems: Array<ImportProblem>, 
 /**
- * Orders imported without a value that could not be used (e.g. a placeholder email).
+ * Orders imported without a value that could not be used (e.g. a placeholder email), or
+ * with invisible control characters removed from a field, and lines that were not read in
+ * the file's encoding (`field` is `encoding`).
  */
 warnings: Array<ImportProblem>, skipped_orders: Array<SkippedOrder>, };

@@ -5,4 +5,9 @@ export type OrderPage = { orders: Array<Order>,
 /**
  * How many orders match the query in all (for the scroll bar of a virtualized table).
  */
-total: number, };
+total: number, 
+/**
+ * The search holds no letters or numbers to look for (`*`, `#`, `—`, an emoji), so it
+ * matched nothing: ask for some rather than report that no order matches.
+ */
+nothing_to_search: boolean, };

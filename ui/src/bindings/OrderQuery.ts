@@ -6,7 +6,9 @@ import type { OrderStatus } from "./OrderStatus";
 export type OrderQuery = { status?: OrderStatus, tag?: string, archived?: ArchivedFilter, 
 /**
  * Search as you type: every word must match the start of a word in the order number, name,
- * company, address, SKUs or item titles.
+ * company, address, SKUs or item titles. Punctuation and symbols are literal text, never
+ * search syntax; a search with no letters or numbers at all matches nothing (see
+ * [`OrderPage::nothing_to_search`]).
  */
 search?: string, sort?: OrderSort, descending?: boolean, offset?: number, 
 /**

@@ -1,4 +1,3 @@
-import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import { call, subscribe } from "./core";
 import type { Order } from "../bindings/Order";
 import type { OrderInput } from "../bindings/OrderInput";
@@ -20,6 +19,7 @@ export const ordersIpc = {
   ordersArchive: (ids: number[], archived: boolean) => call<number>("orders_archive", { ids, archived }),
   ordersSetTags: (ids: number[], add: string[], remove: string[]) => call<void>("orders_set_tags", { ids, add, remove }),
   ordersTags: () => call<string[]>("orders_tags"),
+  /** `path` must come from `pickOrderFile`: the app reads only files picked in its dialog. */
   importPreview: (path: string, mapping: ColumnMapping | null) => call<ImportPreview>("orders_import_preview", { path, mapping }),
   importOrders: (path: string, options: ImportOptions) => call<ImportSummary>("orders_import", { path, options }),
   importCancel: () => call<void>("orders_import_cancel"),
@@ -27,15 +27,8 @@ export const ordersIpc = {
   mappingSave: (mapping: ColumnMapping) => call<void>("mapping_save", { mapping }),
   mappingDelete: (name: string) => call<void>("mapping_delete", { name }),
 
-  /** The OS file picker; resolves to a path or null when the user cancels. */
-  pickOrderFile: async (): Promise<string | null> => {
-    const picked = await openDialog({
-      multiple: false,
-      directory: false,
-      filters: [{ name: "Order exports", extensions: ["csv", "tsv", "txt"] }],
-    });
-    return typeof picked === "string" ? picked : null;
-  },
+  /** The OS file dialog, shown by the app; resolves to the picked path (now importable) or null when the user cancels. */
+  pickOrderFile: () => call<string | null>("orders_import_pick_file"),
 };
 
 export const ordersEvents = {

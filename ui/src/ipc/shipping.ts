@@ -1,6 +1,5 @@
 // Shipping: typed calls over the shipping commands, the OS save dialog for PDFs, and
 // the `batch://progress` event a running label batch emits.
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { call, subscribe } from "./core";
 import type { Address } from "../bindings/Address";
 import type { AddressCheck } from "../bindings/AddressCheck";
@@ -94,10 +93,12 @@ export type {
   WeightSource,
 };
 
-/** The OS "Save as" dialog for a PDF; resolves to a path or null when the user cancels. */
-async function pickPdfPath(defaultName: string): Promise<string | null> {
-  const picked = await saveDialog({ defaultPath: defaultName, filters: [{ name: "PDF", extensions: ["pdf"] }] });
-  return typeof picked === "string" ? picked : null;
+/**
+ * The OS "Save as" dialog for a PDF, shown by the app; resolves to the picked path (ending in
+ * .pdf) or null when the user cancels. The save commands write only to paths picked here.
+ */
+function pickPdfPath(defaultName: string): Promise<string | null> {
+  return call<string | null>("pdf_pick_save_path", { defaultName });
 }
 
 export const shippingIpc = {

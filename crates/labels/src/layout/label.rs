@@ -9,6 +9,7 @@
 use crate::barcode::Code128Symbol;
 use crate::display::{Align, Face, Ink, Page};
 use crate::layout::{LETTER_HEIGHT, LETTER_WIDTH, text_block};
+use crate::metrics::clip;
 use crate::{LabelSpec, PageLayout, RenderError};
 
 pub const LABEL_WIDTH: f32 = 288.0;
@@ -114,10 +115,12 @@ fn compose(label: &LabelSpec) -> (Page, Vec<RenderError>) {
         problem_box(&mut page, 320.0, 58.0, &problem);
         problems.push(problem);
     }
-    page.text_styled(
+    page.text_fitted(
         LABEL_WIDTH / 2.0,
         392.0,
         11.0,
+        6.0,
+        CONTENT_WIDTH,
         Face::Bold,
         Align::Center,
         Ink::Black,
@@ -162,12 +165,12 @@ fn postage_header(page: &mut Page, label: &LabelSpec) {
     page.stroke_rect(box_left, MARGIN, right - box_left, 58.0, 1.0);
     let mut lines: Vec<(f32, Face, String)> = vec![(7.0, Face::Bold, "US POSTAGE PAID".into())];
     if let Some(postage) = &label.postage {
-        lines.push((15.0, Face::Bold, postage.clone()));
+        lines.push((15.0, Face::Bold, clip(postage).to_string()));
     }
-    lines.push((8.0, Face::Regular, label.ship_date.clone()));
-    let mut detail = label.weight.clone();
+    lines.push((8.0, Face::Regular, clip(&label.ship_date).to_string()));
+    let mut detail = clip(&label.weight).to_string();
     if let Some(zone) = &label.zone {
-        detail = format!("{detail}   Zone {zone}");
+        detail = format!("{detail}   Zone {}", clip(zone));
     }
     lines.push((8.0, Face::Regular, detail));
 
@@ -191,6 +194,7 @@ fn postage_header(page: &mut Page, label: &LabelSpec) {
 
 /// The big letter USPS prints in the corner box: E, P, G, or the service's first letter.
 fn service_indicator(service_name: &str) -> &str {
+    let service_name = clip(service_name);
     let upper = service_name.to_ascii_uppercase();
     if upper.contains("EXPRESS") {
         "E"
@@ -219,23 +223,23 @@ fn service_banner(page: &mut Page, service_name: &str, top: f32) {
         Face::Bold,
         Align::Center,
         Ink::White,
-        &service_name.to_uppercase(),
+        &clip(service_name).to_uppercase(),
     );
 }
 
 /// "420" + destination ZIP as a small Code 128, as USPS sorters route by it.
 fn routing_barcode(page: &mut Page, zip5: &str) -> Result<(), RenderError> {
-    let zip: String = zip5
+    let zip: String = clip(zip5)
         .chars()
         .filter(|c| !c.is_whitespace())
         .take(5)
         .collect();
     if zip.len() != 5 || !zip.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(RenderError::Barcode {
-            what: "routing ZIP",
-            data: zip5.to_string(),
-            reason: "expected five digits".into(),
-        });
+        return Err(RenderError::barcode(
+            "routing ZIP",
+            zip5,
+            "expected five digits".into(),
+        ));
     }
     let symbol = Code128Symbol::encode("routing ZIP", &format!("420{zip}"))?;
     let module = 1.2;
@@ -273,22 +277,26 @@ fn problem_box(page: &mut Page, top: f32, height: f32, problem: &RenderError) {
     );
 }
 
-/// The tracking number as printed and encoded: spaces removed.
+/// The tracking number as printed and encoded: spaces removed. Only the start of an absurdly
+/// long one is kept; that is still too long for a barcode, which says so.
 fn tracking_digits(tracking_number: &str) -> String {
-    tracking_number
+    clip(tracking_number)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()
 }
 
 /// "9405511899223197428490" -> "9405 5118 9922 3197 4284 90".
+/// Only the start of a huge text is grouped: no more can be printed.
 pub fn group_by_four(digits: &str) -> String {
-    let chars: Vec<char> = digits.chars().collect();
-    chars
-        .chunks(4)
-        .map(|chunk| chunk.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut grouped = String::new();
+    for (index, c) in clip(digits).chars().enumerate() {
+        if index > 0 && index % 4 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 #[cfg(test)]

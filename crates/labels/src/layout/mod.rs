@@ -48,10 +48,23 @@ pub fn text_block(
     baseline
 }
 
-/// "Page 2 of 3" centred at the foot of a Letter page, with an optional left-hand caption.
+/// The footer caption's share of the line; the page number takes the rest.
+const FOOTER_CAPTION_WIDTH: f32 = 400.0;
+
+/// "Page 2 of 3" at the right of the foot of a Letter page, with a left-hand caption.
 pub fn letter_footer(page: &mut Page, caption: &str, number: usize, count: usize) {
     let y = LETTER_HEIGHT - LETTER_MARGIN / 2.0;
-    page.text(LETTER_MARGIN, y, 8.0, Face::Regular, caption);
+    page.text_fitted(
+        LETTER_MARGIN,
+        y,
+        8.0,
+        6.0,
+        FOOTER_CAPTION_WIDTH,
+        Face::Regular,
+        Align::Left,
+        Ink::Black,
+        caption,
+    );
     page.text_styled(
         LETTER_WIDTH - LETTER_MARGIN,
         y,

@@ -1,10 +1,15 @@
 //! Packing slip: one Letter page per order (more if the item list is long), meant to go in the
 //! box with the label. It shows what was ordered, not prices, so it can double as a gift receipt.
+//!
+//! Every item is listed, however many pages that takes. The buyer's note is not: it is wrapped
+//! into at most [`NOTE_MAX_LINES`] lines, the last ending in "..." when the note is longer, so a
+//! pasted essay (or a 10 MB field from a hostile export) still gives a one-page slip. Other
+//! fields are single lines, shrunk or cut with "..." to fit their place.
 
 use crate::display::{Align, Face, Ink, Page};
 use crate::layout::table::{self, Column, ROW_HEIGHT};
 use crate::layout::{LETTER_HEIGHT, LETTER_MARGIN, LETTER_WIDTH, letter_footer, text_block};
-use crate::metrics::wrap;
+use crate::metrics::{clip, wrap};
 use crate::{PackingSlip, PackingSlipItem};
 
 const RIGHT: f32 = LETTER_WIDTH - LETTER_MARGIN;
@@ -12,6 +17,9 @@ const TABLE_TOP_FIRST: f32 = 236.0;
 const TABLE_TOP_NEXT: f32 = 100.0;
 const TABLE_BOTTOM: f32 = LETTER_HEIGHT - 60.0;
 const NOTE_SIZE: f32 = 10.0;
+const NOTE_LEADING: f32 = 13.0;
+/// Lines of the buyer's note that are printed; a gift message or delivery note fits easily.
+pub const NOTE_MAX_LINES: usize = 8;
 
 const COLUMNS: [Column; 3] = [
     Column {
@@ -43,22 +51,31 @@ fn slip(slip: &PackingSlip) -> Vec<Page> {
     let note_lines = slip
         .note
         .as_deref()
-        .map(|note| wrap(note, Face::Regular, NOTE_SIZE, RIGHT - LETTER_MARGIN - 16.0))
+        .map(|note| {
+            wrap(
+                note,
+                Face::Regular,
+                NOTE_SIZE,
+                RIGHT - LETTER_MARGIN - 16.0,
+                NOTE_MAX_LINES,
+            )
+        })
+        .filter(|lines| lines.iter().any(|line| !line.trim().is_empty()))
         .unwrap_or_default();
     // The total line and the note box follow the last row; count them as rows so they paginate.
     let note_rows = match note_lines.is_empty() {
         true => 0,
-        false => ((note_lines.len() as f32 * 13.0 + 30.0) / ROW_HEIGHT).ceil() as usize,
+        false => ((note_box_height(&note_lines) + 6.0) / ROW_HEIGHT).ceil() as usize,
     };
     let tail_rows = 2 + note_rows;
     let ranges = table::paginate(
-        slip.items.len() + tail_rows,
+        slip.items.len().saturating_add(tail_rows),
         TABLE_TOP_FIRST,
         TABLE_TOP_NEXT,
         TABLE_BOTTOM,
     );
     let page_count = ranges.len();
-    let caption = format!("Packing slip - order {}", slip.order_number);
+    let caption = format!("Packing slip - order {}", clip(&slip.order_number));
 
     let mut pages = Vec::with_capacity(page_count);
     for (index, range) in ranges.into_iter().enumerate() {
@@ -86,8 +103,8 @@ fn slip(slip: &PackingSlip) -> Vec<Page> {
 fn cells(item: &PackingSlipItem) -> [String; 3] {
     [
         item.quantity.to_string(),
-        item.sku.clone(),
-        item.title.clone(),
+        clip(&item.sku).to_string(),
+        clip(&item.title).to_string(),
     ]
 }
 
@@ -103,16 +120,18 @@ fn first_page_header(page: &mut Page, slip: &PackingSlip) -> f32 {
         Face::Bold,
         Align::Right,
         Ink::Black,
-        &format!("Order {}", slip.order_number),
+        &format!("Order {}", clip(&slip.order_number)),
     );
-    page.text_styled(
+    page.text_fitted(
         RIGHT,
         72.0,
         9.0,
+        7.0,
+        260.0,
         Face::Regular,
         Align::Right,
         Ink::Black,
-        &format!("Order date: {}", slip.order_date),
+        &format!("Order date: {}", clip(&slip.order_date)),
     );
     page.line(LETTER_MARGIN, 84.0, RIGHT, 84.0, 1.5);
 
@@ -146,19 +165,28 @@ fn first_page_header(page: &mut Page, slip: &PackingSlip) -> f32 {
 }
 
 fn continuation_header(page: &mut Page, slip: &PackingSlip) -> f32 {
-    page.text(
+    page.text_fitted(
         LETTER_MARGIN,
         64.0,
         14.0,
+        9.0,
+        RIGHT - LETTER_MARGIN,
         Face::Bold,
-        &format!("PACKING SLIP - order {} (continued)", slip.order_number),
+        Align::Left,
+        Ink::Black,
+        &format!(
+            "PACKING SLIP - order {} (continued)",
+            clip(&slip.order_number)
+        ),
     );
     page.line(LETTER_MARGIN, 76.0, RIGHT, 76.0, 1.5);
     TABLE_TOP_NEXT
 }
 
 fn totals_and_note(page: &mut Page, slip: &PackingSlip, top: f32, note_lines: &[String]) {
-    let units: u64 = slip.items.iter().map(|item| u64::from(item.quantity)).sum();
+    let units = slip.items.iter().fold(0u64, |sum, item| {
+        sum.saturating_add(u64::from(item.quantity))
+    });
     page.text_styled(
         RIGHT,
         top + 16.0,
@@ -172,7 +200,7 @@ fn totals_and_note(page: &mut Page, slip: &PackingSlip, top: f32, note_lines: &[
         return;
     }
     let box_top = top + 2.0 * ROW_HEIGHT;
-    let box_height = note_lines.len() as f32 * 13.0 + 24.0;
+    let box_height = note_box_height(note_lines);
     page.stroke_rect(
         LETTER_MARGIN,
         box_top,
@@ -190,6 +218,10 @@ fn totals_and_note(page: &mut Page, slip: &PackingSlip, top: f32, note_lines: &[
             Face::Regular,
             line,
         );
-        baseline += 13.0;
+        baseline += NOTE_LEADING;
     }
+}
+
+fn note_box_height(note_lines: &[String]) -> f32 {
+    note_lines.len() as f32 * NOTE_LEADING + 24.0
 }

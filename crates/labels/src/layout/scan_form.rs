@@ -11,12 +11,15 @@ use crate::display::{Align, Face, Ink, Page};
 use crate::layout::label::group_by_four;
 use crate::layout::table::{self, Column, ROW_HEIGHT};
 use crate::layout::{LETTER_HEIGHT, LETTER_MARGIN, LETTER_WIDTH, letter_footer, text_block};
+use crate::metrics::clip;
 use crate::{RenderError, ScanFormPackage, ScanFormSpec};
 
 const RIGHT: f32 = LETTER_WIDTH - LETTER_MARGIN;
 const TABLE_TOP_NEXT: f32 = 100.0;
 const TABLE_BOTTOM: f32 = LETTER_HEIGHT - 60.0;
 const BARCODE_MODULE: f32 = 1.44;
+/// Code 128 wants at least ten modules of white either side of the symbol.
+const QUIET_MODULES: f32 = 10.0;
 
 const SUMMARY_COLUMNS: [Column; 2] = [
     Column {
@@ -62,7 +65,8 @@ const PACKAGE_COLUMNS: [Column; 4] = [
 
 /// All pages of the form; fails only if the form id cannot be drawn as a barcode.
 pub fn scan_form_pages(form: &ScanFormSpec) -> Result<Vec<Page>, RenderError> {
-    let symbol = Code128Symbol::encode("SCAN form id", form.form_id.trim())?;
+    let form_id = clip(&form.form_id).trim();
+    let symbol = Code128Symbol::encode("SCAN form id", form_id)?;
     let counts = counts_per_service(&form.packages);
 
     let mut first = Page::new(LETTER_WIDTH, LETTER_HEIGHT);
@@ -74,7 +78,7 @@ pub fn scan_form_pages(form: &ScanFormSpec) -> Result<Vec<Page>, RenderError> {
         TABLE_BOTTOM,
     );
     let page_count = ranges.len();
-    let caption = format!("SCAN form {} - {}", form.form_id.trim(), form.date);
+    let caption = format!("SCAN form {form_id} - {}", clip(&form.date));
 
     let mut pages = Vec::with_capacity(page_count);
     for (index, range) in ranges.into_iter().enumerate() {
@@ -109,9 +113,9 @@ pub fn counts_per_service(packages: &[ScanFormPackage]) -> BTreeMap<&str, usize>
 fn package_cells(index: usize, package: &ScanFormPackage) -> [String; 4] {
     [
         (index + 1).to_string(),
-        group_by_four(package.tracking_number.trim()),
-        package.service_name.clone(),
-        package.weight.clone(),
+        group_by_four(clip(&package.tracking_number).trim()),
+        clip(&package.service_name).to_string(),
+        clip(&package.weight).to_string(),
     ]
 }
 
@@ -163,7 +167,7 @@ fn first_page(
         200.0,
     );
     let facts = [
-        ("DATE", form.date.clone()),
+        ("DATE", clip(&form.date).to_string()),
         ("TOTAL PACKAGES", form.packages.len().to_string()),
     ];
     for (row, (label, value)) in facts.iter().enumerate() {
@@ -177,10 +181,12 @@ fn first_page(
             Ink::Black,
             label,
         );
-        page.text_styled(
+        page.text_fitted(
             RIGHT,
             baseline,
             13.0,
+            8.0,
+            RIGHT - LETTER_MARGIN - 310.0,
             Face::Bold,
             Align::Right,
             Ink::Black,
@@ -188,17 +194,23 @@ fn first_page(
         );
     }
 
-    let width = symbol.module_count() as f32 * BARCODE_MODULE;
-    let x0 = (LETTER_WIDTH - width) / 2.0;
-    page.bars(214.0, 56.0, symbol.bars(x0, BARCODE_MODULE));
-    page.text_styled(
+    // A long alphanumeric id would be wider than the page at the usual module: narrow it to fit
+    // between the margins, keeping the quiet zones.
+    let modules = symbol.module_count() as f32;
+    let available = RIGHT - LETTER_MARGIN - 2.0 * QUIET_MODULES * BARCODE_MODULE;
+    let module = BARCODE_MODULE.min(available / modules);
+    let x0 = (LETTER_WIDTH - modules * module) / 2.0;
+    page.bars(214.0, 56.0, symbol.bars(x0, module));
+    page.text_fitted(
         LETTER_WIDTH / 2.0,
         284.0,
         11.0,
+        7.0,
+        RIGHT - LETTER_MARGIN,
         Face::Bold,
         Align::Center,
         Ink::Black,
-        &group_by_four(form.form_id.trim()),
+        &group_by_four(clip(&form.form_id).trim()),
     );
 
     let mut top = table::header(page, &SUMMARY_COLUMNS, 300.0);
@@ -207,7 +219,7 @@ fn first_page(
             page,
             &SUMMARY_COLUMNS,
             top,
-            &[service.to_string(), count.to_string()],
+            &[clip(service).to_string(), count.to_string()],
         );
     }
     top = table::total_row(
@@ -237,12 +249,16 @@ fn acceptance_box(page: &mut Page, top: f32) {
 
 fn continuation_page(form: &ScanFormSpec) -> (Page, f32) {
     let mut page = Page::new(LETTER_WIDTH, LETTER_HEIGHT);
-    page.text(
+    page.text_fitted(
         LETTER_MARGIN,
         64.0,
         14.0,
+        9.0,
+        RIGHT - LETTER_MARGIN,
         Face::Bold,
-        &format!("SCAN form {} (continued)", form.form_id.trim()),
+        Align::Left,
+        Ink::Black,
+        &format!("SCAN form {} (continued)", clip(&form.form_id).trim()),
     );
     page.line(LETTER_MARGIN, 76.0, RIGHT, 76.0, 1.5);
     (page, TABLE_TOP_NEXT)

@@ -96,10 +96,10 @@ fn span(columns: &[Column]) -> (f32, f32) {
 pub fn paginate(row_count: usize, first_top: f32, next_top: f32, bottom: f32) -> Vec<Range<usize>> {
     let fits = |top: f32| (((bottom - top) / ROW_HEIGHT).floor() as usize).max(1);
     let mut pages = Vec::new();
-    let mut start = 0;
+    let mut start = 0usize;
     let mut capacity = fits(first_top);
     loop {
-        let end = (start + capacity).min(row_count);
+        let end = start.saturating_add(capacity).min(row_count);
         pages.push(start..end);
         if end >= row_count {
             return pages;

@@ -9,7 +9,7 @@ use shipdesk_core::AppError;
 use shipdesk_core::import::{ColumnMapping, MappedField, WeightUnit};
 use shipdesk_core::orders::OrdersService;
 
-use crate::output::Output;
+use crate::output::{Output, one_line};
 
 #[derive(Debug, Subcommand)]
 pub enum MappingCommand {
@@ -69,7 +69,11 @@ pub fn run(cmd: MappingCommand, svc: &OrdersService, out: &Output) -> Result<(),
             }
             svc.save_mapping(&mapping)?;
             out.value(&mapping, |m| {
-                format!("saved mapping \"{}\" ({} columns)", m.name, m.columns.len())
+                format!(
+                    "saved mapping \"{}\" ({} columns)",
+                    one_line(&m.name),
+                    m.columns.len()
+                )
             })
         }
         MappingCommand::List => {
@@ -81,9 +85,9 @@ pub fn run(cmd: MappingCommand, svc: &OrdersService, out: &Output) -> Result<(),
                         let cols: Vec<String> = m
                             .columns
                             .iter()
-                            .map(|(f, h)| format!("{}={h}", f.key()))
+                            .map(|(f, h)| format!("{}={}", f.key(), one_line(h)))
                             .collect();
-                        format!("{}: {}", m.name, cols.join(", "))
+                        format!("{}: {}", one_line(&m.name), cols.join(", "))
                     })
                     .collect();
                 if lines.is_empty() {
@@ -96,7 +100,7 @@ pub fn run(cmd: MappingCommand, svc: &OrdersService, out: &Output) -> Result<(),
         MappingCommand::Delete { name } => {
             svc.delete_mapping(&name)?;
             out.value(&serde_json::json!({ "deleted": name }), |_| {
-                format!("deleted mapping \"{name}\"")
+                format!("deleted mapping \"{}\"", one_line(&name))
             })
         }
     }

@@ -13,7 +13,7 @@ use shipdesk_core::orders::{
     ArchivedFilter, Order, OrderQuery, OrderSort, OrderStatus, OrdersService,
 };
 
-use crate::output::Output;
+use crate::output::{Output, one_line};
 
 mod mapping;
 mod text;
@@ -105,7 +105,7 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService, out: &Output) -> Result<(), 
         OrdersCommand::Import { file, mapping } => {
             let opts = ImportOptions {
                 mapping,
-                column_mapping: None,
+                ..ImportOptions::default()
             };
             let result = svc.import_file(&file, &opts, text::progress, &AtomicBool::new(false));
             text::progress_done();
@@ -148,7 +148,10 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService, out: &Output) -> Result<(), 
             out.value(&orders, |orders| {
                 let lines: Vec<String> = orders
                     .iter()
-                    .map(|o| format!("{}: {}", o.order_number, o.tags.join(", ")))
+                    .map(|o| {
+                        let tags: Vec<_> = o.tags.iter().map(|t| one_line(t)).collect();
+                        format!("{}: {}", one_line(&o.order_number), tags.join(", "))
+                    })
                     .collect();
                 lines.join("\n")
             })
@@ -183,6 +186,13 @@ fn list_all(svc: &OrdersService, args: &ListArgs) -> Result<Vec<Order>, AppError
         let left = wanted - orders.len() as u32;
         query.limit = Some(left.min(MAX_PAGE_SIZE));
         let page = svc.list(&query)?;
+        if page.nothing_to_search {
+            return Err(AppError::validation(format!(
+                "Nothing to search for in \"{}\": search for letters or numbers (a name, an \
+                 order number, a city, a SKU)",
+                one_line(query.search.as_deref().unwrap_or_default())
+            )));
+        }
         let got = page.orders.len() as u32;
         orders.extend(page.orders);
         if got == 0 || orders.len() as u32 >= wanted.min(page.total) {

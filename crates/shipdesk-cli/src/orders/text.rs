@@ -1,16 +1,24 @@
-//! How orders, import summaries and previews read in a terminal.
+//! How orders, import summaries and previews read in a terminal. Every value from a file or
+//! the store is shown through [`one_line`], so none can break a row or start a line of its own
+//! (the output layer escapes the rest).
 
 use std::io::{IsTerminal, Write};
 
 use shipdesk_core::import::{ImportPhase, ImportPreview, ImportSummary, Progress};
 use shipdesk_core::orders::Order;
 
+use crate::output::{one_line, shell_word};
+
 pub fn preview(p: &ImportPreview) -> String {
     let mut text = format!(
         "format: {:?}\nencoding: {}\ncolumns: {}\n",
         p.detected_format,
         p.encoding,
-        p.headers.join(" | ")
+        p.headers
+            .iter()
+            .map(|h| one_line(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
     );
     if p.needs_mapping {
         text.push_str("not recognised: save a column mapping and use --mapping\n");
@@ -18,7 +26,7 @@ pub fn preview(p: &ImportPreview) -> String {
             let cols: Vec<String> = m
                 .columns
                 .iter()
-                .map(|(f, h)| format!("--column {}=\"{h}\"", f.key()))
+                .map(|(f, h)| format!("--column {}", shell_word(&format!("{}={h}", f.key()))))
                 .collect();
             text.push_str(&format!(
                 "suggested: shipdesk orders mapping save NAME {}\n",
@@ -27,17 +35,20 @@ pub fn preview(p: &ImportPreview) -> String {
         }
     }
     for o in &p.mapped_preview {
-        text.push_str(&format!("line {}: {}\n", o.line, o.order_number));
+        text.push_str(&format!("line {}: {}\n", o.line, one_line(&o.order_number)));
     }
     for problem in &p.problems {
         text.push_str(&format!("{}\n", problem.message));
+    }
+    for warning in &p.warnings {
+        text.push_str(&format!("warning: {}\n", warning.message));
     }
     text.trim_end().to_owned()
 }
 
 pub fn import(file: &std::path::Path, s: &ImportSummary) -> String {
     let read_as = match &s.mapping {
-        Some(name) => format!("mapping \"{name}\""),
+        Some(name) => format!("mapping \"{}\"", one_line(name)),
         None => format!("{:?}", s.format),
     };
     let mut text = format!(
@@ -54,7 +65,9 @@ pub fn import(file: &std::path::Path, s: &ImportSummary) -> String {
     for skipped in &s.skipped_orders {
         text.push_str(&format!(
             "\nline {}: {} skipped: {}",
-            skipped.line, skipped.order_number, skipped.reason
+            skipped.line,
+            one_line(&skipped.order_number),
+            skipped.reason
         ));
     }
     for p in s.problems.iter().chain(&s.warnings) {
@@ -69,12 +82,12 @@ pub fn order_line(o: &Order) -> String {
     let units: u32 = o.items.iter().map(|i| i.quantity).sum();
     format!(
         "{:<14} {:<18} {:<24} {}, {} {}  {} item(s){}",
-        o.order_number,
+        one_line(&o.order_number),
         o.status.as_str(),
-        a.name,
-        a.city,
-        a.state,
-        a.zip(),
+        one_line(&a.name),
+        one_line(&a.city),
+        one_line(&a.state),
+        one_line(&a.zip()),
         units,
         if o.archived { "  [archived]" } else { "" }
     )
@@ -85,11 +98,11 @@ pub fn order_detail(o: &Order) -> String {
     let mut lines = vec![
         format!(
             "Order {} ({:?}, {})",
-            o.order_number,
+            one_line(&o.order_number),
             o.source.kind,
             o.status.as_str()
         ),
-        format!("Ship to: {}", a.name),
+        format!("Ship to: {}", one_line(&a.name)),
     ];
     let optional = [
         a.company.as_deref(),
@@ -100,14 +113,14 @@ pub fn order_detail(o: &Order) -> String {
         optional
             .into_iter()
             .flatten()
-            .map(|l| format!("         {l}")),
+            .map(|l| format!("         {}", one_line(l))),
     );
     lines.push(format!(
         "         {}, {} {} {}",
-        a.city,
-        a.state,
-        a.zip(),
-        a.country
+        one_line(&a.city),
+        one_line(&a.state),
+        one_line(&a.zip()),
+        one_line(&a.country)
     ));
     for (label, v) in [
         ("Phone", &a.phone),
@@ -115,7 +128,9 @@ pub fn order_detail(o: &Order) -> String {
         ("Notes", &o.notes),
     ] {
         if let Some(v) = v {
-            lines.push(format!("{label}: {v}"));
+            // Notes keep their own line breaks, each continuation indented under the first.
+            let shown: Vec<_> = v.lines().map(one_line).collect();
+            lines.push(format!("{label}: {}", shown.join("\n       ")));
         }
     }
     for i in &o.items {
@@ -124,15 +139,17 @@ pub fn order_detail(o: &Order) -> String {
         let sku = i
             .sku
             .as_deref()
-            .map(|s| format!("[{s}] "))
+            .map(|s| format!("[{}] ", one_line(s)))
             .unwrap_or_default();
         lines.push(format!(
             "  {} x {sku}{}{price}{weight}",
-            i.quantity, i.title
+            i.quantity,
+            one_line(&i.title)
         ));
     }
     if !o.tags.is_empty() {
-        lines.push(format!("Tags: {}", o.tags.join(", ")));
+        let tags: Vec<_> = o.tags.iter().map(|t| one_line(t)).collect();
+        lines.push(format!("Tags: {}", tags.join(", ")));
     }
     if o.archived {
         lines.push("Archived".to_owned());

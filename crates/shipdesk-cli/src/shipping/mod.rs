@@ -14,7 +14,7 @@ use shipdesk_core::shipping::{
 };
 use shipdesk_core::{AppError, Desk};
 
-use crate::output::Output;
+use crate::output::{Output, note};
 
 mod commands;
 mod purchases;
@@ -205,10 +205,10 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             // Finish what an earlier, interrupted run left open before buying anything new.
             let reconciled = shipping.reconcile_unfinished().await?;
             for s in &reconciled.recovered {
-                eprintln!(
+                note(&format!(
                     "Recovered label {} for order {} from an interrupted purchase",
                     s.tracking_number, s.order_number
-                );
+                ));
             }
             let mut ids = Vec::new();
             let mut recovered = Vec::new();
@@ -224,7 +224,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 ids.push(order.id);
             }
             let input = ctx.batch(ids, service.as_deref(), &package, as_entered, additional)?;
-            let progress = |p: BatchProgress| eprintln!("{}", p.message);
+            let progress = |p: BatchProgress| note(&p.message);
             let options = BatchOptions {
                 concurrency,
                 ..Default::default()
@@ -242,7 +242,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             if !ids.is_empty() {
                 if let Some(path) = &path {
                     for written in shipping.save_labels_pdf(&ids, layout, path)? {
-                        eprintln!("Saved {}", written.display());
+                        note(&format!("Saved {}", written.display()));
                     }
                 }
                 if print {
@@ -377,7 +377,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                         path.with_extension(format!("{}.pdf", i + 1))
                     };
                     shipping.save_scan_form_pdf(form.id, &target)?;
-                    eprintln!("Saved {}", target.display());
+                    note(&format!("Saved {}", target.display()));
                 }
             }
             out.value(&forms, |f| {

@@ -12,7 +12,7 @@ use clap::Subcommand;
 use shipdesk_core::shipping::{PurchaseToCheck, ShippingService};
 use shipdesk_core::{AppError, ErrorCode};
 
-use crate::output::Output;
+use crate::output::{Output, printable};
 
 #[derive(Debug, Subcommand)]
 pub enum PurchasesCommand {
@@ -92,7 +92,7 @@ fn confirm_discard(attempt_id: i64, purchase: Option<&PurchaseToCheck>) -> Resul
         _ => "USPS is first asked to cancel whatever label it made, so nothing stays charged."
             .to_owned(),
     };
-    eprint!("Discard {what}? {asked} [y/N] ");
+    eprint!("Discard {}? {asked} [y/N] ", printable(&what));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin

@@ -14,7 +14,7 @@ const NICKNAME_MAX: usize = 60;
 /// Trims every field, turns blanks into `None`, and checks what is set.
 pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
     let clean = AccountFields {
-        nickname: trimmed(&fields.nickname),
+        nickname: trimmed(&fields.nickname.as_deref().map(crate::orders::text::line)),
         crid: trimmed(&fields.crid),
         mid: trimmed(&fields.mid),
         manifest_mid: trimmed(&fields.manifest_mid),
@@ -144,6 +144,20 @@ mod tests {
         let blank = normalize(&fields("", " ", "", "")).unwrap();
         assert_eq!(blank.crid, None);
         assert_eq!(blank.eps_account, None);
+        // The store's character policy: a nickname never carries control characters.
+        let hostile = AccountFields {
+            nickname: Some("Main\u{1b}[2J\u{7}".into()),
+            ..fields("", "", "", "")
+        };
+        assert_eq!(
+            normalize(&hostile).unwrap().nickname.as_deref(),
+            Some("Main[2J")
+        );
+        let only_controls = AccountFields {
+            nickname: Some("\u{1b}\u{7}".into()),
+            ..fields("", "", "", "")
+        };
+        assert_eq!(normalize(&only_controls).unwrap().nickname, None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `store.rs` ([`OrderStore`], [`MappingStore`]); their SQLite implementation is in
 //! `crate::store::sqlite`.
 
+pub mod countries;
 pub mod import;
 mod model;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod service;
 #[cfg(test)]
 mod service_tests;
 mod store;
+pub mod text;
 pub mod usps_address;
 pub mod validate;
 

@@ -105,17 +105,29 @@ pub struct Address {
     pub street1: String,
     pub street2: Option<String>,
     pub city: String,
-    /// Two-letter USPS code (states, DC, territories, military AA/AE/AP).
+    /// In the US: the two-letter USPS code (states, DC, territories, military AA/AE/AP).
+    /// Elsewhere: the province or region as written, possibly empty.
     pub state: String,
+    /// In the US: the 5-digit ZIP Code. Elsewhere: the whole postal code as written (`K1A 0B1`),
+    /// possibly empty.
     pub zip5: String,
+    /// In the US only: the ZIP+4 add-on.
     pub zip4: Option<String>,
-    /// ISO 3166-1 alpha-2; Shipdesk ships domestic USPS, so this is `US` in practice.
+    /// ISO 3166-1 alpha-2. US territories are `US` (their state code says which). Shipdesk buys
+    /// labels only for `US` addresses so far: an order elsewhere is kept and marked
+    /// international, and buying its label is refused.
     pub country: String,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
 
 impl Address {
+    /// Whether the address is in the US (states, territories, military) — the only addresses
+    /// Shipdesk buys labels for so far.
+    pub fn is_domestic(&self) -> bool {
+        self.country == "US"
+    }
+
     /// `12345` or `12345-6789`.
     pub fn zip(&self) -> String {
         match &self.zip4 {
@@ -211,7 +223,9 @@ pub struct OrderQuery {
     #[ts(optional)]
     pub archived: Option<ArchivedFilter>,
     /// Search as you type: every word must match the start of a word in the order number, name,
-    /// company, address, SKUs or item titles.
+    /// company, address, SKUs or item titles. Punctuation and symbols are literal text, never
+    /// search syntax; a search with no letters or numbers at all matches nothing (see
+    /// [`OrderPage::nothing_to_search`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub search: Option<String>,
@@ -236,4 +250,8 @@ pub struct OrderPage {
     pub orders: Vec<Order>,
     /// How many orders match the query in all (for the scroll bar of a virtualized table).
     pub total: u32,
+    /// The search holds no letters or numbers to look for (`*`, `#`, `—`, an emoji), so it
+    /// matched nothing: ask for some rather than report that no order matches.
+    #[serde(default)]
+    pub nothing_to_search: bool,
 }

@@ -159,10 +159,217 @@ fn search_covers_number_name_address_sku_and_title() {
     assert_eq!(env.search("acme"), ["#2003"]);
     assert_eq!(env.search("bost"), ["#2002"]);
     assert!(env.search("nothing-like-this").is_empty());
+    assert_eq!(env.search("  ").len(), 3, "a blank search lists everything");
+    assert!(
+        env.search("\"").is_empty(),
+        "a search with nothing to look for lists nothing"
+    );
+}
+
+/// Five orders with the names, punctuation and scripts the hostile searches below aim at.
+fn hostile_search_fixture(env: &Env) {
+    let orders = [
+        (
+            "#1001",
+            "Seán O'Brien",
+            None,
+            "12 Elm St",
+            "Boston",
+            "MA",
+            "02110",
+            "MUG-1",
+            "The \"Quoted\" Mug",
+        ),
+        (
+            "#1002",
+            "Jürgen Müller",
+            Some("Müller & Söhne"),
+            "5 Oak Ave",
+            "Austin",
+            "TX",
+            "78701",
+            "NF-5",
+            "Near Field Tag",
+        ),
+        (
+            "#1003",
+            "José Núñez",
+            None,
+            "77 Pine Rd",
+            "Denver",
+            "CO",
+            "80202",
+            "TEA-3",
+            "東京 Green Tea",
+        ),
+        (
+            "#2001",
+            "Xavier Ortiz",
+            None,
+            "9 Lake Dr",
+            "Austin",
+            "TX",
+            "78702",
+            "HAT-9",
+            "Wool Hat",
+        ),
+        (
+            "A-77",
+            "Ann Lee",
+            None,
+            "1 Main St",
+            "Seattle",
+            "WA",
+            "98101",
+            "BOX-1",
+            "Plain Box",
+        ),
+    ];
+    for (number, name, company, street1, city, state, zip5, sku, title) in orders {
+        env.svc()
+            .create(OrderInput {
+                order_number: number.into(),
+                status: None,
+                ship_to: Address {
+                    name: name.into(),
+                    company: company.map(Into::into),
+                    street1: street1.into(),
+                    city: city.into(),
+                    state: state.into(),
+                    zip5: zip5.into(),
+                    ..Default::default()
+                },
+                items: vec![LineItem {
+                    sku: Some(sku.into()),
+                    title: title.into(),
+                    quantity: 1,
+                    unit_price: None,
+                    weight_oz: None,
+                }],
+                tags: vec![],
+                notes: None,
+            })
+            .unwrap();
+    }
+}
+
+/// Whatever is typed, search reads it as text: FTS5 operators, column filters, quotes and
+/// prefixes never act as syntax (an injected `OR`, `NOT`, `NEAR` or `name:` would change these
+/// results, a syntax error would fail the list), and a search without a letter or number
+/// matches nothing and says so instead of listing every order.
+#[test]
+fn hostile_searches_are_text_and_punctuation_alone_matches_nothing() {
+    let env = Env::new();
+    hostile_search_fixture(&env);
+    const NOTHING_TO_SEARCH: Option<&[&str]> = None;
+    let none: &[&str] = &[];
+    let austin: &[&str] = &["#1002", "#2001"];
+    let long_and = "austin ".repeat(1000);
+    let long_word = "x".repeat(100_000);
+    let cases: Vec<(&str, Option<&[&str]>)> = vec![
+        // Apostrophes, hashes and hyphens are word breaks in the text and in the search alike.
+        ("O'Brien", Some(&["#1001"])),
+        ("o'brien", Some(&["#1001"])),
+        ("brien", Some(&["#1001"])),
+        ("#1001", Some(&["#1001"])),
+        ("1001", Some(&["#1001"])),
+        ("#10", Some(&["#1001", "#1002", "#1003"])),
+        ("MUG-1", Some(&["#1001"])),
+        ("a-77", Some(&["A-77"])),
+        // Quotes: text to find, not phrase syntax; alone, nothing to find.
+        ("\"quoted\"", Some(&["#1001"])),
+        ("\"quoted mug\"", Some(&["#1001"])),
+        ("\"", NOTHING_TO_SEARCH),
+        ("\"\"", NOTHING_TO_SEARCH),
+        // Column filters.
+        ("name:x", Some(none)),
+        ("{name}:x", Some(none)),
+        ("name : xavier", Some(none)),
+        // Boolean and proximity operators are words like any other.
+        ("austin OR boston", Some(none)),
+        ("austin AND oak", Some(none)),
+        ("austin NOT müller", Some(none)),
+        ("NOT", Some(none)),
+        ("OR", Some(&["#2001"])), // Ortiz
+        ("NEAR(müller austin)", Some(none)),
+        ("near", Some(&["#1002"])),
+        // Prefix, initial-token, negation and plus marks.
+        ("jose*", Some(&["#1003"])),
+        ("^jose", Some(&["#1003"])),
+        ("-x", Some(&["#2001"])),
+        ("+austin", Some(austin)),
+        ("' OR 1=1 --", Some(none)),
+        // Punctuation, symbols and emoji alone.
+        ("*", NOTHING_TO_SEARCH),
+        ("-", NOTHING_TO_SEARCH),
+        ("(", NOTHING_TO_SEARCH),
+        (")", NOTHING_TO_SEARCH),
+        ("()", NOTHING_TO_SEARCH),
+        ("#", NOTHING_TO_SEARCH),
+        ("^", NOTHING_TO_SEARCH),
+        (":", NOTHING_TO_SEARCH),
+        ("+", NOTHING_TO_SEARCH),
+        ("%", NOTHING_TO_SEARCH),
+        ("_", NOTHING_TO_SEARCH),
+        ("\\", NOTHING_TO_SEARCH),
+        ("—", NOTHING_TO_SEARCH),
+        ("🙂", NOTHING_TO_SEARCH),
+        ("* - ( \" # — 🙂", NOTHING_TO_SEARCH),
+        ("\u{0}", NOTHING_TO_SEARCH),
+        ("🙂 austin", Some(austin)),
+        // Letters beyond ASCII, with and without their accents, in any case.
+        ("Müller", Some(&["#1002"])),
+        ("muller", Some(&["#1002"])),
+        ("MÜLLER", Some(&["#1002"])),
+        ("söhne", Some(&["#1002"])),
+        ("José", Some(&["#1003"])),
+        ("jose", Some(&["#1003"])),
+        ("núñez", Some(&["#1003"])),
+        ("nunez", Some(&["#1003"])),
+        ("東京", Some(&["#1003"])),
+        ("東", Some(&["#1003"])),
+        // Control characters and other whitespace.
+        ("jose\tnunez\n", Some(&["#1003"])),
+        ("\u{1b}]0;pwned\u{7}", Some(none)),
+        // Sizes far beyond anything typed.
+        (&long_and, Some(austin)),
+        (&long_word, Some(none)),
+    ];
+    assert!(cases.len() >= 25);
+    for (query, expected) in cases {
+        let page = env
+            .svc()
+            .list(&OrderQuery {
+                search: Some(query.into()),
+                ..Default::default()
+            })
+            .unwrap_or_else(|e| panic!("search {query:?} failed: {e:?}"));
+        let mut got: Vec<String> = page.orders.into_iter().map(|o| o.order_number).collect();
+        got.sort();
+        let shown: String = query.chars().take(40).collect();
+        match expected {
+            None => {
+                assert!(page.nothing_to_search, "{shown:?} has nothing to search");
+                assert_eq!((got.len(), page.total), (0, 0), "{shown:?} matches nothing");
+            }
+            Some(numbers) => {
+                assert!(!page.nothing_to_search, "{shown:?} has words to search");
+                assert_eq!(got, numbers, "search {shown:?}");
+                assert_eq!(page.total as usize, numbers.len(), "count for {shown:?}");
+            }
+        }
+    }
+    let blank = env
+        .svc()
+        .list(&OrderQuery {
+            search: Some(" \t ".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(
-        env.search("\"").len(),
-        3,
-        "an empty search lists everything"
+        (blank.total, blank.nothing_to_search),
+        (5, false),
+        "a blank search is no search"
     );
 }
 

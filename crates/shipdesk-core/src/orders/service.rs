@@ -81,7 +81,13 @@ impl OrdersService {
         cancel: &AtomicBool,
     ) -> AppResult<ImportSummary> {
         let mapping = self.resolve_mapping(options)?;
-        let parsed = import::parse_file(path, mapping.as_ref(), &mut progress, cancel)?;
+        let parsed = import::parse_file(
+            path,
+            mapping.as_ref(),
+            options.limits(),
+            &mut progress,
+            cancel,
+        )?;
         let total = parsed.orders.len() as u64;
         let mut summary = ImportSummary {
             format: parsed.format,
@@ -147,19 +153,24 @@ impl OrdersService {
     }
 
     /// What the file is and what its first rows would import as, with `mapping` if given.
+    /// Bounded whatever the file holds: see [`import::PREVIEW_MAX_BYTES`].
     pub fn preview_file(
         &self,
         path: &Path,
         mapping: Option<&ColumnMapping>,
     ) -> AppResult<ImportPreview> {
-        import::preview_file(path, mapping, PREVIEW_ROWS)
+        import::preview_file(path, mapping, import::ImportLimits::default(), PREVIEW_ROWS)
     }
 
     pub fn save_mapping(&self, mapping: &ColumnMapping) -> AppResult<()> {
-        if mapping.name.trim().is_empty() {
+        let mapping = ColumnMapping {
+            name: super::text::line(&mapping.name),
+            ..mapping.clone()
+        };
+        if mapping.name.is_empty() {
             return Err(AppError::validation("Give the column mapping a name"));
         }
-        self.mappings.save_mapping(mapping, &self.now())
+        self.mappings.save_mapping(&mapping, &self.now())
     }
 
     pub fn list_mappings(&self) -> AppResult<Vec<ColumnMapping>> {
@@ -302,6 +313,8 @@ impl OrdersService {
 
     /// Adds and removes tags on many orders at once.
     pub fn set_tags(&self, ids: &[i64], add: &[String], remove: &[String]) -> AppResult<()> {
+        let add: Vec<String> = add.iter().map(|t| super::text::line(t)).collect();
+        let remove: Vec<String> = remove.iter().map(|t| super::text::line(t)).collect();
         self.orders.write(&self.now(), |w| {
             for &id in ids {
                 if !w.exists(id)? {
@@ -309,8 +322,8 @@ impl OrdersService {
                         "There is no order with id {id}"
                     )));
                 }
-                w.remove_tags(id, remove)?;
-                w.add_tags(id, add)?;
+                w.remove_tags(id, &remove)?;
+                w.add_tags(id, &add)?;
             }
             Ok(())
         })

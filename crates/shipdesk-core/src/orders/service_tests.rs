@@ -48,7 +48,7 @@ impl Env {
     ) -> crate::error::AppResult<ImportSummary> {
         let opts = ImportOptions {
             mapping: mapping.map(str::to_owned),
-            column_mapping: None,
+            ..ImportOptions::default()
         };
         self.svc()
             .import_file(path, &opts, |_| {}, &AtomicBool::new(false))
@@ -374,7 +374,7 @@ fn cancelling_rolls_everything_back() {
     let mut seen: Vec<Progress> = Vec::new();
     let opts = ImportOptions {
         mapping: Some("Generic sheet".into()),
-        column_mapping: None,
+        ..ImportOptions::default()
     };
     let err = env
         .svc()

@@ -36,7 +36,8 @@ pub trait OrderStore: Send + Sync {
     /// One page of the filtered, sorted list, and how many orders match in all.
     ///
     /// `search` matches when every word typed begins a word of the order number, name, company,
-    /// address, SKUs or item titles. Ties in the sort key are broken by id, in the same direction.
+    /// address, SKUs or item titles; punctuation in it is text, never query syntax. A search
+    /// with no letters or numbers matches nothing and says so in `nothing_to_search`. Ties in the sort key are broken by id, in the same direction.
     /// The page holds `limit` orders (default [`DEFAULT_PAGE_SIZE`], clamped to
     /// `1..=`[`MAX_PAGE_SIZE`]) from `offset`.
     fn list(&self, query: &OrderQuery) -> AppResult<OrderPage>;

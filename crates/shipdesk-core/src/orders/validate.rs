@@ -1,12 +1,23 @@
-//! One validation for every way an order gets in — the form and the importer — so an imported
-//! order can always be opened and saved again in the form. It normalizes as it checks (trims,
-//! upper-cases state codes, splits `12345-6789`) and names the field of every problem, so the UI
-//! can put the message next to the input and the importer can prefix it with the file's line.
+//! One validation for every way an order gets in — the importer, the order form, IPC and the CLI
+//! — so an imported order can always be opened and saved again in the form. It normalizes as it
+//! checks (trims, upper-cases state codes, splits `12345-6789`, reads country names as codes,
+//! strips the characters [`super::text`] never stores) and names the field of every problem, so
+//! the UI can put the message next to the input and the importer can prefix it with the file's
+//! line.
+//!
+//! What an order may be:
+//! - **No items** is a valid order (a plain address list): it has nothing for a packing slip to
+//!   list and no weight of its own, so shipping asks for one.
+//! - **Outside the US** it is kept with its country, province and postal code as written, and
+//!   marked by its country; buying a label for it is refused by shipping until international
+//!   shipping exists. US territories written as countries (`PR`, `GU`…) are US addresses.
 
 use rust_decimal::Decimal;
 
+use super::countries::{country_code, us_territory};
 use super::model::{Address, LineItem, OrderInput};
-use super::usps_address::{ZipError, normalize_country, normalize_state, normalize_zip};
+use super::text::{clean_line, clean_multiline, removed_notice};
+use super::usps_address::{ZipError, normalize_state, normalize_zip};
 pub use crate::error::FieldProblem;
 use crate::error::{AppError, ErrorDetails};
 
@@ -27,61 +38,136 @@ pub fn into_error(problems: Vec<FieldProblem>) -> AppError {
     AppError::validation(message).with_details(ErrorDetails::OrderProblems { problems })
 }
 
-fn clean(s: &str) -> String {
-    s.trim().to_owned()
+/// A valid order, and what was changed in it without holding it back (characters removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub order: OrderInput,
+    pub notices: Vec<FieldProblem>,
 }
 
-fn clean_opt(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// Reads text fields through the character policy, noting every field something was removed
+/// from.
+struct Fields {
+    notices: Vec<FieldProblem>,
 }
 
-/// Checks and normalizes an order. On success every address field is in its canonical form.
+impl Fields {
+    fn note(&mut self, field: &str, what: &str, removed: usize) {
+        if removed > 0 {
+            self.notices
+                .push(FieldProblem::new(field, removed_notice(what, removed)));
+        }
+    }
+
+    /// Single-line text, trimmed.
+    fn line(&mut self, field: &str, what: &str, raw: &str) -> String {
+        let c = clean_line(raw);
+        self.note(field, what, c.removed);
+        c.text.trim().to_owned()
+    }
+
+    /// Single-line text, trimmed; blank is `None`.
+    fn opt_line(&mut self, field: &str, what: &str, raw: Option<&str>) -> Option<String> {
+        let v = self.line(field, what, raw?);
+        (!v.is_empty()).then_some(v)
+    }
+
+    /// Multi-line text, trimmed; blank is `None`.
+    fn opt_text(&mut self, field: &str, what: &str, raw: Option<&str>) -> Option<String> {
+        let c = clean_multiline(raw?);
+        self.note(field, what, c.removed);
+        let v = c.text.trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+}
+
+/// Checks and normalizes an order. On success every field is in its canonical form.
 pub fn validate_order(input: OrderInput) -> Result<OrderInput, Vec<FieldProblem>> {
+    check_order(input).map(|checked| checked.order)
+}
+
+/// [`validate_order`], also saying what was removed from the order's text (the importer reports
+/// it as warnings; the form saves the cleaned text).
+pub fn check_order(input: OrderInput) -> Result<Checked, Vec<FieldProblem>> {
     let mut problems = Vec::new();
-    let order_number = clean(&input.order_number);
+    let mut text = Fields {
+        notices: Vec::new(),
+    };
+    let order_number = text.line("order_number", "order number", &input.order_number);
     if order_number.is_empty() {
         problems.push(FieldProblem::new("order_number", "order number is missing"));
     }
-    let ship_to = validate_address(&input.ship_to, &mut problems);
-    if input.items.is_empty() {
-        problems.push(FieldProblem::new("items", "the order has no line items"));
-    }
+    let ship_to = validate_address(&input.ship_to, &mut text, &mut problems);
     let items = input
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| validate_item(i, item, &mut problems))
+        .map(|(i, item)| validate_item(i, item, &mut text, &mut problems))
         .collect();
     let mut tags: Vec<String> = Vec::new();
-    for tag in input
-        .tags
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-    {
-        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
-            tags.push(tag.to_owned());
+    for (i, raw) in input.tags.iter().enumerate() {
+        let tag = text.line(&format!("tags[{i}]"), "tag", raw);
+        if !tag.is_empty() && !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            tags.push(tag);
         }
     }
+    let notes = text.opt_text("notes", "notes", input.notes.as_deref());
     if problems.is_empty() {
-        Ok(OrderInput {
-            order_number,
-            status: input.status,
-            ship_to,
-            items,
-            tags,
-            notes: clean_opt(input.notes.as_deref()),
+        Ok(Checked {
+            order: OrderInput {
+                order_number,
+                status: input.status,
+                ship_to,
+                items,
+                tags,
+                notes,
+            },
+            notices: text.notices,
         })
     } else {
         Err(problems)
     }
 }
 
-fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
+/// The country an address is in, as stored: `US` for US states, territories and blank; else the
+/// ISO code. `territory` is the USPS state code when the country named a US territory.
+struct Country {
+    code: String,
+    territory: Option<&'static str>,
+}
+
+fn read_country(raw: &str, problems: &mut Vec<FieldProblem>) -> Country {
+    let us = |territory| Country {
+        code: "US".to_owned(),
+        territory,
+    };
+    if raw.is_empty() {
+        return us(None);
+    }
+    match country_code(raw) {
+        Some(code) => match us_territory(code) {
+            Some(territory) => us(Some(territory)),
+            None => Country {
+                code: code.to_owned(),
+                territory: None,
+            },
+        },
+        None => {
+            problems.push(FieldProblem::new(
+                "ship_to.country",
+                format!("country \"{raw}\" is not a country name or two-letter code (US, CA, GB…)"),
+            ));
+            Country {
+                code: raw.to_owned(),
+                territory: None,
+            }
+        }
+    }
+}
+
+fn validate_address(a: &Address, text: &mut Fields, problems: &mut Vec<FieldProblem>) -> Address {
     let mut required = |field: &str, label: &str, value: &str| {
-        let v = clean(value);
+        let v = text.line(field, label, value);
         if v.is_empty() {
             problems.push(FieldProblem::new(field, format!("{label} is missing")));
         }
@@ -90,14 +176,66 @@ fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
     let name = required("ship_to.name", "recipient name", &a.name);
     let street1 = required("ship_to.street1", "street address", &a.street1);
     let city = required("ship_to.city", "city", &a.city);
-    let country = normalize_country(&a.country).unwrap_or_else(|| "US".to_owned());
-    if country != "US" {
+    let company = text.opt_line("ship_to.company", "company", a.company.as_deref());
+    let street2 = text.opt_line("ship_to.street2", "address line 2", a.street2.as_deref());
+    let raw_country = text.line("ship_to.country", "country", &a.country);
+    let raw_state = text.line("ship_to.state", "state", &a.state);
+    let raw_zip5 = text.line("ship_to.zip", "ZIP", &a.zip5);
+    let raw_zip4 = text.line("ship_to.zip", "ZIP", a.zip4.as_deref().unwrap_or(""));
+    // The form may send "12345-6789" in zip5 with no zip4: read both together.
+    let zip_text = match raw_zip4.as_str() {
+        "" => raw_zip5,
+        z4 => format!("{raw_zip5}-{z4}"),
+    };
+    let country = read_country(&raw_country, problems);
+    let (state, zip5, zip4) = if country.code == "US" {
+        let state = us_state(&raw_state, country.territory, problems);
+        let (zip5, zip4) = us_zip(zip_text, &state, problems);
+        (state, zip5, zip4)
+    } else {
+        // Until international shipping exists, a foreign province and postal code are kept as
+        // written (postal codes in capitals, single spaces): nothing checks them yet.
+        let postal = zip_text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase();
+        (raw_state, postal, None)
+    };
+    let phone = text.opt_line("ship_to.phone", "phone", a.phone.as_deref());
+    let email = text.opt_line("ship_to.email", "email", a.email.as_deref());
+    if let Some(e) = &email
+        && (!e.contains('@') || e.contains(char::is_whitespace))
+    {
         problems.push(FieldProblem::new(
-            "ship_to.country",
-            format!("country {country} is not supported: Shipdesk ships to US addresses"),
+            "ship_to.email",
+            format!("email \"{e}\" is not an email address"),
         ));
     }
-    let state = match (a.state.trim(), normalize_state(&a.state)) {
+    Address {
+        name,
+        company,
+        street1,
+        street2,
+        city,
+        state,
+        zip5,
+        zip4,
+        country: country.code,
+        phone,
+        email,
+    }
+}
+
+fn us_state(
+    raw: &str,
+    territory: Option<&'static str>,
+    problems: &mut Vec<FieldProblem>,
+) -> String {
+    if let Some(code) = territory {
+        return code.to_owned();
+    }
+    match (raw, normalize_state(raw)) {
         ("", _) => {
             problems.push(FieldProblem::new("ship_to.state", "state is missing"));
             String::new()
@@ -110,13 +248,15 @@ fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
             ));
             raw.to_owned()
         }
-    };
-    // The form may send "12345-6789" in zip5 with no zip4: read both together.
-    let zip_text = match a.zip4.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
-        Some(z4) => format!("{}-{z4}", a.zip5.trim()),
-        None => a.zip5.clone(),
-    };
-    let (zip5, zip4) = match normalize_zip(&zip_text, &state) {
+    }
+}
+
+fn us_zip(
+    zip_text: String,
+    state: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> (String, Option<String>) {
+    match normalize_zip(&zip_text, state) {
         Ok(z) => (z.zip5, z.zip4),
         Err(e) => {
             problems.push(FieldProblem::new("ship_to.zip", e.message()));
@@ -127,28 +267,6 @@ fn validate_address(a: &Address, problems: &mut Vec<FieldProblem>) -> Address {
             };
             (kept, None)
         }
-    };
-    let email = clean_opt(a.email.as_deref());
-    if let Some(e) = &email
-        && (!e.contains('@') || e.contains(char::is_whitespace))
-    {
-        problems.push(FieldProblem::new(
-            "ship_to.email",
-            format!("email \"{e}\" is not an email address"),
-        ));
-    }
-    Address {
-        name,
-        company: clean_opt(a.company.as_deref()),
-        street1,
-        street2: clean_opt(a.street2.as_deref()),
-        city,
-        state,
-        zip5,
-        zip4,
-        country,
-        phone: clean_opt(a.phone.as_deref()),
-        email,
     }
 }
 
@@ -161,10 +279,15 @@ fn cents(amount: Decimal) -> Decimal {
     d
 }
 
-fn validate_item(i: usize, item: &LineItem, problems: &mut Vec<FieldProblem>) -> LineItem {
+fn validate_item(
+    i: usize,
+    item: &LineItem,
+    text: &mut Fields,
+    problems: &mut Vec<FieldProblem>,
+) -> LineItem {
     let n = i + 1;
-    let sku = clean_opt(item.sku.as_deref());
-    let mut title = clean(&item.title);
+    let sku = text.opt_line(&format!("items[{i}].sku"), "SKU", item.sku.as_deref());
+    let mut title = text.line(&format!("items[{i}].title"), "item", &item.title);
     if title.is_empty() {
         match &sku {
             Some(s) => title = s.clone(),
@@ -280,17 +403,112 @@ mod tests {
             panic!("order problems expected");
         };
         assert_eq!(problems[1].field, "ship_to.city");
+        assert_eq!(item_index("items[12].quantity"), Some(12));
+        assert_eq!(item_index("ship_to.zip"), None);
     }
 
     #[test]
-    fn foreign_addresses_and_empty_orders_are_refused() {
+    fn an_order_without_items_is_valid() {
+        let mut o = good();
+        o.items.clear();
+        let valid = validate_order(o).unwrap();
+        assert!(valid.items.is_empty());
+    }
+
+    #[test]
+    fn foreign_addresses_are_kept_with_their_country_province_and_postal_code() {
         let mut o = good();
         o.ship_to.country = "Canada".into();
-        o.items.clear();
+        o.ship_to.state = " ON ".into();
+        o.ship_to.zip5 = "k1a  0b1".into();
+        let valid = validate_order(o.clone()).unwrap();
+        let a = &valid.ship_to;
+        assert_eq!(
+            (
+                a.country.as_str(),
+                a.state.as_str(),
+                a.zip5.as_str(),
+                a.zip4.as_deref()
+            ),
+            ("CA", "ON", "K1A 0B1", None)
+        );
+        // The form splits on "-": a postal code with a dash comes back whole.
+        o.ship_to.country = "BR".into();
+        o.ship_to.state = "SP".into();
+        o.ship_to.zip5 = "01310".into();
+        o.ship_to.zip4 = Some("100".into());
+        let br = validate_order(o.clone()).unwrap().ship_to;
+        assert_eq!((br.zip5.as_str(), br.zip4), ("01310-100", None));
+        // No province or postal code at all (Hong Kong has neither).
+        o.ship_to.country = "Hong Kong".into();
+        o.ship_to.state = "".into();
+        o.ship_to.zip5 = "".into();
+        o.ship_to.zip4 = None;
+        assert_eq!(validate_order(o.clone()).unwrap().ship_to.country, "HK");
+        // A country nobody can read is a problem on its field, not a guess.
+        o.ship_to.country = "Narnia".into();
         let problems = validate_order(o).unwrap_err();
-        assert!(problems.iter().any(|p| p.field == "ship_to.country"));
-        assert!(problems.iter().any(|p| p.field == "items"));
-        assert_eq!(item_index("items[12].quantity"), Some(12));
-        assert_eq!(item_index("ship_to.zip"), None);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "ship_to.country");
+        assert!(problems[0].message.contains("\"Narnia\""));
+    }
+
+    #[test]
+    fn us_territories_written_as_countries_are_us_addresses() {
+        let mut o = good();
+        o.ship_to.country = "PR".into();
+        o.ship_to.state = "".into();
+        o.ship_to.zip5 = "901".into();
+        let a = validate_order(o.clone()).unwrap().ship_to;
+        assert_eq!(
+            (a.country.as_str(), a.state.as_str(), a.zip5.as_str()),
+            ("US", "PR", "00901")
+        );
+        o.ship_to.country = "United States".into();
+        o.ship_to.state = "Texas".into();
+        o.ship_to.zip5 = "78701".into();
+        assert_eq!(validate_order(o).unwrap().ship_to.country, "US");
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_each_field_they_were_in_is_named() {
+        let mut o = good();
+        o.order_number = "10\u{0}01".into();
+        o.ship_to.name = "Rita\u{1B}]0;owned\u{7} Gomez".into();
+        o.ship_to.street2 = Some("Apt 4\r\nBldg \u{202E}B".into());
+        o.ship_to.city = "Aus\u{9B}tin".into();
+        o.items[0].title = "Mug\u{1B}[31m".into();
+        o.tags = vec!["v\u{7}ip".into()];
+        o.notes = Some("Ring twice\r\nthen\u{1B} leave\tit".into());
+        let checked = check_order(o).unwrap();
+        let v = &checked.order;
+        assert_eq!(v.order_number, "1001");
+        assert_eq!(v.ship_to.name, "Rita]0;owned Gomez");
+        assert_eq!(v.ship_to.street2.as_deref(), Some("Apt 4 Bldg B"));
+        assert_eq!(v.ship_to.city, "Austin");
+        assert_eq!(v.items[0].title, "Mug[31m");
+        assert_eq!(v.tags, ["vip"]);
+        assert_eq!(v.notes.as_deref(), Some("Ring twice\nthen leave\tit"));
+        let stored = serde_json::to_string(v).unwrap();
+        for c in stored.chars() {
+            assert!(!crate::orders::text::is_forbidden(c), "{c:?} in {stored}");
+        }
+        let fields: Vec<&str> = checked.notices.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "order_number",
+                "ship_to.name",
+                "ship_to.city",
+                "ship_to.street2",
+                "items[0].title",
+                "tags[0]",
+                "notes"
+            ]
+        );
+        assert_eq!(
+            checked.notices[1].message,
+            "recipient name: 2 invisible control characters removed"
+        );
     }
 }

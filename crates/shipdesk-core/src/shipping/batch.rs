@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ShippingService;
+use super::address_check::refuse_international;
 use super::model::{
     AddressCheck, Deliverable, Dimensions, Package, RateChoice, RateQuote, RatesAnswer,
     ShipFromAddress, ShipToChoice,
@@ -706,6 +707,9 @@ impl ShippingService {
     /// Why a purchase would refuse the order before sending anything (cancelled, or labelled
     /// without an additional label asked for): known up front, so no USPS call is spent on it.
     fn refusal(&self, order: &Order, allow_additional_label: bool) -> Option<AppError> {
+        if let Err(e) = refuse_international(&order.order_number, &order.ship_to) {
+            return Some(e);
+        }
         match order.status {
             OrderStatus::Cancelled => Some(AppError::validation(format!(
                 "Order {} is cancelled",

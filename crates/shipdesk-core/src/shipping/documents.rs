@@ -38,7 +38,16 @@ fn address_lines(a: &Address) -> Vec<String> {
     if let Some(s) = a.street2.as_ref().filter(|s| !s.trim().is_empty()) {
         lines.push(s.to_uppercase());
     }
-    lines.push(format!("{} {} {}", a.city.to_uppercase(), a.state, a.zip()));
+    let last = [a.city.to_uppercase(), a.state.clone(), a.zip()];
+    let last: Vec<&str> = last
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    lines.push(last.join(" "));
+    if !a.is_domestic() {
+        lines.push(crate::orders::countries::country_name(&a.country).to_uppercase());
+    }
     lines
 }
 

@@ -9,6 +9,7 @@
 
 use super::PurchaseStep;
 use super::ShippingService;
+use super::address_check::refuse_international;
 use super::model::ShipToChoice;
 use super::model_shipments::Shipment;
 use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
@@ -80,6 +81,7 @@ impl ShippingService {
                 label,
             ));
         }
+        refuse_international(&order.order_number, &order.ship_to)?;
         validate_package(&request.package)?;
         let account = self.account(request.account_id)?;
         let from = self.ship_from(request.ship_from_id)?;
@@ -91,8 +93,11 @@ impl ShippingService {
         }
         let ship_to: Address = match &request.ship_to {
             ShipToChoice::AsEntered => order.ship_to.clone(),
-            ShipToChoice::Standardized { address } => (**address).clone(),
+            // Sent by the caller (the Ship dialog relays USPS's answer): cleaned like any text
+            // the store keeps, since it is stored with the label.
+            ShipToChoice::Standardized { address } => crate::orders::text::clean_address(address),
         };
+        refuse_international(&order.order_number, &ship_to)?;
         let _slot = self.claim(order.id, &order.order_number)?;
         let payload = self.postage.label_payload(
             &account,

@@ -5,6 +5,7 @@
 use futures_util::StreamExt;
 
 use super::ShippingService;
+use super::address_check::refuse_international;
 use super::model::{OrderRates, Package, RatesAnswer};
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
@@ -93,6 +94,7 @@ impl ShippingService {
         let mut seen = std::collections::HashSet::new();
         let unique: Vec<(String, Package)> = plans
             .iter()
+            .filter(|(o, _)| o.ship_to.is_domestic())
             .map(|(o, p)| (zip5(&o.ship_to.zip5), *p))
             .filter(|k| seen.insert(k.clone()))
             .collect();
@@ -107,7 +109,10 @@ impl ShippingService {
                 .await;
         let results: Vec<AppResult<RatesAnswer>> = plans
             .iter()
-            .map(|(o, p)| answers[&(zip5(&o.ship_to.zip5), *p)].clone())
+            .map(|(o, p)| {
+                refuse_international(&o.order_number, &o.ship_to)
+                    .and_then(|()| answers[&(zip5(&o.ship_to.zip5), *p)].clone())
+            })
             .collect();
         Ok(plans
             .into_iter()
@@ -144,6 +149,7 @@ impl ShippingService {
             None => self.default_package(&order)?,
         };
         let to = ship_to.unwrap_or(&order.ship_to);
+        refuse_international(&order.order_number, to)?;
         self.rates(account_id, &from.address.zip5, &to.zip5, &pkg, None)
             .await
     }

@@ -8,6 +8,7 @@ use super::model::{
     Dimensions, LabelLayout, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput,
 };
 use crate::error::{AppError, AppResult};
+use crate::orders::text;
 use crate::orders::usps_address::is_state_code;
 
 const LABEL_LAYOUT_SETTING: &str = "label_format";
@@ -45,6 +46,33 @@ fn validate_ship_from(input: &ShipFromInput) -> AppResult<()> {
     Ok(())
 }
 
+/// Every text field of a ship-from address through the store's character policy, trimmed
+/// (blank optional fields become `None`).
+fn clean_ship_from(mut input: ShipFromInput) -> ShipFromInput {
+    let a = &mut input.address;
+    for field in [
+        &mut input.nickname,
+        &mut a.name,
+        &mut a.street1,
+        &mut a.city,
+        &mut a.state,
+        &mut a.zip5,
+        &mut a.country,
+    ] {
+        *field = text::line(field);
+    }
+    for field in [
+        &mut a.company,
+        &mut a.street2,
+        &mut a.zip4,
+        &mut a.phone,
+        &mut a.email,
+    ] {
+        *field = field.as_deref().map(text::line).filter(|v| !v.is_empty());
+    }
+    input
+}
+
 pub(crate) fn validate_dimensions(d: &Dimensions) -> AppResult<()> {
     for (what, v) in [
         ("length", d.length_in),
@@ -80,16 +108,8 @@ impl ShippingService {
 
     /// Saves a new ship-from address; the first one saved becomes the default.
     pub fn add_ship_from(&self, input: ShipFromInput) -> AppResult<ShipFromAddress> {
+        let input = clean_ship_from(input);
         validate_ship_from(&input)?;
-        let mut input = input;
-        for field in [
-            &mut input.nickname,
-            &mut input.address.name,
-            &mut input.address.street1,
-            &mut input.address.city,
-        ] {
-            *field = field.trim().to_owned();
-        }
         let id = self.setup.add_ship_from(&input, &self.now())?;
         self.ship_from(Some(id))
     }
@@ -112,14 +132,14 @@ impl ShippingService {
     }
 
     pub fn add_package_preset(&self, input: PackagePresetInput) -> AppResult<PackagePreset> {
-        if input.name.trim().is_empty() {
+        let input = PackagePresetInput {
+            name: text::line(&input.name),
+            ..input
+        };
+        if input.name.is_empty() {
             return Err(AppError::validation("Give the package preset a name"));
         }
         validate_dimensions(&input.dimensions)?;
-        let input = PackagePresetInput {
-            name: input.name.trim().to_owned(),
-            ..input
-        };
         if self
             .setup
             .add_package_preset(&input, &self.now())?

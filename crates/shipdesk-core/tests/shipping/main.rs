@@ -9,6 +9,7 @@ mod faults;
 mod flows;
 mod harness;
 mod never_sent;
+mod order_contents;
 mod sandbox;
 mod unsent;
 mod void_journal;

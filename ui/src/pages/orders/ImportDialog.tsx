@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { events, ipc, type AppError, type ColumnMapping, type ImportPreview, type ImportSummary, type Progress } from "../../ipc";
 import type { MappedField } from "../../bindings/MappedField";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatCount } from "../../format";
+import { INTERNATIONAL_NOT_SUPPORTED, formatCount, isInternational, itemsLine, placeLine } from "../../format";
 
 const FORMAT_NAMES: Record<string, string> = {
   shopify: "Shopify orders export",
@@ -132,18 +132,14 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         {stage === "choose" && (
           <>
             <div className="row">
+              {/* The app reads only files picked in its own dialog, so the path is shown, not typed. */}
               <div className="field grow">
-                <label htmlFor="import-path">File</label>
-                <input
-                  id="import-path"
-                  value={path}
-                  placeholder="/home/you/Downloads/orders_export.csv"
-                  onChange={(e) => setPath(e.target.value)}
-                  onKeyDown={(e) => e.key === "Enter" && runPreview()}
-                  data-testid="import-path"
-                />
+                <span id="import-path-label">File</span>
+                <output id="import-path" aria-labelledby="import-path-label" data-testid="import-path">
+                  {path || "No file chosen"}
+                </output>
               </div>
-              <button type="button" className="inline" onClick={choose}>
+              <button type="button" className="inline" onClick={choose} data-action="choose-file">
                 Choose file…
               </button>
               <button type="button" className="inline" onClick={() => runPreview()} disabled={!path.trim()} data-action="preview">
@@ -226,15 +222,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                           <td>{o.order_number}</td>
                           <td>{o.ship_to.name}</td>
                           <td>
-                            {o.ship_to.city}, {o.ship_to.state} {o.ship_to.zip5}
+                            {placeLine(o.ship_to)}
+                            {isInternational(o.ship_to) && ` (${INTERNATIONAL_NOT_SUPPORTED})`}
                           </td>
-                          <td>{o.items.map((i) => `${i.quantity} × ${i.title}`).join(", ")}</td>
+                          <td>{itemsLine(o.items)}</td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
                 )}
                 <Problems title="Problems in the first rows" problems={preview.problems} />
+                <Problems title="Warnings" problems={preview.warnings} />
               </div>
             )}
             <div className="form-actions">

@@ -1,12 +1,13 @@
 import { useState } from "react";
 import { ipc, type Order } from "../../ipc";
-import { STATUS_LABELS, formatDate, formatMoney, formatWeightOz } from "../../format";
+import { INTERNATIONAL_NOT_SUPPORTED, STATUS_LABELS, countryName, formatDate, formatMoney, formatWeightOz, isInternational } from "../../format";
 import { OrderForm, orderToInput } from "./OrderForm";
 
 /** Details of one order beside the table, instead of a page hop; Esc closes it. */
 export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order; onClose: () => void; onSaved: (o: Order) => void; onShip?: () => void }) {
   const [editing, setEditing] = useState(false);
   const a = order.ship_to;
+  const international = isInternational(a);
   return (
     <aside className="drawer" role="dialog" aria-labelledby="drawer-title" data-testid="order-drawer">
       <header className="drawer-header">
@@ -47,11 +48,19 @@ export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order;
               {a.street2 && <br />}
               {a.street2}
               <br />
-              {a.city}, {a.state} {a.zip5}
-              {a.zip4 ? `-${a.zip4}` : ""}
+              {[a.city, [a.state, a.zip5 + (a.zip4 ? `-${a.zip4}` : "")].filter((p) => p.trim() !== "").join(" ")].filter((p) => p.trim() !== "").join(", ")}
               <br />
-              {a.country}
+              {international ? countryName(a.country) : a.country}
             </dd>
+            {international && (
+              <>
+                <dt>Shipping</dt>
+                <dd className="notice notice-warn" data-testid="international-mark">
+                  {INTERNATIONAL_NOT_SUPPORTED}: Shipdesk buys USPS labels for US addresses only, so this order to {countryName(a.country)} is kept here
+                  but cannot be shipped from Shipdesk yet.
+                </dd>
+              </>
+            )}
             {a.phone && (
               <>
                 <dt>Phone</dt>
@@ -94,6 +103,13 @@ export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order;
               </tr>
             </thead>
             <tbody>
+              {order.items.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="empty">
+                    No items (nothing to list on a packing slip)
+                  </td>
+                </tr>
+              )}
               {order.items.map((it, i) => (
                 <tr key={i}>
                   <td>{it.sku ?? "—"}</td>
@@ -110,7 +126,14 @@ export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order;
               Edit
             </button>
             {onShip && (
-              <button type="button" className="primary" onClick={onShip} disabled={order.status === "cancelled"} data-action="ship-order">
+              <button
+                type="button"
+                className="primary"
+                onClick={onShip}
+                disabled={order.status === "cancelled" || international}
+                title={international ? INTERNATIONAL_NOT_SUPPORTED : undefined}
+                data-action="ship-order"
+              >
                 Ship
               </button>
             )}

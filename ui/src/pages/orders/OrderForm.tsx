@@ -9,6 +9,16 @@ export function orderToInput(o: Order): OrderInput {
   return { order_number: o.order_number, status: o.status, ship_to: { ...o.ship_to }, items: o.items.map((i) => ({ ...i })), tags: [...o.tags], notes: o.notes };
 }
 
+/** A row of the item list nobody filled in (the form starts with one): not an item. */
+function isBlankItem(it: LineItem): boolean {
+  return !it.sku?.trim() && !it.title.trim() && !it.unit_price?.trim() && !it.weight_oz?.trim();
+}
+
+/** Whether the country typed is the US (blank means the US), where ZIPs are digits only. */
+function isUsCountry(country: string): boolean {
+  return ["", "US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"].includes(country.trim().toUpperCase().replace(/\./g, ""));
+}
+
 function blankInput(): OrderInput {
   return {
     order_number: "",
@@ -29,16 +39,19 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
 
   const problemFor = (field: string) => problems.find((p) => p.field === field)?.message;
   const setAddr = (k: keyof OrderInput["ship_to"], v: string) =>
-    setInput((s) => ({ ...s, ship_to: { ...s.ship_to, [k]: v === "" && k !== "name" && k !== "street1" && k !== "city" && k !== "state" ? null : v } }));
+    setInput((s) => ({ ...s, ship_to: { ...s.ship_to, [k]: v === "" && k !== "name" && k !== "street1" && k !== "city" && k !== "state" && k !== "country" ? null : v } }));
   const setItem = (i: number, patch: Partial<LineItem>) =>
     setInput((s) => ({ ...s, items: s.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaving(true);
-    const [zip5, zip4] = zip.replace(/\s/g, "").split("-");
+    // Core reads "12345-6789" whole; a postal code elsewhere keeps its spaces ("K1A 0A9").
+    const zipText = isUsCountry(input.ship_to.country) ? zip.replace(/\s/g, "") : zip.trim();
+    // An order may have no items (an address list): rows left blank are not items.
+    const items = input.items.filter((it) => !isBlankItem(it));
     try {
-      await onSave({ ...input, ship_to: { ...input.ship_to, zip5: zip5 ?? "", zip4: zip4 || null } });
+      await onSave({ ...input, items, ship_to: { ...input.ship_to, zip5: zipText, zip4: null } });
     } catch (raw) {
       const e = raw as AppError;
       setProblems(e.details?.kind === "order_problems" ? e.details.problems : []);
@@ -96,8 +109,9 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
         </div>
         <div className="row">
           {field("City", "ship_to.city", a.city, (v) => setAddr("city", v), { required: true })}
-          {field("State", "ship_to.state", a.state, (v) => setAddr("state", v), { required: true, width: "70px" })}
-          {field("ZIP", "ship_to.zip", zip, setZip, { required: true, width: "110px" })}
+          {field("State", "ship_to.state", a.state, (v) => setAddr("state", v), { required: isUsCountry(a.country), width: "70px" })}
+          {field("ZIP", "ship_to.zip", zip, setZip, { required: isUsCountry(a.country), width: "110px" })}
+          {field("Country", "ship_to.country", a.country, (v) => setAddr("country", v), { width: "90px" })}
         </div>
         <div className="row">
           {field("Phone", "ship_to.phone", a.phone, (v) => setAddr("phone", v))}
@@ -113,7 +127,7 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
             {field("Qty", `items[${i}].quantity`, String(it.quantity), (v) => setItem(i, { quantity: Number(v) || 0 }), { width: "60px" })}
             {field("Price ($)", `items[${i}].unit_price`, it.unit_price, (v) => setItem(i, { unit_price: v || null }), { width: "90px" })}
             {field("Weight (oz)", `items[${i}].weight_oz`, it.weight_oz, (v) => setItem(i, { weight_oz: v || null }), { width: "90px" })}
-            {input.items.length > 1 && (
+            {(input.items.length > 1 || !isBlankItem(it)) && (
               <button type="button" className="inline" aria-label={`Remove item ${i + 1}`} onClick={() => setInput((s) => ({ ...s, items: s.items.filter((_, j) => j !== i) }))}>
                 Remove
               </button>

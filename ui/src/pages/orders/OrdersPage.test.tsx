@@ -38,6 +38,7 @@ vi.mock("../../ipc", async (orig) => {
       ordersSetTags: async () => undefined,
       ordersCreate: (i: unknown) => ordersCreate(i),
       mappingsList: async () => [],
+      pickOrderFile: async () => "/tmp/orders.csv",
       importPreview: (p: string, m: unknown) => importPreview(p, m),
       importOrders: (p: string, o: unknown) => importOrders(p, o),
       importCancel: async () => undefined,
@@ -76,6 +77,20 @@ describe("Orders page", () => {
     fireEvent.change(screen.getByLabelText("Search orders"), { target: { value: "Person 4999" } });
     expect(await screen.findByText("1 order")).toBeTruthy();
     expect(ordersList).toHaveBeenLastCalledWith(expect.objectContaining({ search: "Person 4999" }));
+  });
+
+  it("asks for letters or numbers when the core finds nothing to search in what was typed", async () => {
+    render(<OrdersPage />);
+    await screen.findByText("5,000 orders");
+    ordersList.mockImplementation(async (q: { search?: string }) =>
+      q.search === "*" ? { orders: [], total: 0, nothing_to_search: true } : { orders: [], total: 0, nothing_to_search: false },
+    );
+    fireEvent.change(screen.getByLabelText("Search orders"), { target: { value: "*" } });
+    expect(await screen.findByText("Type letters or numbers to search")).toBeTruthy();
+    expect(screen.queryByText("No orders match")).toBeNull();
+    fireEvent.change(screen.getByLabelText("Search orders"), { target: { value: "zzz" } });
+    expect(await screen.findByText("No orders match")).toBeTruthy();
+    expect(screen.queryByText("Type letters or numbers to search")).toBeNull();
   });
 
   it("selects with Shift-click and archives the selection", async () => {
@@ -131,9 +146,11 @@ describe("Orders page", () => {
     });
     render(<OrdersPage />);
     fireEvent.click(screen.getAllByRole("button", { name: "Import orders" })[0]);
-    fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/tmp/orders.csv" } });
-    fireEvent.click(screen.getByRole("button", { name: "Preview" }));
+    // The file comes from the app's dialog (the app reads nothing else), and is previewed at once.
+    fireEvent.click(screen.getByRole("button", { name: "Choose file…" }));
     expect((await screen.findByTestId("detected-format")).textContent).toBe("Shopify orders export");
+    expect(screen.getByTestId("import-path").textContent).toBe("/tmp/orders.csv");
+    expect(importPreview).toHaveBeenCalledWith("/tmp/orders.csv", null);
     fireEvent.click(screen.getByRole("button", { name: "Import" }));
     const summary = await screen.findByTestId("import-summary");
     expect(summary.textContent).toContain("2 new");

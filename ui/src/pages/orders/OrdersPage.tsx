@@ -60,7 +60,7 @@ export function OrdersPage() {
     sort: sort.sort,
     descending: sort.descending,
   };
-  const { total, error, rowAt } = useOrderPages(query, version);
+  const { total, nothingToSearch, error, rowAt } = useOrderPages(query, version);
   const refresh = () => setVersion((v) => v + 1);
   const selectedIds = [...selection.ids];
   const filtering = !!(debounced || status || tag || showArchived);
@@ -178,6 +178,10 @@ export function OrdersPage() {
           <button type="button" className="primary" onClick={() => setDialog("import")}>
             Import orders
           </button>
+        </EmptyState>
+      ) : total === 0 && nothingToSearch ? (
+        <EmptyState title="Type letters or numbers to search">
+          <p>Search finds words in order numbers, names, addresses, SKUs and item titles; punctuation and symbols alone match nothing.</p>
         </EmptyState>
       ) : total === 0 ? (
         <EmptyState title="No orders match">

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { Order, OrderQuery } from "../../ipc";
 import type { OrderSort } from "../../bindings/OrderSort";
-import { STATUS_LABELS, formatDate } from "../../format";
+import { INTERNATIONAL_NOT_SUPPORTED, STATUS_LABELS, countryName, formatDate, isInternational, itemsLine, placeLine } from "../../format";
 
 const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
 
-type Column = { key: string; label: string; sort?: OrderSort; width: string; render: (o: Order) => string };
+/** `mark`: a short flag shown before the cell's text (with its explanation as the tooltip). */
+type Column = { key: string; label: string; sort?: OrderSort; width: string; render: (o: Order) => string; mark?: (o: Order) => { text: string; title: string } | null };
 
 const COLUMNS: Column[] = [
   { key: "number", label: "Order #", sort: "order_number", width: "120px", render: (o) => o.order_number },
@@ -16,16 +17,15 @@ const COLUMNS: Column[] = [
     key: "place",
     label: "City, state, ZIP",
     width: "minmax(160px, 1.2fr)",
-    render: (o) => `${o.ship_to.city}, ${o.ship_to.state} ${o.ship_to.zip5}`,
+    render: (o) => placeLine(o.ship_to),
+    mark: (o) =>
+      isInternational(o.ship_to) ? { text: o.ship_to.country, title: `${INTERNATIONAL_NOT_SUPPORTED} (${countryName(o.ship_to.country)})` } : null,
   },
   {
     key: "items",
     label: "Items",
     width: "minmax(160px, 1.5fr)",
-    render: (o) => {
-      const qty = o.items.reduce((n, i) => n + i.quantity, 0);
-      return `${qty} × ${o.items.map((i) => i.title).join(", ")}`;
-    },
+    render: (o) => itemsLine(o.items),
   },
   { key: "status", label: "Status", sort: "status", width: "130px", render: (o) => STATUS_LABELS[o.status] ?? o.status },
   { key: "tags", label: "Tags", width: "minmax(80px, 0.6fr)", render: (o) => o.tags.join(", ") },
@@ -177,11 +177,19 @@ export function OrdersTable(props: {
                       onChange={() => toggle(index, order)}
                     />
                   </span>
-                  {COLUMNS.map((c) => (
-                    <span role="gridcell" key={c.key} title={c.render(order)}>
-                      {c.render(order)}
-                    </span>
-                  ))}
+                  {COLUMNS.map((c) => {
+                    const mark = c.mark?.(order);
+                    return (
+                      <span role="gridcell" key={c.key} title={mark ? `${c.render(order)} — ${mark.title}` : c.render(order)}>
+                        {mark && (
+                          <span className="cell-mark" data-testid="international-mark" aria-label={mark.title}>
+                            {mark.text}
+                          </span>
+                        )}
+                        {c.render(order)}
+                      </span>
+                    );
+                  })}
                 </>
               ) : (
                 <span role="gridcell" className="loading-row">

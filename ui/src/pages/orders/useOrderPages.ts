@@ -9,6 +9,7 @@ export const PAGE_SIZE = 200;
  */
 export function useOrderPages(query: OrderQuery, version: number) {
   const [total, setTotal] = useState<number | null>(null);
+  const [nothingToSearch, setNothingToSearch] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [, setTick] = useState(0);
   const pages = useRef(new Map<number, Order[]>());
@@ -27,6 +28,7 @@ export function useOrderPages(query: OrderQuery, version: number) {
           if (gen !== generation.current) return;
           pages.current.set(page, res.orders);
           setTotal(res.total);
+          setNothingToSearch(res.nothing_to_search);
           setError(null);
           setTick((t) => t + 1);
         })
@@ -42,6 +44,7 @@ export function useOrderPages(query: OrderQuery, version: number) {
     pages.current = new Map();
     pending.current = new Set();
     setTotal(null);
+    setNothingToSearch(false);
     loadPage(0);
   }, [key, version, loadPage]);
 
@@ -58,5 +61,5 @@ export function useOrderPages(query: OrderQuery, version: number) {
     [loadPage],
   );
 
-  return { total, error, rowAt };
+  return { total, nothingToSearch, error, rowAt };
 }

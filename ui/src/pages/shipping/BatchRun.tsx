@@ -23,6 +23,45 @@ function FailureList({ title, items, hint }: { title: string; items: BatchFailur
   );
 }
 
+/**
+ * Refused because another Shipdesk window or the `shipdesk` command labelled the order (or is
+ * buying its label right now) — during this batch or since the list was read. Nothing to fix and
+ * nothing to retry: the label exists, in Shipments.
+ */
+function labelledElsewhere(f: BatchFailure): boolean {
+  const kind = f.error.details?.kind;
+  return f.error.code === "CONFLICT" && (kind === "already_shipped" || kind === "purchase_in_flight");
+}
+
+function LabelledElsewhereList({ items }: { items: BatchFailure[] }) {
+  if (items.length === 0) return null;
+  return (
+    <div data-testid="labelled-elsewhere">
+      <h4>Already labelled elsewhere ({items.length})</h4>
+      <p className="muted">
+        Bought outside this batch, by another Shipdesk window or the shipdesk command. Not bought again and not charged here; the labels
+        are in Shipments.
+      </p>
+      <ul>
+        {items.map((f) => {
+          const details = f.error.details;
+          const what =
+            details?.kind === "already_shipped"
+              ? details.tracking_number
+                ? `has label ${details.tracking_number}`
+                : "is already marked shipped"
+              : "was being bought elsewhere when this batch reached it; its label shows in Shipments once bought";
+          return (
+            <li key={f.order_id} data-order={f.order_number ?? f.order_id} data-error-code={f.error.code}>
+              <strong>{f.order_number ?? `order ${f.order_id}`}</strong>: {what}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 /** Orders held back before anything was sent: no weight, or an address USPS does not recognize. */
 function HeldList({ items, onBuyAsEntered }: { items: BatchHold[]; onBuyAsEntered: (orderIds: number[]) => void }) {
   if (items.length === 0) return null;
@@ -78,7 +117,9 @@ export function BatchRun(props: { input: BatchInput; onBusy: (b: boolean) => voi
       props.onBusy(false);
     }
   };
-  const retry = (previous: BatchReport) => run(() => ipc.retryBatch(previous));
+  // Orders labelled elsewhere are not retried: they have their label.
+  const retry = (previous: BatchReport) =>
+    run(() => ipc.retryBatch({ ...previous, validation_problems: previous.validation_problems.filter((f) => !labelledElsewhere(f)) }));
   const buyAsEntered = (previous: BatchReport, orderIds: number[]) =>
     run(() => ipc.buyBatch({ ...previous.input, order_ids: orderIds, addresses: "as_entered" }));
 
@@ -94,9 +135,11 @@ export function BatchRun(props: { input: BatchInput; onBusy: (b: boolean) => voi
     ipc.cancelBatch().catch((e: AppError) => setError(e));
   };
 
+  const elsewhere = report ? report.validation_problems.filter(labelledElsewhere) : [];
+  const problems = report ? report.validation_problems.filter((f) => !labelledElsewhere(f)) : [];
   const failed = report
     ? report.needs_attention.length +
-      report.validation_problems.length +
+      problems.length +
       report.usps_rejections.length +
       report.connection_problems.length +
       report.not_started.length
@@ -125,11 +168,13 @@ export function BatchRun(props: { input: BatchInput; onBusy: (b: boolean) => voi
         <div className="batch-report" data-testid="batch-report">
           <p className="summary-line" role="status">
             {report.bought.length} of {report.total} labels bought{report.cancelled ? " — cancelled" : ""}
-            {failed > 0 ? `, ${failed} not bought` : ""}.
+            {failed > 0 ? `, ${failed} not bought` : ""}
+            {elsewhere.length > 0 ? `, ${elsewhere.length} already labelled elsewhere` : ""}.
           </p>
           {report.stopped_because && <ErrorNotice error={report.stopped_because} title="The batch stopped early" />}
           <HeldList items={report.needs_attention} onBuyAsEntered={(ids) => void buyAsEntered(report, ids)} />
-          <FailureList title="Validation problems" items={report.validation_problems} hint="Fix these orders (address, weight, service), then retry." />
+          <LabelledElsewhereList items={elsewhere} />
+          <FailureList title="Validation problems" items={problems} hint="Fix these orders (address, weight, service), then retry." />
           <FailureList title="USPS rejections" items={report.usps_rejections} hint="USPS refused the request's content; change the order or package." />
           <FailureList title="Connection problems" items={report.connection_problems} hint="Nothing was charged twice; retrying reuses the same purchase." />
           {report.not_started.length > 0 && <p>{report.not_started.length} not started.</p>}

@@ -133,6 +133,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
       )}
       {preview && !stale && (
         <>
+          <div className="batch-table">
           <table className="dense" data-testid="batch-rates">
             <thead>
               <tr>
@@ -158,7 +159,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
                     <td>
                       <WeightCell line={l} />
                     </td>
-                    <td>{q ? serviceName(q) : "—"}</td>
+                    <td className="service">{q ? serviceName(q) : "—"}</td>
                     <td>{q?.zone ? String(Number(q.zone)) : "—"}</td>
                     <td className="num">
                       {l.blocked ? (
@@ -176,6 +177,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
               })}
             </tbody>
           </table>
+          </div>
           <div data-testid="batch-summary" role="status">
             <p className="summary-line">
               {toBuyCount} of {preview.lines.length} orders to buy

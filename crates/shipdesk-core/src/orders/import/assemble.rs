@@ -3,13 +3,19 @@
 //! blanks. Each order is then normalized and checked by the same validation the order form uses.
 //! An order with any problem is not imported — shipping it with a wrong ZIP or a missing item is
 //! worse than asking — and each problem carries the line to fix.
+//!
+//! What is imported all the same, with a warning that names the line and field: an order whose
+//! text carried control characters (imported without them; see `orders::text`), and an order
+//! with a placeholder email (imported without it). An order with no items at all (a plain address
+//! list) and an order outside the US (kept, marked by its country) are imported as they are.
 
 use std::collections::HashMap;
 
 use super::ImportProblem;
 use super::formats::{RawItem, RawOrder, RowRead};
 use super::normalize::{parse_date, parse_money, parse_quantity, parse_weight};
-use crate::orders::validate::{item_index, validate_order};
+use crate::orders::text::{clean_line, removed_notice};
+use crate::orders::validate::{FieldProblem, check_order, item_index};
 use crate::orders::{
     Address, LineItem, OrderData, OrderInput, OrderSource, OrderStatus, SourceKind,
 };
@@ -229,7 +235,8 @@ fn build(
         tags: o.tags,
         notes: opt(o.notes),
     };
-    let valid = validate_order(input).map_err(|field_problems| {
+    // A problem about an item is on that item's line; any other on the order's first line.
+    let on_its_line = |field_problems: Vec<FieldProblem>| {
         field_problems
             .into_iter()
             .map(|p| {
@@ -239,29 +246,43 @@ fn build(
                 ImportProblem::new(line, p.field, p.message)
             })
             .collect::<Vec<_>>()
-    });
-    let valid = match valid {
-        Ok(v) if problems.is_empty() => v,
+    };
+    let valid = match check_order(input) {
+        Ok(checked) if problems.is_empty() => {
+            warnings.extend(on_its_line(checked.notices));
+            checked.order
+        }
         Ok(_) => return Err(problems),
-        Err(mut p) => {
-            problems.append(&mut p);
+        Err(p) => {
+            problems.extend(on_its_line(p));
             return Err(problems);
         }
     };
+    // The two fields the order form does not carry, cleaned by the same character policy.
+    let mut clean = |field: &str, what: &str, raw: &str| {
+        let c = clean_line(raw);
+        if c.removed > 0 {
+            warnings.push(ImportProblem::new(
+                g.line,
+                field,
+                removed_notice(what, c.removed),
+            ));
+        }
+        c.text
+    };
+    let source_id = opt(clean("source_id", "marketplace order id", &o.source_id));
+    let ordered_at = parse_date(&clean("ordered_at", "order date", &o.ordered_at));
     Ok(ImportedOrder {
         line: g.line,
         data: OrderData {
             order_number: valid.order_number,
-            source: OrderSource {
-                kind,
-                source_id: opt(o.source_id),
-            },
+            source: OrderSource { kind, source_id },
             status: valid.status.unwrap_or(OrderStatus::AwaitingShipment),
             ship_to: valid.ship_to,
             items: valid.items,
             tags: valid.tags,
             notes: valid.notes,
-            ordered_at: parse_date(&o.ordered_at),
+            ordered_at,
         },
     })
 }

@@ -6,11 +6,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::assemble::{Assembler, ImportedOrder};
-use super::formats::mapping::{ColumnMapping, MappedField};
+use super::formats::mapping::{ColumnMapping, suggest_mapping};
 use super::formats::{DetectedFormat, detect, reader_for};
 use super::source::DecodeStats;
-use super::table::{Columns, Table};
-use super::{ImportPhase, ImportPreview, ImportProblem, PreviewOrder, Progress, sniff, source};
+use super::table::Table;
+use super::{
+    ImportLimits, ImportPhase, ImportPreview, ImportProblem, PREVIEW_CELL_CHARS, PREVIEW_MAX_BYTES,
+    PreviewOrder, Progress, sniff, source,
+};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::SourceKind;
 
@@ -41,16 +44,25 @@ fn source_kind(format: DetectedFormat, mapping: Option<&ColumnMapping>) -> Sourc
     }
 }
 
+/// Warnings about the file's lines first, then the orders', in line order.
+fn merge_warnings(mut file: Vec<ImportProblem>, orders: Vec<ImportProblem>) -> Vec<ImportProblem> {
+    file.extend(orders);
+    file.sort_by_key(|w| w.line);
+    file
+}
+
 pub(crate) fn parse_file(
     path: &Path,
     mapping: Option<&ColumnMapping>,
+    limits: ImportLimits,
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> AppResult<ParsedFile> {
-    let src = source::open(path)?;
+    let src = source::open(path, limits.max_file_bytes)?;
     let delimiter = sniff::delimiter(&src.sample);
     let (encoding, file_len, decoding) = (src.encoding.name(), src.file_len, src.decoding);
-    let mut table = Table::open(src.reader, delimiter)?;
+    let file_warnings = src.warnings;
+    let mut table = Table::open(src.reader, delimiter, limits, &src.name)?;
     let format = detect(&table.columns);
     let reader = reader_for(format, mapping, &table.columns)?;
     let mut assembler = Assembler::new(source_kind(format, mapping));
@@ -87,7 +99,7 @@ pub(crate) fn parse_file(
         rows,
         orders: done.orders,
         problems: done.problems,
-        warnings: done.warnings,
+        warnings: merge_warnings(file_warnings, done.warnings),
         invalid: done.invalid,
     })
 }
@@ -101,23 +113,48 @@ fn estimate_rows(rows: u64, file_len: u64, decoding: DecodeStats, table: &Table)
     (estimate.round() as u64).max(rows)
 }
 
+/// A cell as the preview shows it: cut to [`PREVIEW_CELL_CHARS`] characters.
+fn preview_cell(mut cell: String) -> String {
+    if let Some((cut, _)) = cell.char_indices().nth(PREVIEW_CELL_CHARS) {
+        cell.truncate(cut);
+        cell.push('…');
+    }
+    cell
+}
+
+/// The first `max_rows` rows of the file, or fewer when they hold more than
+/// [`PREVIEW_MAX_BYTES`] of text (the first row is always read).
 pub(crate) fn preview_file(
     path: &Path,
     mapping: Option<&ColumnMapping>,
+    limits: ImportLimits,
     max_rows: usize,
 ) -> AppResult<ImportPreview> {
-    let src = source::open(path)?;
+    let src = source::open(path, limits.max_file_bytes)?;
     let delimiter = sniff::delimiter(&src.sample);
     let encoding = src.encoding.name().to_owned();
-    let mut table = Table::open(src.reader, delimiter)?;
+    let file_warnings = src.warnings;
+    let mut table = Table::open(src.reader, delimiter, limits, &src.name)?;
     let format = detect(&table.columns);
     let mut records = Vec::new();
     let mut bad_rows = Vec::new();
+    let mut text_bytes = 0usize;
     while records.len() + bad_rows.len() < max_rows {
-        match table.next_record()? {
-            None => break,
-            Some(Ok(rec)) => records.push(rec),
-            Some(Err(bad)) => bad_rows.push(bad),
+        let Some(next) = table.next_record()? else {
+            break;
+        };
+        let fields = match &next {
+            Ok(rec) => &rec.fields,
+            Err(bad) => &bad.record.fields,
+        };
+        text_bytes += fields.iter().map(String::len).sum::<usize>();
+        let first = records.is_empty() && bad_rows.is_empty();
+        if !first && text_bytes > PREVIEW_MAX_BYTES {
+            break;
+        }
+        match next {
+            Ok(rec) => records.push(rec),
+            Err(bad) => bad_rows.push(bad),
         }
     }
     let needs_mapping = format == DetectedFormat::Unknown && mapping.is_none();
@@ -159,12 +196,16 @@ pub(crate) fn preview_file(
         .map(|r| (r.line, r.fields))
         .collect();
     first_rows.sort_by_key(|(line, _)| *line);
+    let warnings = merge_warnings(file_warnings, warnings);
     Ok(ImportPreview {
         detected_format: format,
         encoding,
         delimiter: (delimiter as char).to_string(),
         headers: table.columns.names.clone(),
-        first_rows: first_rows.into_iter().map(|(_, fields)| fields).collect(),
+        first_rows: first_rows
+            .into_iter()
+            .map(|(_, fields)| fields.into_iter().map(preview_cell).collect())
+            .collect(),
         needs_mapping,
         suggested_mapping: needs_mapping.then(|| suggest_mapping(&table.columns)),
         mapped_preview,
@@ -173,112 +214,11 @@ pub(crate) fn preview_file(
     })
 }
 
-/// Header words that usually mean each field, most specific first.
-const SYNONYMS: &[(MappedField, &[&str])] = &[
-    (
-        MappedField::OrderNumber,
-        &[
-            "order number",
-            "order id",
-            "order #",
-            "order no",
-            "order",
-            "reference",
-        ],
-    ),
-    (
-        MappedField::Name,
-        &[
-            "ship to name",
-            "ship to",
-            "recipient",
-            "name",
-            "full name",
-            "customer",
-        ],
-    ),
-    (MappedField::FirstName, &["first name"]),
-    (MappedField::LastName, &["last name"]),
-    (MappedField::Company, &["company", "business"]),
-    (
-        MappedField::Street1,
-        &[
-            "street",
-            "street 1",
-            "address",
-            "address 1",
-            "address1",
-            "address line 1",
-        ],
-    ),
-    (
-        MappedField::Street2,
-        &[
-            "street 2",
-            "address 2",
-            "address2",
-            "address line 2",
-            "apt",
-            "suite",
-        ],
-    ),
-    (MappedField::City, &["city", "town"]),
-    (MappedField::State, &["state", "province", "region"]),
-    (
-        MappedField::Zip,
-        &["zip", "zip code", "zipcode", "postal code", "postcode"],
-    ),
-    (MappedField::Country, &["country"]),
-    (MappedField::Phone, &["phone", "telephone"]),
-    (MappedField::Email, &["email", "e-mail"]),
-    (MappedField::Sku, &["sku"]),
-    (
-        MappedField::ItemTitle,
-        &[
-            "contents",
-            "item",
-            "product",
-            "description",
-            "title",
-            "item name",
-        ],
-    ),
-    (MappedField::Quantity, &["quantity", "qty"]),
-    (MappedField::UnitPrice, &["price", "unit price"]),
-    (MappedField::Weight, &["weight"]),
-    (MappedField::Notes, &["notes", "note"]),
-];
-
-/// Matches header names against [`SYNONYMS`], ignoring case and a unit in parentheses.
-pub(crate) fn suggest_mapping(columns: &Columns) -> ColumnMapping {
-    let bare = |h: &str| {
-        let h = h.to_lowercase();
-        h.split('(').next().unwrap_or("").trim().to_owned()
-    };
-    let mut taken = std::collections::HashSet::new();
-    let mut mapping = ColumnMapping {
-        name: String::new(),
-        columns: Default::default(),
-        weight_unit: None,
-    };
-    for (field, words) in SYNONYMS {
-        let found = words.iter().find_map(|w| {
-            columns
-                .names
-                .iter()
-                .find(|h| !taken.contains(*h) && bare(h) == *w)
-        });
-        if let Some(header) = found {
-            taken.insert(header.clone());
-            mapping.columns.insert(*field, header.clone());
-        }
-    }
-    mapping
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orders::import::MappedField;
+    use crate::orders::import::table::Columns;
 
     #[test]
     fn the_first_row_estimate_is_close_to_the_real_count() {
@@ -311,6 +251,7 @@ mod tests {
             parse_file(
                 &p,
                 Some(&mapping),
+                ImportLimits::default(),
                 &mut |p| seen.push(p),
                 &AtomicBool::new(false),
             )
@@ -384,8 +325,9 @@ mod tests {
             }
             std::fs::write(&path, &bytes).unwrap();
             let m = (case % 4 == 3).then_some(&mapping);
-            let _ = parse_file(&path, m, &mut |_| {}, &AtomicBool::new(false));
-            let _ = preview_file(&path, m, 5);
+            let limits = ImportLimits::default();
+            let _ = parse_file(&path, m, limits, &mut |_| {}, &AtomicBool::new(false));
+            let _ = preview_file(&path, m, limits, 5);
         }
     }
 }

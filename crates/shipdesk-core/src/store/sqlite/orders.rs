@@ -70,7 +70,17 @@ impl OrderStore for Store {
         // A search starts from the full-text index: the count costs what the matches cost,
         // not a probe per order. Few matches are then sorted directly; many are read in the
         // sort index's order until the page is full, which stops early.
-        let search = q.search.as_deref().and_then(fts_query);
+        let search = match q.search.as_deref().map(SearchText::read) {
+            None | Some(SearchText::Blank) => None,
+            Some(SearchText::NothingToSearch) => {
+                return Ok(OrderPage {
+                    orders: Vec::new(),
+                    total: 0,
+                    nothing_to_search: true,
+                });
+            }
+            Some(SearchText::Terms(fts)) => Some(fts),
+        };
         let and_filters: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
         let (from_matches, where_matches, where_by_index) = match &search {
             None => {
@@ -243,16 +253,39 @@ fn load_order(conn: &Connection, id: i64) -> AppResult<Option<Order>> {
     Ok(Some(order))
 }
 
-/// Turns what a person types into an FTS5 query: every word must begin a word somewhere in the
-/// order (`"ri"* "austin"*`). Quotes are dropped so nothing typed can break the query syntax.
-fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split_whitespace()
-        .map(|w| w.replace('"', ""))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+/// What a person typed into the search box, as the full-text index will read it.
+#[derive(Debug, PartialEq, Eq)]
+enum SearchText {
+    /// Nothing but spaces: no search, every order.
+    Blank,
+    /// Only punctuation, symbols or emoji (`*`, `#`, `—`, `🙂`): nothing the index holds can
+    /// match, so nothing does, rather than everything.
+    NothingToSearch,
+    /// An FTS5 query in which every word must begin a word somewhere in the order
+    /// (`"ri"* "austin"*`).
+    Terms(String),
+}
+
+impl SearchText {
+    /// Every word becomes one quoted FTS5 string with a prefix star. Inside quotes FTS5 reads
+    /// nothing as syntax (`*`, `^`, `:`, `(`, `-`, `+`, `NEAR`, `AND`/`OR`/`NOT`, `name:` are
+    /// plain text the tokenizer splits on or matches as words) except a quote, which is
+    /// doubled. Words without a letter or number are dropped: the tokenizer drops their
+    /// characters anyway, and `""*` alone would be an empty query.
+    fn read(text: &str) -> SearchText {
+        if text.trim().is_empty() {
+            return SearchText::Blank;
+        }
+        let terms: Vec<String> = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+            .collect();
+        match terms.is_empty() {
+            true => SearchText::NothingToSearch,
+            false => SearchText::Terms(terms.join(" ")),
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -277,7 +310,11 @@ fn page(
         .query_map(params_from_iter(page_params.iter()), order_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     attach_children(conn, &mut orders)?;
-    Ok(OrderPage { orders, total })
+    Ok(OrderPage {
+        orders,
+        total,
+        nothing_to_search: false,
+    })
 }
 
 // ---- writing -------------------------------------------------------------------------------

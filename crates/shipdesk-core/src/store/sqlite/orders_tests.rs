@@ -50,10 +50,19 @@ fn search(orders: &dyn OrderStore, text: &str) -> u32 {
 
 #[test]
 fn search_text_becomes_a_safe_prefix_query() {
-    assert_eq!(fts_query("rita aus").as_deref(), Some("\"rita\"* \"aus\"*"));
-    assert_eq!(fts_query("#2001").as_deref(), Some("\"#2001\"*"));
-    assert_eq!(fts_query("a\"b OR").as_deref(), Some("\"ab\"* \"OR\"*"));
-    assert_eq!(fts_query("  # \" "), None);
+    let terms = |q: &str| SearchText::Terms(q.to_owned());
+    assert_eq!(SearchText::read("rita aus"), terms("\"rita\"* \"aus\"*"));
+    assert_eq!(SearchText::read("#2001"), terms("\"#2001\"*"));
+    assert_eq!(
+        SearchText::read("a\"b OR name:x"),
+        terms("\"a\"\"b\"* \"OR\"* \"name:x\"*")
+    );
+    assert_eq!(
+        SearchText::read("  # \" — 🙂 "),
+        SearchText::NothingToSearch
+    );
+    assert_eq!(SearchText::read(" \t\n"), SearchText::Blank);
+    assert_eq!(SearchText::read(""), SearchText::Blank);
 }
 
 /// What an import relies on: a failure after some orders were written leaves none of them,

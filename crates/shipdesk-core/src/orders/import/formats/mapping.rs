@@ -2,8 +2,20 @@
 //! its columns holds each of our fields, previews the result on the first rows, and saves it by
 //! name to reuse next time. Rows that share an order number are one order (one row per item), so
 //! the same mapping serves "one row per order" and "one row per item" sheets.
+//!
+//! Only an address is required. A sheet without items is a list of orders without items; a
+//! sheet without order numbers (a plain address list) makes one order per row, each numbered
+//! from its content (see [`MappedReader`]) so that importing the same list again finds the same
+//! orders. [`suggest`] proposes a mapping from the header names.
 
-use std::collections::BTreeMap;
+mod suggest;
+
+pub(crate) use suggest::suggest_mapping;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -105,7 +117,6 @@ impl ColumnMapping {
         let mut problems = Vec::new();
         let has = |f: MappedField| self.columns.contains_key(&f);
         let required = [
-            (MappedField::OrderNumber, "the order number"),
             (MappedField::Street1, "the street address"),
             (MappedField::City, "the city"),
             (MappedField::State, "the state"),
@@ -118,9 +129,6 @@ impl ColumnMapping {
         }
         if !has(MappedField::Name) && !has(MappedField::FirstName) {
             problems.push("choose the column with the recipient's name".to_owned());
-        }
-        if !has(MappedField::ItemTitle) && !has(MappedField::Sku) {
-            problems.push("choose the column with the item title or SKU".to_owned());
         }
         for (field, header) in &self.columns {
             if !columns.has(header) {
@@ -157,13 +165,56 @@ impl ColumnMapping {
         Ok(MappedReader {
             columns: self.columns.clone(),
             weight_unit,
+            seen_rows: Mutex::new(HashMap::new()),
         })
     }
 }
 
+/// Reads rows through a [`ColumnMapping`].
+///
+/// Without an order-number column every row is an order of its own, identified by what it says:
+/// a hash of its mapped cells (and, for a row repeated word for word, which repetition it is).
+/// That identity is the order's source id, so importing the same list again leaves its orders
+/// unchanged instead of adding them twice, and a row edited in the sheet becomes a new order. The
+/// order number shown is a short form of it (`L-3F9A2C1B7E`).
 pub(crate) struct MappedReader {
     columns: BTreeMap<MappedField, String>,
     weight_unit: WeightUnit,
+    /// Rows without an order number read so far, by content hash: how many times each was seen.
+    seen_rows: Mutex<HashMap<String, u32>>,
+}
+
+impl MappedReader {
+    /// The key of a row in a sheet without order numbers (see [`MappedReader`]): the content
+    /// hash for its first occurrence, `hash-N` for the N-th.
+    fn row_key(&self, cells: &[String]) -> String {
+        let mut hasher = Sha256::new();
+        for cell in cells {
+            hasher.update(cell.trim().as_bytes());
+            hasher.update([0x1f]);
+        }
+        let hash: String = hasher.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut seen = self.seen_rows.lock().unwrap_or_else(|p| p.into_inner());
+        let n = seen.entry(hash.clone()).or_insert(0);
+        *n += 1;
+        match *n {
+            1 => hash,
+            n => format!("{hash}-{n}"),
+        }
+    }
+}
+
+/// The order number shown for a row keyed by [`MappedReader::row_key`].
+fn number_for_row_key(key: &str) -> String {
+    let (hash, repeat) = key.split_once('-').unwrap_or((key, ""));
+    let short = hash[..10.min(hash.len())].to_uppercase();
+    match repeat {
+        "" => format!("L-{short}"),
+        n => format!("L-{short}-{n}"),
+    }
 }
 
 /// Status words spreadsheets use, beyond our own names.
@@ -188,15 +239,23 @@ impl FormatReader for MappedReader {
                 .map(|h| c.get(r, h).to_owned())
                 .unwrap_or_default()
         };
-        let key = g(MappedField::OrderNumber);
-        if key.is_empty() {
-            let header = self
-                .columns
-                .get(&MappedField::OrderNumber)
-                .cloned()
-                .unwrap_or_default();
-            return missing_key(r.line, &header);
-        }
+        let (key, order_number, source_id) = match self.columns.get(&MappedField::OrderNumber) {
+            Some(header) => {
+                let key = c.get(r, header).to_owned();
+                if key.is_empty() {
+                    return missing_key(r.line, header);
+                }
+                (key.clone(), key, g(MappedField::SourceId))
+            }
+            None => {
+                let cells: Vec<String> = self.columns.keys().map(|f| g(*f)).collect();
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    return RowRead::Ignore;
+                }
+                let key = self.row_key(&cells);
+                (key.clone(), number_for_row_key(&key), key)
+            }
+        };
         let mut name = g(MappedField::Name);
         if name.is_empty() {
             name = format!("{} {}", g(MappedField::FirstName), g(MappedField::LastName))
@@ -204,8 +263,8 @@ impl FormatReader for MappedReader {
                 .to_owned();
         }
         let order = RawOrder {
-            order_number: key.clone(),
-            source_id: g(MappedField::SourceId),
+            order_number,
+            source_id,
             ordered_at: g(MappedField::OrderedAt),
             status: status(&g(MappedField::Status)),
             name,
@@ -241,6 +300,7 @@ impl FormatReader for MappedReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orders::import::ImportLimits;
     use crate::orders::import::table::Table;
 
     pub(crate) fn generic_mapping() -> ColumnMapping {
@@ -262,21 +322,39 @@ mod tests {
         }
     }
 
+    /// Every row of `text` read through `mapping`'s reader (one reader for the whole file, as
+    /// an import has).
+    fn read_rows(mapping: &ColumnMapping, text: &str) -> Vec<RowRead> {
+        let mut t = Table::open(
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+            b',',
+            ImportLimits::default(),
+            "test.csv",
+        )
+        .unwrap();
+        let reader = mapping.reader(&t.columns).unwrap();
+        let mut reads = Vec::new();
+        while let Some(rec) = t.next_record().unwrap() {
+            reads.push(reader.read(&t.columns, &rec.unwrap()));
+        }
+        reads
+    }
+
+    fn row(read: &RowRead) -> &RawRow {
+        match read {
+            RowRead::Row(row) => row,
+            other => panic!("a row expected, got {other:?}"),
+        }
+    }
+
     #[test]
     fn maps_columns_and_takes_the_weight_unit_from_the_header() {
         let text = "Order ID,Ship To,Street,Street 2,City,State,ZIP,Weight (lb),Contents\r\n\
 G-101,Omar Haddad,42 Elm Ct,Unit 7,Denver,CO,80202,0.25,Stickers\r\n";
-        let mut t = Table::open(
-            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
-            b',',
-        )
-        .unwrap();
-        let reader = generic_mapping().reader(&t.columns).unwrap();
-        let rec = t.next_record().unwrap().unwrap().unwrap();
-        let RowRead::Row(row) = reader.read(&t.columns, &rec) else {
-            panic!()
-        };
+        let reads = read_rows(&generic_mapping(), text);
+        let row = row(&reads[0]);
         assert_eq!(row.key, "G-101");
+        assert_eq!(row.order.order_number, "G-101");
         assert_eq!(row.order.street2, "Unit 7");
         assert_eq!(row.items[0].weight, "0.25");
         assert_eq!(row.items[0].weight_unit, WeightUnit::Lb);
@@ -290,6 +368,55 @@ G-101,Omar Haddad,42 Elm Ct,Unit 7,Denver,CO,80202,0.25,Stickers\r\n";
         let e = m.check(&cols).unwrap_err();
         assert!(e.message.contains("ZIP code"), "{}", e.message);
         assert!(e.message.contains("no column \"Street\""), "{}", e.message);
+        // Neither order numbers nor items are required (an address list has neither).
+        assert!(!e.message.contains("order number"), "{}", e.message);
+        assert!(!e.message.contains("item title or SKU"), "{}", e.message);
+    }
+
+    /// A plain address list: no order numbers, no items. Each row is an order, keyed by what it
+    /// says, so reading the same list again gives the same keys, and a row repeated word for
+    /// word is a second order, not the same one twice.
+    #[test]
+    fn rows_without_order_numbers_are_orders_keyed_by_their_content() {
+        let mapping = ColumnMapping {
+            name: String::new(),
+            columns: [
+                (MappedField::Name, "Name"),
+                (MappedField::Street1, "Address"),
+                (MappedField::City, "City"),
+                (MappedField::State, "ST"),
+                (MappedField::Zip, "Zip"),
+            ]
+            .into_iter()
+            .map(|(f, h)| (f, h.to_owned()))
+            .collect(),
+            weight_unit: None,
+        };
+        let text = "Name,Address,City,ST,Zip,Memo\n\
+                    Ann Lee,1 Main St,Austin,TX,78701,\n\
+                    Bo Chan,2 Elm St,Reno,NV,89501,\n\
+                    Ann Lee,1 Main St,Austin,TX,78701,\n\
+                    ,,,,,not an address\n";
+        let first = read_rows(&mapping, text);
+        let keys: Vec<&str> = first[..3].iter().map(|r| row(r).key.as_str()).collect();
+        assert_eq!(keys[0].len(), 32);
+        assert_ne!(keys[0], keys[1]);
+        assert_eq!(keys[2], format!("{}-2", keys[0]));
+        assert!(matches!(first[3], RowRead::Ignore));
+        let ann = row(&first[0]);
+        assert!(ann.items.is_empty());
+        assert_eq!(ann.order.source_id, ann.key);
+        assert_eq!(
+            ann.order.order_number,
+            format!("L-{}", keys[0][..10].to_uppercase())
+        );
+        assert_eq!(
+            row(&first[2]).order.order_number,
+            format!("{}-2", ann.order.order_number)
+        );
+        let again = read_rows(&mapping, text);
+        let keys_again: Vec<&str> = again[..3].iter().map(|r| row(r).key.as_str()).collect();
+        assert_eq!(keys, keys_again);
     }
 
     #[test]

@@ -249,6 +249,8 @@ pub(crate) mod testing {
         let mut t = Table::open(
             Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
             delimiter,
+            crate::orders::import::ImportLimits::default(),
+            "test.csv",
         )
         .unwrap();
         let format = detect(&t.columns);
