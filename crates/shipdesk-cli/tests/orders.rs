@@ -288,3 +288,25 @@ fn a_broken_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised() {
+    let desk = Desk::new();
+    let mut csv = String::from("Name,Lineitem name,Lineitem quantity,Shipping Zip\n");
+    while csv.len() < 1536 * 1024 {
+        csv.push_str("#1,Mug,1,78701\n");
+    }
+    let f = desk.file("big.csv", &csv);
+    let out = desk.run(&["--json", "orders", "import", "--max-size-mb", "1", s(&f)]);
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["code"], "VALIDATION", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("big.csv is"),
+        "{err}"
+    );
+    // With the limit raised to 2 MB the file is read; its rows are then judged as rows.
+    let out = desk.run(&["--json", "orders", "import", "--max-size-mb", "2", s(&f)]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("imports files up to"), "{text}");
+}

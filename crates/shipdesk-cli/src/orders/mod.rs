@@ -29,6 +29,9 @@ pub enum OrdersCommand {
         /// The saved column mapping to read the file with.
         #[arg(long)]
         mapping: Option<String>,
+        /// Read files up to this many megabytes (default 200).
+        #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_size_mb: Option<u64>,
     },
     /// Show what a file would import as (detected format, first rows, problems).
     Preview {
@@ -102,9 +105,14 @@ fn parse_status(s: &str) -> Result<OrderStatus, String> {
 
 pub fn run(cmd: OrdersCommand, svc: &OrdersService, out: &Output) -> Result<(), AppError> {
     match cmd {
-        OrdersCommand::Import { file, mapping } => {
+        OrdersCommand::Import {
+            file,
+            mapping,
+            max_size_mb,
+        } => {
             let opts = ImportOptions {
                 mapping,
+                max_file_bytes: max_size_mb.map(|mb| mb * 1024 * 1024),
                 ..ImportOptions::default()
             };
             let result = svc.import_file(&file, &opts, text::progress, &AtomicBool::new(false));

@@ -58,7 +58,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
 }
 
 /// The error code as the UI knows it (`USPS_REJECTED`), for `last_error_code`.
-fn code_text(error: &AppError) -> String {
+pub(super) fn code_text(error: &AppError) -> String {
     serde_json::to_value(error.code)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -8,6 +8,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::journal::code_text;
 use super::shipments::store_void_result;
 use crate::error::{AppError, AppResult};
 use crate::postage::{VoidAnswer, VoidResult};
@@ -96,14 +97,6 @@ fn one_row(changed: usize, void_id: i64, step: &str) -> AppResult<()> {
     } else {
         Err(changed_elsewhere(void_id, step))
     }
-}
-
-/// The error code as the UI knows it (`USPS_REJECTED`), for `last_error_code`.
-fn code_text(error: &AppError) -> String {
-    serde_json::to_value(error.code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Whether another live process holds the lease: not this store, not expired, and its owner's
