@@ -59,12 +59,14 @@ pub fn cargo() -> Command {
     c
 }
 
-/// Test counts read from the runners' own summary lines as their output streams past.
-#[derive(Debug, Default, Clone, Copy)]
+/// Test counts read from the runners' own summary lines as their output streams past, and the
+/// names of the tests that failed, so the closing summary (often all a CI log shows) names them.
+#[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub passed: u64,
     pub failed: u64,
     pub skipped: u64,
+    pub failures: Vec<String>,
 }
 
 impl Tally {
@@ -84,6 +86,11 @@ impl Tally {
                 .filter_map(|w| w[0].parse::<u64>().ok())
                 .sum()
         };
+        if let Some(name) = failed_test_name(line) {
+            if !self.failures.iter().any(|f| f == name) {
+                self.failures.push(name.to_string());
+            }
+        }
         if line.starts_with("test result:") {
             self.passed += count("passed");
             self.failed += count("failed");
@@ -94,6 +101,28 @@ impl Tally {
             self.skipped += count("skipped");
         }
     }
+}
+
+/// cargo prints `test a::b ... FAILED`; vitest prints `FAIL  file > suite > name` in its report
+/// and `× file > suite > name 12ms` as it goes.
+fn failed_test_name(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix("test ") {
+        return rest.strip_suffix(" ... FAILED");
+    }
+    let rest = line
+        .strip_prefix("FAIL ")
+        .or_else(|| line.strip_prefix("× "))?
+        .trim();
+    let rest = match rest.rsplit_once(' ') {
+        Some((name, time))
+            if time.ends_with("ms")
+                && time[..time.len() - 2].chars().all(|c| c.is_ascii_digit()) =>
+        {
+            name
+        }
+        _ => rest,
+    };
+    rest.contains(" > ").then_some(rest)
 }
 
 fn strip_ansi(s: &str) -> String {
@@ -151,6 +180,20 @@ mod tests {
         assert_eq!(
             (t.passed, t.failed, t.skipped),
             (17 + 3 + 12 + 11, 1 + 1, 2)
+        );
+    }
+
+    #[test]
+    fn names_the_tests_that_failed() {
+        let mut t = Tally::default();
+        t.read_line("test purchase::twice_is_once ... FAILED");
+        t.read_line("test purchase::ok_one ... ok");
+        t.read_line(" \x1b[31m×\x1b[39m src/App.test.tsx > App > opens 5012ms");
+        t.read_line(" FAIL  src/App.test.tsx > App > opens");
+        t.read_line("FAIL  some unrelated words");
+        assert_eq!(
+            t.failures,
+            ["purchase::twice_is_once", "src/App.test.tsx > App > opens"]
         );
     }
 }

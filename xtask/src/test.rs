@@ -59,6 +59,9 @@ fn report(steps: Vec<(&str, Result<()>)>, tally: Tally) -> Result<()> {
         }
     }
     // The closing line counts every test the runners reported, across all steps.
+    for name in &tally.failures {
+        eprintln!("  failed test: {name}");
+    }
     println!(
         "tests: {} passed, {} failed, {} skipped",
         tally.passed, tally.failed, tally.skipped

@@ -26,7 +26,7 @@ vi.mock("../../ipc", async (orig) => {
       purchasesToCheck: async () => [],
       shipment: async (id: number) => shipment(id),
       voidLabel: (id: number) => m.voidLabel(id),
-      labelLayout: async () => "4x6",
+      labelLayout: async () => "letter",
       labelPreview: async () => ({ kind: "png", base64: "iVBORw0KGgo=" }),
       shipFromList: async () => [SHIP_FROM],
       createScanForms: (d: string) => m.createScanForms(d),
@@ -85,8 +85,10 @@ describe("Shipments page", () => {
     render(<ShipmentsPage go={() => undefined} />);
     fireEvent.click(await screen.findByText("#1001"));
     const drawer = await screen.findByTestId("shipment-drawer");
+    // The remembered format arrives after the drawer opens; Print sends whatever is shown.
+    await waitFor(() => expect((within(drawer).getByTestId("label-format") as HTMLSelectElement).value).toBe("letter"));
     fireEvent.click(within(drawer).getByRole("button", { name: "Print" }));
-    await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "4x6"));
+    await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "letter"));
     fireEvent.click(within(drawer).getByRole("button", { name: "Print packing slip" }));
     await waitFor(() => expect(m.printPackingSlips).toHaveBeenCalledWith([1], 7));
     expect((await within(drawer).findByTestId("print-status")).textContent).toBe("Packing slips sent to the printer");
