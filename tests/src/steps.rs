@@ -1,5 +1,6 @@
 //! Steps several end-to-end tests share: the sample orders, importing the Shopify sample through
-//! the import dialog, and adding a ship-from address in the Ship dialog.
+//! the import dialog, adding a ship-from address in the Ship dialog, opening the Ship dialog for
+//! one order, and breaking the Sandbox's USPS login through the simulator's controls.
 
 use std::path::{Path, PathBuf};
 
@@ -63,4 +64,74 @@ pub async fn add_ship_from(app: &App) {
         .unwrap();
     app.click("[data-action=save-ship-from]").await;
     app.find("select[data-testid=ship-from]").await;
+}
+
+/// Waits (up to 20 s) until nothing matches `css`.
+pub async fn wait_until_gone(app: &App, css: &str) {
+    let start = std::time::Instant::now();
+    while app.client.find(fantoccini::Locator::Css(css)).await.is_ok() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "`{css}` never went away"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the Ship dialog for one order of the Orders page (only that one selected).
+pub async fn ship_order(app: &App, order: &str) {
+    app.click("nav a[data-nav='orders']").await;
+    app.find("[data-testid=orders-count]").await;
+    let checked = app
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "input[aria-label^='Select order #']:checked",
+        ))
+        .await
+        .unwrap_or_default();
+    for box_ in checked {
+        box_.click().await.unwrap();
+    }
+    app.click(&format!("input[aria-label='Select order {order}']"))
+        .await;
+    app.wait_for_text(".selection-bar", "1 selected").await;
+    app.click("[data-action=ship]").await;
+    app.find("[data-testid=ship-dialog]").await;
+}
+
+/// The Sandbox simulator stops accepting the saved USPS login (its refresh token and the access
+/// token it issued), as USPS does when an authorization is revoked. The simulator's address is
+/// the one Settings shows; this leaves the app on the Settings page.
+pub async fn break_the_sandbox_login(app: &App) {
+    app.click("nav a[data-nav='settings']").await;
+    let sim = app
+        .find("[data-field=sandbox-url]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sim.starts_with("http://127.0.0.1:"), "{sim}");
+    sim_control(&sim, "/__sim/invalidate-refresh-tokens");
+    sim_control(&sim, "/__sim/expire-access-tokens");
+}
+
+/// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw
+/// request keeps a second TLS stack out of this crate).
+pub fn sim_control(base: &str, path: &str) {
+    use std::io::{Read, Write};
+    let authority = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&authority)
+        .unwrap_or_else(|e| panic!("connecting to the simulator at {authority}: {e}"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n\
+         Content-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 2"), "POST {path}: {answer}");
 }

@@ -6,12 +6,14 @@
 //!   tests, and the end-to-end tests of the real app.
 //! - `bench`: the benchmark harness; prints one table.
 //! - `e2e`: only the end-to-end tests (after set-up), for iterating on them.
+//! - `fuzz`: only the fuzzing step of `test` (fuzz/), optionally longer or for one target.
 //!
 //! Plain std::process: the tool must build before anything else is installed.
 
 mod bench;
 mod build;
 mod desktop;
+mod fuzz;
 mod setup;
 mod sh;
 mod test;
@@ -38,6 +40,16 @@ enum Cmd {
     Test,
     /// Only the end-to-end tests of the real app.
     E2e,
+    /// Only the fuzzing of the parsers (fuzz/), for a bounded time per target.
+    Fuzz {
+        /// Seconds per target (default: $SHIPDESK_FUZZ_SECONDS, else 20); 0 runs the committed
+        /// corpus once.
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Only this target (repeatable): import_file, usps_responses.
+        #[arg(long = "target")]
+        targets: Vec<String>,
+    },
     /// Run the benchmarks and print a table of figures.
     Bench,
     /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
@@ -45,11 +57,15 @@ enum Cmd {
 }
 
 fn main() -> std::process::ExitCode {
+    if std::env::var_os(fuzz::WRAPPER_VAR).is_some() {
+        return fuzz::wrap_rustc();
+    }
     let cli = Cli::parse();
     let result: Result<()> = match cli.command {
         Cmd::Run { keep_running } => desktop::run(keep_running),
         Cmd::Test => test::all(),
         Cmd::E2e => test::e2e_only(),
+        Cmd::Fuzz { seconds, targets } => fuzz::run(seconds, &targets),
         Cmd::Bench => bench::run(),
         Cmd::Bindings => test::regenerate_bindings(),
     };

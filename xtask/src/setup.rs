@@ -35,6 +35,9 @@ const TEST_PACKAGES: &[&str] = &[
     "sqlite3",
 ];
 
+/// libFuzzer is C++: `libfuzzer-sys` compiles it for the fuzz targets.
+const FUZZ_PACKAGES: &[&str] = &["g++"];
+
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,7 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
     let mut wanted: Vec<&str> = APP_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         wanted.extend_from_slice(TEST_PACKAGES);
+        wanted.extend_from_slice(FUZZ_PACKAGES);
     }
     // Node may come from elsewhere (NodeSource, nvm) with npm inside it: ask for Debian's
     // only when there is no node at all.
@@ -59,6 +63,11 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
         ensure_tauri_driver()?;
     }
     Ok(())
+}
+
+/// What `cargo xtask fuzz` needs beyond Rust.
+pub fn ensure_fuzzing() -> Result<()> {
+    ensure_debian_packages(FUZZ_PACKAGES)
 }
 
 fn is_installed(pkg: &str) -> bool {

@@ -67,6 +67,8 @@ pub struct Tally {
     pub failed: u64,
     pub skipped: u64,
     pub failures: Vec<String>,
+    /// Lines a step adds to the closing summary (the fuzzing step's counts).
+    pub notes: Vec<String>,
 }
 
 impl Tally {
@@ -86,10 +88,10 @@ impl Tally {
                 .filter_map(|w| w[0].parse::<u64>().ok())
                 .sum()
         };
-        if let Some(name) = failed_test_name(line) {
-            if !self.failures.iter().any(|f| f == name) {
-                self.failures.push(name.to_string());
-            }
+        if let Some(name) = failed_test_name(line)
+            && !self.failures.iter().any(|f| f == name)
+        {
+            self.failures.push(name.to_string());
         }
         if line.starts_with("test result:") {
             self.passed += count("passed");

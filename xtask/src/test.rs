@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::build;
 use crate::desktop::{VirtualDisplay, in_session, reap_sessions};
+use crate::fuzz;
 use crate::setup::{self, Purpose};
 use crate::sh::{self, Tally, say};
 
@@ -29,6 +30,7 @@ pub fn all() -> Result<()> {
         ("TypeScript bindings are fresh", check_bindings()),
         ("UI unit tests (vitest)", ui_unit_tests(&mut tally)),
         ("Rust tests: all crates and IPC", rust_tests(&mut tally)),
+        ("Fuzzing the parsers (bounded time)", fuzz::step(&mut tally)),
         ("End-to-end tests of the real app", e2e(&mut tally)),
     ];
     report(steps, tally)
@@ -61,6 +63,9 @@ fn report(steps: Vec<(&str, Result<()>)>, tally: Tally) -> Result<()> {
     // The closing line counts every test the runners reported, across all steps.
     for name in &tally.failures {
         eprintln!("  failed test: {name}");
+    }
+    for note in &tally.notes {
+        println!("{note}");
     }
     println!(
         "tests: {} passed, {} failed, {} skipped",

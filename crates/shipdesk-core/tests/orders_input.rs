@@ -421,3 +421,36 @@ fn the_form_and_every_other_text_input_are_cleaned_too() {
     assert_eq!(refused.code, ErrorCode::Validation);
     assert!(refused.message.contains("recipient name is missing"));
 }
+
+/// A row USPS would refuse to print (a street over 50 characters as printed) is held back at the
+/// import with its line and field, and the rest of the file imports; accented names fit as the
+/// plain letters a label prints.
+#[test]
+fn a_row_too_long_for_a_usps_label_is_named_at_import() {
+    let env = Env::new();
+    let long_street = format!("1 Main St, Building {}", "B".repeat(40));
+    let list = format!(
+        "Name,Address,City,ST,Zip\n\
+         Ann Lee,\"{long_street}\",Austin,TX,78701\n\
+         Zoë Ångström,2 Elm St,Reno,NV,89501\n"
+    );
+    let path = env.file("long.csv", list);
+    let summary = env.import_with_suggestion(&path);
+    assert_eq!(
+        (summary.new, summary.invalid),
+        (1, 1),
+        "{:?}",
+        summary.problems
+    );
+    let problem = &summary.problems[0];
+    assert_eq!(
+        (problem.line, problem.field.as_str()),
+        (2, "ship_to.street1")
+    );
+    assert!(
+        problem.message.contains("is 60 characters") && problem.message.contains("at most 50"),
+        "{}",
+        problem.message
+    );
+    assert_eq!(env.all()[0].ship_to.name, "Zoë Ångström");
+}

@@ -52,6 +52,9 @@ impl SandboxHost for UspsSimSandbox {
                 .map_err(|e| AppError::internal("Could not create the Sandbox folder", &e))?;
             let mut config = SimConfig::new(Scenario::demo().with_redirect_uri(redirect_uri));
             config.state_file = Some(state_dir.join(STATE_FILE));
+            // The app must not crash when it drops its Sandbox: a simulator panic is logged
+            // (and was answered 500), not raised again on drop as in tests.
+            config.panics = usps_sim::PanicPolicy::Log;
             let handle = usps_sim::start(config)
                 .await
                 .map_err(|e| AppError::internal("The USPS Sandbox could not start", &e))?;

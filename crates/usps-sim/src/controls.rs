@@ -33,6 +33,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/latency", post(latency))
         .route("/rotation-grace", post(rotation_grace))
         .route("/drop-label-response", post(drop_label_response))
+        .route("/panic", post(panic_next))
         .route("/faults", get(faults).delete(clear_faults))
         .route("/manifest", post(manifest))
         .route("/ledger", get(ledger))
@@ -290,6 +291,14 @@ async fn drop_label_response(
     let count = body_or_default(body).count.unwrap_or(1);
     let mut st = s.lock();
     st.faults.drop_label_responses = count;
+    Json(json!(st.faults)).into_response()
+}
+
+/// The next `count` API calls panic inside the router.
+async fn panic_next(State(s): State<Arc<Shared>>, body: Option<Json<CountBody>>) -> Response {
+    let count = body_or_default(body).count.unwrap_or(1);
+    let mut st = s.lock();
+    st.faults.panics = count;
     Json(json!(st.faults)).into_response()
 }
 

@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::api::Api;
+
 /// One entry of `error.errors[]`.
 #[derive(Debug, Clone)]
 pub struct ErrorItem {
@@ -191,6 +193,30 @@ impl IntoResponse for ApiError {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
+    }
+}
+
+/// The answer to a request refused before (or instead of) its handler: a size, time or URL
+/// limit, a panic, an extractor's rejection. The OAuth endpoints answer in RFC 6749's shape,
+/// every other path in the v3 envelope with its API's `apiVersion` ("v3" for unknown paths),
+/// `error.message` being the status's reason phrase.
+pub fn refusal(
+    path: &str,
+    status: StatusCode,
+    detail: impl Into<String>,
+    parameter: Option<&str>,
+) -> Response {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    match Api::from_path(path) {
+        Some(Api::OAuth) => OAuthError::new(status, "invalid_request", detail).into_response(),
+        api => ApiError::new(status, api.map_or("v3", Api::version), reason)
+            .with_item(ErrorItem {
+                code: None,
+                title: reason.to_string(),
+                detail: detail.into(),
+                parameter: parameter.map(str::to_string),
+            })
+            .into_response(),
     }
 }
 

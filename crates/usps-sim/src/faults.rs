@@ -1,5 +1,6 @@
 //! Injected misbehaviour for tests: fail the next N calls of an endpoint with a status, add
-//! latency, or commit a label and then drop the connection without answering.
+//! latency, commit a label and then drop the connection without answering, or panic inside
+//! the router (to prove a panic is answered 500 and fails the test that owns the simulator).
 //!
 //! A *target* names what a rule applies to, in one of three spellings:
 //! - an API name: `labels`, `payments`, `prices`, `addresses`, `scan-forms`, `pickup`,
@@ -34,6 +35,9 @@ pub struct Faults {
     pub latency: Vec<LatencyRule>,
     /// Label creations still to commit-then-drop.
     pub drop_label_responses: u32,
+    /// API calls still to panic inside the router (answered 500 and recorded as panics).
+    #[serde(default)]
+    pub panics: u32,
 }
 
 /// Whether `target` names this request.

@@ -19,10 +19,14 @@ mod auth;
 mod controls;
 pub mod errors;
 pub mod faults;
+mod front;
 mod ids;
+mod panics;
 mod pdf;
 mod pricing;
+mod request_head;
 mod router;
+pub mod rules;
 pub mod scenario;
 mod server;
 mod shared_file;
@@ -33,6 +37,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use panics::PanicPolicy;
+pub use request_head::HttpLimits;
 pub use scenario::{App, Quotas, Scenario, ScenarioError, User};
 pub use state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind};
 
@@ -47,15 +53,22 @@ pub struct SimConfig {
     pub bind: SocketAddr,
     /// Keeps consents, tokens, labels, the ledger, SCAN forms and pickups across restarts.
     pub state_file: Option<PathBuf>,
+    /// Request size and time limits (docs/usps.md#http-limits); tests shorten the timeouts.
+    pub limits: HttpLimits,
+    /// Whether a request that panicked makes dropping the handle panic (tests) or is only
+    /// logged (an embedding app).
+    pub panics: PanicPolicy,
 }
 
 impl SimConfig {
-    /// Loopback on a free port, no persistence.
+    /// Loopback on a free port, no persistence, USPS's limits, panics fail on drop.
     pub fn new(scenario: Scenario) -> SimConfig {
         SimConfig {
             scenario,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             state_file: None,
+            limits: HttpLimits::default(),
+            panics: PanicPolicy::FailOnDrop,
         }
     }
 }
@@ -96,6 +109,8 @@ pub(crate) struct Shared {
     pub original: Scenario,
     /// The state file as this simulator last read or wrote it (see `shared_file`).
     seen: Mutex<Option<shared_file::FileStamp>>,
+    /// Requests that panicked (answered 500).
+    pub panics: panics::PanicLog,
 }
 
 impl Shared {
@@ -123,6 +138,7 @@ impl Shared {
 pub struct SimHandle {
     base_url: url::Url,
     shared: Arc<Shared>,
+    panic_policy: PanicPolicy,
     stop: Option<tokio::sync::watch::Sender<bool>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -188,6 +204,17 @@ impl SimHandle {
         self.shared.lock().calls.clone()
     }
 
+    /// Requests that panicked so far ("METHOD /path: message"); each was answered 500.
+    pub fn panics(&self) -> Vec<String> {
+        self.shared.panics.list()
+    }
+
+    /// Like [`SimHandle::panics`], and forgets them: for a test that provokes a panic on
+    /// purpose (`/__sim/panic`) and must not fail when the handle is dropped.
+    pub fn take_panics(&self) -> Vec<String> {
+        self.shared.panics.take()
+    }
+
     /// Stops accepting connections and closes the open ones.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -203,6 +230,17 @@ impl Drop for SimHandle {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
+        }
+        let panicked = self.shared.panics.list();
+        if self.panic_policy == PanicPolicy::FailOnDrop
+            && !panicked.is_empty()
+            && !std::thread::panicking()
+        {
+            panic!(
+                "usps-sim: {} request(s) panicked in the simulator (each was answered 500):\n{}",
+                panicked.len(),
+                panicked.join("\n")
+            );
         }
     }
 }
@@ -248,15 +286,23 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         state_file: config.state_file.clone(),
         original: config.scenario,
         seen: Mutex::new(None),
+        panics: panics::PanicLog::default(),
     });
     shared.persist(&shared.lock());
     drop(turn);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let app = router::build(shared.clone());
-    let task = tokio::spawn(server::serve(listener, app, stop_rx));
+    let task = tokio::spawn(server::serve(
+        listener,
+        app,
+        shared.clone(),
+        config.limits,
+        stop_rx,
+    ));
     Ok(SimHandle {
         base_url,
         shared,
+        panic_policy: config.panics,
         stop: Some(stop_tx),
         task: Some(task),
     })

@@ -222,8 +222,12 @@ pub fn quote(
     let days =
         info.days.0 + ((info.days.1 - info.days.0) * u32::from(zone.min(8).saturating_sub(1))) / 7;
     let weight_code = (weight_lb.max(dim).ceil() as u32).min(999);
+    let price = round2(retail * tier.factor());
+    if !price.is_finite() || price < 0.0 {
+        return None;
+    }
     Some(Quote {
-        price: round2(retail * tier.factor()),
+        price,
         tier,
         sku: format!(
             "D{}{}0XXXXC{zone:02}{weight_code:03}",

@@ -1,8 +1,8 @@
 //! Routes and the gate every API call passes first: count the call, apply injected latency, and
-//! answer with an injected failure when a `/__sim` fault rule says so.
+//! answer with an injected failure (or panic) when a `/__sim` fault rule says so.
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -83,7 +83,9 @@ pub fn build(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate));
+    // Bodies arrive already read whole within the configured limit (`front.rs`).
     usps.nest("/__sim", controls::routes())
+        .layer(DefaultBodyLimit::disable())
         .with_state(shared.clone())
         .layer(middleware::from_fn_with_state(
             shared,
@@ -116,12 +118,23 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
         return next.run(req).await;
     };
     let method = req.method().as_str().to_string();
-    let (delay, failure) = {
+    let (delay, failure, panic) = {
         let mut st = shared.lock();
         *st.calls.entry(api.name().to_string()).or_default() += 1;
         let delay = st.faults.latency_ms(api.name(), &method, &path);
-        (delay, st.faults.take_failure(api.name(), &method, &path))
+        let panic = st.faults.panics > 0;
+        if panic {
+            st.faults.panics -= 1;
+        }
+        (
+            delay,
+            st.faults.take_failure(api.name(), &method, &path),
+            panic,
+        )
     };
+    if panic {
+        panic!("injected by /__sim/panic");
+    }
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }

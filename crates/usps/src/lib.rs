@@ -20,6 +20,7 @@ pub mod classify;
 mod client;
 mod environment;
 mod error;
+pub mod limits;
 pub mod models;
 mod operation;
 mod secret;
@@ -37,3 +38,14 @@ pub use error::{ErrorClass, ReconnectReason, Rejection, RejectionDetail, UspsErr
 pub use operation::{Api, Operation, RetrySafety};
 pub use secret::Secret;
 pub use transport::{CallCounts, RetryPolicy};
+
+/// The readers the client runs on every success body: [`decode::RawResponse::json`] for the JSON
+/// models, and the label, SCAN form and pickup readers. Public so the fuzz targets in fuzz/ feed
+/// arbitrary bodies to the very code the client runs (error bodies go through
+/// [`classify::classify_response`], token claims through [`decode_claims`]).
+pub mod decode {
+    pub use crate::api::labels::label_from;
+    pub use crate::api::pickup::confirmation_from as pickup_confirmation_from;
+    pub use crate::api::scan_forms::scan_form_from;
+    pub use crate::transport::RawResponse;
+}

@@ -91,9 +91,9 @@ impl CallCounts {
     }
 }
 
-/// A success answer, body fully read.
+/// A success answer, body fully read: what the readers in [`crate::decode`] take.
 #[derive(Debug)]
-pub(crate) struct RawResponse {
+pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -114,7 +114,8 @@ impl RawResponse {
             .map(str::to_owned)
     }
 
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    /// The body as the JSON model `T`, or [`UspsError::Decode`] naming `operation`.
+    pub fn json<T: serde::de::DeserializeOwned>(
         &self,
         operation: Operation,
     ) -> Result<T, UspsError> {

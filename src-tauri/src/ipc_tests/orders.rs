@@ -192,3 +192,80 @@ fn a_saved_column_mapping_is_listed_used_and_deleted() {
         "NOT_FOUND"
     );
 }
+
+/// A sheet whose suggested mapping misses a required column: nothing says "State Abbr" is the
+/// state.
+const WAREHOUSE: &str = "Order #,Recipient,Address,Town,State Abbr,Zip Code,Item\n\
+W-1,Cy Diaz,3 Oak Rd,Boise,ID,83702,Soap\n\
+W-2,Di Ruiz,9 Elm St,Reno,NV,89501,Candle\n";
+
+/// As the import dialog does it: the preview of the suggestion answers with what is missing
+/// (the file stays on screen to map), an import with it is refused for the same reason, and
+/// once the column is chosen the one mapping object the preview read is the one the import
+/// reads, and they agree.
+#[test]
+fn the_mapping_previewed_is_the_mapping_imported() {
+    let t = TestApp::new();
+    std::fs::write(t.path("warehouse.csv"), WAREHOUSE).unwrap();
+    let path = t.pick_order_file("warehouse.csv");
+    let first = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": null}),
+    );
+    assert_eq!(first["needs_mapping"], true, "{first}");
+    assert_eq!(first["unmapped_required"], json!(["state"]), "{first}");
+    let mut mapping = first["suggested_mapping"].clone();
+    assert_eq!(mapping["name"], "", "{mapping}");
+
+    let incomplete = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": mapping}),
+    );
+    assert_eq!(incomplete["headers"], first["headers"]);
+    assert_eq!(incomplete["mapped_preview"], json!([]));
+    assert_eq!(
+        incomplete["mapping_problems"],
+        json!(["choose the column with the state"])
+    );
+    let refused = t.err(
+        "orders_import",
+        json!({"path": path, "options": {"column_mapping": mapping}}),
+    );
+    assert_eq!(refused["code"], "VALIDATION", "{refused}");
+    assert_eq!(refused["details"]["kind"], "mapping_problems", "{refused}");
+    assert_eq!(
+        refused["details"]["problems"],
+        incomplete["mapping_problems"]
+    );
+
+    mapping["columns"]["state"] = json!("State Abbr");
+    let preview = t.ok(
+        "orders_import_preview",
+        json!({"path": path, "mapping": mapping}),
+    );
+    assert_eq!(preview["mapping_problems"], json!([]), "{preview}");
+    let previewed = preview["mapped_preview"].as_array().unwrap().clone();
+    assert_eq!(previewed.len(), 2, "{preview}");
+    let summary = t.ok(
+        "orders_import",
+        json!({"path": path, "options": {"column_mapping": mapping}}),
+    );
+    assert_eq!(summary["new"], 2, "{summary}");
+    assert_eq!(summary["format"], "unknown");
+    assert_eq!(
+        summary["mapping"],
+        Value::Null,
+        "an unsaved mapping has no name"
+    );
+    let page = t.ok("orders_list", json!({"query": {}}));
+    for shown in &previewed {
+        let stored = page["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["order_number"] == shown["order_number"])
+            .unwrap_or_else(|| panic!("{} was previewed, not imported", shown["order_number"]));
+        assert_eq!(stored["ship_to"], shown["ship_to"]);
+        assert_eq!(stored["items"], shown["items"]);
+    }
+}

@@ -2,6 +2,7 @@
 import type { ColumnMapping } from "./ColumnMapping";
 import type { DetectedFormat } from "./DetectedFormat";
 import type { ImportProblem } from "./ImportProblem";
+import type { MappedField } from "./MappedField";
 import type { PreviewOrder } from "./PreviewOrder";
 
 export type ImportPreview = { detected_format: DetectedFormat, encoding: string, 
@@ -22,6 +23,26 @@ needs_mapping: boolean,
  * A starting point for the mapping, matched from header names (always review it).
  */
 suggested_mapping: ColumnMapping | null, 
+/**
+ * The fields every mapping must give a column for (the recipient's name may come from a
+ * first-name column instead).
+ */
+required_fields: Array<MappedField>, 
+/**
+ * For the mapping in play (the one given, else the suggested one): the required fields it
+ * gives no column…
+ */
+unmapped_required: Array<MappedField>, 
+/**
+ * …the fields it maps to a column this file does not have…
+ */
+absent_columns: Array<MappedField>, 
+/**
+ * …and both as the sentences an import with it would fail with. A given mapping with
+ * problems previews no orders, but the preview still answers (headers, first rows), so the
+ * mapping can be fixed where it is edited.
+ */
+mapping_problems: Array<string>, 
 /**
  * The orders the first rows make, with the format or mapping applied.
  */

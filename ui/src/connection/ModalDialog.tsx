@@ -1,9 +1,21 @@
 // A modal dialog that behaves like one for keyboard and screen-reader users: labelled by its
 // title, focus moves in on open, Tab stays inside, Escape runs `onEscape`, and focus returns to
-// where it was on close.
+// where it was on close (or to the dialog underneath, when that element is gone).
+//
+// Escape must work even when focus has fallen out of every dialog (a focused button was removed
+// or disabled while waiting, or focus returned to an element that no longer exists): then the
+// dialog on top takes it. Dialogs open over one another (the Reconnect prompt over the Ship
+// dialog), so the open ones are kept in order.
 import { useEffect, useRef, type ReactNode } from "react";
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The open dialogs, the newest (on top) last. */
+const openDialogs: HTMLElement[] = [];
+
+function canTakeFocus(el: HTMLElement | null): el is HTMLElement {
+  return !!el && el.isConnected && !(el as HTMLButtonElement).disabled;
+}
 
 export function ModalDialog(props: {
   titleId: string;
@@ -11,16 +23,33 @@ export function ModalDialog(props: {
   onEscape: () => void;
   children: ReactNode;
   testId?: string;
+  /** Extra classes beside `modal` (e.g. `wide`). */
+  className?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const escape = useRef(props.onEscape);
   escape.current = props.onEscape;
 
   useEffect(() => {
+    const dialog = box.current;
     const before = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? box.current)?.focus();
-    return () => before?.focus?.();
+    if (dialog) openDialogs.push(dialog);
+    const first = dialog?.querySelector<HTMLElement>(FOCUSABLE);
+    (first ?? dialog)?.focus();
+    const strayEscape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || openDialogs[openDialogs.length - 1] !== dialog) return;
+      const active = document.activeElement;
+      if (active && active !== document.body && openDialogs.some((d) => d.contains(active))) return;
+      escape.current();
+    };
+    window.addEventListener("keydown", strayEscape);
+    return () => {
+      window.removeEventListener("keydown", strayEscape);
+      const at = dialog ? openDialogs.indexOf(dialog) : -1;
+      if (at >= 0) openDialogs.splice(at, 1);
+      if (canTakeFocus(before)) before.focus();
+      else openDialogs[openDialogs.length - 1]?.focus();
+    };
   }, []);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -51,7 +80,7 @@ export function ModalDialog(props: {
     <div className="modal-backdrop">
       <div
         ref={box}
-        className="modal"
+        className={props.className ? `modal ${props.className}` : "modal"}
         role="dialog"
         aria-modal="true"
         aria-labelledby={props.titleId}

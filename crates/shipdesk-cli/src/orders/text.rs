@@ -34,6 +34,9 @@ pub fn preview(p: &ImportPreview) -> String {
             ));
         }
     }
+    for problem in &p.mapping_problems {
+        text.push_str(&format!("mapping: {}\n", one_line(problem)));
+    }
     for o in &p.mapped_preview {
         text.push_str(&format!("line {}: {}\n", o.line, one_line(&o.order_number)));
     }

@@ -6,6 +6,7 @@
 
 pub mod countries;
 pub mod import;
+pub mod label_fields;
 mod model;
 #[cfg(test)]
 mod query_tests;

@@ -15,6 +15,7 @@
 use rust_decimal::Decimal;
 
 use super::countries::{country_code, us_territory};
+use super::label_fields::label_problems;
 use super::model::{Address, LineItem, OrderInput};
 use super::text::{clean_line, clean_multiline, removed_notice};
 use super::usps_address::{ZipError, normalize_state, normalize_zip};
@@ -212,7 +213,7 @@ fn validate_address(a: &Address, text: &mut Fields, problems: &mut Vec<FieldProb
             format!("email \"{e}\" is not an email address"),
         ));
     }
-    Address {
+    let address = Address {
         name,
         company,
         street1,
@@ -224,7 +225,9 @@ fn validate_address(a: &Address, text: &mut Fields, problems: &mut Vec<FieldProb
         country: country.code,
         phone,
         email,
-    }
+    };
+    problems.extend(label_problems("ship_to", &address));
+    address
 }
 
 fn us_state(

@@ -2,6 +2,7 @@
 //! package preset) and the limits every package must meet.
 
 use rust_decimal::Decimal;
+use usps::limits::WEIGHT_MAX_LB;
 
 use super::ShippingService;
 use super::model::{Dimensions, Package};
@@ -66,10 +67,10 @@ fn box_of(preset: Option<Dimensions>) -> Dimensions {
 
 pub(crate) fn validate_package(p: &Package) -> AppResult<()> {
     super::setup::validate_dimensions(&p.dimensions)?;
-    if p.weight_oz <= Decimal::ZERO || p.weight_oz > Decimal::from(70 * 16) {
-        return Err(AppError::validation(
-            "The package weight must be more than 0 and at most 70 lb",
-        ));
+    if p.weight_oz <= Decimal::ZERO || p.weight_oz > Decimal::from(WEIGHT_MAX_LB * 16) {
+        return Err(AppError::validation(format!(
+            "The package weight must be more than 0 and at most {WEIGHT_MAX_LB} lb"
+        )));
     }
     Ok(())
 }

@@ -8,8 +8,10 @@ use super::model::{
     Dimensions, LabelLayout, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput,
 };
 use crate::error::{AppError, AppResult};
+use crate::orders::label_fields::label_problems;
 use crate::orders::text;
 use crate::orders::usps_address::is_state_code;
+use crate::orders::validate::into_error;
 
 const LABEL_LAYOUT_SETTING: &str = "label_format";
 
@@ -42,6 +44,17 @@ fn validate_ship_from(input: &ShipFromInput) -> AppResult<()> {
         return Err(AppError::validation(
             "The ship-from ZIP Code must be 5 digits",
         ));
+    }
+    // Ship-from addresses are in the US (labels are domestic), whatever the country field says.
+    let problems = label_problems(
+        "ship_from",
+        &crate::orders::Address {
+            country: "US".into(),
+            ..a.clone()
+        },
+    );
+    if !problems.is_empty() {
+        return Err(into_error(problems));
     }
     Ok(())
 }

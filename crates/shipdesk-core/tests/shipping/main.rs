@@ -8,6 +8,7 @@ mod fault_matrix;
 mod faults;
 mod flows;
 mod harness;
+mod label_fields;
 mod never_sent;
 mod order_contents;
 mod sandbox;

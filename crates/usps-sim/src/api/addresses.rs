@@ -15,12 +15,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Api;
-use super::enums::STATES;
 use super::geo;
 use crate::Shared;
 use crate::auth::guard::authorize;
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::seeded;
+use crate::rules::{self, ADDRESS, CITY_STATE, Operation, ZIPCODE};
 
 const V: &str = "/addresses/v3";
 const ABBREVIATIONS: &[(&str, &str)] = &[
@@ -142,10 +142,16 @@ fn respond(result: Result<Value, ApiError>) -> Response {
     }
 }
 
-/// Checks the query parameters the address and ZIP Code lookups share.
-fn check_query(q: &HashMap<String, String>, need_city: bool) -> Result<(), ApiError> {
+/// Checks the query parameters the address and ZIP Code lookups share, with the limits of
+/// `rules` for `operation` (USPS's 010002/010003 for a bad ZIP Code or state).
+fn check_query(
+    q: &HashMap<String, String>,
+    operation: Operation,
+    need_city: bool,
+) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     let get = |k: &str| q.get(k).map(|s| s.trim()).unwrap_or_default();
+    let broken = |k: &str| rules::broken_text(operation, k, get(k));
     if get("streetAddress").is_empty() {
         errors.push(ErrorItem::field(
             "streetAddress is required.",
@@ -154,15 +160,16 @@ fn check_query(q: &HashMap<String, String>, need_city: bool) -> Result<(), ApiEr
     }
     if get("state").is_empty() {
         errors.push(ErrorItem::field("state is required.", "state"));
-    } else if !STATES.contains(&get("state")) {
+    } else if broken("state").is_some() {
         errors.push(ErrorItem::coded("010003", "Invalid State Code", "state"));
     }
-    if !get("ZIPCode").is_empty() && !geo::is_zip5(get("ZIPCode")) {
+    if !get("ZIPCode").is_empty() && broken("ZIPCode").is_some() {
         errors.push(ErrorItem::coded("010002", "Invalid ZIP Code", "ZIPCode"));
     }
-    let plus4 = get("ZIPPlus4");
-    if !plus4.is_empty() && !super::validate::digits(plus4, &[4]) {
-        errors.push(ErrorItem::field("ZIPPlus4 must be 4 digits.", "ZIPPlus4"));
+    for optional in ["ZIPPlus4", "firm"] {
+        if let Some(why) = broken(optional).filter(|_| !get(optional).is_empty()) {
+            errors.push(ErrorItem::field(why, optional));
+        }
     }
     if need_city && get("city").is_empty() {
         errors.push(ErrorItem::field("city is required.", "city"));
@@ -214,7 +221,7 @@ pub async fn address(
 ) -> Response {
     respond((|| {
         authorize(&shared, &headers, Api::Addresses)?;
-        check_query(&q, false)?;
+        check_query(&q, ADDRESS, false)?;
         let m = lookup(&shared, &q)?;
         let corrections = if m.dpv == "D" {
             json!([{ "code": "32", "text": "Default address: The address you entered was found but more information is needed (such as an apartment, suite, or box number) to match to a specific address." }])
@@ -248,7 +255,7 @@ pub async fn zipcode(
 ) -> Response {
     respond((|| {
         authorize(&shared, &headers, Api::Addresses)?;
-        check_query(&q, true)?;
+        check_query(&q, ZIPCODE, true)?;
         let m = lookup(&shared, &q)?;
         Ok(json!({
             "firm": q.get("firm").map(|f| f.to_ascii_uppercase()).unwrap_or_default(),
@@ -272,7 +279,7 @@ pub async fn city_state(
             ));
         }
         let (city, state) = geo::city_state(zip)
-            .filter(|_| geo::is_zip5(zip))
+            .filter(|_| rules::broken_text(CITY_STATE, "ZIPCode", zip).is_none())
             .ok_or_else(|| {
                 ApiError::bad_request(
                     V,

@@ -163,7 +163,7 @@ fn reprint(
     let request = if body.is_empty() {
         json!({})
     } else {
-        json_body(body, V)?
+        json_body(headers, body, V)?
     };
     let mut c = super::validate::Check::new(&request, None);
     c.only("", &["imageInfo"]);
@@ -217,6 +217,9 @@ fn reprint(
     }
     label.reprints += 1;
     let mut copy = label.clone();
+    if !copy.request["imageInfo"].is_object() {
+        copy.request["imageInfo"] = json!({});
+    }
     if let Some(s) = suppress {
         copy.request["imageInfo"]["suppressPostage"] = json!(s);
     }

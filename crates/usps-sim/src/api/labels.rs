@@ -126,7 +126,7 @@ pub async fn create(
     let outcome = (|| {
         let (caller, payment) = label_caller(&shared, &headers, "/labels/v3/label")?;
         let key = idempotency_key(&headers)?;
-        let request = json_body(&body, V)?;
+        let request = json_body(&headers, &body, V)?;
         let hash = sha256_hex(canonical_json(&request).as_bytes());
         commit(&shared, &caller, &payment, key, hash, request)
     })();

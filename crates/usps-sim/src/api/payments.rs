@@ -11,11 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Api;
-use super::validate::{digits, json_body};
+use super::validate::json_body;
 use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::now_ms;
+use crate::rules::{self, PAYMENT_AUTHORIZATION};
 use crate::state::records::{Business, PaymentAuth};
 
 const V: &str = "/payments/v3";
@@ -59,15 +60,16 @@ fn check_roles(roles: &[Value]) -> Vec<ErrorItem> {
         }
         seen.push(name);
         let text = |k: &str| role[k].as_str().unwrap_or_default();
-        if text("CRID").len() < 2 {
+        let broken =
+            |k: &str| rules::broken_text(PAYMENT_AUTHORIZATION, &format!("roles[].{k}"), text(k));
+        if text("CRID").chars().count() < 2 {
             errors.push(role_error("160218", format!("{name} requires CRID")));
+        } else if let Some(why) = broken("CRID") {
+            errors.push(ErrorItem::field(why, "roles.CRID"));
         }
-        for field in ["MID", "manifestMID"] {
-            if !text(field).is_empty() && !digits(text(field), &[6, 9]) {
-                errors.push(ErrorItem::field(
-                    format!("{field} must be 6 or 9 digits."),
-                    "roles",
-                ));
+        for field in ["MID", "manifestMID", "permitZIP"] {
+            if let Some(why) = broken(field).filter(|_| !text(field).is_empty()) {
+                errors.push(ErrorItem::field(why, &format!("roles.{field}")));
             }
         }
         if !text("accountType").is_empty() && !ACCOUNT_TYPES.contains(&text("accountType")) {
@@ -156,7 +158,7 @@ pub async fn authorize_payment(
 ) -> Response {
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::Payments)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         let roles = match body.get("roles") {
             Some(Value::Array(r)) if !r.is_empty() => r.clone(),
             _ => {

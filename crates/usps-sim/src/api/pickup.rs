@@ -91,7 +91,7 @@ pub async fn schedule(
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::Pickup)?;
         let crid = business_crid(&caller)?;
-        let req = json_body(&body, V)?;
+        let req = json_body(&headers, &body, V)?;
         let seed = shared.lock().scenario.seed;
         let echo = check_request(seed, &req)?;
         let mut st = shared.lock();
@@ -207,7 +207,7 @@ pub async fn update(
             ));
         }
         precondition(&headers, &p)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         let req = body.get("carrierPickupRequest").cloned().unwrap_or(body);
         let seed = shared.lock().scenario.seed;
         let echo = check_request(seed, &req)?;

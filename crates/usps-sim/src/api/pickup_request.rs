@@ -1,12 +1,14 @@
-//! Carrier Pickup request validation (USPS 0200xx codes) and address standardisation.
+//! Carrier Pickup request validation (the schema's limits from `rules`, USPS's 0200xx codes)
+//! and address standardisation.
 
 use serde_json::{Value, json};
 
 use super::addresses::resolve;
 use super::enums::STATES;
 use super::pickup::V;
-use super::validate::Check;
+use super::validate::{Check, at};
 use crate::errors::{ApiError, ErrorItem};
+use crate::rules::{self, PICKUP};
 
 const PACKAGE_TYPES: &[&str] = &[
     "FIRST-CLASS_PACKAGE_SERVICE",
@@ -68,12 +70,24 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
         ],
     );
     let date = c.string("pickupDate", true);
-    c.object("pickupAddress", true);
-    c.string("pickupAddress.firstName", true);
-    c.string("pickupAddress.lastName", true);
-    c.object("pickupAddress.address", true);
-    c.string("pickupAddress.address.streetAddress", true);
-    if let Some(st) = c.string("pickupAddress.address.state", false)
+    let pa = "pickupAddress";
+    c.object(pa, true);
+    c.text(PICKUP, &format!("{pa}.firstName"), true);
+    c.text(PICKUP, &format!("{pa}.lastName"), true);
+    c.text(PICKUP, &format!("{pa}.firm"), false);
+    c.object(&format!("{pa}.address"), true);
+    let address = |f: &str| format!("{pa}.address.{f}");
+    c.text(PICKUP, &address("streetAddress"), true);
+    for optional in [
+        "secondaryAddress",
+        "city",
+        "ZIPCode",
+        "ZIPPlus4",
+        "urbanization",
+    ] {
+        c.text(PICKUP, &address(optional), false);
+    }
+    if let Some(st) = c.string(&address("state"), false)
         && !STATES.contains(&st.to_ascii_uppercase().as_str())
     {
         c.fail(ErrorItem::field(
@@ -81,17 +95,28 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
             "pickupAddress.address.state",
         ));
     }
-    match req["pickupAddress"]["contact"].as_array() {
-        Some(list) if (1..=2).contains(&list.len()) => {
-            for contact in list {
-                match (contact["email"].as_str(), contact["cellNumber"].as_str()) {
-                    (Some(e), None) if e.contains('@') && e.contains('.') => {}
+    let contact = format!("{pa}.contact");
+    match c.list(PICKUP, &contact) {
+        Some(list) if !list.is_empty() => {
+            for item in list {
+                let email = item["email"].as_str();
+                let cell = item["cellNumber"].as_str();
+                let email_ok = |e: &str| {
+                    e.contains('@')
+                        && e.contains('.')
+                        && rules::broken_text(PICKUP, "pickupAddress.contact[].email", e).is_none()
+                };
+                let cell_ok = |n: &str| {
+                    rules::broken_text(PICKUP, "pickupAddress.contact[].cellNumber", n).is_none()
+                };
+                match (email, cell) {
+                    (Some(e), None) if email_ok(e) => {}
                     (Some(_), None) => c.fail(ErrorItem::coded(
                         "020021",
                         "Email address is invalid.",
                         "pickupAddress.contact",
                     )),
-                    (None, Some(n)) if n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()) => {}
+                    (None, Some(n)) if cell_ok(n) => {}
                     _ => c.fail(ErrorItem::coded(
                         "020006",
                         "Phone number is invalid.",
@@ -100,10 +125,15 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
                 }
             }
         }
-        _ => c.fail(ErrorItem::field(
+        Some(_) => c.fail(ErrorItem::field(
             "pickupAddress.contact must hold 1 or 2 contact methods.",
             "pickupAddress.contact",
         )),
+        None if at(req, &contact).is_none() => c.fail(ErrorItem::field(
+            "pickupAddress.contact must hold 1 or 2 contact methods.",
+            "pickupAddress.contact",
+        )),
+        None => {}
     }
     match req["packages"].as_array() {
         Some(list) if !list.is_empty() => {
@@ -122,7 +152,7 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
         }
         _ => c.fail(ErrorItem::field("packages is required.", "packages")),
     }
-    c.number("estimatedWeight", true);
+    c.positive("estimatedWeight", true);
     let location = c.string("pickupLocation.packageLocation", true);
     if location.is_some_and(|l| !LOCATIONS.contains(&l)) {
         c.fail(ErrorItem::coded(
@@ -141,10 +171,17 @@ pub(super) fn check_request(seed: u64, req: &Value) -> Result<Value, ApiError> {
             "pickupLocation.specialInstructions",
         ));
     }
-    if notes.len() > 255 {
+    if notes.chars().count() > 255 {
         c.fail(ErrorItem::coded(
             "020019",
-            "Comments cannot exceed 255 characters.",
+            "Comment length exceeds 255 characters.",
+            "pickupLocation.specialInstructions",
+        ));
+    }
+    if !rules::printable_on_label(notes) {
+        c.fail(ErrorItem::coded(
+            "020005",
+            "Comment contains invalid characters.",
             "pickupLocation.specialInstructions",
         ));
     }

@@ -12,43 +12,69 @@ use std::sync::Arc;
 use super::Api;
 use super::enums::{DEF_TYPES, MAIL_CLASSES, PROCESSING, RATE_INDICATORS};
 use super::geo;
-use super::validate::{Check, digits, json_body, zip_with_optional_plus4};
+use super::label_build::{length_plus_girth, max_length_plus_girth};
+use super::validate::{Check, at, json_body};
 use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
 use crate::pricing::{self, Quote, Tier};
+use crate::rules::{BASE_RATES, Operation};
 
 pub(super) const V: &str = "/prices/v3";
 const PRICE_TYPES: &[&str] = &["RETAIL", "COMMERCIAL", "CONTRACT", "NSA"];
-fn zip5(s: &str) -> &str {
-    &s[..5]
+
+/// A ZIP Code or ZIP+4 (010002 otherwise), as its five-digit ZIP Code.
+pub(super) fn zip_check(
+    c: &mut Check,
+    operation: Operation,
+    path: &str,
+    required: bool,
+) -> Option<String> {
+    let invalid = ErrorItem::coded("010002", "Invalid ZIP Code", path);
+    c.text_or(operation, path, required, Some(invalid))
+        .and_then(|z| z.get(..5))
+        .map(str::to_string)
 }
 
-pub(super) fn zip_check(c: &mut Check, path: &str, required: bool) -> Option<String> {
-    c.shaped(
-        path,
-        required,
-        zip_with_optional_plus4,
-        ErrorItem::coded("010002", "Invalid ZIP Code", path),
-    )
-    .map(|z| zip5(z).to_string())
+/// Weight (pounds, above zero) and length, width and height (inches, zero or more; 160206
+/// when one is missing), as the price searches take them.
+pub(super) fn package_size(c: &mut Check) -> (Option<f64>, Option<(f64, f64, f64)>) {
+    let weight = c.positive("weight", true);
+    let mut side = |name: &str| {
+        if at(c.body, name).is_none() {
+            c.fail(ErrorItem::coded("160206", "must not be null", name));
+            return None;
+        }
+        let n = c.number(name, true)?;
+        if n < 0.0 {
+            c.fail(ErrorItem::field("must be greater than or equal to 0", name));
+            return None;
+        }
+        Some(n)
+    };
+    let dims = (side("length"), side("width"), side("height"));
+    match dims {
+        (Some(l), Some(w), Some(h)) => (weight, Some((l, w, h))),
+        _ => (weight, None),
+    }
+}
+
+/// Whether a package's length plus girth fits the mail class.
+pub(super) fn size_fits(class: &str, dims: (f64, f64, f64)) -> bool {
+    length_plus_girth(dims, None) <= max_length_plus_girth(class)
 }
 
 /// Decides the price tier from priceType and the (optional) contract account.
 pub(super) fn tier_for(
     c: &mut Check,
+    operation: Operation,
     caller: &Caller,
     path: &str,
     account_types: &[&str],
 ) -> Result<(Tier, bool), ApiError> {
     let price_type = c.one_of("priceType", false, PRICE_TYPES);
     let account_type = c.one_of("accountType", false, account_types);
-    let account = c.shaped(
-        "accountNumber",
-        false,
-        |s| digits(s, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
-        ErrorItem::field("accountNumber must contain only digits.", "accountNumber"),
-    );
+    let account = c.text(operation, "accountNumber", false);
     if let Some(number) = account {
         if account_type.is_none() {
             c.fail(ErrorItem::field(
@@ -167,7 +193,7 @@ pub async fn base_rates(
 ) -> Response {
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::Prices)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         let mut c = Check::new(&body, Some("030010"));
         c.only(
             "",
@@ -189,14 +215,9 @@ pub async fn base_rates(
                 "hasNonstandardCharacteristics",
             ],
         );
-        let origin = zip_check(&mut c, "originZIPCode", true);
-        let dest = zip_check(&mut c, "destinationZIPCode", true);
-        let weight = c.positive("weight", true);
-        let dims = (
-            c.number("length", true),
-            c.number("width", true),
-            c.number("height", true),
-        );
+        let origin = zip_check(&mut c, BASE_RATES, "originZIPCode", true);
+        let dest = zip_check(&mut c, BASE_RATES, "destinationZIPCode", true);
+        let (weight, dims) = package_size(&mut c);
         let class = c.one_of("mailClass", true, MAIL_CLASSES);
         let pc = c.one_of("processingCategory", true, PROCESSING);
         let ri = c.one_of("rateIndicator", true, RATE_INDICATORS);
@@ -212,6 +233,7 @@ pub async fn base_rates(
         mailing_date_check(&mut c);
         let (tier, contract_missing) = tier_for(
             &mut c,
+            BASE_RATES,
             &caller,
             "/prices/v3/base-rates/search",
             &["EPS", "PERMIT", "METER", "MID"],
@@ -225,14 +247,23 @@ pub async fn base_rates(
             Some(pc),
             Some(ri),
             Some(def),
-            (Some(l), Some(w), Some(h)),
+            Some(dims),
         ) = (origin, dest, weight, class, pc, ri, def, dims)
         else {
             return Err(incomplete());
         };
-        let dims = (l, w, h);
         let zone = zone_for(&origin, &dest)?;
         weight_ok(class, weight)?;
+        if !size_fits(class, dims) {
+            return Err(ApiError::bad_request(
+                V,
+                vec![ErrorItem::coded(
+                    "030008",
+                    "Package size exceeds maximum allowed for mail class",
+                    "length/width/height",
+                )],
+            ));
+        }
         let q = pricing::quote(class, ri, zone, weight, dims, tier).ok_or_else(no_rates)?;
         Ok::<Value, ApiError>(json!({
             "totalBasePrice": q.price,

@@ -10,14 +10,17 @@ use std::sync::Arc;
 
 use super::Api;
 use super::enums::MAIL_CLASSES;
+use super::label_build::MAX_INSURED_VALUE;
 use super::prices::{
-    V, incomplete, mailing_date_check, no_rates, rate_json, respond, tier_for, zip_check, zone_for,
+    V, incomplete, mailing_date_check, no_rates, package_size, rate_json, respond, size_fits,
+    tier_for, zip_check, zone_for,
 };
 use super::validate::{Check, json_body};
 use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
 use crate::pricing::{self, PRICED_CLASSES, Quote, Tier};
+use crate::rules::{Operation, RATE_LIST, TOTAL_RATES};
 
 const LIST_FIELDS: &[&str] = &[
     "originZIPCode",
@@ -35,7 +38,6 @@ const LIST_FIELDS: &[&str] = &[
     "hasNonstandardCharacteristics",
 ];
 
-/// Normalises a 5-digit or ZIP+4 input to its first five digits.
 /// Validated inputs shared by the list and total searches.
 struct ListQuery {
     origin: String,
@@ -49,20 +51,16 @@ struct ListQuery {
 
 fn list_query(
     c: &mut Check,
+    operation: Operation,
     caller: &Caller,
     path: &str,
     extra_fields: &[&str],
 ) -> Result<Option<ListQuery>, ApiError> {
     let allowed: Vec<&str> = LIST_FIELDS.iter().chain(extra_fields).copied().collect();
     c.only("", &allowed);
-    let origin = zip_check(c, "originZIPCode", true);
-    let dest = zip_check(c, "destinationZIPCode", true);
-    let weight = c.positive("weight", true);
-    let dims = (
-        c.number("length", true),
-        c.number("width", true),
-        c.number("height", true),
-    );
+    let origin = zip_check(c, operation, "originZIPCode", true);
+    let dest = zip_check(c, operation, "destinationZIPCode", true);
+    let (weight, dims) = package_size(c);
     let mut outbound: Vec<&str> = MAIL_CLASSES
         .iter()
         .copied()
@@ -98,7 +96,8 @@ fn list_query(
     mailing_date_check(c);
     let explicit_type = super::validate::at(c.body, "priceType").is_some()
         || super::validate::at(c.body, "accountNumber").is_some();
-    let (tier, contract_missing) = tier_for(c, caller, path, &["EPS", "PERMIT", "METER"])?;
+    let (tier, contract_missing) =
+        tier_for(c, operation, caller, path, &["EPS", "PERMIT", "METER"])?;
     if !c.errors.is_empty() {
         return Ok(None);
     }
@@ -107,16 +106,14 @@ fn list_query(
     } else {
         vec![Tier::Retail, Tier::Commercial]
     };
-    let (Some(origin), Some(dest), Some(weight), (Some(l), Some(w), Some(h))) =
-        (origin, dest, weight, dims)
-    else {
+    let (Some(origin), Some(dest), Some(weight), Some(dims)) = (origin, dest, weight, dims) else {
         return Err(incomplete());
     };
     Ok(Some(ListQuery {
         origin,
         dest,
         weight,
-        dims: (l, w, h),
+        dims,
         classes,
         tiers,
         contract_missing,
@@ -129,7 +126,7 @@ fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError
     let mut out = Vec::new();
     for class in &q.classes {
         let max = pricing::class_info(class).map_or(0.0, |i| i.max_weight_lb);
-        if q.weight > max {
+        if q.weight > max || !size_fits(class, q.dims) {
             continue;
         }
         let indicators: &[&'static str] = match class.as_str() {
@@ -158,9 +155,15 @@ pub async fn base_rates_list(
 ) -> Response {
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::Prices)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         let mut c = Check::new(&body, Some("030010"));
-        let q = list_query(&mut c, &caller, "/prices/v3/base-rates-list/search", &[])?;
+        let q = list_query(
+            &mut c,
+            RATE_LIST,
+            &caller,
+            "/prices/v3/base-rates-list/search",
+            &[],
+        )?;
         c.finish(V)?;
         let q = q.ok_or_else(incomplete)?;
         let rate_options: Vec<Value> = options(&q)?
@@ -182,15 +185,16 @@ pub async fn total_rates(
 ) -> Response {
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::Prices)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         let mut c = Check::new(&body, Some("030010"));
         let q = list_query(
             &mut c,
+            TOTAL_RATES,
             &caller,
             "/prices/v3/total-rates/search",
             &["itemValue", "extraServices"],
         )?;
-        let item_value = c.number("itemValue", false).unwrap_or(0.0);
+        let item_value = c.limited(TOTAL_RATES, "itemValue", false).unwrap_or(0.0);
         let mut services = Vec::new();
         match super::validate::at(c.body, "extraServices") {
             Some(Value::Array(items)) => {
@@ -210,12 +214,20 @@ pub async fn total_rates(
             )),
             None => {}
         }
-        if services.iter().any(|s| [930, 931].contains(s)) && c.number("itemValue", false).is_none()
-        {
-            c.fail(ErrorItem::field(
-                "itemValue is required with insurance extra services.",
-                "itemValue",
-            ));
+        if services.iter().any(|s| [930, 931].contains(s)) {
+            if item_value <= 0.0 {
+                c.fail(ErrorItem::coded(
+                    "030024",
+                    "A non-zero item value is required for this extra service code.",
+                    "itemValue",
+                ));
+            } else if item_value > MAX_INSURED_VALUE {
+                c.fail(ErrorItem::coded(
+                    "030012",
+                    "Provided value exceeds maximum allowable insurance for this price group.",
+                    "itemValue",
+                ));
+            }
         }
         c.finish(V)?;
         let q = q.ok_or_else(incomplete)?;

@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::Api;
-use super::enums::{DEF_TYPES, STATES};
-use super::geo;
-use super::validate::{Check, at, digits, json_body};
+use super::enums::DEF_TYPES;
+use super::validate::{Check, at, json_body};
 use crate::Shared;
 use crate::auth::guard::authorize;
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::{manifest_number, now_ms};
 use crate::pdf::{self, Part};
+use crate::rules::SCAN_FORM;
 use crate::state::records::{Business, LabelStatus, ScanFormRecord};
 
 const V: &str = "/scan-forms/v3";
@@ -58,38 +58,58 @@ fn validate(body: &Value) -> Result<(), ApiError> {
         }
     }
     c.boolean("overwriteMailingDate");
-    c.shaped(
-        "entryFacilityZIPCode",
-        true,
-        geo::is_zip5,
-        ErrorItem::field(
-            "entryFacilityZIPCode must be 5 digits.",
-            "entryFacilityZIPCode",
-        ),
-    );
+    c.text(SCAN_FORM, "entryFacilityZIPCode", true);
     c.one_of("destinationEntryFacilityType", true, DEF_TYPES);
     if let Some(s) = c.object("shipment", true) {
-        let ok = match (s.get("trackingNumbers"), s.get("MID"), s.get("manifestMID")) {
+        let one = match (s.get("trackingNumbers"), s.get("MID"), s.get("manifestMID")) {
             (Some(Value::Array(t)), None, None) => !t.is_empty() && t.iter().all(Value::is_string),
-            (None, Some(Value::String(m)), None) | (None, None, Some(Value::String(m))) => {
-                digits(m, &[6, 9])
-            }
+            (None, Some(Value::String(_)), None) | (None, None, Some(Value::String(_))) => true,
             _ => false,
         };
-        if !ok {
+        if !one {
             c.fail(ErrorItem::field("shipment must hold exactly one of trackingNumbers, MID (6 or 9 digits) or manifestMID.", "shipment"));
         }
+        c.list(SCAN_FORM, "shipment.trackingNumbers");
+        c.text(SCAN_FORM, "shipment.MID", false);
+        let bad_manifest_mid = ErrorItem::coded(
+            "160035",
+            "Invalid manifestMID: must be between 6 and 9 characters.",
+            "shipment.manifestMID",
+        );
+        c.text_or(
+            SCAN_FORM,
+            "shipment.manifestMID",
+            false,
+            Some(bad_manifest_mid),
+        );
     }
     if c.object("fromAddress", true).is_some() {
-        c.string("fromAddress.streetAddress", true);
-        c.string("fromAddress.city", true);
-        c.one_of("fromAddress.state", true, STATES);
-        c.shaped(
-            "fromAddress.ZIPCode",
-            true,
-            geo::is_zip5,
-            ErrorItem::coded("160119", "ZIP Code is not valid", "fromAddress"),
-        );
+        let f = |name: &str| format!("fromAddress.{name}");
+        for required in ["streetAddress", "city", "state"] {
+            c.text(SCAN_FORM, &f(required), true);
+        }
+        let invalid_zip = ErrorItem::coded("160119", "ZIP Code is not valid", "fromAddress");
+        c.text_or(SCAN_FORM, &f("ZIPCode"), true, Some(invalid_zip));
+        for optional in [
+            "firstName",
+            "lastName",
+            "firm",
+            "secondaryAddress",
+            "ZIPPlus4",
+            "urbanization",
+        ] {
+            c.text(SCAN_FORM, &f(optional), false);
+        }
+        for printed in [
+            "firstName",
+            "lastName",
+            "firm",
+            "streetAddress",
+            "secondaryAddress",
+            "city",
+        ] {
+            c.printable(&f(printed));
+        }
         let named = |k: &str| {
             at(body, &format!("fromAddress.{k}"))
                 .and_then(Value::as_str)
@@ -117,7 +137,7 @@ pub async fn create(
 ) -> Response {
     let result = (|| {
         let caller = authorize(&shared, &headers, Api::ScanForms)?;
-        let body = json_body(&body, V)?;
+        let body = json_body(&headers, &body, V)?;
         validate(&body)?;
         let business = caller.business(Api::ScanForms, PATH)?.clone();
         form(&shared, &headers, &business, &body)

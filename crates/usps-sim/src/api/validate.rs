@@ -2,9 +2,11 @@
 //! fields, types, enums, patterns, unknown fields) and then its business rules; every failure
 //! found is reported together in one 400 envelope with the field path in `source.parameter`.
 
+use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value};
 
 use crate::errors::{ApiError, ErrorItem};
+use crate::rules::{self, Operation};
 
 /// Collects validation failures for one request body.
 pub struct Check<'a> {
@@ -104,7 +106,14 @@ impl<'a> Check<'a> {
 
     pub fn number(&mut self, path: &str, required: bool) -> Option<f64> {
         match at(self.body, path) {
-            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::Number(n)) => match n.as_f64().filter(|n| n.is_finite()) {
+                Some(n) => Some(n),
+                None => {
+                    self.errors
+                        .push(ErrorItem::field("must be a finite number", path));
+                    None
+                }
+            },
             Some(_) => {
                 self.errors
                     .push(ErrorItem::field(format!("{path} must be a number."), path));
@@ -164,6 +173,92 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// A string member held to the limits `rules` gives this field of `operation`; a broken
+    /// one fails in the schema-level wording.
+    pub fn text(&mut self, operation: Operation, path: &str, required: bool) -> Option<&'a str> {
+        self.text_or(operation, path, required, None)
+    }
+
+    /// Like [`Check::text`], failing with `coded` (USPS's message code for this field) instead.
+    pub fn text_or(
+        &mut self,
+        operation: Operation,
+        path: &str,
+        required: bool,
+        coded: Option<ErrorItem>,
+    ) -> Option<&'a str> {
+        let s = self.string(path, required)?;
+        match rules::broken_text(operation, path, s) {
+            None => Some(s),
+            Some(why) => {
+                self.errors
+                    .push(coded.unwrap_or_else(|| ErrorItem::field(why, path)));
+                None
+            }
+        }
+    }
+
+    /// A number held to the limits `rules` gives this field of `operation`.
+    pub fn limited(&mut self, operation: Operation, path: &str, required: bool) -> Option<f64> {
+        let n = self.number(path, required)?;
+        match rules::broken_number(operation, path, n) {
+            None => Some(n),
+            Some(why) => {
+                self.errors.push(ErrorItem::field(why, path));
+                None
+            }
+        }
+    }
+
+    /// A whole number held to the limits `rules` gives this field of `operation`.
+    pub fn whole(&mut self, operation: Operation, path: &str, required: bool) -> Option<u64> {
+        let n = self.limited(operation, path, required)?;
+        if n.fract() == 0.0 && n >= 0.0 {
+            Some(n as u64)
+        } else {
+            self.errors
+                .push(ErrorItem::field("must be a whole number", path));
+            None
+        }
+    }
+
+    /// A list held to the `maxItems` `rules` gives this field of `operation`.
+    pub fn list(&mut self, operation: Operation, path: &str) -> Option<&'a Vec<Value>> {
+        match at(self.body, path) {
+            Some(Value::Array(items)) => match rules::broken_list(operation, path, items.len()) {
+                None => Some(items),
+                Some(why) => {
+                    self.errors.push(ErrorItem::field(why, path));
+                    None
+                }
+            },
+            Some(_) => {
+                self.errors
+                    .push(ErrorItem::field(format!("{path} must be an array."), path));
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Text that will be printed on a label or form must be Latin script
+    /// (`rules::printable_on_label`).
+    pub fn printable(&mut self, path: &str) {
+        if let Some(Value::String(s)) = at(self.body, path) {
+            self.printable_text(s, path);
+        }
+    }
+
+    /// [`Check::printable`] for text found elsewhere than at a dotted path (a list element).
+    pub fn printable_text(&mut self, s: &str, path: &str) {
+        if !rules::printable_on_label(s) {
+            self.errors.push(ErrorItem::field(
+                "contains characters that cannot be printed on a label: only Latin letters, digits and common punctuation are accepted",
+                path,
+            ));
+        }
+    }
+
     /// A number that must be greater than zero.
     pub fn positive(&mut self, path: &str, required: bool) -> Option<f64> {
         let n = self.number(path, required)?;
@@ -187,31 +282,69 @@ impl<'a> Check<'a> {
     }
 }
 
-/// Digits only, of one of the given lengths.
-pub fn digits(s: &str, lens: &[usize]) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && lens.contains(&s.len())
-}
-
-/// "12345", "12345-6789" or "12345 6789" (prices accept ZIP+4 with a separator).
-pub fn zip_with_optional_plus4(s: &str) -> bool {
-    match s.len() {
-        5 => digits(s, &[5]),
-        10 => digits(&s[..5], &[5]) && matches!(&s[5..6], "-" | " ") && digits(&s[6..], &[4]),
-        _ => false,
+/// Parses a JSON request body the way USPS does: 415 unless `Content-Type` says
+/// `application/json` (parameters such as `charset=utf-8` are accepted, other charsets are
+/// not; docs/usps.md#content-types), 400 unless the body is a JSON object.
+pub fn json_body(
+    headers: &HeaderMap,
+    bytes: &[u8],
+    api_version: &'static str,
+) -> Result<Value, ApiError> {
+    if let Err(given) = json_content_type(headers) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            api_version,
+            "Unsupported Media Type",
+        )
+        .with_item(ErrorItem {
+            code: None,
+            title: "Unsupported Media Type".into(),
+            detail: format!("Content type '{given}' is not supported; send application/json."),
+            parameter: Some("Content-Type".into()),
+        }));
     }
-}
-
-/// Parses a JSON request body, answering USPS-style when it is not a JSON object.
-pub fn json_body(bytes: &[u8], api_version: &'static str) -> Result<Value, ApiError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        _ => Err(ApiError::bad_request(
+        Ok(_) => Err(ApiError::bad_request(
             api_version,
             vec![ErrorItem::field(
                 "The request body must be a JSON object.",
                 "body",
             )],
         )),
+        // Includes numbers beyond a double's range (1e999): JSON has no infinities.
+        Err(e) => Err(ApiError::bad_request(
+            api_version,
+            vec![ErrorItem::field(
+                format!("The request body is not valid JSON: {e}."),
+                "body",
+            )],
+        )),
+    }
+}
+
+/// `Ok` for `application/json` with at most a UTF-8 charset; otherwise the header as given.
+fn json_content_type(headers: &HeaderMap) -> Result<(), String> {
+    let raw = headers.get(header::CONTENT_TYPE);
+    let given = raw
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let mut parts = given.split(';').map(str::trim);
+    let media = parts.next().unwrap_or_default();
+    let utf8 = parts.all(|p| match p.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            let v = value.trim().trim_matches('"');
+            v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8")
+        }
+        Some(_) => true,
+        None => p.is_empty(),
+    });
+    if media.eq_ignore_ascii_case("application/json") && utf8 {
+        Ok(())
+    } else if raw.is_none() {
+        Err("(none)".into())
+    } else {
+        Err(given)
     }
 }
 
@@ -264,13 +397,19 @@ mod tests {
     }
 
     #[test]
-    fn zip_shapes() {
-        assert!(zip_with_optional_plus4("63118"));
-        assert!(zip_with_optional_plus4("63118-2628"));
-        assert!(zip_with_optional_plus4("63118 2628"));
-        assert!(!zip_with_optional_plus4("6311"));
-        assert!(!zip_with_optional_plus4("63118_2628"));
-        assert!(digits("902345671", &[6, 9]));
-        assert!(!digits("90234567", &[6, 9]));
+    fn json_needs_its_media_type() {
+        let with = |ct: Option<&str>| {
+            let mut h = HeaderMap::new();
+            if let Some(ct) = ct {
+                h.insert(header::CONTENT_TYPE, ct.parse().unwrap());
+            }
+            json_body(&h, b"{}", "/labels/v3").map_err(|e| e.status.as_u16())
+        };
+        assert!(with(Some("application/json")).is_ok());
+        assert!(with(Some("Application/JSON; charset=UTF-8")).is_ok());
+        assert_eq!(with(Some("text/plain")), Err(415));
+        assert_eq!(with(Some("application/json; charset=latin1")), Err(415));
+        assert_eq!(with(Some("application/xml")), Err(415));
+        assert_eq!(with(None), Err(415));
     }
 }

@@ -68,9 +68,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         scenario = scenario.with_redirect_uri(uri);
     }
     let sim = usps_sim::start(SimConfig {
-        scenario,
         bind: args.bind,
         state_file: args.state,
+        panics: usps_sim::PanicPolicy::Log,
+        ..SimConfig::new(scenario)
     })
     .await?;
     println!("{}", sim.base_url());

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pages;
+pub mod raw;
 pub mod schema;
 
 pub use pages::*;
@@ -96,9 +97,11 @@ impl TestSim {
     }
 
     pub async fn start_with(scenario: Scenario) -> TestSim {
-        let sim = usps_sim::start(SimConfig::new(scenario))
-            .await
-            .expect("simulator starts");
+        TestSim::start_config(SimConfig::new(scenario)).await
+    }
+
+    pub async fn start_config(config: SimConfig) -> TestSim {
+        let sim = usps_sim::start(config).await.expect("simulator starts");
         let base = sim.base_url().to_string().trim_end_matches('/').to_string();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

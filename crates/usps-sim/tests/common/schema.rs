@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub struct Spec {
+    name: &'static str,
     base_path: String,
     doc: Value,
 }
@@ -63,7 +64,11 @@ pub fn catalog() -> Option<&'static Catalog> {
                         .path()
                         .trim_end_matches('/')
                         .to_string();
-                    Spec { base_path, doc }
+                    Spec {
+                        name: f,
+                        base_path,
+                        doc,
+                    }
                 })
                 .collect();
             Some(Catalog { specs })
@@ -169,6 +174,11 @@ pub struct Target {
 }
 
 impl Catalog {
+    /// One specification file as parsed, by its name (`domestic-labels`).
+    pub fn spec(&self, name: &str) -> Option<&Value> {
+        self.specs.iter().find(|s| s.name == name).map(|s| &s.doc)
+    }
+
     /// The schema for a response, or an error message when the spec has no match.
     pub fn target(
         &self,

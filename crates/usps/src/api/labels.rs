@@ -115,10 +115,7 @@ impl UspsAccount {
 }
 
 /// A label from either media type, whichever USPS actually sent.
-pub(crate) async fn label_from(
-    operation: Operation,
-    answer: RawResponse,
-) -> Result<Label, UspsError> {
+pub async fn label_from(operation: Operation, answer: RawResponse) -> Result<Label, UspsError> {
     let decode = |message: String| UspsError::Decode { operation, message };
     let content_type = answer.content_type().to_owned();
     if is_multipart(&content_type) {

@@ -2,9 +2,9 @@
 
 mod addresses;
 pub(crate) mod documents;
-mod labels;
+pub(crate) mod labels;
 mod payments;
-mod pickup;
+pub(crate) mod pickup;
 mod prices;
-mod scan_forms;
+pub(crate) mod scan_forms;
 mod tracking;

@@ -79,7 +79,8 @@ impl UspsAccount {
     }
 }
 
-fn confirmation_from(
+/// A pickup confirmation from a body that holds one object or (as the spec types it) an array.
+pub fn confirmation_from(
     operation: Operation,
     answer: RawResponse,
 ) -> Result<Tagged<PickupConfirmation>, UspsError> {

@@ -33,7 +33,8 @@ impl UspsAccount {
     }
 }
 
-async fn scan_form_from(answer: RawResponse) -> Result<ScanForm, UspsError> {
+/// A SCAN form from either media type, whichever USPS actually sent.
+pub async fn scan_form_from(answer: RawResponse) -> Result<ScanForm, UspsError> {
     let operation = Operation::ScanFormCreate;
     let decode = |message: String| UspsError::Decode { operation, message };
     let content_type = answer.content_type().to_owned();

@@ -22,6 +22,10 @@ use crate::secret::Secret;
 /// USPS's documented lifetime, used when a response omits `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(28_799);
 const MAX_EARLY_RENEWAL: Duration = Duration::from_secs(300);
+/// The longest lifetime an answer is believed: USPS grants 8 hours, and a broken answer
+/// (`"expires_in": "18446744073709551615"`) must neither keep a token past a day nor overflow
+/// the renewal time.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How an account obtains access tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,11 +61,13 @@ impl std::fmt::Debug for AccessToken {
 }
 
 impl AccessToken {
-    pub(crate) fn from_response(response: &TokenResponse, now: Instant) -> Self {
+    /// The token a token answer grants, due for renewal a little before it expires.
+    pub fn from_response(response: &TokenResponse, now: Instant) -> Self {
         let lifetime = response
             .expires_in
             .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_LIFETIME);
+            .unwrap_or(DEFAULT_LIFETIME)
+            .min(MAX_LIFETIME);
         let early = (lifetime / 10).min(MAX_EARLY_RENEWAL);
         let claims = decode_claims(response.access_token.expose()).ok();
         let mut scopes = response.scopes();
@@ -279,6 +285,16 @@ mod tests {
         let short = AccessToken::from_response(&response(60, "labels"), now);
         assert!(short.is_usable_at(now + Duration::from_secs(50)));
         assert!(!short.is_usable_at(now + Duration::from_secs(55)));
+    }
+
+    /// Found by the `usps_responses` fuzz target: `Instant + u64::MAX seconds` panicked.
+    #[test]
+    fn an_absurd_lifetime_is_cut_to_a_day() {
+        let now = Instant::now();
+        let token = AccessToken::from_response(&response(u64::MAX, "labels"), now);
+        assert_eq!(token.lifetime, MAX_LIFETIME);
+        assert!(token.is_usable_at(now + Duration::from_secs(23 * 60 * 60)));
+        assert!(!token.is_usable_at(now + MAX_LIFETIME));
     }
 
     #[test]

@@ -49,7 +49,8 @@ vi.mock("../../ipc", async (orig) => {
     },
   };
 });
-vi.mock("../../connection/UspsConnection", () => ({ useUspsErrors: () => uspsErrors }));
+const bannerReconnect = vi.fn();
+vi.mock("../../connection/UspsConnection", () => ({ useUspsErrors: () => uspsErrors, useConnectionBanner: () => ({ needsReconnect: true, reconnect: bannerReconnect }) }));
 
 import { ShipDialog } from "./ShipDialog";
 
@@ -167,13 +168,59 @@ describe("Ship dialog, one order", () => {
     const reconnect: AppError = { code: "USPS_RECONNECT_REQUIRED", message: "Reconnect USPS", details: { kind: "usps_connection", account_id: 1, nickname: "Sandbox demo", state: { state: "needs_reconnect", reason: "Sign in again." }, prompt: true } };
     m.ratesForOrder.mockRejectedValueOnce(reconnect);
     uspsErrors.mockReturnValue(true);
+    bannerReconnect.mockClear();
     render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
     await waitFor(() => expect(uspsErrors).toHaveBeenCalledWith(reconnect, expect.any(Function)));
     expect(screen.queryByText("Reconnect USPS")).toBeNull();
+    // The rates section does not wait on in silence: it says what it needs, with a way to do it.
+    const needed = await screen.findByTestId("reconnect-needed");
+    expect(needed.textContent).toContain("USPS needs to be reconnected before rates can be fetched.");
+    fireEvent.click(within(needed).getByRole("button", { name: "Reconnect" }));
+    expect(bannerReconnect).toHaveBeenCalledTimes(1);
     const retry = uspsErrors.mock.calls[0][1] as () => void;
     retry();
     expect(await screen.findByTestId("rates")).toBeTruthy();
+    expect(screen.queryByTestId("reconnect-needed")).toBeNull();
     expect(m.ratesForOrder).toHaveBeenCalledTimes(2);
+  });
+
+  it("every wait on USPS has a Cancel, and a stopped request's late answer is dropped", async () => {
+    const check = deferred<typeof CHECK>();
+    m.checkOrderAddress.mockReturnValueOnce(check.promise);
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const asking = await screen.findByTestId("checking-address");
+    expect(asking.textContent).toContain("Asking USPS about 12 elm street, Austin…");
+    fireEvent.click(within(asking).getByRole("button", { name: "Cancel" }));
+    expect(screen.getByTestId("check-stopped").textContent).toContain("The address was not checked.");
+    check.resolve(CHECK);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId("address-check")).toBeNull();
+
+    const rates = deferred<typeof RATES>();
+    m.ratesForOrder.mockReturnValueOnce(rates.promise);
+    fireEvent.click(screen.getByRole("button", { name: "Get rates" }));
+    const getting = await screen.findByTestId("getting-rates");
+    fireEvent.click(within(getting).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByTestId("getting-rates")).toBeNull();
+    rates.resolve(RATES);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId("rates")).toBeNull();
+    expect(screen.getByRole("button", { name: "Get rates" })).toBeTruthy();
+
+    // Asking again works as before.
+    fireEvent.click(screen.getByRole("button", { name: "Check the address" }));
+    await screen.findByTestId("address-check");
+    expect(m.checkOrderAddress).toHaveBeenCalledTimes(2);
+  });
+
+  it("Escape closes the dialog even when focus has fallen out of it", async () => {
+    const onClose = vi.fn();
+    render(<ShipDialog orders={[order(1)]} onClose={onClose} onShipped={() => undefined} />);
+    await screen.findByTestId("rates");
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement === document.body || document.activeElement === null).toBe(true);
+    fireEvent.keyDown(document.body, { key: "Escape" });
+    expect(onClose).toHaveBeenCalledTimes(1);
   });
 
   it("shows other USPS errors next to what failed", async () => {

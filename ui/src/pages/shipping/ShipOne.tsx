@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ipc, type AddressCheck, type AppError, type Order, type PurchaseOutcome, type RateQuote, type RatesAnswer } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
+import { ReconnectNeeded } from "../../connection/ReconnectNeeded";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
@@ -12,7 +13,16 @@ function alreadyHasLabel(e: AppError): boolean {
   return e.code === "CONFLICT" && e.details?.kind === "already_shipped";
 }
 
-/** One order: address check → rates → Buy → preview, print or save. */
+const needsReconnect = (e: AppError | null) => e?.code === "USPS_RECONNECT_REQUIRED";
+
+/**
+ * One order: address check → rates → Buy → preview, print or save.
+ *
+ * Every wait on USPS ends on screen: with the answer, with the error (a connection error is also
+ * handed to the Reconnect prompt, and stays here as "USPS needs to be reconnected" with its own
+ * Reconnect button, since Remind Me Later leaves nothing else to wait for), or when the user
+ * stops waiting (Cancel). A stopped or superseded request's late answer is ignored.
+ */
 export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
   const { order, setup } = props;
   const handleUsps = useUspsErrors();
@@ -30,17 +40,31 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
   const [mustConfirm, setMustConfirm] = useState(order.status === "shipped");
   const [outcome, setOutcome] = useState<PurchaseOutcome | null>(null);
   const inFlight = useRef(false);
+  // The newest address check and rates request; a stopped or older one's answer is dropped.
+  const checkRun = useRef(0);
+  const ratesRun = useRef(0);
+  const [checkStopped, setCheckStopped] = useState(false);
 
   const runCheck = useCallback(async () => {
+    const run = ++checkRun.current;
     setCheckError(null);
+    setCheckStopped(false);
     try {
       const c = await ipc.checkOrderAddress(order.id);
+      if (run !== checkRun.current) return;
       setCheck(c);
       setDecision(c.standardized && c.differences.length > 0 ? "standardized" : "as_entered");
     } catch (e) {
-      if (!handleUsps(e as AppError, () => void runCheck())) setCheckError(e as AppError);
+      if (run !== checkRun.current) return;
+      handleUsps(e as AppError, () => void runCheck());
+      setCheckError(e as AppError);
     }
   }, [order.id, handleUsps]);
+
+  const stopCheck = () => {
+    checkRun.current += 1;
+    setCheckStopped(true);
+  };
 
   useEffect(() => {
     void runCheck();
@@ -52,20 +76,29 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
 
   const getRates = useCallback(async () => {
     if (!setup.package) return;
+    const run = ++ratesRun.current;
     setLoadingRates(true);
     setRatesError(null);
     const key = ratesKey;
     try {
       const answer = await ipc.ratesForOrder(order.id, setup.package, setup.shipFromId, shipTo);
+      if (run !== ratesRun.current) return;
       setRates(answer);
       setRatesFor(key);
       setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? recommendedQuote(answer));
     } catch (e) {
-      if (!handleUsps(e as AppError, () => void getRates())) setRatesError(e as AppError);
+      if (run !== ratesRun.current) return;
+      handleUsps(e as AppError, () => void getRates());
+      setRatesError(e as AppError);
     } finally {
-      setLoadingRates(false);
+      if (run === ratesRun.current) setLoadingRates(false);
     }
   }, [order.id, setup.package, setup.shipFromId, shipTo, ratesKey, handleUsps]);
+
+  const stopRates = () => {
+    ratesRun.current += 1;
+    setLoadingRates(false);
+  };
 
   // Rates once the address question is settled; afterwards only on request (they cost quota).
   const asked = useRef(false);
@@ -124,6 +157,8 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
             <h3 id="check-title">Address check</h3>
             {check ? (
               <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
+            ) : needsReconnect(checkError) ? (
+              <ReconnectNeeded before="the address can be checked" again={{ label: "Check the address", run: () => void runCheck() }} />
             ) : checkError ? (
               <>
                 <ErrorNotice error={checkError} title="USPS could not check the address" />
@@ -131,14 +166,39 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
                   Check again
                 </button>
               </>
+            ) : checkStopped ? (
+              <p className="waiting" data-testid="check-stopped">
+                <span className="muted">The address was not checked.</span>
+                <button type="button" onClick={() => void runCheck()} data-action="check-address">
+                  Check the address
+                </button>
+              </p>
             ) : (
-              <p className="muted">Asking USPS about {order.ship_to.street1}, {order.ship_to.city}…</p>
+              <p className="waiting" data-testid="checking-address">
+                <span className="muted">
+                  Asking USPS about {order.ship_to.street1}, {order.ship_to.city}…
+                </span>
+                <button type="button" onClick={stopCheck} data-action="stop-check">
+                  Cancel
+                </button>
+              </p>
             )}
           </section>
           <section className="ship-section" aria-labelledby="rates-title">
             <h3 id="rates-title">Rates</h3>
-            {loadingRates && <p className="muted">Getting rates from USPS…</p>}
-            {ratesError && <ErrorNotice error={ratesError} title="No rates" />}
+            {loadingRates && (
+              <p className="waiting" data-testid="getting-rates">
+                <span className="muted">Getting rates from USPS…</span>
+                <button type="button" onClick={stopRates} data-action="stop-rates">
+                  Cancel
+                </button>
+              </p>
+            )}
+            {needsReconnect(ratesError) ? (
+              <ReconnectNeeded before="rates can be fetched" />
+            ) : (
+              ratesError && <ErrorNotice error={ratesError} title="No rates" />
+            )}
             {rates && !stale && <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} />}
             {(stale || (!rates && !loadingRates)) && (
               <button type="button" onClick={() => void getRates()} disabled={!setup.package || loadingRates} data-action="get-rates">

@@ -110,22 +110,29 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         <button type="button" onClick={() => void refresh()} disabled={tracking} data-action="refresh-tracking">
           {tracking ? "Asking USPS…" : "Refresh tracking"}
         </button>
-        {!confirmVoid ? (
+        {!confirmVoid && (
           <button type="button" onClick={() => setConfirmVoid(true)} disabled={cannotVoid != null} data-action="void" aria-describedby={cannotVoid ? "why-not-void" : undefined}>
             {s.void_pending ? "Finish voiding" : "Void label"}
           </button>
-        ) : (
-          <>
-            <span>Void {s.tracking_number}?</span>
-            <button type="button" className="primary" onClick={() => void doVoid()} disabled={voiding} data-action="confirm-void">
-              {voiding ? "Voiding…" : "Yes, void it"}
-            </button>
+        )}
+      </div>
+      {confirmVoid && (
+        // Its own block under the actions: the question and a 22-digit tracking number do not fit
+        // on one line with three buttons in the drawer's width.
+        <div className="void-confirm" role="group" aria-labelledby="void-question" data-testid="void-confirm">
+          <p id="void-question">
+            Void the label <span className="tracking-number">{s.tracking_number}</span>?
+          </p>
+          <div className="void-confirm-actions">
             <button type="button" onClick={() => setConfirmVoid(false)} disabled={voiding}>
               Keep it
             </button>
-          </>
-        )}
-      </div>
+            <button type="button" className="primary" onClick={() => void doVoid()} disabled={voiding} data-action="confirm-void">
+              {voiding ? "Voiding…" : "Yes, void it"}
+            </button>
+          </div>
+        </div>
+      )}
       {cannotVoid && !voided && (
         <p className="muted" id="why-not-void" data-testid="why-not-void">
           {cannotVoid}

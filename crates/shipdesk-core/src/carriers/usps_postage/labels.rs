@@ -1,10 +1,16 @@
 //! Labels in the app's terms: an order, a ship-from address, a package and a chosen rate as
 //! USPS's `LabelRequest`, and USPS's answer as a [`BoughtLabel`].
 
+use usps::limits::{
+    is_valid_email, label_text, length_plus_girth, max_length_plus_girth_in, max_weight_lb,
+    split_name, us_phone_digits,
+};
 use usps::models::{ImageInfo, Label, LabelAddress, LabelRequest, PackageDescription};
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::Address;
+use crate::orders::label_fields::label_problems;
+use crate::orders::validate::into_error;
 use crate::postage::model::{money, to_f64};
 use crate::postage::{BoughtLabel, LabelOrder};
 
@@ -23,50 +29,87 @@ pub(super) fn service_name(mail_class: &str) -> String {
     }
 }
 
-/// USPS wants a first and last name, or a firm.
-fn split_name(name: &str) -> (Option<String>, Option<String>) {
-    let name = name.trim();
-    match name.rsplit_once(' ') {
-        Some((first, last)) => (Some(first.trim().to_owned()), Some(last.to_owned())),
-        None if name.is_empty() => (None, None),
-        None => (None, None),
+/// Who a USPS address is for, as printed: a first and last name, or a firm (the company, or a
+/// one-word name), in the plain ASCII USPS prints.
+pub(super) struct Addressee {
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub firm: Option<String>,
+}
+
+pub(super) fn addressee(a: &Address) -> Addressee {
+    let (first, last) = split_name(&a.name);
+    let company = a
+        .company
+        .as_deref()
+        .map(label_text)
+        .filter(|c| !c.is_empty());
+    Addressee {
+        firm: company.or_else(|| first.is_none().then(|| label_text(&a.name))),
+        first: first.map(label_text),
+        last: last.map(label_text),
     }
 }
 
-fn digits(phone: &Option<String>) -> Option<String> {
-    let d: String = phone
-        .as_deref()?
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let d = d
-        .strip_prefix('1')
-        .filter(|r| r.len() == 10)
-        .map(str::to_owned)
-        .unwrap_or(d);
-    (d.len() == 10).then_some(d)
+/// Optional text as printed; blank is absent.
+pub(super) fn opt_label_text(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(label_text).filter(|t| !t.is_empty())
 }
 
+/// The address as USPS's label API takes it. Every field goes out as printed (ASCII); an email
+/// or phone USPS would refuse is left out rather than failing the label, since neither is
+/// required for a domestic label. Lengths were checked before (`orders::label_fields`).
 pub(super) fn label_address(a: &Address, ignore_bad_address: bool) -> LabelAddress {
-    let (first, last) = split_name(&a.name);
-    let company = a.company.clone().filter(|c| !c.trim().is_empty());
-    // A one-word name without a company still needs a firm for USPS to accept it.
-    let firm = company.or_else(|| first.is_none().then(|| a.name.trim().to_owned()));
+    let who = addressee(a);
     LabelAddress {
-        first_name: first,
-        last_name: last,
-        firm,
-        street_address: a.street1.trim().to_owned(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: a.city.trim().to_owned(),
+        first_name: who.first,
+        last_name: who.last,
+        firm: who.firm,
+        street_address: label_text(&a.street1),
+        secondary_address: opt_label_text(&a.street2),
+        city: label_text(&a.city),
         state: a.state.trim().to_owned(),
         zip_code: a.zip5.trim().to_owned(),
         zip_plus4: a.zip4.clone().filter(|z| z.len() == 4),
-        phone: digits(&a.phone),
-        email: a.email.clone().filter(|e| e.contains('@')),
+        phone: a.phone.as_deref().and_then(us_phone_digits),
+        email: a.email.clone().filter(|e| is_valid_email(e)),
         ignore_bad_address: ignore_bad_address.then_some(true),
         ..Default::default()
     }
+}
+
+/// Refuses, before any USPS call, a package too heavy or too large for the chosen class (USPS
+/// would answer 160098 or 160042), saying what would fit.
+pub(super) fn check_package_for_class(p: &LabelOrder<'_>) -> AppResult<()> {
+    let class = &p.rate.mail_class;
+    let name = service_name(class);
+    let max_lb = max_weight_lb(class);
+    if p.package.weight_lb() > f64::from(max_lb) {
+        return Err(AppError::validation(format!(
+            "{name} takes packages up to {max_lb} lb; this one weighs {:.2} lb",
+            p.package.weight_lb()
+        )));
+    }
+    let d = p.package.dimensions;
+    let size = length_plus_girth([to_f64(d.length_in), to_f64(d.width_in), to_f64(d.height_in)]);
+    let max_size = max_length_plus_girth_in(class);
+    if size > f64::from(max_size) {
+        return Err(AppError::validation(format!(
+            "{name} takes packages up to {max_size} in length plus girth (the longest side plus \
+             twice the other two); this box measures {size:.0} in. Choose USPS Ground Advantage \
+             (up to 130 in) or a smaller box"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses, before any USPS call, an address USPS would refuse for its lengths.
+pub(super) fn check_label_fields(prefix: &str, a: &Address) -> AppResult<()> {
+    let problems = label_problems(prefix, a);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(into_error(problems))
 }
 
 pub(super) fn label_request(p: &LabelOrder<'_>) -> LabelRequest {

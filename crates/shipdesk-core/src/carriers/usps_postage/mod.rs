@@ -462,6 +462,9 @@ impl PostageProvider for Connections {
         _account: &AccountSummary,
         order: &LabelOrder<'_>,
     ) -> AppResult<LabelPayload> {
+        labels::check_label_fields("ship_to", order.to)?;
+        labels::check_label_fields("ship_from", order.from)?;
+        labels::check_package_for_class(order)?;
         serde_json::to_value(labels::label_request(order))
             .map(LabelPayload)
             .map_err(|e| AppError::internal("The label request could not be prepared", &e))

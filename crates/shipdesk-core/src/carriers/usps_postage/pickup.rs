@@ -1,20 +1,22 @@
 //! Carrier pickup in the app's terms: the ship-from address as USPS's pickup address, a
 //! booking as USPS's `SchedulePickupRequest`.
 
+use usps::limits::{is_valid_email, label_text};
 use usps::models::{
     PickupAddress, PickupContact, PickupEligibilityQuery, PickupLocation, PickupPackage,
     PickupStreetAddress, SchedulePickupRequest,
 };
 
+use super::labels::{addressee, opt_label_text};
 use crate::orders::Address;
 use crate::postage::PickupOrder;
 use crate::postage::model::to_f64;
 
 fn street(a: &Address) -> PickupStreetAddress {
     PickupStreetAddress {
-        street_address: a.street1.clone(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: Some(a.city.clone()),
+        street_address: label_text(&a.street1),
+        secondary_address: opt_label_text(&a.street2),
+        city: Some(label_text(&a.city)),
         state: Some(a.state.clone()),
         zip_code: Some(a.zip5.clone()),
         zip_plus4: a.zip4.clone(),
@@ -24,9 +26,9 @@ fn street(a: &Address) -> PickupStreetAddress {
 
 pub(super) fn eligibility_query(a: &Address) -> PickupEligibilityQuery {
     PickupEligibilityQuery {
-        street_address: a.street1.clone(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: Some(a.city.clone()),
+        street_address: label_text(&a.street1),
+        secondary_address: opt_label_text(&a.street2),
+        city: Some(label_text(&a.city)),
         state: Some(a.state.clone()),
         zip_code: Some(a.zip5.clone()),
         ..Default::default()
@@ -35,12 +37,15 @@ pub(super) fn eligibility_query(a: &Address) -> PickupEligibilityQuery {
 
 pub(super) fn schedule_request(order: &PickupOrder<'_>) -> SchedulePickupRequest {
     let a = order.at;
-    let (first, last) = match a.name.trim().rsplit_once(' ') {
-        Some((f, l)) => (f.to_owned(), l.to_owned()),
-        None => (a.name.trim().to_owned(), a.name.trim().to_owned()),
-    };
+    // A pickup needs both names: a one-word name is given as both.
+    let who = addressee(a);
+    let one_word = || label_text(&a.name);
+    let (first, last) = (
+        who.first.unwrap_or_else(one_word),
+        who.last.unwrap_or_else(one_word),
+    );
     let mut contact = Vec::new();
-    if let Some(email) = a.email.clone().filter(|e| e.contains('@')) {
+    if let Some(email) = a.email.clone().filter(|e| is_valid_email(e)) {
         contact.push(PickupContact {
             email: Some(email),
             cell_number: None,
@@ -51,7 +56,7 @@ pub(super) fn schedule_request(order: &PickupOrder<'_>) -> SchedulePickupRequest
         pickup_address: PickupAddress {
             first_name: first,
             last_name: last,
-            firm: a.company.clone().filter(|c| !c.trim().is_empty()),
+            firm: opt_label_text(&a.company),
             address: street(a),
             contact,
         },

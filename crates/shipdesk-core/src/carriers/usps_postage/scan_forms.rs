@@ -1,27 +1,21 @@
 //! SCAN forms in the app's terms: one form per ship-from address for the labels given.
 
+use usps::limits::label_text;
 use usps::models::{ScanFormAddress, ScanFormImageInfo, ScanFormRequest, ScanFormShipment};
 
+use super::labels::{addressee, opt_label_text};
 use crate::orders::Address;
 use crate::postage::ScanFormOrder;
 
 fn scan_form_address(a: &Address) -> ScanFormAddress {
-    let (first, last) = match a.name.trim().rsplit_once(' ') {
-        Some((f, l)) => (Some(f.to_owned()), Some(l.to_owned())),
-        None => (None, None),
-    };
-    let firm = a
-        .company
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .or_else(|| first.is_none().then(|| a.name.clone()));
+    let who = addressee(a);
     ScanFormAddress {
-        first_name: first,
-        last_name: last,
-        firm,
-        street_address: a.street1.clone(),
-        secondary_address: a.street2.clone().filter(|s| !s.trim().is_empty()),
-        city: a.city.clone(),
+        first_name: who.first,
+        last_name: who.last,
+        firm: who.firm,
+        street_address: label_text(&a.street1),
+        secondary_address: opt_label_text(&a.street2),
+        city: label_text(&a.city),
         state: a.state.clone(),
         zip_code: a.zip5.clone(),
         zip_plus4: a.zip4.clone(),

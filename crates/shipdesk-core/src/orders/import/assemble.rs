@@ -22,7 +22,7 @@ use crate::orders::{
 
 /// An order ready to store, with the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ImportedOrder {
+pub struct ImportedOrder {
     pub line: u64,
     pub data: OrderData,
 }

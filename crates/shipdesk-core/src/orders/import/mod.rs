@@ -29,10 +29,14 @@ use ts_rs::TS;
 
 use crate::orders::{Address, LineItem, OrderStatus};
 
+pub use assemble::ImportedOrder;
 pub use formats::DetectedFormat;
 pub use formats::mapping::{ColumnMapping, MappedField};
 pub use normalize::WeightUnit;
-pub(crate) use parse::{cancelled, parse_file, preview_file};
+pub(crate) use parse::cancelled;
+// Public (the app goes through `OrdersService`) so the fuzz targets in fuzz/ drive the very
+// pipeline an import and a preview run.
+pub use parse::{ParsedFile, parse_file, preview_file};
 
 /// One thing wrong in the file, named by line and field so the user can find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -238,6 +242,18 @@ pub struct ImportPreview {
     pub needs_mapping: bool,
     /// A starting point for the mapping, matched from header names (always review it).
     pub suggested_mapping: Option<ColumnMapping>,
+    /// The fields every mapping must give a column for (the recipient's name may come from a
+    /// first-name column instead).
+    pub required_fields: Vec<MappedField>,
+    /// For the mapping in play (the one given, else the suggested one): the required fields it
+    /// gives no column…
+    pub unmapped_required: Vec<MappedField>,
+    /// …the fields it maps to a column this file does not have…
+    pub absent_columns: Vec<MappedField>,
+    /// …and both as the sentences an import with it would fail with. A given mapping with
+    /// problems previews no orders, but the preview still answers (headers, first rows), so the
+    /// mapping can be fixed where it is edited.
+    pub mapping_problems: Vec<String>,
     /// The orders the first rows make, with the format or mapping applied.
     pub mapped_preview: Vec<PreviewOrder>,
     pub problems: Vec<ImportProblem>,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::assemble::{Assembler, ImportedOrder};
-use super::formats::mapping::{ColumnMapping, suggest_mapping};
+use super::formats::mapping::{ColumnMapping, required_fields, suggest_mapping};
 use super::formats::{DetectedFormat, detect, reader_for};
 use super::source::DecodeStats;
 use super::table::Table;
@@ -19,7 +19,8 @@ use crate::orders::SourceKind;
 
 const REPORT_EVERY: u64 = 500;
 
-pub(crate) struct ParsedFile {
+/// A whole file read into orders, before anything is stored.
+pub struct ParsedFile {
     pub format: DetectedFormat,
     pub encoding: &'static str,
     pub rows: u64,
@@ -51,7 +52,9 @@ fn merge_warnings(mut file: Vec<ImportProblem>, orders: Vec<ImportProblem>) -> V
     file
 }
 
-pub(crate) fn parse_file(
+/// Reads the whole file at `path` into orders (with `mapping`, or by its detected format): what
+/// [`crate::orders::OrdersService::import_file`] then writes in one transaction.
+pub fn parse_file(
     path: &Path,
     mapping: Option<&ColumnMapping>,
     limits: ImportLimits,
@@ -123,8 +126,9 @@ fn preview_cell(mut cell: String) -> String {
 }
 
 /// The first `max_rows` rows of the file, or fewer when they hold more than
-/// [`PREVIEW_MAX_BYTES`] of text (the first row is always read).
-pub(crate) fn preview_file(
+/// [`PREVIEW_MAX_BYTES`] of text (the first row is always read): what
+/// [`crate::orders::OrdersService::preview_file`] answers.
+pub fn preview_file(
     path: &Path,
     mapping: Option<&ColumnMapping>,
     limits: ImportLimits,
@@ -158,10 +162,15 @@ pub(crate) fn preview_file(
         }
     }
     let needs_mapping = format == DetectedFormat::Unknown && mapping.is_none();
+    let suggested_mapping = needs_mapping.then(|| suggest_mapping(&table.columns));
+    let review = mapping
+        .or(suggested_mapping.as_ref())
+        .map(|m| m.review(&table.columns))
+        .unwrap_or_default();
     let mut mapped_preview = Vec::new();
     let mut problems: Vec<ImportProblem> = bad_rows.iter().map(|b| b.problem.clone()).collect();
     let mut warnings = Vec::new();
-    if !needs_mapping {
+    if !needs_mapping && review.problems.is_empty() {
         let reader = reader_for(format, mapping, &table.columns)?;
         let mut assembler = Assembler::new(source_kind(format, mapping));
         for rec in &records {
@@ -207,7 +216,11 @@ pub(crate) fn preview_file(
             .map(|(_, fields)| fields.into_iter().map(preview_cell).collect())
             .collect(),
         needs_mapping,
-        suggested_mapping: needs_mapping.then(|| suggest_mapping(&table.columns)),
+        suggested_mapping,
+        required_fields: required_fields(),
+        unmapped_required: review.unmapped_required,
+        absent_columns: review.absent_columns,
+        mapping_problems: review.problems,
         mapped_preview,
         problems,
         warnings,
@@ -282,6 +295,86 @@ mod tests {
         assert_eq!(got(MappedField::Zip), Some("ZIP"));
         assert_eq!(got(MappedField::Weight), Some("Weight (lb)"));
         assert_eq!(got(MappedField::ItemTitle), Some("Contents"));
+    }
+
+    /// A sheet whose suggested mapping misses a required column (nothing says "State Abbr" is
+    /// the state): the preview of the suggestion names what is missing and still shows the file;
+    /// an import with it fails with the same sentences; once the user maps the column, the
+    /// preview shows exactly the orders an import with that same mapping reads.
+    #[test]
+    fn preview_and_import_read_a_file_alike_through_one_mapping() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("warehouse.csv");
+        std::fs::write(
+            &path,
+            "Order #,Recipient,Address,Town,State Abbr,Zip Code,Item,Qty\n\
+             W-1,Cy Diaz,3 Oak Rd,Boise,ID,83702,Soap,2\n\
+             W-1,,,,,,Towel,1\n\
+             W-2,Di Ruiz,9 Elm St,Reno,NV,89501,Candle,1\n",
+        )
+        .unwrap();
+        let limits = ImportLimits::default();
+        let first = preview_file(&path, None, limits, 10).unwrap();
+        assert!(first.needs_mapping);
+        assert_eq!(first.unmapped_required, [MappedField::State]);
+        assert_eq!(first.mapping_problems, ["choose the column with the state"]);
+        assert!(first.required_fields.contains(&MappedField::Zip));
+        let suggested = first.suggested_mapping.clone().unwrap();
+
+        let incomplete = preview_file(&path, Some(&suggested), limits, 10).unwrap();
+        assert!(!incomplete.needs_mapping);
+        assert_eq!(incomplete.headers, first.headers);
+        assert_eq!(incomplete.first_rows.len(), 3);
+        assert!(incomplete.mapped_preview.is_empty());
+        assert_eq!(incomplete.unmapped_required, [MappedField::State]);
+        let refused = parse_file(
+            &path,
+            Some(&suggested),
+            limits,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .err()
+        .expect("an incomplete mapping does not import");
+        assert!(
+            refused.message.contains(&incomplete.mapping_problems[0]),
+            "{}",
+            refused.message
+        );
+
+        let mut mapping = suggested;
+        mapping
+            .columns
+            .insert(MappedField::State, "State Abbr".to_owned());
+        let preview = preview_file(&path, Some(&mapping), limits, 10).unwrap();
+        assert!(preview.mapping_problems.is_empty());
+        assert!(preview.unmapped_required.is_empty());
+        let parsed = parse_file(
+            &path,
+            Some(&mapping),
+            limits,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        let imported: Vec<PreviewOrder> = parsed
+            .orders
+            .into_iter()
+            .map(|o| PreviewOrder {
+                line: o.line,
+                order_number: o.data.order_number,
+                status: o.data.status,
+                ship_to: o.data.ship_to,
+                items: o.data.items,
+                tags: o.data.tags,
+                notes: o.data.notes,
+            })
+            .collect();
+        assert_eq!(preview.mapped_preview, imported);
+        assert_eq!(imported.len(), 2);
+        assert_eq!(imported[0].ship_to.state, "ID");
+        assert_eq!(imported[0].items.len(), 2);
+        assert_eq!(preview.problems, parsed.problems);
     }
 
     /// Whatever bytes a file holds, the pipeline answers with a result or an error, never a panic.

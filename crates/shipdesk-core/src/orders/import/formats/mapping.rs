@@ -110,40 +110,72 @@ pub struct ColumnMapping {
     pub weight_unit: Option<WeightUnit>,
 }
 
+/// The fields a mapping must give a column for (an address to ship to), each with how the
+/// sentence asking for its column names it. The recipient's name may come from a first-name
+/// column ([`MappedField::FirstName`]) instead of a full-name one.
+const REQUIRED: [(MappedField, &str); 5] = [
+    (MappedField::Name, "the recipient's name"),
+    (MappedField::Street1, "the street address"),
+    (MappedField::City, "the city"),
+    (MappedField::State, "the state"),
+    (MappedField::Zip, "the ZIP code"),
+];
+
+/// The fields every mapping must give a column for (see [`REQUIRED`]).
+pub fn required_fields() -> Vec<MappedField> {
+    REQUIRED.iter().map(|(field, _)| *field).collect()
+}
+
+/// What keeps a mapping from reading a file, field by field and as sentences.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct MappingReview {
+    /// Required fields with no column, in [`required_fields`] order.
+    pub unmapped_required: Vec<MappedField>,
+    /// Fields mapped to a column this file does not have.
+    pub absent_columns: Vec<MappedField>,
+    /// Each of the above as a sentence ("choose the column with the ZIP code").
+    pub problems: Vec<String>,
+}
+
 impl ColumnMapping {
-    /// Checks the mapping is complete and every column it names is in `columns`. (A name is only
-    /// needed to save it: the import dialog previews a mapping before it has one.)
-    pub(crate) fn check(&self, columns: &Columns) -> AppResult<()> {
-        let mut problems = Vec::new();
+    /// Which required fields have no column and which columns it names are not in `columns`.
+    /// (A name is only needed to save it: the import dialog previews a mapping before it has one.)
+    pub(crate) fn review(&self, columns: &Columns) -> MappingReview {
+        let mut review = MappingReview::default();
         let has = |f: MappedField| self.columns.contains_key(&f);
-        let required = [
-            (MappedField::Street1, "the street address"),
-            (MappedField::City, "the city"),
-            (MappedField::State, "the state"),
-            (MappedField::Zip, "the ZIP code"),
-        ];
-        for (field, what) in required {
-            if !has(field) {
-                problems.push(format!("choose the column with {what}"));
+        for (field, what) in REQUIRED {
+            let given = match field {
+                MappedField::Name => has(MappedField::Name) || has(MappedField::FirstName),
+                _ => has(field),
+            };
+            if !given {
+                review.unmapped_required.push(field);
+                review
+                    .problems
+                    .push(format!("choose the column with {what}"));
             }
-        }
-        if !has(MappedField::Name) && !has(MappedField::FirstName) {
-            problems.push("choose the column with the recipient's name".to_owned());
         }
         for (field, header) in &self.columns {
             if !columns.has(header) {
-                problems.push(format!(
+                review.absent_columns.push(*field);
+                review.problems.push(format!(
                     "the file has no column \"{header}\" (mapped to {})",
                     field.key()
                 ));
             }
         }
+        review
+    }
+
+    /// Checks the mapping is complete and every column it names is in `columns`.
+    pub(crate) fn check(&self, columns: &Columns) -> AppResult<()> {
+        let problems = self.review(columns).problems;
         if problems.is_empty() {
             Ok(())
         } else {
             let which = match self.name.trim() {
-                "" => "The column mapping".to_owned(),
-                name => format!("Mapping \"{name}\""),
+                "" => "Check the column mapping".to_owned(),
+                name => format!("Check the column mapping \"{name}\""),
             };
             Err(
                 AppError::validation(format!("{which}: {}", problems.join("; ")))
