@@ -11,45 +11,15 @@
 //! reads and opens in Chromium. The simulator's address (for its `/__sim` controls) is the one
 //! Carrier Settings shows for Sandbox accounts.
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use shipdesk_e2e::chromium::Chromium;
-use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample};
+use shipdesk_e2e::steps::{
+    add_ship_from, fixtures, import_shopify_sample, ship_order, sim_control, wait_until_gone,
+};
 use shipdesk_e2e::{App, launch_with_env};
-
-/// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw
-/// request keeps a second TLS stack out of this crate).
-fn sim_control(base: &str, path: &str) {
-    let authority = base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
-    let mut stream = std::net::TcpStream::connect(&authority)
-        .unwrap_or_else(|e| panic!("connecting to the simulator at {authority}: {e}"));
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n\
-         Content-Length: 2\r\nConnection: close\r\n\r\n{{}}"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 2"), "POST {path}: {answer}");
-}
-
-async fn wait_until_gone(app: &App, css: &str) {
-    let start = Instant::now();
-    while app.client.find(Locator::Css(css)).await.is_ok() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "`{css}` never went away"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// The last address the app "opened" (appended to the opener log), once there is a new one.
 async fn next_opened_url(log: &Path, already: usize) -> String {
@@ -69,25 +39,6 @@ async fn next_opened_url(log: &Path, already: usize) -> String {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Opens the Ship dialog for one order (only that one selected).
-async fn ship_order(app: &App, order: &str) {
-    app.click("nav a[data-nav='orders']").await;
-    app.find("[data-testid=orders-count]").await;
-    let checked = app
-        .client
-        .find_all(Locator::Css("input[aria-label^='Select order #']:checked"))
-        .await
-        .unwrap_or_default();
-    for box_ in checked {
-        box_.click().await.unwrap();
-    }
-    app.click(&format!("input[aria-label='Select order {order}']"))
-        .await;
-    app.wait_for_text(".selection-bar", "1 selected").await;
-    app.click("[data-action=ship]").await;
-    app.find("[data-testid=ship-dialog]").await;
 }
 
 /// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).
