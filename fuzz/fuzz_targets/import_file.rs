@@ -7,7 +7,7 @@
 
 #![no_main]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 
@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn parse(
-    path: &PathBuf,
+    path: &Path,
     mapping: Option<&ColumnMapping>,
     limits: ImportLimits,
 ) -> Result<ParsedFile, shipdesk_core::AppError> {
