@@ -21,7 +21,11 @@ mod shared_dir;
 #[path = "shared_dir_tests.rs"]
 mod shared_dir_tests;
 
+/// A cold debug build of every test binary, the fuzz build and the release app take this much.
+const DISK_NEEDED_GB: u64 = 35;
+
 pub fn all() -> Result<()> {
+    warn_if_disk_is_short();
     setup::ensure(Purpose::Test)?;
     let mut tally = Tally::default();
     // Run in this order; a failed step does not stop the ones after it.
@@ -45,6 +49,23 @@ pub fn e2e_only() -> Result<()> {
         tally.passed, tally.failed, tally.skipped
     );
     result
+}
+
+/// Running out of disk half-way fails every step with confusing errors; say it up front.
+fn warn_if_disk_is_short() {
+    let target = sh::root().join("target");
+    let dir = if target.exists() { target } else { sh::root() };
+    if let Some(free) = sh::free_gigabytes(&dir) {
+        if free < DISK_NEEDED_GB {
+            say(&format!(
+                "Warning: only {free} GB free on the disk holding {} — a cold run needs about \
+                 {DISK_NEEDED_GB} GB; steps may fail with \"No space left on device\"",
+                dir.display()
+            ));
+        } else {
+            eprintln!("{free} GB free on the disk holding {}", dir.display());
+        }
+    }
 }
 
 fn report(steps: Vec<(&str, Result<()>)>, tally: Tally) -> Result<()> {
