@@ -63,3 +63,10 @@ export function itemsLine(items: { quantity: number; title: string }[]): string 
   const qty = items.reduce((n, i) => n + i.quantity, 0);
   return `${qty} × ${items.map((i) => i.title).join(", ")}`;
 }
+
+/** USPS writes zones as "01".."09"; people say "zone 1". */
+export function formatZone(zone: string | null | undefined): string {
+  if (!zone) return "—";
+  const n = Number(zone);
+  return Number.isInteger(n) ? String(n) : zone;
+}

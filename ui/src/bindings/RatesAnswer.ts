@@ -12,10 +12,15 @@ export type RatesAnswer = { origin_zip: string, destination_zip: string, package
  */
 quotes: Array<RateQuote>, 
 /**
- * The service to preselect (see `shipping::service_choice`); `None` when no quote is a
- * safe default and the user must choose.
+ * The service to preselect for the shop's own box (see `shipping::service_choice`);
+ * `None` when no quote is a safe default and the user must choose.
  */
 recommended: RateChoice | null, 
+/**
+ * The cheapest USPS flat-rate product the package fits, for a shop shipping in USPS
+ * flat-rate packaging.
+ */
+recommended_flat_rate: RateChoice | null, 
 /**
  * Whether contract prices were asked for (the account has an EPS account to price against).
  */

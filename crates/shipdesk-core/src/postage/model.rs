@@ -147,7 +147,29 @@ pub struct RateQuote {
     pub delivery_days: Option<String>,
     /// USPS warnings on this rate, as text.
     pub warnings: Vec<String>,
+    /// What the shop packs the shipment in for this rate. This and the two fields below are the
+    /// shipping policy's reading of the quote (`shipping::service_choice::annotate`); a postage
+    /// provider fills them in as `Other`, `false`, `None`.
+    pub packaging: QuotePackaging,
+    /// Whether the package fits this rate's packaging (always true for the shop's own box).
+    pub fits_package: bool,
+    /// Who or what may use this service, when not everyone may (Media Mail, Parcel Select, …).
+    pub restriction: Option<String>,
 }
+
+/// The packaging a rate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QuotePackaging {
+    /// The shop's own box or envelope, priced by its weight and size.
+    Own,
+    /// A USPS flat-rate envelope or box: the shop must ship in that USPS product.
+    FlatRate,
+    /// Anything else (soft-pack tiers, letters, flats, regional boxes): chosen only by hand.
+    Other,
+}
+
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -52,7 +52,7 @@ pub use model_shipments::*;
 pub use observer::{LogPurchaseSteps, PurchaseObserver, PurchaseStep, StepFuture};
 pub use printer::{LpPrinter, Printer};
 pub use rate_cache::RATE_CACHE_TTL;
-pub use service_choice::recommended_service;
+pub use service_choice::{recommended_flat_rate, recommended_service};
 pub use store::{
     ActiveLabel, Attempt, CommittedLabel, DEFAULT_SHIPMENT_PAGE, EndOfDayStore, Intent, Lease,
     MAX_SHIPMENT_PAGE, NewAttempt, NewPickup, NewScanForm, PICKUP_HISTORY, PurchaseJournal,

@@ -10,7 +10,7 @@ use crate::orders::Address;
 
 pub use crate::postage::model::{
     AddressCheck, Deliverable, Dimensions, FieldDifference, Package, PickupEligibility,
-    PickupPackageCount, RateChoice, RateQuote,
+    PickupPackageCount, QuotePackaging, RateChoice, RateQuote,
 };
 
 /// A saved place labels are shipped from (a shop may have several: store, warehouse, home).
@@ -124,9 +124,12 @@ pub struct RatesAnswer {
     pub package: Package,
     /// Cheapest first.
     pub quotes: Vec<RateQuote>,
-    /// The service to preselect (see `shipping::service_choice`); `None` when no quote is a
-    /// safe default and the user must choose.
+    /// The service to preselect for the shop's own box (see `shipping::service_choice`);
+    /// `None` when no quote is a safe default and the user must choose.
     pub recommended: Option<RateChoice>,
+    /// The cheapest USPS flat-rate product the package fits, for a shop shipping in USPS
+    /// flat-rate packaging.
+    pub recommended_flat_rate: Option<RateChoice>,
     /// Whether contract prices were asked for (the account has an EPS account to price against).
     pub contract_requested: bool,
     /// Why contract prices are missing when they were asked for (USPS refused the search).

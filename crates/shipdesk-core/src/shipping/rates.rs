@@ -54,12 +54,14 @@ impl ShippingService {
         if let Some(hit) = self.rate_cache.get(&key) {
             return Ok(hit);
         }
-        let found = self.postage.rates(&account, &request).await?;
+        let mut found = self.postage.rates(&account, &request).await?;
+        super::service_choice::annotate(&mut found.quotes, package);
         let answer = RatesAnswer {
             origin_zip: request.origin_zip,
             destination_zip: request.destination_zip,
             package: *package,
             recommended: super::recommended_service(&found.quotes, package),
+            recommended_flat_rate: super::recommended_flat_rate(&found.quotes, package),
             quotes: found.quotes,
             contract_requested: found.contract_requested,
             contract_unavailable: found.contract_unavailable,

@@ -1,5 +1,6 @@
-//! Which service to preselect for a package: one policy for the app's rates views and the CLI's
-//! `labels buy` without `--service`, so a front end never decides it on its own.
+//! Which service to preselect for a package, and what each quoted service asks of the shop: one
+//! policy for the app's rates views and the CLI's `labels buy` without `--service`, so a front
+//! end never decides it on its own.
 //!
 //! A rates list is not a fitness check. USPS quotes every product the package could be
 //! *priced* as: flat-rate envelopes and boxes whatever the package's size (their price does not
@@ -7,50 +8,104 @@
 //! media, Library Mail for loans between libraries, Bound Printed Matter for bound advertising
 //! and catalogs), and products that must be handed in at a particular facility. Any of those
 //! can be the cheapest row, and a label bought for it by default is postage due, a return to
-//! sender, or a refused drop-off. They stay in the list for the user to pick; the default is:
+//! sender, or a refused drop-off. They stay in the list for the user to pick, each marked with
+//! its restriction (`annotate`); the default is:
 //!
 //! **the cheapest "You pay" price among services any contents may use and any Post Office
-//! accepts, in packaging the package really fits.**
+//! accepts, in the shop's own box** (`recommended_service`) — or, when the shop says it ships
+//! in USPS flat-rate packaging, **the cheapest flat-rate product the package really fits**
+//! (`recommended_flat_rate`). A flat-rate product is never the default for a shop's own box:
+//! the label would be for a USPS envelope or box the package is not in.
 //!
 //! - Classes: USPS Ground Advantage, Priority Mail, Priority Mail Express. Every other class
 //!   is never a default — the content-restricted ones above, Parcel Select and USPS Connect
 //!   (entered at a destination facility), USPS Retail Ground (a retail product for items that
 //!   cannot fly) — and neither is a class this list does not know yet.
 //! - Packaging, by rate indicator: rates priced from the package's own weight and size (single
-//!   piece, Priority Mail Express single piece, cubic, dimensional, oversized) fit by
-//!   definition: USPS priced those dimensions. A flat-rate envelope fits when it can wrap the
-//!   package: a flat envelope's inside length goes round the contents' length *and* thickness,
-//!   so a box `a × b × c` (longest first) fits an `L × W` envelope only when `a + c ≤ L` and
-//!   `b + c ≤ W`. A flat-rate box fits when the package fits its inside dimensions in some
-//!   orientation. Any other indicator (soft-pack cubic tiers, letters, flats, regional boxes)
-//!   is never a default. Flat-rate products weigh up to 70 lb like their class, a limit USPS
-//!   already applies to the quotes it returns.
-//! - Equal prices go to the packaging the shop already has (no repacking into a USPS box),
-//!   then to the faster class.
+//!   piece, Priority Mail Express single piece, cubic, dimensional, oversized) are the shop's
+//!   own box and fit by definition: USPS priced those dimensions. A flat-rate envelope fits
+//!   when it can wrap the package: a flat envelope's inside length goes round the contents'
+//!   length *and* thickness, so a box `a × b × c` (longest first) fits an `L × W` envelope only
+//!   when `a + c ≤ L` and `b + c ≤ W`. A flat-rate box fits when the package fits its inside
+//!   dimensions in some orientation. Any other indicator (soft-pack cubic tiers, letters,
+//!   flats, regional boxes) is never a default. Flat-rate products weigh up to 70 lb like their
+//!   class, a limit USPS already applies to the quotes it returns.
+//! - Equal prices go to the faster class.
 
 use rust_decimal::Decimal;
 
-use super::model::{Package, RateChoice, RateQuote};
+use super::model::{Package, QuotePackaging, RateChoice, RateQuote};
 
-/// The quote to preselect for `package`, or `None` when no quote is a safe default (then the
-/// user chooses; the CLI asks for `--service`).
+/// Fills in what each quote asks of the shop: its packaging, whether `package` fits it, and
+/// who may use the service.
+pub fn annotate(quotes: &mut [RateQuote], package: &Package) {
+    for q in quotes {
+        let packaging = packaging(&q.choice.rate_indicator);
+        q.packaging = match packaging {
+            Some(Packaging::Own) => QuotePackaging::Own,
+            Some(_) => QuotePackaging::FlatRate,
+            None => QuotePackaging::Other,
+        };
+        q.fits_package = packaging.is_some_and(|p| p.fits(package));
+        q.restriction = restriction(&q.choice.mail_class).map(str::to_owned);
+    }
+}
+
+/// The quote to preselect for `package` in the shop's own box, or `None` when no quote is a
+/// safe default (then the user chooses; the CLI asks for `--service`).
 pub fn recommended_service(quotes: &[RateQuote], package: &Package) -> Option<RateChoice> {
+    cheapest_fitting(quotes, package, |p| matches!(p, Packaging::Own))
+}
+
+/// The cheapest USPS flat-rate product `package` fits, for a shop that ships in them.
+pub fn recommended_flat_rate(quotes: &[RateQuote], package: &Package) -> Option<RateChoice> {
+    cheapest_fitting(quotes, package, |p| !matches!(p, Packaging::Own))
+}
+
+fn cheapest_fitting(
+    quotes: &[RateQuote],
+    package: &Package,
+    wanted: impl Fn(Packaging) -> bool,
+) -> Option<RateChoice> {
     quotes
         .iter()
         .filter(|q| is_default_class(&q.choice.mail_class))
         .filter_map(|q| {
             let price = q.price?;
             let packaging = packaging(&q.choice.rate_indicator)?;
-            packaging.fits(package).then_some((price, packaging, q))
+            (wanted(packaging) && packaging.fits(package)).then_some((price, q))
         })
-        .min_by_key(|(price, packaging, q)| {
-            (
-                *price,
-                !matches!(packaging, Packaging::Own),
-                class_speed_rank(&q.choice.mail_class),
-            )
-        })
-        .map(|(_, _, q)| q.choice.clone())
+        .min_by_key(|(price, q)| (*price, class_speed_rank(&q.choice.mail_class)))
+        .map(|(_, q)| q.choice.clone())
+}
+
+/// Who may use a class, in the words a desk worker needs before choosing it; `None` for the
+/// classes anyone may use anywhere.
+fn restriction(mail_class: &str) -> Option<&'static str> {
+    Some(match mail_class {
+        "PRIORITY_MAIL_EXPRESS" | "PRIORITY_MAIL" | "USPS_GROUND_ADVANTAGE" => return None,
+        "MEDIA_MAIL" => {
+            "Only books, printed music, sound and video recordings and educational media — no \
+             advertising. USPS may open the package and charge the difference."
+        }
+        "LIBRARY_MAIL" => {
+            "Only for items sent between libraries, schools, museums and similar institutions."
+        }
+        "BOUND_PRINTED_MATTER" => {
+            "Only bound advertising, catalogs and directories (mostly printed, up to 15 lb)."
+        }
+        "PARCEL_SELECT" | "PARCEL_SELECT_LIGHTWEIGHT" => {
+            "Must be dropped off at a USPS destination facility, not at a Post Office."
+        }
+        "USPS_RETAIL_GROUND" => {
+            "A Post Office retail service for items that cannot go by air; not for online labels \
+             of ordinary parcels."
+        }
+        class if class.starts_with("USPS_CONNECT") => {
+            "Must be dropped off at a participating USPS delivery unit."
+        }
+        _ => "Check this service's rules before choosing it: Shipdesk does not know them.",
+    })
 }
 
 /// Classes any contents may use, accepted at any Post Office or carrier pickup.
@@ -172,11 +227,18 @@ mod tests {
             price: price.parse().ok(),
             delivery_days: None,
             warnings: Vec::new(),
+            packaging: QuotePackaging::Other,
+            fits_package: false,
+            restriction: None,
         }
     }
 
     fn pick(quotes: &[RateQuote], package: &Package) -> Option<(String, String)> {
         recommended_service(quotes, package).map(|c| (c.mail_class, c.rate_indicator))
+    }
+
+    fn pick_flat(quotes: &[RateQuote], package: &Package) -> Option<(String, String)> {
+        recommended_flat_rate(quotes, package).map(|c| (c.mail_class, c.rate_indicator))
     }
 
     fn choice(mail_class: &str, rate_indicator: &str) -> Option<(String, String)> {
@@ -240,14 +302,15 @@ mod tests {
     }
 
     #[test]
-    fn a_flat_rate_envelope_is_the_default_when_it_wraps_the_package() {
+    fn a_flat_rate_envelope_is_offered_when_it_wraps_the_package_but_never_for_the_own_box() {
         // 10 + 1 <= 12.5 and 7 + 1 <= 9.5.
         let thin = package("40", "10", "7", "1");
         let quotes = [
             quote("PRIORITY_MAIL", "FE", "9.85"),
             quote("USPS_GROUND_ADVANTAGE", "SP", "11.20"),
         ];
-        assert_eq!(pick(&quotes, &thin), choice("PRIORITY_MAIL", "FE"));
+        assert_eq!(pick_flat(&quotes, &thin), choice("PRIORITY_MAIL", "FE"));
+        assert_eq!(pick(&quotes, &thin), choice("USPS_GROUND_ADVANTAGE", "SP"));
     }
 
     #[test]
@@ -263,6 +326,7 @@ mod tests {
             quote("PRIORITY_MAIL", "SP", "18.20"),
         ];
         assert_eq!(pick(&quotes, &boxed), choice("USPS_GROUND_ADVANTAGE", "SP"));
+        assert_eq!(pick_flat(&quotes, &boxed), None);
     }
 
     #[test]
@@ -273,17 +337,17 @@ mod tests {
         ];
         // 11.5 + 1 = 12.5 and 8.5 + 1 = 9.5: just fits.
         assert_eq!(
-            pick(&quotes, &package("16", "11.5", "8.5", "1")),
+            pick_flat(&quotes, &package("16", "11.5", "8.5", "1")),
             choice("PRIORITY_MAIL", "FE")
         );
         // One sixteenth thicker: no longer.
         assert_eq!(
-            pick(&quotes, &package("16", "11.5", "8.5", "1.0625")),
-            choice("USPS_GROUND_ADVANTAGE", "SP")
+            pick_flat(&quotes, &package("16", "11.5", "8.5", "1.0625")),
+            None
         );
         // The orientation the dimensions were typed in does not matter.
         assert_eq!(
-            pick(&quotes, &package("16", "1", "8.5", "11.5")),
+            pick_flat(&quotes, &package("16", "1", "8.5", "11.5")),
             choice("PRIORITY_MAIL", "FE")
         );
     }
@@ -297,7 +361,7 @@ mod tests {
             quote("PRIORITY_MAIL", "FA", "10.15"),
             quote("USPS_GROUND_ADVANTAGE", "SP", "12.00"),
         ];
-        assert_eq!(pick(&quotes, &long), choice("PRIORITY_MAIL", "FA"));
+        assert_eq!(pick_flat(&quotes, &long), choice("PRIORITY_MAIL", "FA"));
     }
 
     #[test]
@@ -307,12 +371,12 @@ mod tests {
             quote("USPS_GROUND_ADVANTAGE", "SP", "13.00"),
         ];
         assert_eq!(
-            pick(&quotes, &package("24", "8", "5", "1.5")),
+            pick_flat(&quotes, &package("24", "8", "5", "1.5")),
             choice("PRIORITY_MAIL", "FS")
         );
         assert_eq!(
-            pick(&quotes, &package("24", "9", "5", "1.5")),
-            choice("USPS_GROUND_ADVANTAGE", "SP")
+            pick_flat(&quotes, &package("24", "9", "5", "1.5")),
+            None
         );
     }
 
@@ -324,23 +388,23 @@ mod tests {
         ];
         // Only the side-loading box (13-5/8 × 11-7/8 × 3-3/8) takes this one.
         assert_eq!(
-            pick(&quotes, &package("200", "13", "11", "3")),
+            pick_flat(&quotes, &package("200", "13", "11", "3")),
             choice("PRIORITY_MAIL", "FB")
         );
         // Only the top-loading one (11-1/4 × 8-3/4 × 6) takes this one.
         assert_eq!(
-            pick(&quotes, &package("200", "11", "8", "5.5")),
+            pick_flat(&quotes, &package("200", "11", "8", "5.5")),
             choice("PRIORITY_MAIL", "FB")
         );
         // Neither takes this one.
         assert_eq!(
-            pick(&quotes, &package("200", "13", "11", "5")),
-            choice("USPS_GROUND_ADVANTAGE", "SP")
+            pick_flat(&quotes, &package("200", "13", "11", "5")),
+            None
         );
     }
 
     #[test]
-    fn equal_prices_go_to_own_packaging_then_to_the_faster_class() {
+    fn equal_prices_go_to_the_faster_class() {
         let small = package("8", "8", "5", "1");
         let quotes = [
             quote("PRIORITY_MAIL", "FS", "9.00"),
@@ -348,6 +412,41 @@ mod tests {
             quote("PRIORITY_MAIL", "SP", "9.00"),
         ];
         assert_eq!(pick(&quotes, &small), choice("PRIORITY_MAIL", "SP"));
+    }
+
+    #[test]
+    fn annotate_marks_packaging_fit_and_restrictions() {
+        let small = package("8", "8", "5", "1");
+        let mut quotes = [
+            quote("MEDIA_MAIL", "SP", "4.10"),
+            quote("PRIORITY_MAIL", "FS", "9.00"),
+            quote("PRIORITY_MAIL", "FB", "16.00"),
+            quote("PRIORITY_MAIL", "PL", "22.00"),
+            quote("USPS_GROUND_ADVANTAGE", "SP", "6.00"),
+            quote("PARCEL_SELECT", "SP", "5.00"),
+            quote("PRIORITY_MAIL", "Q6", "3.00"),
+        ];
+        annotate(&mut quotes, &package("8", "9", "5", "1"));
+        let read: Vec<_> = quotes
+            .iter()
+            .map(|q| (q.packaging, q.fits_package, q.restriction.is_some()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (QuotePackaging::Own, true, true),
+                // 9" is longer than the small box's 8-5/8".
+                (QuotePackaging::FlatRate, false, false),
+                (QuotePackaging::FlatRate, true, false),
+                (QuotePackaging::FlatRate, true, false),
+                (QuotePackaging::Own, true, false),
+                (QuotePackaging::Own, true, true),
+                (QuotePackaging::Other, false, false),
+            ]
+        );
+        assert!(quotes[0].restriction.as_deref().unwrap().contains("books"));
+        annotate(&mut quotes, &small);
+        assert!(quotes[1].fits_package);
     }
 
     #[test]

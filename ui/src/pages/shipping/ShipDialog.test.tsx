@@ -93,10 +93,16 @@ describe("Ship dialog, one order", () => {
     expect((within(check).getByLabelText("Use USPS's suggestion") as HTMLInputElement).checked).toBe(true);
 
     const rates = await screen.findByTestId("rates");
+    // "You pay" is the one price column; retail, commercial and contract are behind a toggle.
+    expect(within(rates).getAllByText("$5.10").length).toBe(1);
+    expect(within(rates).queryByText("$7.45")).toBeNull();
+    expect(within(rates).getAllByText("1").length).toBe(2); // zone "01" on both rows
+    expect(within(rates).queryByText("01")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Price details" }));
     expect(within(rates).getByText("$7.45")).toBeTruthy();
     expect(within(rates).getByText("$5.40")).toBeTruthy();
-    expect(within(rates).getAllByText("$5.10").length).toBeGreaterThan(0);
-    expect(screen.getByTestId("contract-not-found").textContent).toContain("contract rate not found, published rate returned");
+    expect(within(rates).getAllByText("$5.10").length).toBe(2);
+    expect(screen.getByTestId("contract-not-found").textContent).toContain("no contract price");
     expect(m.ratesForOrder).toHaveBeenCalledWith(1, { weight_oz: "8", dimensions: { length_in: "10", width_in: "8", height_in: "4" } }, 7, CHECK.standardized);
 
     fireEvent.click(within(check).getByLabelText("Keep as entered"));
@@ -128,12 +134,24 @@ describe("Ship dialog, one order", () => {
     const rates = await screen.findByTestId("rates");
     const ground = within(rates).getByLabelText("USPS Ground Advantage $16.75") as HTMLInputElement;
     await waitFor(() => expect(ground.checked).toBe(true));
-    expect((within(rates).getByLabelText("Media Mail $6.43") as HTMLInputElement).checked).toBe(false);
-    expect((within(rates).getByLabelText("Priority Mail Flat Rate Envelope $9.85") as HTMLInputElement).checked).toBe(false);
+    const media = within(rates).getByLabelText("Media Mail $6.43") as HTMLInputElement;
+    expect(media.checked).toBe(false);
+    // The restricted class is listed after the open ones, with who may use it.
+    const rows = within(rates).getAllByRole("row").map((r) => r.getAttribute("data-rate") ?? r.textContent);
+    expect(rows.indexOf("MEDIA_MAIL")).toBeGreaterThan(rows.indexOf("PRIORITY_MAIL"));
+    expect(media.closest("tr")?.querySelector("[data-testid=restriction]")?.textContent).toContain("books");
+    // Flat-rate products are not offered for the shop's own box.
+    expect(within(rates).queryByLabelText("Priority Mail Flat Rate Envelope $9.85")).toBeNull();
     const marked = within(rates).getAllByTestId("recommended");
     expect(marked).toHaveLength(1);
     expect(marked[0].closest("tr")?.getAttribute("data-rate")).toBe("USPS_GROUND_ADVANTAGE");
     expect(screen.getByRole("button", { name: "Buy label · $16.75" })).toBeTruthy();
+    // Shipping in USPS flat-rate packaging shows those products; one the box does not fit is not choosable.
+    fireEvent.click(screen.getByLabelText("USPS Flat Rate envelope or box"));
+    const envelope = within(screen.getByTestId("rates")).getByLabelText("Priority Mail Flat Rate Envelope $9.85") as HTMLInputElement;
+    expect(envelope.disabled).toBe(true);
+    expect(within(screen.getByTestId("rates")).queryByLabelText("USPS Ground Advantage $16.75")).toBeNull();
+    expect((screen.getByRole("button", { name: "Buy label" }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("preselects nothing when core recommends no service", async () => {
@@ -142,7 +160,7 @@ describe("Ship dialog, one order", () => {
     const rates = await screen.findByTestId("rates");
     expect(within(rates).queryByTestId("recommended")).toBeNull();
     const radios = within(rates).getAllByRole("radio") as HTMLInputElement[];
-    expect(radios).toHaveLength(4);
+    expect(radios).toHaveLength(3);
     expect(radios.some((r) => r.checked)).toBe(false);
     expect((screen.getByRole("button", { name: "Buy label" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(rates).getByLabelText("Media Mail $6.43"));
@@ -257,6 +275,17 @@ describe("Ship dialog, one order", () => {
     m.ratesForOrder.mockResolvedValue({ ...RATES, contract_unavailable: "USPS refused the contract price search (403)" });
     render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
     expect((await screen.findByTestId("contract-unavailable")).textContent).toContain("USPS refused the contract price search (403)");
+  });
+
+  it("asks for a weight when the order has none instead of guessing one", async () => {
+    render(<ShipDialog orders={[order(1, { items: [{ sku: "X", title: "Soap", quantity: 1, unit_price: null, weight_oz: null }] })]} onClose={() => undefined} onShipped={() => undefined} />);
+    expect((await screen.findByTestId("no-weight")).textContent).toContain("has no weight");
+    expect((screen.getByLabelText("Weight, pounds") as HTMLInputElement).value).toBe("");
+    await screen.findByTestId("address-check");
+    expect(screen.getByText("Enter the package weight")).toBeTruthy();
+    expect(m.ratesForOrder).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText("Weight, pounds"), { target: { value: "2" } });
+    await waitFor(() => expect(m.ratesForOrder).toHaveBeenCalledWith(1, expect.objectContaining({ weight_oz: "32" }), 7, expect.anything()));
   });
 
   it("fills the package from a saved preset and saves a new one", async () => {

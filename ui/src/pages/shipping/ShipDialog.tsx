@@ -7,7 +7,7 @@ import { PackageFields } from "./PackageFields";
 import { ShipFromPicker } from "./ShipFromPicker";
 import { ShipOne } from "./ShipOne";
 import { ShipMany } from "./ShipMany";
-import { batchDraft, formatDay, initialDraft, localToday, toBatchPackage, toPackage, type BatchPackage, type PackageDraft } from "./packageForm";
+import { batchDraft, formatDay, initialDraft, itemsWeightOz, localToday, toBatchPackage, toPackage, type BatchPackage, type PackageDraft } from "./packageForm";
 import "./shipping.css";
 
 /** What both flows need from the dialog's shared fields. */
@@ -76,6 +76,12 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
         </p>
       ) : (
         <>
+          {!many && itemsWeightOz(orders) == null && (
+            <p className="notice notice-warn" data-testid="no-weight">
+              Order {orders[0].order_number} has no weight. Weigh the package and type its weight: USPS bills the difference for a label bought
+              too light.
+            </p>
+          )}
           <PackageFields
             draft={draft}
             presets={presets}

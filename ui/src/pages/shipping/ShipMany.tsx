@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ipc, type AppError, type BatchInput, type BatchPreview, type BatchPreviewLine, type Order, type RateQuote } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatMoney, formatWeightOz } from "../../format";
+import { formatMoney, formatWeightOz, formatZone } from "../../format";
 import { choiceKey, serviceName } from "./RatesTable";
 import { BatchRun } from "./BatchRun";
 import type { ShipSetup } from "./ShipDialog";
@@ -160,7 +160,7 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
                       <WeightCell line={l} />
                     </td>
                     <td className="service">{q ? serviceName(q) : "—"}</td>
-                    <td>{q?.zone ? String(Number(q.zone)) : "—"}</td>
+                    <td>{formatZone(q?.zone)}</td>
                     <td className="num">
                       {l.blocked ? (
                         <span className="flag">Not bought: {l.blocked.message}</span>

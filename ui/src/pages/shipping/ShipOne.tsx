@@ -5,7 +5,7 @@ import { ReconnectNeeded } from "../../connection/ReconnectNeeded";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatMoney } from "../../format";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
-import { RatesTable, recommendedQuote, sameChoice } from "./RatesTable";
+import { RatesTable, recommendedQuote, sameChoice, type PackagingMode } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
 import type { ShipSetup } from "./ShipDialog";
 
@@ -34,6 +34,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
   const [ratesError, setRatesError] = useState<AppError | null>(null);
   const [loadingRates, setLoadingRates] = useState(false);
   const [selected, setSelected] = useState<RateQuote | null>(null);
+  const [packaging, setPackaging] = useState<PackagingMode>("own");
   const [buying, setBuying] = useState(false);
   const [buyError, setBuyError] = useState<AppError | null>(null);
   const [another, setAnother] = useState(false);
@@ -85,7 +86,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       if (run !== ratesRun.current) return;
       setRates(answer);
       setRatesFor(key);
-      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? recommendedQuote(answer));
+      setSelected((cur) => answer.quotes.find((q) => sameChoice(cur?.choice ?? null, q.choice)) ?? recommendedQuote(answer, packaging));
     } catch (e) {
       if (run !== ratesRun.current) return;
       handleUsps(e as AppError, () => void getRates());
@@ -93,7 +94,12 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
     } finally {
       if (run === ratesRun.current) setLoadingRates(false);
     }
-  }, [order.id, setup.package, setup.shipFromId, shipTo, ratesKey, handleUsps]);
+  }, [order.id, setup.package, setup.shipFromId, shipTo, ratesKey, handleUsps, packaging]);
+
+  const choosePackaging = (p: PackagingMode) => {
+    setPackaging(p);
+    if (rates) setSelected(recommendedQuote(rates, p));
+  };
 
   const stopRates = () => {
     ratesRun.current += 1;
@@ -199,7 +205,9 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
             ) : (
               ratesError && <ErrorNotice error={ratesError} title="No rates" />
             )}
-            {rates && !stale && <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} />}
+            {rates && !stale && (
+              <RatesTable rates={rates} selected={selected?.choice ?? null} onSelect={setSelected} packaging={packaging} onPackaging={choosePackaging} />
+            )}
             {(stale || (!rates && !loadingRates)) && (
               <button type="button" onClick={() => void getRates()} disabled={!setup.package || loadingRates} data-action="get-rates">
                 {stale ? "Package or address changed — get rates again" : "Get rates"}
@@ -221,7 +229,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       {!outcome && (
         <div className="form-actions">
           <button type="button" className="primary" onClick={() => void buy()} disabled={!canBuy} aria-busy={buying} data-action="buy-label">
-            {buying ? "Buying label…" : selected ? `Buy label · ${formatMoney(selected.price)}` : "Buy label"}
+            {buying ? "Buying label…" : selected && !stale ? `Buy label · ${formatMoney(selected.price)}` : "Buy label"}
           </button>
         </div>
       )}

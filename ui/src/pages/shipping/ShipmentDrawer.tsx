@@ -2,7 +2,7 @@ import { useState } from "react";
 import { ipc, type AppError, type Shipment, type VoidOutcome } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatDate, formatMoney, formatWeightOz } from "../../format";
+import { formatDate, formatMoney, formatWeightOz, formatZone } from "../../format";
 import { LabelPreviews } from "./LabelPreviews";
 import { formatDay } from "./packageForm";
 import { SHIPMENT_STATUS, isValidPostage, whyNotVoidable } from "./status";
@@ -78,7 +78,7 @@ export function ShipmentDrawer(props: { shipment: Shipment; onClose: () => void;
         <dt>Weight</dt>
         <dd>{formatWeightOz(s.weight_oz)}</dd>
         <dt>Zone</dt>
-        <dd>{s.zone ?? "—"}</dd>
+        <dd>{formatZone(s.zone)}</dd>
         <dt>Commitment</dt>
         <dd>{s.commitment ?? "—"}</dd>
         <dt>Mailing date</dt>

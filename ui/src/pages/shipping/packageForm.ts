@@ -33,12 +33,17 @@ export function itemsWeightOz(orders: Order[]): number | null {
   return any ? sum : null;
 }
 
+/**
+ * The package fields for one order: what its items weigh (else the preset's usual weight) and
+ * the preset's box. With no weight anywhere the weight stays blank for the user to type: a
+ * guessed weight would be a label USPS later bills an adjustment for.
+ */
 export function initialDraft(order: Order | null, preset: PackagePreset | null): PackageDraft {
   const box = preset
     ? { length: preset.dimensions.length_in, width: preset.dimensions.width_in, height: preset.dimensions.height_in }
     : DEFAULT_BOX;
-  const weight = (order && itemsWeightOz([order])) ?? (preset?.weight_oz ? Number(preset.weight_oz) : 16);
-  return { ...splitOunces(weight), ...box };
+  const weight = (order && itemsWeightOz([order])) ?? (preset?.weight_oz ? Number(preset.weight_oz) : null);
+  return { ...(weight != null && weight > 0 ? splitOunces(weight) : { lb: "", oz: "" }), ...box };
 }
 
 export function draftFromPreset(draft: PackageDraft, preset: PackagePreset): PackageDraft {

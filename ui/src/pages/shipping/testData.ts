@@ -1,5 +1,5 @@
 // Shipping fixtures for the UI tests (shapes from ../../bindings).
-import type { AddressCheck, Order, RatesAnswer, Shipment, ShipFromAddress } from "../../ipc";
+import type { AddressCheck, Order, RateQuote, RatesAnswer, Shipment, ShipFromAddress } from "../../ipc";
 
 export const ADDRESS = { name: "Ada Park", company: null, street1: "12 elm street", street2: null, city: "Austin", state: "TX", zip5: "78701", zip4: null, country: "US", phone: null, email: null };
 
@@ -54,6 +54,7 @@ export const RATES: RatesAnswer = {
   contract_unavailable: null,
   from_cache: false,
   recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
+  recommended_flat_rate: null,
   quotes: [
     {
       choice: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
@@ -67,6 +68,9 @@ export const RATES: RatesAnswer = {
       price: "5.1",
       delivery_days: "2-5 days",
       warnings: [],
+      packaging: "own",
+      fits_package: true,
+      restriction: null,
     },
     {
       choice: { mail_class: "PRIORITY_MAIL", rate_indicator: "SP", processing_category: "MACHINABLE" },
@@ -80,11 +84,21 @@ export const RATES: RatesAnswer = {
       price: "8.55",
       delivery_days: "1-3 days",
       warnings: [],
+      packaging: "own",
+      fits_package: true,
+      restriction: null,
     },
   ],
 };
 
-const quote = (mail_class: string, rate_indicator: string, product_name: string, description: string | null, price: string) => ({
+const quote = (
+  mail_class: string,
+  rate_indicator: string,
+  product_name: string,
+  description: string | null,
+  price: string,
+  shape: Pick<RateQuote, "packaging" | "fits_package" | "restriction"> = { packaging: "own", fits_package: true, restriction: null },
+): RateQuote => ({
   choice: { mail_class, rate_indicator, processing_category: "MACHINABLE" },
   product_name,
   description,
@@ -96,19 +110,21 @@ const quote = (mail_class: string, rate_indicator: string, product_name: string,
   price,
   delivery_days: null,
   warnings: [],
+  ...shape,
 });
 
 /**
  * Rates for a 10 lb box whose cheapest rows are no safe default (Media Mail is for media only,
- * the flat-rate envelope cannot hold the box): core recommends Ground Advantage, the third row.
+ * the flat-rate envelope cannot hold the box): core recommends Ground Advantage. The envelope
+ * shows only when the user says they ship in USPS flat-rate packaging, and then as not fitting.
  */
 export const RATES_CHEAPEST_UNSAFE: RatesAnswer = {
   ...RATES,
   contract_requested: false,
   recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
   quotes: [
-    quote("MEDIA_MAIL", "SP", "Media Mail", null, "6.43"),
-    quote("PRIORITY_MAIL", "FE", "Priority Mail", "Priority Mail Flat Rate Envelope", "9.85"),
+    quote("MEDIA_MAIL", "SP", "Media Mail", null, "6.43", { packaging: "own", fits_package: true, restriction: "Only books, printed music, sound and video recordings and educational media." }),
+    quote("PRIORITY_MAIL", "FE", "Priority Mail", "Priority Mail Flat Rate Envelope", "9.85", { packaging: "flat_rate", fits_package: false, restriction: null }),
     quote("USPS_GROUND_ADVANTAGE", "SP", "USPS Ground Advantage", null, "16.75"),
     quote("PRIORITY_MAIL", "SP", "Priority Mail", null, "24.10"),
   ],

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use usps::models::{RateListQuery, RateListResponse};
 
 use crate::postage::RateRequest;
-use crate::postage::model::{RateChoice, RateQuote, money, to_f64};
+use crate::postage::model::{QuotePackaging, RateChoice, RateQuote, money, to_f64};
 
 const CONTRACT_NOT_FOUND: &str = "001";
 
@@ -73,6 +73,10 @@ pub(super) fn quotes_from(
                 price: None,
                 delivery_days: delivery_days(&class).map(str::to_owned),
                 warnings: Vec::new(),
+                // Read by the shipping policy (`shipping::service_choice::annotate`).
+                packaging: QuotePackaging::Other,
+                fits_package: false,
+                restriction: None,
                 choice,
             });
             let price = rate.price.map(money);
