@@ -1,29 +1,63 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ipc, type Order } from "../../ipc";
 import { INTERNATIONAL_NOT_SUPPORTED, STATUS_LABELS, countryName, formatDate, formatMoney, formatWeightOz, isInternational } from "../../format";
 import { OrderForm, orderToInput } from "./OrderForm";
 
-/** Details of one order beside the table, instead of a page hop; Esc closes it. */
-export function OrderDrawer({ order, onClose, onSaved, onShip }: { order: Order; onClose: () => void; onSaved: (o: Order) => void; onShip?: () => void }) {
+/**
+ * Details of one order beside the table, instead of a page hop; Esc closes it. Focus moves into
+ * the drawer when it opens and back to where it was when it closes; a save says so.
+ */
+export function OrderDrawer({
+  order,
+  onClose,
+  onSaved,
+  onShip,
+  notice,
+}: {
+  order: Order;
+  onClose: () => void;
+  onSaved: (o: Order) => void;
+  onShip?: () => void;
+  /** Shown once at the top (e.g. "Order #1001 saved" after New order). */
+  notice?: string | null;
+}) {
   const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(notice ?? null);
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    box.current?.focus();
+    return () => {
+      if (before?.isConnected) before.focus();
+    };
+  }, []);
+  useEffect(() => {
+    if (!saved) return;
+    const t = setTimeout(() => setSaved(null), 6000);
+    return () => clearTimeout(t);
+  }, [saved]);
   const a = order.ship_to;
   const international = isInternational(a);
   return (
-    <aside className="drawer" role="dialog" aria-labelledby="drawer-title" data-testid="order-drawer">
+    <aside ref={box} className="drawer" role="dialog" aria-labelledby="drawer-title" tabIndex={-1} data-testid="order-drawer">
       <header className="drawer-header">
         <h2 id="drawer-title">Order {order.order_number}</h2>
         <button type="button" onClick={onClose} aria-label="Close details">
           ✕
         </button>
       </header>
+      <p role="status" className={saved ? "notice notice-ok" : "visually-hidden"} data-testid="order-saved">
+        {saved}
+      </p>
       {editing ? (
         <OrderForm
           initial={orderToInput(order)}
           onCancel={() => setEditing(false)}
           onSave={async (input) => {
-            const saved = await ipc.ordersUpdate(order.id, input);
+            const updated = await ipc.ordersUpdate(order.id, input);
             setEditing(false);
-            onSaved(saved);
+            setSaved(`Changes to order ${updated.order_number} saved.`);
+            onSaved(updated);
           }}
         />
       ) : (

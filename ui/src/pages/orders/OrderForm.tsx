@@ -65,7 +65,7 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
     const problem = problemFor(name);
     const id = `f-${name.replace(/[^a-z0-9]/gi, "-")}`;
     return (
-      <div className="field" style={opts.width ? { flex: `0 0 ${opts.width}` } : undefined}>
+      <div className="field" style={opts.width ? { flex: `1 0 ${opts.width}`, maxWidth: `calc(${opts.width} * 1.6)` } : undefined}>
         <label htmlFor={id}>
           {label}
           {opts.required && <span aria-hidden="true"> *</span>}
@@ -121,7 +121,7 @@ export function OrderForm({ initial, onSave, onCancel }: { initial?: OrderInput;
       <fieldset>
         <legend>Items</legend>
         {input.items.map((it, i) => (
-          <div className="row" key={i}>
+          <div className="row item-row" key={i}>
             {field("SKU", `items[${i}].sku`, it.sku, (v) => setItem(i, { sku: v || null }), { width: "110px" })}
             {field("Title", `items[${i}].title`, it.title, (v) => setItem(i, { title: v }), { required: true })}
             {field("Qty", `items[${i}].quantity`, String(it.quantity), (v) => setItem(i, { quantity: Number(v) || 0 }), { width: "60px" })}

@@ -96,12 +96,37 @@ describe("Orders page", () => {
   it("selects with Shift-click and archives the selection", async () => {
     render(<OrdersPage />);
     await screen.findByText("5,000 orders");
-    const first = await screen.findByText("#1001");
-    fireEvent.click(first);
-    fireEvent.click(screen.getByText("#1004"), { shiftKey: true });
+    const row = (n: string) => screen.getByText(n).closest('[role="row"]')!;
+    await screen.findByText("#1001");
+    expect(screen.getByTestId("selection-hint")).toBeTruthy();
+    fireEvent.click(row("#1001"));
+    fireEvent.click(row("#1004"), { shiftKey: true });
     expect(await screen.findByText("4 selected")).toBeTruthy();
+    expect(screen.queryByTestId("selection-hint")).toBeNull();
+    expect(screen.queryByTestId("order-drawer")).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Archive" }));
     await waitFor(() => expect(ordersArchive).toHaveBeenCalledWith([1, 2, 3, 4], true));
+  });
+
+  it("opens an order with one click on its number, and the table is one Tab stop driven by keys", async () => {
+    render(<OrdersPage />);
+    fireEvent.click(await screen.findByRole("button", { name: "#1003" }));
+    expect(within(await screen.findByTestId("order-drawer")).getByText("Order #1003")).toBeTruthy();
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("order-drawer")).toBeNull());
+
+    const grid = screen.getByTestId("orders-scroller");
+    // Nothing inside the rows is its own Tab stop.
+    for (const el of Array.from(grid.querySelectorAll("input, button"))) expect((el as HTMLElement).tabIndex).toBe(-1);
+    grid.focus();
+    fireEvent.keyDown(grid, { key: "ArrowDown" });
+    fireEvent.keyDown(grid, { key: "ArrowDown", shiftKey: true });
+    expect(await screen.findByText("2 selected")).toBeTruthy();
+    fireEvent.keyDown(grid, { key: " " });
+    expect(await screen.findByText("1 selected")).toBeTruthy();
+    // The keys continue from the row last opened (#1003): down to #1004, Shift+down to #1005.
+    fireEvent.keyDown(grid, { key: "Enter" });
+    expect(within(await screen.findByTestId("order-drawer")).getByText("Order #1005")).toBeTruthy();
   });
 
   it("opens the details drawer on double-click and closes it with Escape", async () => {
@@ -125,6 +150,25 @@ describe("Orders page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Save order" }));
     expect(await screen.findByText("ZIP is missing")).toBeTruthy();
     expect(screen.getByLabelText(/ZIP/).getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("New order takes focus, closes on Escape, and confirms a save in the order's drawer", async () => {
+    render(<OrdersPage />);
+    const opener = screen.getByRole("button", { name: "New order" });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = await screen.findByTestId("new-order-dialog");
+    expect(document.activeElement).toBe(within(dialog).getByLabelText(/Order number/));
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("new-order-dialog")).toBeNull());
+    expect(document.activeElement).toBe(opener);
+
+    ordersCreate.mockResolvedValue({ ...ALL[0], order_number: "#9001" });
+    fireEvent.click(opener);
+    fireEvent.click(await screen.findByRole("button", { name: "Save order" }));
+    const drawer = await screen.findByTestId("order-drawer");
+    expect(within(drawer).getByTestId("order-saved").textContent).toBe("Order #9001 saved.");
+    expect(drawer.contains(document.activeElement)).toBe(true);
   });
 
   it("imports a file: preview, then a summary with per-line problems", async () => {

@@ -7,6 +7,7 @@ import { formatCount } from "../../format";
 import { OrdersTable, type Selection } from "./OrdersTable";
 import { useOrderPages } from "./useOrderPages";
 import { OrderDrawer } from "./OrderDrawer";
+import { ModalDialog } from "../../connection/ModalDialog";
 import { OrderForm } from "./OrderForm";
 import { ImportDialog } from "./ImportDialog";
 import { ShipDialog } from "../shipping/ShipDialog";
@@ -27,6 +28,8 @@ export function OrdersPage() {
   const [tags, setTags] = useState<string[]>([]);
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [shipping, setShipping] = useState<Order[] | null>(null);
+  /** The order number just created with New order, to confirm the save in its drawer. */
+  const [created, setCreated] = useState<string | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -46,6 +49,7 @@ export function OrdersPage() {
         searchBox.current?.focus();
       } else if (e.key === "Escape" && open && !dialog && !shipping) {
         setOpen(null);
+        setCreated(null);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -147,7 +151,12 @@ export function OrdersPage() {
           {total == null ? "Loading…" : `${formatCount(total)} order${total === 1 ? "" : "s"}`}
         </span>
       </div>
-      {selectedIds.length > 0 && (
+      {/* Always there, one height: selecting never moves the rows under the pointer. */}
+      {selectedIds.length === 0 ? (
+        <p className="selection-bar idle muted" data-testid="selection-hint">
+          Click an order number to open it. Select orders (click, Shift/Ctrl+click, or Space) to ship, archive or tag them.
+        </p>
+      ) : (
         <div className="selection-bar" role="toolbar" aria-label="Selected orders">
           <span>{selectedIds.length} selected</span>
           <button type="button" className="primary" onClick={() => ship(selectedIds)} data-action="ship">
@@ -200,8 +209,13 @@ export function OrdersPage() {
       )}
       {open && (
         <OrderDrawer
+          key={open.id}
           order={open}
-          onClose={() => setOpen(null)}
+          notice={created === open.order_number ? `Order ${open.order_number} saved.` : null}
+          onClose={() => {
+            setOpen(null);
+            setCreated(null);
+          }}
           onShip={() => ship([open.id])}
           onSaved={(o) => {
             setOpen(o);
@@ -228,20 +242,19 @@ export function OrdersPage() {
         />
       )}
       {dialog === "new" && (
-        <div className="modal-backdrop">
-          <div className="modal" role="dialog" aria-modal="true" aria-labelledby="new-order-title">
-            <h2 id="new-order-title">New order</h2>
-            <OrderForm
-              onCancel={() => setDialog(null)}
-              onSave={async (input) => {
-                const o = await ipc.ordersCreate(input);
-                setDialog(null);
-                refresh();
-                setOpen(o);
-              }}
-            />
-          </div>
-        </div>
+        <ModalDialog titleId="new-order-title" onEscape={() => setDialog(null)} testId="new-order-dialog">
+          <h2 id="new-order-title">New order</h2>
+          <OrderForm
+            onCancel={() => setDialog(null)}
+            onSave={async (input) => {
+              const o = await ipc.ordersCreate(input);
+              setDialog(null);
+              refresh();
+              setCreated(o.order_number);
+              setOpen(o);
+            }}
+          />
+        </ModalDialog>
       )}
     </section>
   );

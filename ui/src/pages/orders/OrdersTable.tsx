@@ -89,6 +89,7 @@ export function OrdersTable(props: {
   };
 
   const keyDown = (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
     const move = (to: number) => {
       const i = Math.max(0, Math.min(total - 1, to));
       setFocus(i);
@@ -99,7 +100,18 @@ export function OrdersTable(props: {
         else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
       }
       const o = rowAt(i);
-      if (o) onSelection({ ids: new Set([o.id]), anchor: i });
+      if (!o) return;
+      if (e.shiftKey && selection.anchor != null) {
+        const ids = new Set<number>();
+        const [a, b] = [Math.min(selection.anchor, i), Math.max(selection.anchor, i)];
+        for (let k = a; k <= b; k++) {
+          const r = rowAt(k);
+          if (r) ids.add(r.id);
+        }
+        onSelection({ ids, anchor: selection.anchor });
+      } else {
+        onSelection({ ids: new Set([o.id]), anchor: i });
+      }
     };
     if (e.key === "ArrowDown") {
       e.preventDefault();
@@ -107,6 +119,17 @@ export function OrdersTable(props: {
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
       move(focus - 1);
+    } else if (e.key === "Home" || e.key === "End") {
+      e.preventDefault();
+      move(e.key === "Home" ? 0 : total - 1);
+    } else if (e.key === "PageDown" || e.key === "PageUp") {
+      e.preventDefault();
+      const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+      move(focus + (e.key === "PageDown" ? page : -page));
+    } else if (e.key === " ") {
+      e.preventDefault();
+      const o = rowAt(focus);
+      if (o) toggle(focus, o);
     } else if (e.key === "Enter") {
       const o = rowAt(focus);
       if (o) props.onOpen(o);
@@ -149,6 +172,8 @@ export function OrdersTable(props: {
         className="tbody"
         ref={scroller}
         tabIndex={0}
+        aria-label="Orders: arrow keys move, Space selects, Enter opens"
+        aria-activedescendant={rowAt(focus) ? `order-row-${focus}` : undefined}
         onKeyDown={keyDown}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         data-testid="orders-scroller"
@@ -157,6 +182,7 @@ export function OrdersTable(props: {
           {rows.map(({ index, order }) => (
             <div
               key={index}
+              id={`order-row-${index}`}
               role="row"
               aria-rowindex={index + 2}
               aria-selected={order ? selection.ids.has(order.id) : false}
@@ -173,11 +199,27 @@ export function OrdersTable(props: {
                       type="checkbox"
                       aria-label={`Select order ${order.order_number}`}
                       checked={selection.ids.has(order.id)}
+                      tabIndex={-1}
                       onClick={(e) => e.stopPropagation()}
                       onChange={() => toggle(index, order)}
                     />
                   </span>
-                  {COLUMNS.map((c) => {
+                  <span role="gridcell" title={`Open order ${order.order_number}`}>
+                    <button
+                      type="button"
+                      className="link order-link"
+                      tabIndex={-1}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setFocus(index);
+                        props.onOpen(order);
+                      }}
+                      data-open-order={order.order_number}
+                    >
+                      {order.order_number}
+                    </button>
+                  </span>
+                  {COLUMNS.filter((c) => c.key !== "number").map((c) => {
                     const mark = c.mark?.(order);
                     return (
                       <span role="gridcell" key={c.key} title={mark ? `${c.render(order)} — ${mark.title}` : c.render(order)}>
