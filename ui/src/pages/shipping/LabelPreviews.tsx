@@ -82,6 +82,7 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
   }, []);
 
   const print = async () => {
+    if (busy != null) return;
     setBusy("print");
     try {
       const jobs = await ipc.printLabels(ids, layout);
@@ -147,6 +148,17 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
     ipc.setLabelLayout(l).catch((e: AppError) => setError(e));
   };
 
+  // Right after a purchase the next thing to do is print: focus goes there (not to the page
+  // body, where Escape and the shortcuts stop reaching the dialog). While a document is being
+  // printed or saved the buttons say so with aria-disabled, keeping the focus where it is.
+  const printButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    printButton.current?.focus();
+  }, []);
+  const unlessBusy = (run: () => void) => () => {
+    if (busy == null) run();
+  };
+
   return (
     <section className="ship-section" aria-label="Label preview" data-testid="label-previews">
       <div className="label-preview">
@@ -162,16 +174,16 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
             <option value="letter">Letter, two per page</option>
           </select>
         </label>
-        <button type="button" className="primary" onClick={print} disabled={busy != null} data-action="print-labels" title="Print (Ctrl+P)">
+        <button ref={printButton} type="button" className="primary" onClick={unlessBusy(() => void print())} aria-disabled={busy != null} data-action="print-labels" title="Print (Ctrl+P)">
           {busy === "print" ? "Printing…" : "Print"}
         </button>
-        <button type="button" onClick={save} disabled={busy != null} data-action="save-labels">
+        <button type="button" onClick={unlessBusy(() => void save())} aria-disabled={busy != null} data-action="save-labels">
           {busy === "save" ? "Saving…" : "Save as PDF"}
         </button>
-        <button type="button" onClick={() => void slips("print")} disabled={busy != null} data-action="print-packing-slips">
+        <button type="button" onClick={unlessBusy(() => void slips("print"))} aria-disabled={busy != null} data-action="print-packing-slips">
           Print packing slip{orderIds.length === 1 ? "" : "s"}
         </button>
-        <button type="button" onClick={() => void slips("save")} disabled={busy != null} data-action="save-packing-slips">
+        <button type="button" onClick={unlessBusy(() => void slips("save"))} aria-disabled={busy != null} data-action="save-packing-slips">
           Save packing slip{orderIds.length === 1 ? "" : "s"} as PDF
         </button>
         {done && (

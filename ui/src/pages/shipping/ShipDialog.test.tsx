@@ -124,6 +124,8 @@ describe("Ship dialog, one order", () => {
     );
     const img = (await screen.findByAltText(/Label for order #1001/)) as HTMLImageElement;
     expect(img.src.startsWith("data:image/svg+xml")).toBe(true);
+    // Focus lands on Print, not on the page body.
+    expect(document.activeElement?.getAttribute("data-action")).toBe("print-labels");
     fireEvent.keyDown(window, { key: "p", ctrlKey: true });
     await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "4x6"));
   });
