@@ -16,10 +16,15 @@ standardized: Address | null,
  */
 differences: Array<FieldDifference>, 
 /**
- * USPS's correction notes (e.g. "32: more information, such as an apartment or suite
- * number, may give a more specific address") and warnings.
+ * What USPS's correction and match codes and warnings mean for the person shipping, in
+ * plain words (e.g. "Add the apartment or suite number: USPS knows several units here.").
  */
-corrections: Array<string>, deliverable: Deliverable, 
+corrections: Array<string>, 
+/**
+ * The same notes as USPS sent them ("32: Default address: …"), for the Details view and
+ * the log.
+ */
+usps_notes: Array<string>, deliverable: Deliverable, 
 /**
  * DPV confirmation code as USPS sent it (Y, D, S, N).
  */

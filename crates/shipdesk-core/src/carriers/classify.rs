@@ -202,7 +202,7 @@ pub(crate) fn classify(record: &UspsAccountRecord, error: &UspsError, snoozed: b
         }
         UspsError::Rejected(rejection) => kept(
             ErrorCode::UspsRejected,
-            format!("USPS did not accept the request: {rejection}"),
+            format!("USPS did not accept the request: {}", plain_rejection(rejection)),
             ErrorDetails::UspsRejected {
                 account_id: id,
                 nickname,
@@ -315,6 +315,40 @@ pub(crate) fn state_after_success(current: &ConnectionState) -> ConnectionState 
     match current {
         ConnectionState::NeedsReconnect { .. } => ConnectionState::Connected,
         other => other.clone(),
+    }
+}
+
+/// What USPS said was wrong, in its own sentences, without HTTP statuses, message codes or
+/// request field paths: those stay in `ErrorDetails::UspsRejected` (the UI's "Details") and the
+/// log.
+fn plain_rejection(rejection: &usps::Rejection) -> String {
+    let mut sentences: Vec<&str> = Vec::new();
+    for d in &rejection.details {
+        let text = d.detail.as_deref().or(d.title.as_deref()).unwrap_or("").trim();
+        if !text.is_empty() && !sentences.contains(&text) {
+            sentences.push(text);
+        }
+    }
+    if sentences.is_empty() {
+        let message = rejection.message.trim();
+        return if message.is_empty() {
+            format!("it answered with status {}.", rejection.status)
+        } else {
+            with_full_stop(message)
+        };
+    }
+    sentences
+        .into_iter()
+        .map(with_full_stop)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn with_full_stop(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
     }
 }
 

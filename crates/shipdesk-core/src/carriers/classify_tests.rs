@@ -343,6 +343,51 @@ fn quota_and_rejection_details() {
         problems[0].detail.as_deref(),
         Some("packageValue is required")
     );
+    // The sentence the user reads carries USPS's words, not its codes, statuses or field paths
+    // (those are the details above).
+    assert_eq!(
+        rejected.error.message,
+        "USPS did not accept the request: packageValue is required."
+    );
+}
+
+#[test]
+fn a_rejection_reads_as_sentences() {
+    let account = record(sign_in(), ConnectionState::Connected);
+    let rejection = |message: &str, details: Vec<RejectionDetail>| {
+        let error = UspsError::Rejected(Rejection {
+            status: 400,
+            message: message.into(),
+            details,
+        });
+        classify(&account, &error, false).error.message
+    };
+    let detail = |code: &str, field: &str, text: &str| RejectionDetail {
+        code: Some(code.into()),
+        title: Some("Bad Request".into()),
+        detail: Some(text.into()),
+        field: Some(field.into()),
+    };
+    assert_eq!(
+        rejection(
+            "Bad Request",
+            vec![
+                detail("020001", "pickupAddress", "Pickup already exists for this address"),
+                detail("020001", "pickupDate", "Pickup already exists for this address"),
+                detail("020002", "pickupDate", "The pickup date is a holiday."),
+            ]
+        ),
+        "USPS did not accept the request: Pickup already exists for this address. The pickup \
+         date is a holiday."
+    );
+    assert_eq!(
+        rejection("Weight too high", Vec::new()),
+        "USPS did not accept the request: Weight too high."
+    );
+    assert_eq!(
+        rejection("", Vec::new()),
+        "USPS did not accept the request: it answered with status 400."
+    );
 }
 
 fn pointed(error: &AppError) -> &AccountConnection {

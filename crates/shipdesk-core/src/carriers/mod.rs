@@ -331,6 +331,10 @@ impl Connections {
             Err(e) => return e,
         };
         let verdict = classify::classify(&record, error, self.prompt_snoozed(account));
+        // The user reads USPS's sentences; the log keeps the status, codes and field paths.
+        if let usps::UspsError::Rejected(rejection) = error {
+            tracing::warn!(account, "USPS refused a request: {rejection}");
+        }
         if let Some(wait) = verdict.quota_wait {
             self.quota_hits
                 .lock()

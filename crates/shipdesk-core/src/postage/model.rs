@@ -81,9 +81,12 @@ pub struct AddressCheck {
     pub standardized: Option<Address>,
     /// Field-by-field differences (ignoring case and spacing).
     pub differences: Vec<FieldDifference>,
-    /// USPS's correction notes (e.g. "32: more information, such as an apartment or suite
-    /// number, may give a more specific address") and warnings.
+    /// What USPS's correction and match codes and warnings mean for the person shipping, in
+    /// plain words (e.g. "Add the apartment or suite number: USPS knows several units here.").
     pub corrections: Vec<String>,
+    /// The same notes as USPS sent them ("32: Default address: …"), for the Details view and
+    /// the log.
+    pub usps_notes: Vec<String>,
     pub deliverable: Deliverable,
     /// DPV confirmation code as USPS sent it (Y, D, S, N).
     pub dpv_confirmation: Option<String>,

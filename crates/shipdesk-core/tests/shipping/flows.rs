@@ -77,8 +77,10 @@ async fn address_check_shows_usps_suggestion_and_flags_unknown_addresses() {
     // matched, but the apartment is missing (DPV D, correction 32).
     assert_eq!(check.deliverable, Deliverable::Unknown);
     assert!(
-        check.corrections.iter().any(|c| c.starts_with("32")),
-        "{:?}",
+        check.usps_notes.iter().any(|c| c.starts_with("32"))
+            && check.corrections.iter().any(|c| c.contains("apartment")),
+        "{:?} {:?}",
+        check.usps_notes,
         check.corrections
     );
     let house = Address {

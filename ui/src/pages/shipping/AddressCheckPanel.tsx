@@ -69,11 +69,23 @@ export function AddressCheckPanel(props: {
         </div>
       </div>
       {check.corrections.length > 0 && (
-        <ul className="muted">
+        <ul className="muted" data-testid="address-notes">
           {check.corrections.map((c) => (
             <li key={c}>{c}</li>
           ))}
         </ul>
+      )}
+      {check.usps_notes.length > 0 && (
+        <details className="error-details">
+          <summary>USPS details</summary>
+          <ul>
+            {check.usps_notes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {check.standardized && check.differences.length > 0 && (
         <div className="choice-row" role="radiogroup" aria-label="Which address goes on the label">

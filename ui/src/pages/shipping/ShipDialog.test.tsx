@@ -250,6 +250,28 @@ describe("Ship dialog, one order", () => {
     expect(uspsErrors).toHaveBeenCalled();
   });
 
+  it("keeps USPS's codes and HTTP status behind Details, under a plain sentence", async () => {
+    m.checkOrderAddress.mockRejectedValue({
+      code: "USPS_REJECTED",
+      message: "USPS did not accept the request: The ZIP code is not valid.",
+      details: {
+        kind: "usps_rejected",
+        account_id: 1,
+        nickname: "Main",
+        status: 400,
+        usps_codes: ["010001"],
+        fields: ["ZIPCode"],
+        problems: [{ code: "010001", field: "ZIPCode", title: "Bad Request", detail: "The ZIP code is not valid." }],
+      },
+    });
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const alert = (await screen.findByText("USPS did not accept the request: The ZIP code is not valid.")).closest("[role=alert]")!;
+    expect(alert.querySelector("p")!.textContent).not.toMatch(/HTTP|010001|ZIPCode/);
+    const details = within(alert as HTMLElement).getByTestId("error-details");
+    expect(details.textContent).toContain("HTTP 400");
+    expect(details.textContent).toContain("[010001] ZIPCode: The ZIP code is not valid.");
+  });
+
   it("asks explicitly before buying a second label for an order that has one", async () => {
     m.buyLabel.mockResolvedValue({ shipment: shipment(1), resumed_earlier_attempt: false });
     render(<ShipDialog orders={[order(1, { status: "shipped" })]} onClose={() => undefined} onShipped={() => undefined} />);

@@ -36,6 +36,7 @@ export const CHECK: AddressCheck = {
     { field: "zip4", entered: null, suggested: "1234" },
   ],
   corrections: [],
+  usps_notes: ["31: Single Response - exact match"],
   deliverable: "yes",
   dpv_confirmation: "Y",
   carrier_route: "C001",

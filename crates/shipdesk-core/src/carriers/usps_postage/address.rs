@@ -101,24 +101,35 @@ pub(crate) fn check_from_response(entered: &Address, answer: &AddressResponse) -
         Some("N") => Deliverable::No,
         _ => Deliverable::Unknown,
     };
-    let mut corrections: Vec<String> = answer
+    let notes: Vec<(&str, &str)> = answer
         .corrections
         .iter()
         .chain(&answer.matches)
-        .filter_map(|c| {
+        .map(|c| {
             let code = c.code.as_deref().unwrap_or("").trim();
             let text = c.text.as_deref().unwrap_or("").trim();
-            match (code.is_empty(), text.is_empty()) {
-                (true, true) => None,
-                (false, false) => Some(format!("{code}: {text}")),
-                (true, false) => Some(text.to_owned()),
-                (false, true) => Some(code.to_owned()),
-            }
+            (code, text)
+        })
+        .filter(|(code, text)| !code.is_empty() || !text.is_empty())
+        .collect();
+    let mut usps_notes: Vec<String> = notes
+        .iter()
+        .map(|(code, text)| match (code.is_empty(), text.is_empty()) {
+            (false, false) => format!("{code}: {text}"),
+            (true, _) => (*text).to_owned(),
+            (false, true) => (*code).to_owned(),
         })
         .collect();
-    corrections.extend(answer.warnings.iter().filter(|w| !w.is_empty()).cloned());
+    let mut corrections: Vec<String> = notes
+        .iter()
+        .filter_map(|(code, text)| plain_note(code, text))
+        .collect();
+    let warnings = answer.warnings.iter().filter(|w| !w.is_empty());
+    corrections.extend(warnings.clone().cloned());
+    usps_notes.extend(warnings.cloned());
     if phantom {
-        corrections.push("Phantom carrier route: USPS does not deliver here".into());
+        corrections.push("USPS does not deliver to this address (a phantom carrier route).".into());
+        usps_notes.push("Carrier route starts with R777 (phantom route)".into());
     }
     let flag = |v: &Option<String>| v.as_deref().map(|x| x == "Y");
     AddressCheck {
@@ -126,6 +137,7 @@ pub(crate) fn check_from_response(entered: &Address, answer: &AddressResponse) -
         standardized: Some(standardized),
         differences,
         corrections,
+        usps_notes,
         deliverable,
         dpv_confirmation: dpv,
         carrier_route: info.carrier_route.clone(),
@@ -135,6 +147,19 @@ pub(crate) fn check_from_response(entered: &Address, answer: &AddressResponse) -
     }
 }
 
+/// A USPS correction or match note in the words a desk worker acts on; `None` for good news
+/// the check already shows (an exact match). Codes this list does not know keep USPS's text.
+fn plain_note(code: &str, text: &str) -> Option<String> {
+    Some(match code {
+        "31" => return None,
+        "32" => "Add the apartment, suite or unit number: USPS knows several at this address.".into(),
+        "22" => "USPS found several addresses like this one: check the street number and name."
+            .into(),
+        _ if text.is_empty() => format!("USPS note {code}"),
+        _ => text.to_owned(),
+    })
+}
+
 /// USPS found no match (404): the address is flagged, with USPS's sentence.
 pub(super) fn no_match(entered: &Address, message: String) -> AddressCheck {
     AddressCheck {
@@ -142,6 +167,7 @@ pub(super) fn no_match(entered: &Address, message: String) -> AddressCheck {
         standardized: None,
         differences: Vec::new(),
         corrections: Vec::new(),
+        usps_notes: Vec::new(),
         deliverable: Deliverable::No,
         dpv_confirmation: None,
         carrier_route: None,
@@ -180,7 +206,10 @@ mod tests {
         let fields: Vec<_> = check.differences.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, ["street1", "zip4"]);
         assert_eq!(check.standardized.unwrap().zip4.as_deref(), Some("5202"));
-        assert_eq!(check.corrections, ["31: Single Response - exact match"]);
+        // An exact match is good news the check already shows: no note in plain words, the
+        // code kept for Details.
+        assert!(check.corrections.is_empty(), "{:?}", check.corrections);
+        assert_eq!(check.usps_notes, ["31: Single Response - exact match"]);
         assert_eq!((check.business, check.vacant), (Some(true), Some(false)));
     }
 
@@ -192,9 +221,13 @@ mod tests {
                 "corrections":[{"code":"32","text":"Default address: more information needed"}]}"#,
         )
         .unwrap();
+        let missing_unit = check_from_response(&entered(), &d);
+        assert_eq!(missing_unit.deliverable, Deliverable::Unknown);
+        assert_eq!(missing_unit.corrections.len(), 1);
+        assert!(missing_unit.corrections[0].starts_with("Add the apartment"));
         assert_eq!(
-            check_from_response(&entered(), &d).deliverable,
-            Deliverable::Unknown
+            missing_unit.usps_notes,
+            ["32: Default address: more information needed"]
         );
         let p: AddressResponse = serde_json::from_str(
             r#"{"address":{"streetAddress":"1 A ST"},"additionalInfo":{"DPVConfirmation":"Y","carrierRoute":"R777"}}"#,
