@@ -7,6 +7,18 @@ import { formatDay } from "./packageForm";
 const LOCATIONS = ["FRONT_DOOR", "BACK_DOOR", "SIDE_DOOR", "KNOCK_ON_DOOR", "MAIL_ROOM", "OFFICE", "PORCH", "RECEPTION", "MAILBOX", "OTHER"];
 const words = (s: string) => s.toLowerCase().replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
+/** USPS's pickup package types, by the product names on the labels. */
+const PACKAGE_TYPES: Record<string, string> = {
+  PRIORITY_MAIL_EXPRESS: "Priority Mail Express",
+  PRIORITY_MAIL: "Priority Mail",
+  USPS_GROUND_ADVANTAGE: "USPS Ground Advantage",
+  FIRST_CLASS: "First-Class Mail",
+  INTERNATIONAL: "International",
+  RETURNS: "Returns",
+  OTHER: "Other",
+};
+export const packageTypeName = (t: string) => PACKAGE_TYPES[t] ?? words(t);
+
 /**
  * Carrier pickup: eligibility at the ship-from address, a schedule form prefilled from today's
  * labels, and cancel. USPS pickups cannot be edited: cancel and schedule again.
@@ -80,6 +92,8 @@ export function PickupPanel({ addresses }: { addresses: ShipFromAddress[] }) {
       () => void cancel(id),
     );
   const total = packages.reduce((n, p) => n + p.count, 0);
+  // USPS takes one pickup per address and day: a second one is refused, so say it before asking.
+  const alreadyBooked = pickups.find((p) => p.status === "scheduled" && p.ship_from_id === shipFromId && p.pickup_date === date);
 
   return (
     <section className="ship-section" aria-labelledby="pickup-title" data-testid="pickup">
@@ -112,12 +126,12 @@ export function PickupPanel({ addresses }: { addresses: ShipFromAddress[] }) {
         </label>
         {packages.map((p, i) => (
           <label className="field" key={p.package_type}>
-            <span>{words(p.package_type)} packages</span>
+            <span>{packageTypeName(p.package_type)} packages</span>
             <input
               type="number"
               min={0}
               value={p.count}
-              aria-label={`${words(p.package_type)} packages`}
+              aria-label={`${packageTypeName(p.package_type)} packages`}
               onChange={(e) => setPackages((list) => list.map((x, j) => (j === i ? { ...x, count: Number(e.target.value) } : x)))}
             />
           </label>
@@ -144,8 +158,20 @@ export function PickupPanel({ addresses }: { addresses: ShipFromAddress[] }) {
         </label>
       )}
       {error && <ErrorNotice error={error} />}
+      {alreadyBooked && (
+        <p className="notice notice-warn" data-testid="pickup-booked">
+          A pickup is already scheduled here for {formatDay(alreadyBooked.pickup_date)} (confirmation {alreadyBooked.confirmation_number}). USPS
+          takes one per address and day: cancel it below to schedule a different one, or pick another date.
+        </p>
+      )}
       <div className="form-actions">
-        <button type="button" className="primary" onClick={() => void schedule()} disabled={busy != null || total === 0 || !date} data-action="schedule-pickup">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void schedule()}
+          disabled={busy != null || total === 0 || !date || !!alreadyBooked}
+          data-action="schedule-pickup"
+        >
           {busy === "schedule" ? "Scheduling…" : `Schedule pickup (${total} package${total === 1 ? "" : "s"})`}
         </button>
       </div>
