@@ -285,6 +285,24 @@ fn rates_buy_void_reprint_and_end_of_day() {
     ]);
     assert_eq!(report["bought"].as_array().unwrap().len(), 3, "{report}");
     assert_eq!(report["bought"][0]["mail_class"], "PRIORITY_MAIL");
+    // Labels are found by order number, recipient or tracking number; `%` is not a wildcard.
+    let by_name = desk.json(&["shipments", "list", "--search", "person1"]);
+    let found: Vec<_> = by_name
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["order_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{by_name}");
+    assert!(found[0].ends_with("3002"), "{by_name}");
+    let tracking = report["bought"][2]["tracking_number"].as_str().unwrap();
+    let by_tracking = desk.json(&["shipments", "list", "--search", &tracking[10..]]);
+    assert_eq!(by_tracking.as_array().unwrap().len(), 1);
+    assert_eq!(by_tracking[0]["tracking_number"], tracking);
+    let none = desk.json(&["shipments", "list", "--search", "3001 %"]);
+    assert_eq!(none.as_array().unwrap().len(), 0, "{none}");
+    let text = desk.run(&["shipments", "list", "--search", "3003"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Customer Person2"));
     if let Some(size) = page_size(&pdf) {
         assert!(size.contains("288 x 432"), "{size}");
     }

@@ -5,7 +5,12 @@ export type ShipmentQuery = { status?: ShipmentStatus, order_id?: number,
 /**
  * `YYYY-MM-DD`: labels with this mailing date.
  */
-mailing_date?: string, offset?: number, 
+mailing_date?: string, 
+/**
+ * Words that must each appear in the tracking number, the order number, or the
+ * recipient's name, company, city or ZIP (case-insensitive).
+ */
+search?: string, offset?: number, 
 /**
  * Default 200, at most 1000.
  */

@@ -14,18 +14,25 @@ import "./shipping/shipping.css";
 export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
   const [rows, setRows] = useState<Shipment[] | null>(null);
   const [status, setStatus] = useState<ShipmentStatus | "">("");
+  const [search, setSearch] = useState("");
+  const [searched, setSearched] = useState("");
   const [error, setError] = useState<AppError | null>(null);
   const [open, setOpen] = useState<Shipment | null>(null);
 
+  useEffect(() => {
+    const t = setTimeout(() => setSearched(search.trim()), 150);
+    return () => clearTimeout(t);
+  }, [search]);
+
   const load = useCallback(() => {
-    ipc.shipments({ status: status || undefined, limit: 1000 }).then(
+    ipc.shipments({ status: status || undefined, search: searched || undefined, limit: 1000 }).then(
       (list) => {
         setRows(list);
         setError(null);
       },
       (e: AppError) => setError(e),
     );
-  }, [status]);
+  }, [status, searched]);
   useEffect(load, [load]);
 
   useEffect(() => {
@@ -43,6 +50,15 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
     <section aria-labelledby="shipments-title" data-page="shipments" className="page-fill">
       <header className="page-header">
         <h1 id="shipments-title">Shipments</h1>
+        <input
+          type="search"
+          className="search"
+          placeholder="Tracking number, order or recipient"
+          aria-label="Search labels"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="shipments-search"
+        />
         <label>
           Status{" "}
           <select value={status} onChange={(e) => setStatus(e.target.value as ShipmentStatus | "")} aria-label="Filter by label status">
@@ -60,7 +76,7 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
       </header>
       <PurchasesToCheck onSettled={load} />
       {error && <ErrorNotice error={error} title="Labels could not be loaded" />}
-      {rows && rows.length === 0 && !status ? (
+      {rows && rows.length === 0 && !status && !searched ? (
         <EmptyState title="No labels yet">
           <p>Labels you buy appear here with their tracking number, postage and status.</p>
           <button type="button" onClick={() => go("orders")}>
@@ -68,7 +84,7 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
           </button>
         </EmptyState>
       ) : rows && rows.length === 0 ? (
-        <EmptyState title="No labels with this status" />
+        <EmptyState title={searched ? "No labels match" : "No labels with this status"} />
       ) : (
         rows && (
           <div className="table-scroll">
@@ -77,6 +93,7 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
                 <tr>
                   <th scope="col">Created</th>
                   <th scope="col">Order</th>
+                  <th scope="col">Recipient</th>
                   <th scope="col">Service</th>
                   <th scope="col">Tracking number</th>
                   <th scope="col" className="num">Postage</th>
@@ -98,6 +115,10 @@ export function ShipmentsPage({ go }: { go: (r: Route) => void }) {
                   >
                     <td>{formatDate(s.created_at)}</td>
                     <td>{s.order_number}</td>
+                    <td>
+                      {s.ship_to.name}
+                      <span className="muted"> · {[s.ship_to.city, s.ship_to.state].filter(Boolean).join(", ")}</span>
+                    </td>
                     <td>{s.service_name}</td>
                     <td>{s.tracking_number}</td>
                     <td className="num">{formatMoney(s.postage)}</td>

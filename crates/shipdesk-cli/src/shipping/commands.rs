@@ -21,9 +21,12 @@ pub enum ShippingCommand {
     /// USPS carrier pickup.
     #[command(subcommand)]
     Pickup(PickupCommand),
-    /// Saved ship-from addresses.
+    /// Saved ship-from addresses: list, add, edit, delete, default.
     #[command(subcommand, name = "ship-from")]
     ShipFrom(ShipFromCommand),
+    /// Package presets (saved boxes): list, add, edit, default, delete.
+    #[command(subcommand)]
+    Presets(super::setup::PresetsCommand),
     /// Label purchases USPS has not settled (answer lost, USPS unreachable): list, check
     /// again, discard.
     #[command(subcommand)]
@@ -55,7 +58,7 @@ pub struct BatchPackageArgs {
     /// (unless --default-weight-oz).
     #[arg(long)]
     pub(super) preset: Option<String>,
-    /// Box dimensions in inches, LxWxH, e.g. 10x8x4 (default: the first preset's, else 10x8x4).
+    /// Box dimensions in inches, LxWxH, e.g. 10x8x4 (default: the default preset's, else 10x8x4).
     #[arg(long, value_name = "LxWxH")]
     pub(super) dims: Option<String>,
 }
@@ -138,6 +141,10 @@ pub enum ShipmentsCommand {
         /// Ship date YYYY-MM-DD.
         #[arg(long)]
         date: Option<String>,
+        /// Words to find in the tracking number, order number or recipient (name, company,
+        /// city, ZIP).
+        #[arg(long)]
+        search: Option<String>,
         #[arg(long, default_value_t = 200)]
         limit: u32,
     },
@@ -203,5 +210,19 @@ pub enum ShipFromCommand {
         email: Option<String>,
         #[arg(long)]
         default: bool,
+    },
+    /// Change an address; the fields not given keep their value. Labels already bought keep
+    /// the address they were bought from.
+    Edit(super::setup::ShipFromEditArgs),
+    /// Delete an address, or archive it when labels, SCAN forms or pickups use it (kept for
+    /// them, no longer offered).
+    Delete {
+        /// The address's id or nickname.
+        address: String,
+    },
+    /// Make an address the default.
+    Default {
+        /// The address's id or nickname.
+        address: String,
     },
 }

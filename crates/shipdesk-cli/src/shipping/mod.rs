@@ -1,6 +1,6 @@
-//! `shipdesk rates | labels | shipments | eod | pickup | ship-from | purchases`: the shipping
-//! service the app uses, from a terminal. Every command uses the default USPS account (a fresh
-//! Sandbox data directory has a ready demo account) and the default ship-from address.
+//! `shipdesk rates | labels | shipments | eod | pickup | ship-from | presets | purchases`: the
+//! shipping service the app uses, from a terminal. Every command uses the default USPS account (a
+//! fresh Sandbox data directory has a ready demo account) and the default ship-from address.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +18,7 @@ use crate::output::{Output, note};
 
 mod commands;
 mod purchases;
+mod setup;
 mod text;
 pub use commands::*;
 use text::{report_text, shipment_line};
@@ -345,6 +346,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
         ShippingCommand::Shipments(ShipmentsCommand::List {
             status,
             date,
+            search,
             limit,
         }) => {
             let status = status
@@ -356,6 +358,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             let list = shipping.shipments(&ShipmentQuery {
                 status,
                 mailing_date: date,
+                search,
                 limit: Some(limit),
                 ..Default::default()
             })?;
@@ -512,6 +515,16 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 format!("Saved ship-from address {} ({})", s.nickname, s.id)
             })
         }
+        ShippingCommand::ShipFrom(ShipFromCommand::Edit(args)) => {
+            setup::edit_ship_from(shipping, args, out)
+        }
+        ShippingCommand::ShipFrom(ShipFromCommand::Delete { address }) => {
+            setup::delete_ship_from(shipping, &address, out)
+        }
+        ShippingCommand::ShipFrom(ShipFromCommand::Default { address }) => {
+            setup::default_ship_from(shipping, &address, out)
+        }
+        ShippingCommand::Presets(cmd) => setup::presets(shipping, cmd, out),
     }
 }
 

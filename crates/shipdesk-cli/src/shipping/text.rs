@@ -48,9 +48,10 @@ pub fn rates_table(a: &RatesAnswer) -> String {
 
 pub fn shipment_line(s: &Shipment) -> String {
     format!(
-        "{:<24} {:<10} {:<22} {:>7} oz ${:>7} {:<16} {}{}",
+        "{:<24} {:<10} {:<20} {:<22} {:>7} oz ${:>7} {:<16} {}{}",
         s.tracking_number,
         s.order_number,
+        s.ship_to.name,
         s.service_name,
         s.weight_oz,
         s.postage,

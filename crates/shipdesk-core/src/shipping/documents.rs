@@ -290,11 +290,15 @@ impl ShippingService {
                 let o = self.order(id)?;
                 Ok(labels::PackingSlip {
                     order_number: o.order_number.clone(),
+                    // An order entered by hand or from a sheet without a date was placed when
+                    // it was entered, as the orders table shows it.
                     order_date: o
                         .ordered_at
                         .as_deref()
-                        .map(|d| d.chars().take(10).collect())
-                        .unwrap_or_default(),
+                        .unwrap_or(&o.created_at)
+                        .chars()
+                        .take(10)
+                        .collect(),
                     ship_to: address_lines(&o.ship_to),
                     ship_from: address_lines(&from.address),
                     items: o

@@ -326,6 +326,11 @@ pub struct ShipmentQuery {
     #[serde(default)]
     #[ts(optional)]
     pub mailing_date: Option<String>,
+    /// Words that must each appear in the tracking number, the order number, or the
+    /// recipient's name, company, city or ZIP (case-insensitive).
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
     #[serde(default)]
     #[ts(optional)]
     pub offset: Option<u32>,

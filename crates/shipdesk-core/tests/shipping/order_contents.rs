@@ -148,6 +148,12 @@ async fn an_order_without_items_asks_for_a_weight_and_prints_an_empty_packing_sl
 
     let slip = rig.shipping.packing_slips_pdf(&[order.id], None).unwrap();
     assert!(slip.starts_with(b"%PDF"));
+    // The sheet had no order date: the slip dates the order by when it was entered.
+    assert!(order.ordered_at.is_none());
+    if let Some(text) = pdf_text(&dir, &slip) {
+        let entered = &order.created_at[..10];
+        assert!(text.contains(&format!("Order date: {entered}")), "{text}");
+    }
 
     // No items, no weight: the batch holds it back until given one.
     let mut batch = rig.batch(&[order.id]);
@@ -181,4 +187,17 @@ async fn an_order_without_items_asks_for_a_weight_and_prints_an_empty_packing_sl
         .unwrap();
     assert_eq!(report.bought.len(), 1, "{report:?}");
     rig.assert_exactly_once();
+}
+
+/// The PDF's text by `pdftotext` (installed by `cargo xtask test`); `None`, announced, without it.
+fn pdf_text(dir: &tempfile::TempDir, pdf: &[u8]) -> Option<String> {
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            println!("SKIPPED: pdftotext not installed; the slip's text was not checked");
+            None
+        }
+    }
 }

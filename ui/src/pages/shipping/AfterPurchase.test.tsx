@@ -62,6 +62,17 @@ describe("Shipments page", () => {
     expect(row.textContent).toContain("$5.10");
     expect(row.textContent).toContain("Printed");
     expect(within(table).getByText("#1001").closest("tr")!.textContent).toContain("Not printed");
+    expect(row.textContent).toContain("Ada Park");
+  });
+
+  it("searches labels by tracking number, order or recipient through core", async () => {
+    m.shipments.mockResolvedValue([shipment(1), shipment(2)]);
+    render(<ShipmentsPage go={() => undefined} />);
+    await screen.findByTestId("shipments-table");
+    m.shipments.mockResolvedValue([]);
+    fireEvent.change(screen.getByTestId("shipments-search"), { target: { value: " ada  " } });
+    await waitFor(() => expect(m.shipments).toHaveBeenLastCalledWith(expect.objectContaining({ search: "ada" })));
+    expect(await screen.findByText("No labels match")).toBeTruthy();
   });
 
   it("voids a label before manifest: Canceled", async () => {

@@ -20,6 +20,9 @@ const SHIPMENT_COLUMNS: &str = "s.id, s.order_id, o.order_number, s.account_id, 
     s.tracking_checked_at, s.created_at, \
     EXISTS (SELECT 1 FROM void_attempts v WHERE v.shipment_id = s.id AND v.state IN ('intent','sent'))";
 
+/// Words of a shipments search beyond this are ignored (each is one more SQL condition).
+const MAX_SEARCH_WORDS: usize = 8;
+
 fn conversion(e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
@@ -131,24 +134,48 @@ impl ShipmentStore for Store {
             .unwrap_or(DEFAULT_SHIPMENT_PAGE)
             .clamp(1, MAX_SHIPMENT_PAGE);
         let offset = q.offset.unwrap_or(0);
+        // Each word is one more condition; LIKE's wildcards in a word are matched literally.
+        let words: Vec<String> = q
+            .search
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .take(MAX_SEARCH_WORDS)
+            .map(|w| {
+                let escaped = w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+            .collect();
+        let mut sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments s JOIN orders o ON o.id = s.order_id
+             WHERE (?1 IS NULL OR s.status = ?1)
+               AND (?2 IS NULL OR s.order_id = ?2)
+               AND (?3 IS NULL OR s.mailing_date = ?3)"
+        );
+        for i in 0..words.len() {
+            let p = i + 6;
+            sql.push_str(&format!(
+                " AND (s.tracking_number LIKE ?{p} ESCAPE '\\' OR o.order_number LIKE ?{p} ESCAPE '\\'
+                   OR coalesce(json_extract(s.ship_to_json, '$.name'), '') LIKE ?{p} ESCAPE '\\'
+                   OR coalesce(json_extract(s.ship_to_json, '$.company'), '') LIKE ?{p} ESCAPE '\\'
+                   OR coalesce(json_extract(s.ship_to_json, '$.city'), '') LIKE ?{p} ESCAPE '\\'
+                   OR coalesce(json_extract(s.ship_to_json, '$.zip5'), '') LIKE ?{p} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(" ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
         self.read(|c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {SHIPMENT_COLUMNS} FROM shipments s JOIN orders o ON o.id = s.order_id
-                 WHERE (?1 IS NULL OR s.status = ?1)
-                   AND (?2 IS NULL OR s.order_id = ?2)
-                   AND (?3 IS NULL OR s.mailing_date = ?3)
-                 ORDER BY s.id DESC LIMIT ?4 OFFSET ?5"
-            ))?;
-            let rows = stmt.query_map(
-                params![
-                    q.status.map(|s| s.as_str()),
-                    q.order_id,
-                    q.mailing_date,
-                    limit,
-                    offset
-                ],
-                shipment_row,
-            )?;
+            let mut stmt = c.prepare(&sql)?;
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+            let status = q.status.map(|s| s.as_str());
+            values.push(&status);
+            values.push(&q.order_id);
+            values.push(&q.mailing_date);
+            values.push(&limit);
+            values.push(&offset);
+            for w in &words {
+                values.push(w);
+            }
+            let rows = stmt.query_map(values.as_slice(), shipment_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
