@@ -15,6 +15,7 @@ const m = {
   setLabelLayout: vi.fn(),
   packagePresets: vi.fn(),
   packagePresetAdd: vi.fn(),
+  ordersUpdate: vi.fn(),
 };
 const uspsErrors = vi.fn();
 let progress: ((p: BatchProgress) => void) | null = null;
@@ -26,6 +27,7 @@ vi.mock("../../ipc", async (orig) => {
     ipc: {
       packagePresets: () => m.packagePresets(),
       packagePresetAdd: (i: unknown) => m.packagePresetAdd(i),
+      ordersUpdate: (id: number, i: unknown) => m.ordersUpdate(id, i),
       shipFromList: async () => [SHIP_FROM],
       labelLayout: async () => "4x6",
       labelPreview: async () => ({ kind: "svg", svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" }),
@@ -293,6 +295,20 @@ describe("Ship dialog, one order", () => {
     expect(buy.disabled).toBe(true);
     fireEvent.click(screen.getByTestId("print-anyway"));
     expect(buy.disabled).toBe(false);
+  });
+
+  it("fixes an address USPS does not know right in the dialog and checks it again", async () => {
+    m.checkOrderAddress.mockResolvedValueOnce({ ...CHECK, standardized: null, differences: [], deliverable: "no", message: "Address Not Found." });
+    m.checkOrderAddress.mockResolvedValueOnce(CHECK);
+    m.ordersUpdate.mockImplementation(async (id: number, input: { ship_to: typeof ADDRESS }) => order(id, { ship_to: { ...input.ship_to } }));
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    await screen.findByRole("alert");
+    fireEvent.click(screen.getByRole("button", { name: "Edit the address" }));
+    fireEvent.change(screen.getByLabelText(/Street/), { target: { value: "12 Elm St" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save order" }));
+    await waitFor(() => expect(m.ordersUpdate).toHaveBeenCalledWith(1, expect.objectContaining({ ship_to: expect.objectContaining({ street1: "12 Elm St" }) })));
+    await waitFor(() => expect(m.checkOrderAddress).toHaveBeenCalledTimes(2));
+    expect((await screen.findByTestId("address-check")).getAttribute("data-deliverable")).toBe("yes");
   });
 
   it("says why contract prices are missing when USPS refused the contract search", async () => {

@@ -8,6 +8,7 @@ import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
 import { RatesTable, recommendedQuote, sameChoice, type PackagingMode } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
 import type { ShipSetup } from "./ShipDialog";
+import { OrderForm, orderToInput } from "../orders/OrderForm";
 
 function alreadyHasLabel(e: AppError): boolean {
   return e.code === "CONFLICT" && e.details?.kind === "already_shipped";
@@ -24,7 +25,10 @@ const needsReconnect = (e: AppError | null) => e?.code === "USPS_RECONNECT_REQUI
  * stops waiting (Cancel). A stopped or superseded request's late answer is ignored.
  */
 export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
-  const { order, setup } = props;
+  const { setup } = props;
+  // The order as last saved: its address can be fixed here when USPS does not recognize it.
+  const [order, setOrder] = useState(props.order);
+  const [editingAddress, setEditingAddress] = useState(false);
   const handleUsps = useUspsErrors();
   const [check, setCheck] = useState<AddressCheck | null>(null);
   const [checkError, setCheckError] = useState<AppError | null>(null);
@@ -161,8 +165,26 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
         <>
           <section className="ship-section" aria-labelledby="check-title">
             <h3 id="check-title">Address check</h3>
-            {check ? (
-              <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
+            {editingAddress ? (
+              <OrderForm
+                initial={orderToInput(order)}
+                onCancel={() => setEditingAddress(false)}
+                onSave={async (input) => {
+                  const saved = await ipc.ordersUpdate(order.id, input);
+                  setOrder(saved);
+                  setEditingAddress(false);
+                  setCheck(null);
+                  setPrintAnyway(false);
+                  void runCheck();
+                }}
+              />
+            ) : check ? (
+              <>
+                <AddressCheckPanel check={check} decision={decision} onDecision={setDecision} printAnyway={printAnyway} onPrintAnyway={setPrintAnyway} />
+                <button type="button" onClick={() => setEditingAddress(true)} data-action="edit-address">
+                  Edit the address
+                </button>
+              </>
             ) : needsReconnect(checkError) ? (
               <ReconnectNeeded before="the address can be checked" again={{ label: "Check the address", run: () => void runCheck() }} />
             ) : checkError ? (
