@@ -184,6 +184,12 @@ impl App {
             .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
     }
 
+    /// Where this test's artifact `file` goes (the folder exists).
+    pub fn artifact(&self, file: &str) -> PathBuf {
+        let _ = std::fs::create_dir_all(&self.artifacts);
+        self.artifacts.join(format!("{}-{file}", self.name))
+    }
+
     /// Saves a screenshot of the whole virtual screen under the artifacts folder.
     pub fn screenshot(&self, label: &str) -> PathBuf {
         let _ = std::fs::create_dir_all(&self.artifacts);
