@@ -290,6 +290,13 @@ async fn walk(app: &App, size: (u32, u32), sheet: &Path) -> Walk {
     app.find("[data-testid=rates] input[type=radio]:checked")
         .await;
     app.click("[data-action=price-details]").await;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=rates]').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     w.check(app, "ship-one").await;
     app.click("[data-action=close-ship]").await;
     wait_until_gone(app, "[data-testid=ship-dialog]").await;

@@ -27,6 +27,7 @@ vi.mock("../../ipc", async (orig) => {
       shipment: async (id: number) => shipment(id),
       voidLabel: (id: number) => m.voidLabel(id),
       labelLayout: async () => "letter",
+      setLabelLayout: async () => undefined,
       labelPreview: async () => ({ kind: "png", base64: "iVBORw0KGgo=" }),
       shipFromList: async () => [SHIP_FROM],
       createScanForms: (d: string) => m.createScanForms(d),
@@ -98,6 +99,11 @@ describe("Shipments page", () => {
     const drawer = await screen.findByTestId("shipment-drawer");
     // The remembered format arrives after the drawer opens; Print sends whatever is shown.
     await waitFor(() => expect((within(drawer).getByTestId("label-format") as HTMLSelectElement).value).toBe("letter"));
+    // The preview shows the Letter sheet the label prints on; 4x6 shows the label alone.
+    expect(within(drawer).getAllByTestId("letter-page")).toHaveLength(1);
+    fireEvent.change(within(drawer).getByTestId("label-format"), { target: { value: "4x6" } });
+    expect(within(drawer).queryByTestId("letter-page")).toBeNull();
+    fireEvent.change(within(drawer).getByTestId("label-format"), { target: { value: "letter" } });
     fireEvent.click(within(drawer).getByRole("button", { name: "Print" }));
     await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "letter"));
     fireEvent.click(within(drawer).getByRole("button", { name: "Print packing slip" }));

@@ -66,6 +66,12 @@ export function LabelImage({ shipment }: { shipment: Shipment }) {
   );
 }
 
+function pairs<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += 2) out.push(list.slice(i, i + 2));
+  return out;
+}
+
 /**
  * Previews of freshly bought (or reprinted) labels with Print and Save as PDF in the remembered
  * format. Ctrl+P prints them while this is on screen.
@@ -161,11 +167,24 @@ export function LabelPreviews({ shipments, onPrinted }: { shipments: Shipment[];
 
   return (
     <section className="ship-section" aria-label="Label preview" data-testid="label-previews">
-      <div className="label-preview">
-        {shipments.map((s) => (
-          <LabelImage key={s.id} shipment={s} />
-        ))}
-      </div>
+      {layout === "letter" ? (
+        // As printed on Letter paper: two labels side by side at the top of each sheet.
+        <div className="label-preview" data-layout="letter">
+          {pairs(shipments).map((pair) => (
+            <div className="letter-page" key={pair[0].id} data-testid="letter-page" aria-label="Letter sheet">
+              {pair.map((s) => (
+                <LabelImage key={s.id} shipment={s} />
+              ))}
+            </div>
+          ))}
+        </div>
+      ) : (
+        <div className="label-preview" data-layout="4x6">
+          {shipments.map((s) => (
+            <LabelImage key={s.id} shipment={s} />
+          ))}
+        </div>
+      )}
       <div className="preview-actions">
         <label>
           Format{" "}
