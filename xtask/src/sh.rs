@@ -161,6 +161,15 @@ fn strip_ansi(s: &str) -> String {
 
 /// Runs `cmd` like [`run`], echoing its standard output while counting test results in it.
 pub fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<()> {
+    run_counting_with(cmd, tally, |_| {})
+}
+
+/// [`run_counting`], also handing each line of standard output to `each_line`.
+pub fn run_counting_with(
+    cmd: &mut Command,
+    tally: &mut Tally,
+    mut each_line: impl FnMut(&str),
+) -> Result<()> {
     use std::io::BufRead;
     eprintln!("$ {}", describe(cmd));
     let mut child = cmd
@@ -172,6 +181,7 @@ pub fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<()> {
         let Ok(line) = line else { break };
         println!("{line}");
         tally.read_line(&line);
+        each_line(&line);
     }
     let st = child.wait()?;
     if !st.success() {

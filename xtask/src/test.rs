@@ -34,6 +34,10 @@ pub fn all() -> Result<()> {
         ("TypeScript bindings are fresh", check_bindings()),
         ("UI unit tests (vitest)", ui_unit_tests(&mut tally)),
         ("Rust tests: all crates and IPC", rust_tests(&mut tally)),
+        (
+            "Schema-driven fuzzing of the USPS simulator",
+            schema_fuzz(&mut tally),
+        ),
         ("Fuzzing the parsers (bounded time)", fuzz::step(&mut tally)),
         ("End-to-end tests of the real app", e2e(&mut tally)),
     ];
@@ -126,6 +130,40 @@ fn rust_tests(tally: &mut Tally) -> Result<()> {
         .env(shared_dir::REQUIRE_SHARED_VAR, "1");
     let result = sh::run_counting(&mut cmd, tally);
     reap_sessions();
+    result
+}
+
+/// Every operation of every USPS spec, sent generated valid and broken requests
+/// (crates/usps-sim/tests/schema_fuzz.rs). That test target is left out of `cargo test
+/// --workspace` (`test = false`), so it runs here once; its summary line
+/// (`schema fuzz: N operations …, N cases, N failures …`) goes into the closing summary.
+/// `SHIPDESK_SCHEMA_FUZZ_CASES` / `SHIPDESK_SCHEMA_FUZZ_SEED` pass through to it.
+fn schema_fuzz(tally: &mut Tally) -> Result<()> {
+    say("Schema-driven fuzzing of the USPS simulator (every operation of every spec)");
+    let mut summary = None;
+    let result = sh::run_counting_with(
+        sh::cargo()
+            .args([
+                "test",
+                "-p",
+                "usps-sim",
+                "--test",
+                "schema_fuzz",
+                "--",
+                "--nocapture",
+            ])
+            .env(shared_dir::REQUIRE_SHARED_VAR, "1"),
+        tally,
+        |line| {
+            // The test harness may have begun the line with `test name ... `.
+            if let Some(at) = line.find("schema fuzz: ") {
+                summary = Some(line[at..].to_string());
+            }
+        },
+    );
+    tally.notes.push(
+        summary.unwrap_or_else(|| "schema fuzz: no summary (the test did not finish)".into()),
+    );
     result
 }
 

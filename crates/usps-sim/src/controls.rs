@@ -334,6 +334,16 @@ async fn manifest(State(s): State<Arc<Shared>>, body: Option<Json<ManifestBody>>
             n += 1;
         }
     }
+    // IMb indicia go into the same file (named by their IMb).
+    for indicia in st.durable.indicia.values_mut() {
+        if indicia.imb.is_some()
+            && which.as_ref().is_none_or(|w| w.contains(&indicia.id))
+            && !indicia.manifested
+        {
+            indicia.manifested = true;
+            n += 1;
+        }
+    }
     s.persist(&st);
     Json(json!({ "manifested": n })).into_response()
 }

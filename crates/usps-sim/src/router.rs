@@ -54,7 +54,8 @@ pub fn build(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/labels/v3/label/{tracking}",
-            axum::routing::delete(api::label_changes::cancel_by_tracking),
+            axum::routing::delete(api::label_changes::cancel_by_tracking)
+                .patch(api::label_edits::edit),
         )
         .route(
             "/labels/v3/label-reprint/{tracking}",
@@ -80,6 +81,8 @@ pub fn build(shared: Arc<Shared>) -> Router {
             "/tracking/v3/tracking/{tracking}",
             get(api::tracking::track),
         )
+        .merge(api_routes_domestic_extras())
+        .merge(api::international::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate));
@@ -91,6 +94,61 @@ pub fn build(shared: Arc<Shared>) -> Router {
             shared,
             crate::shared_file::take_turn,
         ))
+}
+
+/// The domestic operations beyond labels, prices, tracking basics (docs/usps.md, README
+/// "Operations").
+fn api_routes_domestic_extras() -> Router<Arc<Shared>> {
+    Router::new()
+        .route(
+            "/prices/v3/extra-service-rates/search",
+            post(api::extra_rates::search),
+        )
+        .route(
+            "/prices/v3/letter-rates/search",
+            post(api::letter_rates::search),
+        )
+        .route("/labels/v3/return-label", post(api::return_labels::create))
+        .route("/labels/v3/indicia", post(api::indicia::create))
+        .route("/labels/v3/indicia/imb", post(api::indicia::create_imb))
+        .route(
+            "/labels/v3/indicia/imb/{imb}",
+            axum::routing::delete(api::indicia::cancel_imb),
+        )
+        .route(
+            "/labels/v3/branding",
+            post(api::branding::upload).get(api::branding::list),
+        )
+        .route(
+            "/labels/v3/branding/{uuid}",
+            get(api::branding::fetch)
+                .delete(api::branding::delete)
+                .patch(api::branding::rename),
+        )
+        .route(
+            "/shipments/v3/options/search",
+            post(api::shipping_options::search),
+        )
+        .route(
+            "/locations/v3/dropoff-locations",
+            get(api::locations::dropoff),
+        )
+        .route(
+            "/locations/v3/post-office-locations",
+            get(api::locations::post_offices),
+        )
+        .route(
+            "/locations/v3/parcel-locker-locations",
+            get(api::locations::parcel_lockers),
+        )
+        .route(
+            "/tracking/v3/tracking/{tracking}/notifications",
+            post(api::tracking_requests::notifications),
+        )
+        .route(
+            "/tracking/v3/tracking/{tracking}/proof-of-delivery",
+            post(api::tracking_requests::proof_of_delivery),
+        )
 }
 
 async fn not_found(req: Request) -> Response {

@@ -37,6 +37,26 @@ pub const CITY_STATE: Operation = op("addresses", "get", "/city-state");
 pub const PICKUP: Operation = op("carrier-pickup", "post", "/carrier-pickup");
 pub const SCAN_FORM: Operation = op("scan-forms", "post", "/scan-form");
 pub const PAYMENT_AUTHORIZATION: Operation = op("payments", "post", "/payment-authorization");
+pub const EXTRA_RATES: Operation = op("domestic-prices", "post", "/extra-service-rates/search");
+pub const LETTER_RATES: Operation = op("domestic-prices", "post", "/letter-rates/search");
+pub const OPTIONS: Operation = op("shipping-options", "post", "/options/search");
+pub const NOTIFICATIONS: Operation = op(
+    "tracking",
+    "post",
+    "/tracking/{trackingNumber}/notifications",
+);
+pub const PROOF_OF_DELIVERY: Operation = op(
+    "tracking",
+    "post",
+    "/tracking/{trackingNumber}/proof-of-delivery",
+);
+pub const DROPOFF_LOCATIONS: Operation = op("locations", "get", "/dropoff-locations");
+pub const POST_OFFICES: Operation = op("locations", "get", "/post-office-locations");
+pub const PARCEL_LOCKERS: Operation = op("locations", "get", "/parcel-locker-locations");
+pub const BRANDING: Operation = op("domestic-labels", "post", "/branding");
+pub const BRANDING_LIST: Operation = op("domestic-labels", "get", "/branding");
+pub const INDICIA: Operation = op("domestic-labels", "post", "/indicia");
+pub const INDICIA_IMB: Operation = op("domestic-labels", "post", "/indicia/imb");
 
 /// A string pattern of the specifications, matched without a regex engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +79,17 @@ pub enum Shape {
     Digits,
     /// `^(AA|AE|…|WY)$`: the two-letter codes of `api::enums::STATES`.
     State,
+    /// `\d{5}`, `\d{4}`, `^\d{5}`, `^\d{4}` (the locations and tracking specs): USPS's Bean
+    /// Validation matches a pattern against the whole value, so these mean exactly that many
+    /// digits, like their anchored spellings.
+    Zip5Bare,
+    Plus4Bare,
+    Zip5Open,
+    Plus4Open,
+    /// `^\w{1,50}$` (branding image names): 1–50 ASCII letters, digits or underscores.
+    Word50,
+    /// `^[A-Za-z0-9+/=]+$` (base64 text).
+    Base64,
 }
 
 fn all_digits(s: &str) -> bool {
@@ -81,14 +112,20 @@ impl Shape {
             Shape::TenDigits => r"^\d{10}$".into(),
             Shape::Digits => r"^\d+$".into(),
             Shape::State => format!("^({})$", STATES.join("|")),
+            Shape::Zip5Bare => r"\d{5}".into(),
+            Shape::Plus4Bare => r"\d{4}".into(),
+            Shape::Zip5Open => r"^\d{5}".into(),
+            Shape::Plus4Open => r"^\d{4}".into(),
+            Shape::Word50 => r"^\w{1,50}$".into(),
+            Shape::Base64 => r"^[A-Za-z0-9+/=]+$".into(),
         }
     }
 
     pub fn matches(self, s: &str) -> bool {
         let digits_of = |n: usize| s.len() == n && all_digits(s);
         match self {
-            Shape::Zip5 => digits_of(5),
-            Shape::Plus4 => digits_of(4),
+            Shape::Zip5 | Shape::Zip5Bare | Shape::Zip5Open => digits_of(5),
+            Shape::Plus4 | Shape::Plus4Bare | Shape::Plus4Open => digits_of(4),
             Shape::Zip5OrPlus4 => match s.as_bytes() {
                 [zip @ .., sep, p1, p2, p3, p4] if s.len() == 10 => {
                     zip.iter().all(u8::is_ascii_digit)
@@ -115,6 +152,15 @@ impl Shape {
             Shape::TenDigits => digits_of(10),
             Shape::Digits => all_digits(s),
             Shape::State => STATES.contains(&s),
+            Shape::Word50 => {
+                (1..=50).contains(&s.len())
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            }
+            Shape::Base64 => {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+            }
         }
     }
 }
@@ -347,7 +393,178 @@ fn build() -> Vec<FieldLimit> {
         format!("{role}.permitZIP"),
         Limit::Length { min: 0, max: 5 },
     );
+    domestic_extras(&mut add);
+    crate::api::international::limits::extend(&mut rows);
     rows
+}
+
+/// The Domestic Prices searches beyond base and total rates, Shipping Options, tracking
+/// requests and the locations searches.
+fn domestic_extras(add: &mut impl FnMut(Operation, String, Limit)) {
+    let any_amount = Limit::Range {
+        min: 0.0,
+        max: None,
+    };
+    for zip in ["originZIPCode", "destinationZIPCode"] {
+        add(EXTRA_RATES, zip.into(), Limit::Pattern(Shape::Zip5OrPlus4));
+        add(OPTIONS, zip.into(), Limit::Pattern(Shape::Zip5OrPlus4));
+    }
+    add(
+        EXTRA_RATES,
+        "accountNumber".into(),
+        Limit::Pattern(Shape::Digits),
+    );
+    add(EXTRA_RATES, "itemValue".into(), any_amount);
+    for dim in ["length", "height", "thickness"] {
+        add(LETTER_RATES, dim.into(), Limit::Above(0.0));
+    }
+    add(LETTER_RATES, "itemValue".into(), any_amount);
+
+    let pd = "packageDescription";
+    for dim in ["weight", "length", "height", "width", "girth"] {
+        add(OPTIONS, format!("{pd}.{dim}"), Limit::Above(0.0));
+    }
+    add(OPTIONS, format!("{pd}.extraServices"), Limit::MaxItems(5));
+    add(OPTIONS, format!("{pd}.packageValue"), any_amount);
+
+    for name in ["firstName", "lastName"] {
+        add(NOTIFICATIONS, name.into(), Limit::Length { min: 0, max: 50 });
+    }
+    add(NOTIFICATIONS, "notifyEventTypes".into(), Limit::MaxItems(7));
+    add(NOTIFICATIONS, "notifications".into(), Limit::MaxItems(3));
+    add(
+        NOTIFICATIONS,
+        "notifications[].email".into(),
+        Limit::Length { min: 0, max: 50 },
+    );
+    add(PROOF_OF_DELIVERY, "email".into(), Limit::MaxItems(3));
+    add(
+        PROOF_OF_DELIVERY,
+        "email[]".into(),
+        Limit::Length { min: 0, max: 50 },
+    );
+    add(
+        PROOF_OF_DELIVERY,
+        "email[]".into(),
+        Limit::Pattern(Shape::Email),
+    );
+    add(
+        PROOF_OF_DELIVERY,
+        "CRID".into(),
+        Limit::Length { min: 2, max: 18 },
+    );
+    add(
+        PROOF_OF_DELIVERY,
+        "ZIPCode".into(),
+        Limit::Pattern(Shape::Zip5Open),
+    );
+
+    add(
+        DROPOFF_LOCATIONS,
+        "destinationZIPCode".into(),
+        Limit::Pattern(Shape::Zip5Bare),
+    );
+    add(
+        DROPOFF_LOCATIONS,
+        "destinationZIPPlus4".into(),
+        Limit::Pattern(Shape::Plus4Bare),
+    );
+    for lookup in [POST_OFFICES, PARCEL_LOCKERS, PROOF_OF_DELIVERY] {
+        add(lookup, "state".into(), Limit::Length { min: 2, max: 2 });
+        add(lookup, "state".into(), Limit::Pattern(Shape::State));
+    }
+    add(
+        POST_OFFICES,
+        "ZIPCode".into(),
+        Limit::Pattern(Shape::Zip5Open),
+    );
+    add(
+        POST_OFFICES,
+        "ZIPPlus4".into(),
+        Limit::Pattern(Shape::Plus4Open),
+    );
+    add(
+        POST_OFFICES,
+        "radius".into(),
+        Limit::Range {
+            min: 1.0,
+            max: Some(100.0),
+        },
+    );
+    for dim in ["length", "width", "height"] {
+        add(POST_OFFICES, dim.into(), Limit::Above(0.0));
+    }
+    add(POST_OFFICES, "offset".into(), any_amount);
+    add(
+        PARCEL_LOCKERS,
+        "offset".into(),
+        Limit::Range {
+            min: 0.0,
+            max: Some(500.0),
+        },
+    );
+    for lookup in [POST_OFFICES, PARCEL_LOCKERS] {
+        add(
+            lookup,
+            "limit".into(),
+            Limit::Range {
+                min: 1.0,
+                max: Some(100.0),
+            },
+        );
+    }
+    add(
+        PARCEL_LOCKERS,
+        "city".into(),
+        Limit::Length { min: 0, max: 200 },
+    );
+    add(
+        PARCEL_LOCKERS,
+        "ZIPCode".into(),
+        Limit::Pattern(Shape::Zip5),
+    );
+
+    add(BRANDING, "imageName".into(), Limit::Length { min: 0, max: 50 });
+    add(BRANDING, "imageName".into(), Limit::Pattern(Shape::Word50));
+    add(
+        BRANDING,
+        "imageData".into(),
+        Limit::Length { min: 1, max: 13336 },
+    );
+    add(BRANDING, "imageData".into(), Limit::Pattern(Shape::Base64));
+    add(
+        BRANDING_LIST,
+        "limit".into(),
+        Limit::Range {
+            min: 1.0,
+            max: Some(100.0),
+        },
+    );
+    add(BRANDING_LIST, "offset".into(), any_amount);
+    for indicia in [INDICIA, INDICIA_IMB] {
+        let d = "indiciaDescription";
+        for dim in ["weight", "length", "height", "thickness"] {
+            add(indicia, format!("{d}.{dim}"), Limit::Above(0.0));
+        }
+    }
+    add(
+        INDICIA_IMB,
+        "indiciaDescription.itemValue".into(),
+        Limit::Range {
+            min: 0.01,
+            max: Some(999_999.99),
+        },
+    );
+    add(
+        INDICIA_IMB,
+        "indiciaDescription.extraServices".into(),
+        Limit::MaxItems(3),
+    );
+    for address in ["toAddress", "returnAddress"] {
+        for (name, limit) in ADDRESSEE {
+            add(INDICIA_IMB, format!("{address}.{name}"), *limit);
+        }
+    }
 }
 
 /// Every row.

@@ -5,6 +5,8 @@
 //! was actually validated, so a gap in coverage fails instead of passing silently.
 
 mod common;
+#[path = "tour/domestic_extras.rs"]
+mod domestic_extras;
 
 use common::*;
 use serde_json::json;
@@ -171,6 +173,157 @@ async fn every_operation_response_is_validated_against_the_spec() {
     t.post_json("/pickup/v3/carrier-pickup", tok, &json!({}))
         .await;
 
+    // International prices and labels (every operation, success and error).
+    let ip = |op: &str| format!("/international-prices/v3/{op}/search");
+    let intl_q = json!({"originZIPCode": "63116", "destinationCountryCode": "CA", "weight": 2, "length": 10, "width": 8, "height": 4,
+        "mailClass": "PRIORITY_MAIL_INTERNATIONAL", "processingCategory": "MACHINABLE", "rateIndicator": "SP",
+        "destinationEntryFacilityType": "NONE", "priceType": "COMMERCIAL"});
+    t.post_json(&ip("base-rates"), tok, &intl_q).await;
+    t.post_json(&ip("base-rates"), tok, &json!({"destinationCountryCode": "XX"}))
+        .await;
+    let intl_list = json!({"originZIPCode": "63116", "destinationCountryCode": "GB", "weight": 2, "length": 10, "width": 8, "height": 4});
+    t.post_json(&ip("base-rates-list"), tok, &intl_list).await;
+    t.post_json(&ip("base-rates-list"), tok, &json!({})).await;
+    let mut intl_total = intl_list.clone();
+    intl_total["extraServices"] = json!([930]);
+    intl_total["itemValue"] = json!(100);
+    intl_total["requestDutiesTaxesFees"] = json!(true);
+    intl_total["items"] = json!([{"itemId": "a1", "itemValue": 50, "itemQuantity": 2}]);
+    t.post_json(&ip("total-rates"), tok, &intl_total).await;
+    t.post_json(&ip("total-rates"), tok, &json!({"weight": -1})).await;
+    let intl_esr = json!({"extraServices": [930, 857], "mailClass": "PRIORITY_MAIL_INTERNATIONAL", "priceType": "RETAIL",
+        "rateIndicator": "SP", "weight": 2, "destinationCountryCode": "CA", "itemValue": "80"});
+    t.post_json(&ip("extra-service-rates"), tok, &intl_esr).await;
+    t.post_json(&ip("extra-service-rates"), tok, &json!({})).await;
+    let intl_letter = json!({"weight": 1, "length": 9, "height": 4, "thickness": 0.1, "processingCategory": "LETTERS",
+        "destinationCountryCode": "CA", "extraServices": [940], "nonMachinableIndicators": {"isRigid": true}});
+    t.post_json(&ip("letter-rates"), tok, &intl_letter).await;
+    t.post_json(&ip("letter-rates"), tok, &json!({"weight": 9})).await;
+    let il = |path: &str| t.url(&format!("/international-labels/v3{path}"));
+    let intl_label = json!({
+        "toAddress": {"firstName": "Amelie", "lastName": "Tremblay", "streetAddress": "100 Queen St W", "city": "Toronto",
+            "postalCode": "M5H 2N2", "country": "Canada", "countryISOAlpha2Code": "CA"},
+        "fromAddress": {"firm": "Maple Goods", "streetAddress": "4120 Bingham Ave", "city": "St. Louis", "state": "MO", "ZIPCode": "63116"},
+        "packageDescription": {"mailClass": "PRIORITY_MAIL_INTERNATIONAL", "rateIndicator": "SP", "weight": 3, "length": 12, "width": 10,
+            "height": 6, "processingCategory": "MACHINABLE", "destinationEntryFacilityType": "NONE", "mailingDate": today(),
+            "extraServices": [930], "packageOptions": {"packageValue": 80}, "prepayDutiesTaxesFees": true},
+        "customsForm": {"customsContentType": "MERCHANDISE", "AESITN": "NO EEI 30.37(a)", "contents": [{"itemDescription": "Wool sweater",
+            "itemQuantity": 1, "itemTotalValue": 80, "itemTotalWeight": 1.5, "HSTariffNumber": "6110.20.2075", "countryofOrigin": "US"}]}
+    });
+    let intl_create = |key: &str, vendor: bool| {
+        let mut rb = t
+            .http
+            .post(il("/international-label"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .header("X-Idempotency-Key", key)
+            .json(&intl_label);
+        if vendor {
+            rb = rb.header("Accept", "application/vnd.usps.labels+json");
+        }
+        rb
+    };
+    let intl_key = uuid::Uuid::new_v4().to_string();
+    let intl_json = t.send(intl_create(&intl_key, true)).await;
+    assert_eq!(intl_json.status, 201, "{}", intl_json.text);
+    let intl_tn = intl_json.json["internationalTrackingNumber"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let intl_key2 = uuid::Uuid::new_v4().to_string();
+    let intl_multi = t.send(intl_create(&intl_key2, false)).await;
+    assert!(intl_multi.part("prepaidDutiesTaxesFees").is_some());
+    t.send(
+        t.http
+            .post(il("/international-label"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .json(&json!({"toAddress": {}})),
+    )
+    .await;
+    for vendor in [true, false] {
+        let mut rb = t
+            .http
+            .post(il(&format!("/international-label-reprint/{intl_tn}")))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .json(&json!({"imageInfo": {"imageType": "PDF", "suppressPostage": true}}));
+        if vendor {
+            rb = rb.header("Accept", "application/vnd.usps.labels+json");
+        }
+        t.send(rb).await;
+    }
+    t.send(
+        t.http
+            .post(il("/international-label-reprint"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .header("X-Idempotency-Key", &intl_key2)
+            .json(&json!({})),
+    )
+    .await;
+    t.send(
+        t.http
+            .post(il("/international-label-reprint/CP000000000US"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .json(&json!({})),
+    )
+    .await;
+    let indicia = json!({"indiciaDescription": {"processingCategory": "CARDS", "weight": 0.5, "length": 6, "height": 4, "thickness": 0.01,
+        "mailingDate": today(), "destinationCountryCode": "JP"}, "imageInfo": {"receiptOption": "SEPARATE_PAGE"}});
+    for vendor in [true, false] {
+        let mut rb = t
+            .http
+            .post(il("/indicia"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .json(&indicia);
+        if vendor {
+            rb = rb.header("Accept", "application/vnd.usps.labels+json");
+        }
+        t.send(rb).await;
+    }
+    t.send(
+        t.http
+            .post(il("/indicia"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .json(&json!({})),
+    )
+    .await;
+    let intl_del = t
+        .http
+        .delete(il(&format!("/international-label/{intl_tn}")))
+        .bearer_auth(tok)
+        .header("X-Payment-Authorization-Token", &payment);
+    assert_eq!(t.send(intl_del).await.json["status"], "CANCELED");
+    t.send(
+        t.http
+            .delete(il("/international-label"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .header("X-Idempotency-Key", &intl_key2),
+    )
+    .await;
+    t.send(
+        t.http
+            .delete(il(&format!("/international-label/{intl_tn}")))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment),
+    )
+    .await;
+    t.send(
+        t.http
+            .delete(il("/international-label"))
+            .bearer_auth(tok)
+            .header("X-Payment-Authorization-Token", &payment)
+            .header("X-Idempotency-Key", &intl_key2),
+    )
+    .await;
+
+    domestic_extras::tour(&t, tok, &payment).await;
+
     // Auth failures and injected faults render the envelope too.
     t.get("/addresses/v3/city-state?ZIPCode=37203", "bad").await;
     t.control("/fail", json!({"target": "prices", "status": 429}))
@@ -219,6 +372,31 @@ async fn every_operation_response_is_validated_against_the_spec() {
         "GET /pickup/v3/carrier-pickup/{confirmationNumber} 200",
         "PUT /pickup/v3/carrier-pickup/{confirmationNumber} 200",
         "PUT /pickup/v3/carrier-pickup/{confirmationNumber} 412",
+        "POST /international-prices/v3/base-rates/search 200",
+        "POST /international-prices/v3/base-rates/search 400",
+        "POST /international-prices/v3/base-rates-list/search 200",
+        "POST /international-prices/v3/base-rates-list/search 400",
+        "POST /international-prices/v3/total-rates/search 200",
+        "POST /international-prices/v3/total-rates/search 400",
+        "POST /international-prices/v3/extra-service-rates/search 200",
+        "POST /international-prices/v3/extra-service-rates/search 400",
+        "POST /international-prices/v3/letter-rates/search 200",
+        "POST /international-prices/v3/letter-rates/search 400",
+        "POST /international-labels/v3/international-label 201 application/vnd.usps.labels+json",
+        "POST /international-labels/v3/international-label 201 multipart/form-data [labelMetadata]",
+        "POST /international-labels/v3/international-label 201 multipart/form-data [prepaidDutiesTaxesFees]",
+        "POST /international-labels/v3/international-label 400",
+        "POST /international-labels/v3/international-label-reprint/{trackingNumber} 200 application/vnd.usps.labels+json",
+        "POST /international-labels/v3/international-label-reprint/{trackingNumber} 200 multipart/form-data [reprintInfo]",
+        "POST /international-labels/v3/international-label-reprint/{trackingNumber} 400",
+        "POST /international-labels/v3/international-label-reprint 200 multipart/form-data [labelMetadata]",
+        "POST /international-labels/v3/indicia 201 application/vnd.usps.labels+json",
+        "POST /international-labels/v3/indicia 201 multipart/form-data [indiciaMetadata]",
+        "POST /international-labels/v3/indicia 400",
+        "DELETE /international-labels/v3/international-label/{trackingNumber} 200",
+        "DELETE /international-labels/v3/international-label/{trackingNumber} 400",
+        "DELETE /international-labels/v3/international-label 200",
+        "DELETE /international-labels/v3/international-label 400",
     ];
     for e in expect {
         let (head, part) = match e.split_once(" [") {

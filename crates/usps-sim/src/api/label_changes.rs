@@ -40,6 +40,16 @@ fn cancel(shared: &Shared, crid: &str, tracking: &str) -> Result<Value, ApiError
         .filter(|l| l.crid == crid)
         .cloned()
         .ok_or_else(order_not_found)?;
+    if super::return_labels::is_return(&label) {
+        return Err(ApiError::bad_request(
+            V,
+            vec![ErrorItem::coded(
+                "160187",
+                "Return label orders cannot be canceled",
+                "trackingNumber",
+            )],
+        ));
+    }
     match label.status {
         LabelStatus::Canceled => {
             return Err(ApiError::bad_request(

@@ -2,8 +2,17 @@
 //! which scopes open each, and holds the small request-validation helpers they share.
 
 pub mod addresses;
+pub mod branding;
+pub mod extra_rates;
+pub mod indicia;
+pub mod label_edits;
+pub mod letter_rates;
+pub mod locations;
+pub mod return_labels;
+pub mod shipping_options;
 pub mod enums;
 pub mod geo;
+pub mod international;
 pub mod label_build;
 pub mod label_changes;
 pub mod label_print;
@@ -15,6 +24,7 @@ pub mod prices;
 pub mod rate_lists;
 pub mod scan_forms;
 pub mod tracking;
+pub mod tracking_requests;
 pub mod validate;
 
 /// An API family as quotas, call counters, faults and error envelopes see it.
@@ -29,6 +39,10 @@ pub enum Api {
     ScanForms,
     Pickup,
     Tracking,
+    Locations,
+    ShippingOptions,
+    InternationalPrices,
+    InternationalLabels,
 }
 
 impl Api {
@@ -44,6 +58,10 @@ impl Api {
             "scan-forms" => Api::ScanForms,
             "pickup" => Api::Pickup,
             "tracking" => Api::Tracking,
+            "international-prices" => Api::InternationalPrices,
+            "international-labels" => Api::InternationalLabels,
+            "locations" => Api::Locations,
+            "shipments" => Api::ShippingOptions,
             _ => return None,
         })
     }
@@ -60,6 +78,10 @@ impl Api {
             Api::ScanForms => "scan-forms",
             Api::Pickup => "pickup",
             Api::Tracking => "tracking",
+            Api::InternationalPrices => "international-prices",
+            Api::InternationalLabels => "international-labels",
+            Api::Locations => "locations",
+            Api::ShippingOptions => "shipments",
         }
     }
 
@@ -75,6 +97,10 @@ impl Api {
             Api::ScanForms => "/scan-forms/v3",
             Api::Pickup => "/pickup/v3",
             Api::Tracking => "/tracking/v3",
+            Api::InternationalPrices => international::PRICES_V,
+            Api::InternationalLabels => international::LABELS_V,
+            Api::Locations => "/locations/v3",
+            Api::ShippingOptions => "/shipments/v3",
         }
     }
 
@@ -89,6 +115,11 @@ impl Api {
             Api::ScanForms => &["scan-forms", "scan-form"],
             Api::Pickup => &["pickup", "carrier-pickup"],
             Api::Tracking => &["tracking"],
+            Api::InternationalPrices => &["international-prices"],
+            Api::InternationalLabels => &["international-labels"],
+            // The parcel-locker search names its own scope in the spec.
+            Api::Locations => &["locations", "parcel-locker"],
+            Api::ShippingOptions => &["shipments"],
         }
     }
 }

@@ -160,7 +160,11 @@ pub async fn authorize_payment(
         let caller = authorize(&shared, &headers, Api::Payments)?;
         let body = json_body(&headers, &body, V)?;
         let roles = match body.get("roles") {
-            Some(Value::Array(r)) if !r.is_empty() => r.clone(),
+            // A member sent as `null` is one not sent (as USPS's JSON binding reads it), so it
+            // is neither checked as a value nor echoed back as `null`.
+            Some(Value::Array(r)) if !r.is_empty() => {
+                r.iter().map(without_nulls).collect::<Vec<Value>>()
+            }
             _ => {
                 return Err(ApiError::bad_request(
                     V,
@@ -185,6 +189,19 @@ pub async fn authorize_payment(
     }
 }
 
+fn without_nulls(role: &Value) -> Value {
+    match role {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 fn issue(shared: &Shared, caller: &Caller, business: &Business, mut roles: Vec<Value>) -> Value {
     let find = |name: &str| {
         roles
@@ -201,7 +218,10 @@ fn issue(shared: &Shared, caller: &Caller, business: &Business, mut roles: Vec<V
     for role in roles.iter_mut().filter(|r| r["roleName"] == "LABEL_OWNER") {
         if role.get("accountType").is_none() {
             role["accountType"] = payer["accountType"].clone();
-            role["accountNumber"] = payer["accountNumber"].clone();
+            // A PERMIT payer has no account number: none is echoed (never `null`).
+            if let Some(number) = payer.get("accountNumber").filter(|n| n.is_string()) {
+                role["accountNumber"] = number.clone();
+            }
         }
     }
     let claims = json!({
@@ -366,6 +386,18 @@ pub async fn payment_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the schema fuzzer: a `null` member was echoed back as `null`, which the
+    /// response schema does not allow.
+    #[test]
+    fn null_members_of_a_role_are_members_not_sent() {
+        let role = json!({"roleName": "PAYER", "CRID": "56982563", "manifestMID": null});
+        assert_eq!(
+            without_nulls(&role),
+            json!({"roleName": "PAYER", "CRID": "56982563"})
+        );
+        assert_eq!(without_nulls(&json!("PAYER")), json!("PAYER"));
+    }
 
     #[test]
     fn roles_rules_use_usps_codes() {

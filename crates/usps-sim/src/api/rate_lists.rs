@@ -120,6 +120,15 @@ fn list_query(
     }))
 }
 
+/// The rate indicators a list search (and Shipping Options) prices for a mail class.
+pub(super) fn listed_indicators(class: &str) -> &'static [&'static str] {
+    match class {
+        "PRIORITY_MAIL" => &["SP", "FE", "FS", "FB", "PL"],
+        "PRIORITY_MAIL_EXPRESS" => &["PA", "FE"],
+        _ => &["SP"],
+    }
+}
+
 /// Every (class, indicator, tier) option for a list query.
 fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError> {
     let zone = zone_for(&q.origin, &q.dest)?;
@@ -129,12 +138,7 @@ fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError
         if q.weight > max || !size_fits(class, q.dims) {
             continue;
         }
-        let indicators: &[&'static str] = match class.as_str() {
-            "PRIORITY_MAIL" => &["SP", "FE", "FS", "FB", "PL"],
-            "PRIORITY_MAIL_EXPRESS" => &["PA", "FE"],
-            _ => &["SP"],
-        };
-        for ri in indicators {
+        for ri in listed_indicators(class) {
             for tier in &q.tiers {
                 if let Some(quote) = pricing::quote(class, ri, zone, q.weight, q.dims, *tier) {
                     out.push((quote, class.clone(), *ri));

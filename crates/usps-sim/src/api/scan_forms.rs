@@ -218,6 +218,8 @@ fn form(
                     && l.status == LabelStatus::Printed
                     && !l.manifested
                     && l.scan_form.is_none()
+                    // Customers mail return labels themselves; no SCAN form lists them.
+                    && !super::return_labels::is_return(l)
             })
             .filter(|l| {
                 if by_manifest {

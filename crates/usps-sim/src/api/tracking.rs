@@ -92,7 +92,10 @@ fn detail(label: &LabelRecord) -> Value {
         "serviceTypeCode": label.metadata["serviceTypeCode"],
         "itemShape": "PARCEL",
         "emailEnabled": true,
-        "proofOfDeliveryEnabled": false,
+        "proofOfDeliveryEnabled": super::tracking_requests::proof_of_delivery_available(label),
+        "uniqueMailPieceId": super::tracking_requests::mail_piece_id(label),
+        "mailPieceIntakeDate": rfc3339(label.created_ms),
+        "tableCode": "T",
         "accessControl": "FREE",
         "trackingEvents": evs.iter().map(|(kind, code, _, ms)| json!({
             "eventType": kind,

@@ -52,6 +52,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012345".into()],
                     cop_linked: true,
                     funded: true,
+                    returns_enrolled: true,
                 },
                 User {
                     username: "unlinked".into(),
@@ -63,6 +64,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012399".into()],
                     cop_linked: false,
                     funded: true,
+                    returns_enrolled: true,
                 },
                 User {
                     username: "mfa".into(),
@@ -74,6 +76,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012377".into()],
                     cop_linked: true,
                     funded: true,
+                    returns_enrolled: true,
                 },
             ],
             quotas: Quotas::default(),

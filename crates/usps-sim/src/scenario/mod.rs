@@ -99,6 +99,9 @@ pub struct User {
     /// Whether the EPS accounts have funds (payment-account `sufficientFunds`).
     #[serde(default = "yes")]
     pub funded: bool,
+    /// Whether the CRID is enrolled in USPS Ship Returns (return labels answer 160304 without).
+    #[serde(default = "yes")]
+    pub returns_enrolled: bool,
 }
 
 impl std::fmt::Debug for User {

@@ -30,6 +30,12 @@ pub struct Durable {
     pub ledger: Vec<LedgerEntry>,
     pub scan_forms: BTreeMap<String, ScanFormRecord>,
     pub pickups: BTreeMap<String, PickupRecord>,
+    /// Label branding images by `CRID/imageUUID`.
+    #[serde(default)]
+    pub branding: BTreeMap<String, crate::api::branding::BrandingImage>,
+    /// Indicia bought (letter indicia and IMb labels), by their identifier.
+    #[serde(default)]
+    pub indicia: BTreeMap<String, crate::api::indicia::IndiciaRecord>,
     /// Sequence counters for deterministic identifiers.
     pub counters: Counters,
 }

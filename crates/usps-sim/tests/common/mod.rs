@@ -57,7 +57,7 @@ impl Resp {
     }
 }
 
-fn parse_multipart(content_type: &str, body: &str) -> Vec<(String, String, String)> {
+pub fn parse_multipart(content_type: &str, body: &str) -> Vec<(String, String, String)> {
     let Some(boundary) = content_type.split("boundary=").nth(1) else {
         return vec![];
     };
