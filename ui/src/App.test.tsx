@@ -4,6 +4,8 @@ import { render, screen, fireEvent, cleanup, waitFor } from "@testing-library/re
 const appReady = vi.fn();
 const doctor = vi.fn();
 const purchasesToCheck = vi.fn();
+const uspsAccounts = vi.fn();
+const uspsSetDefault = vi.fn();
 vi.mock("./ipc", async (orig) => {
   const real = await orig<typeof import("./ipc")>();
   return {
@@ -15,11 +17,19 @@ vi.mock("./ipc", async (orig) => {
       ordersTags: async () => [],
       shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],
       purchasesToCheck: () => purchasesToCheck(),
+      uspsAccounts: () => uspsAccounts(),
+      uspsSetDefault: (id: number) => uspsSetDefault(id),
+      uspsConnection: async () => ({ revision: 1, accounts: [] }),
+      uspsSecretsInMemory: async () => false,
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw" }),
+      packagePresets: async () => [],
     },
+    events: { onUspsConnection: async () => () => undefined },
   };
 });
 
 import { App } from "./App";
+import { account } from "./connection/testAccounts";
 
 describe("App shell", () => {
   beforeEach(() => {
@@ -27,6 +37,8 @@ describe("App shell", () => {
     window.location.hash = "";
     appReady.mockReset().mockResolvedValue(120);
     purchasesToCheck.mockReset().mockResolvedValue([]);
+    uspsAccounts.mockReset().mockResolvedValue([]);
+    uspsSetDefault.mockReset().mockResolvedValue(undefined);
     doctor.mockReset().mockResolvedValue({
       version: "0.1.0",
       data_dir: "/tmp/shipdesk",
@@ -59,10 +71,17 @@ describe("App shell", () => {
     }
   });
 
-  it("shows Carrier Settings inside Settings and the doctor report under About", async () => {
+  it("shows Carrier Settings, Ship-from addresses and Packages inside Settings and the doctor report under About", async () => {
     render(<App />);
     fireEvent.click(screen.getByRole("link", { name: "Settings" }));
     expect(screen.getByRole("tab", { name: "Carrier Settings" }).getAttribute("aria-selected")).toBe("true");
+    fireEvent.click(screen.getByRole("tab", { name: "Ship-from addresses" }));
+    expect(await screen.findByRole("heading", { name: "Ship-from addresses", level: 2 })).toBeTruthy();
+    expect(window.location.hash).toBe("#/settings/ship-from");
+    expect(screen.getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBe("page");
+    fireEvent.click(screen.getByRole("tab", { name: "Packages" }));
+    expect(await screen.findByText("No packages saved yet")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: "Packages" }).getAttribute("aria-selected")).toBe("true");
     fireEvent.click(screen.getByRole("tab", { name: "About" }));
     expect(await screen.findByText("/tmp/shipdesk")).toBeTruthy();
     expect(doctor).toHaveBeenCalled();
@@ -86,5 +105,32 @@ describe("App shell", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.getAttribute("data-error-code")).toBe("DATABASE_TOO_NEW");
     expect(alert.textContent).toContain("newer Shipdesk");
+  });
+
+  it("says on every page that labels are samples while the default USPS account is a Sandbox one", async () => {
+    uspsAccounts.mockResolvedValue([account(1), account(2, { state: "connected" }, { nickname: "Main", environment: "production", is_default: false })]);
+    render(<App />);
+    const badge = await screen.findByTestId("sandbox-badge");
+    expect(badge.textContent).toBe("Sandbox — labels are samples, no postage is charged");
+    for (const label of ["Shipments", "End of Day", "Settings", "Orders"]) {
+      fireEvent.click(screen.getByRole("link", { name: label }));
+      expect(await screen.findByRole("heading", { name: label, level: 1 })).toBeTruthy();
+      expect(screen.getByTestId("sandbox-badge")).toBe(badge);
+    }
+  });
+
+  it("shows no Sandbox badge while the default account is a production one, and shows it once a Sandbox account becomes the default", async () => {
+    const sandbox = account(1);
+    const production = account(2, { state: "connected" }, { nickname: "Main", environment: "production", is_default: true });
+    uspsAccounts.mockResolvedValue([{ ...sandbox, is_default: false }, production]);
+    render(<App />);
+    fireEvent.click(screen.getByRole("link", { name: "Settings" }));
+    await screen.findByTestId("usps-accounts");
+    expect(screen.queryByTestId("sandbox-badge")).toBeNull();
+    // The Sandbox account is made the default: the shell learns it from the refreshed accounts.
+    uspsAccounts.mockResolvedValue([sandbox, { ...production, is_default: false }]);
+    fireEvent.click(screen.getByRole("button", { name: "Make Sandbox demo the default" }));
+    expect(await screen.findByTestId("sandbox-badge")).toBeTruthy();
+    expect(uspsSetDefault).toHaveBeenCalledWith(1);
   });
 });

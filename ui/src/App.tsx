@@ -4,7 +4,8 @@ import { NAV, routeFromHash, type Route } from "./routes";
 import { OrdersPage } from "./pages/orders/OrdersPage";
 import { ShipmentsPage } from "./pages/Shipments";
 import { EndOfDayPage } from "./pages/EndOfDay";
-import { SettingsPage } from "./pages/Settings";
+import { SettingsPage, type SettingsSection } from "./pages/Settings";
+import { SandboxBadge } from "./pages/settings/SandboxBadge";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { UspsConnectionProvider } from "./connection/UspsConnection";
 import { usePurchasesToCheck } from "./pages/shipping/purchasesToCheck";
@@ -31,6 +32,7 @@ export function App() {
     <div className="shell">
       <nav className="sidenav" aria-label="Main">
         <div className="brand">Shipdesk</div>
+        <SandboxBadge />
         <ul>
           {NAV.map((n) => {
             const active = route === n.route || (n.route.startsWith("settings") && route.startsWith("settings"));
@@ -79,7 +81,9 @@ function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
     case "end-of-day":
       return <EndOfDayPage go={go} />;
     case "settings/carriers":
+    case "settings/ship-from":
+    case "settings/packages":
     case "settings/about":
-      return <SettingsPage section={route === "settings/about" ? "about" : "carriers"} go={go} />;
+      return <SettingsPage section={route.slice("settings/".length) as SettingsSection} go={go} />;
   }
 }

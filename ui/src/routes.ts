@@ -1,5 +1,12 @@
 // Pages are addressed by the URL hash so a reload keeps the user where they were.
-export type Route = "orders" | "shipments" | "end-of-day" | "settings/carriers" | "settings/about";
+export type Route =
+  | "orders"
+  | "shipments"
+  | "end-of-day"
+  | "settings/carriers"
+  | "settings/ship-from"
+  | "settings/packages"
+  | "settings/about";
 
 export const NAV: { route: Route; label: string }[] = [
   { route: "orders", label: "Orders" },
@@ -10,6 +17,6 @@ export const NAV: { route: Route; label: string }[] = [
 
 export function routeFromHash(hash: string): Route {
   const r = hash.replace(/^#\/?/, "");
-  const known: Route[] = ["orders", "shipments", "end-of-day", "settings/carriers", "settings/about"];
+  const known: Route[] = ["orders", "shipments", "end-of-day", "settings/carriers", "settings/ship-from", "settings/packages", "settings/about"];
   return (known as string[]).includes(r) ? (r as Route) : "orders";
 }

@@ -385,6 +385,7 @@ fn the_form_and_every_other_text_input_are_cleaned_too() {
                 height_in: 4.into(),
             },
             weight_oz: None,
+            is_default: None,
         })
         .unwrap();
     assert_eq!(preset.name, "Mailer");
@@ -394,6 +395,7 @@ fn the_form_and_every_other_text_input_are_cleaned_too() {
             name: "\u{7}\u{1b}".into(),
             dimensions: preset.dimensions,
             weight_oz: None,
+            is_default: None,
         })
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Validation);

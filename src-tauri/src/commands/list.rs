@@ -29,8 +29,10 @@ macro_rules! with_app_commands {
                 carriers_snooze_prompt, carriers_connection_snapshot,
                 carriers_keep_secrets_in_memory, carriers_secrets_in_memory,
                 carriers_redirect_port, carriers_sandbox_info;
-            shipping: ship_from_list, ship_from_add, ship_from_set_default, package_presets_list,
-                package_preset_add, label_layout_get, label_layout_set, address_check_order,
+            shipping: ship_from_list, ship_from_add, ship_from_update, ship_from_remove,
+                ship_from_set_default, package_presets_list, package_preset_add,
+                package_preset_update, package_preset_set_default, package_preset_delete,
+                label_layout_get, label_layout_set, address_check_order,
                 rates_for_order, rates_for_orders, label_buy, labels_batch_preview,
                 labels_buy_batch, labels_batch_retry, labels_batch_cancel, shipping_purchases_to_check,
                 shipping_check_purchase_again, shipping_discard_purchase, label_preview,

@@ -10,8 +10,8 @@ use shipdesk_core::shipping::{
     AddressCheck, BatchInput, BatchOptions, BatchPreview, BatchReport, DiscardOutcome, LabelLayout,
     LabelPreview, OrderRates, Package, PackagePreset, PackagePresetInput, Pickup,
     PickupEligibility, PickupInput, PickupPrefill, PurchaseOutcome, PurchaseRequest,
-    PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput, Shipment,
-    ShipmentQuery, VoidOutcome,
+    PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput, ShipFromRemoval,
+    Shipment, ShipmentQuery, VoidOutcome,
 };
 use tauri::{AppHandle, Emitter, State};
 
@@ -34,6 +34,20 @@ pub fn ship_from_add(
 }
 
 #[tauri::command]
+pub fn ship_from_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ShipFromInput,
+) -> Result<ShipFromAddress, AppError> {
+    state.shipping()?.update_ship_from(id, input)
+}
+
+#[tauri::command]
+pub fn ship_from_remove(state: State<'_, AppState>, id: i64) -> Result<ShipFromRemoval, AppError> {
+    state.shipping()?.remove_ship_from(id)
+}
+
+#[tauri::command]
 pub fn ship_from_set_default(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
     state.shipping()?.set_default_ship_from(id)
 }
@@ -49,6 +63,25 @@ pub fn package_preset_add(
     input: PackagePresetInput,
 ) -> Result<PackagePreset, AppError> {
     state.shipping()?.add_package_preset(input)
+}
+
+#[tauri::command]
+pub fn package_preset_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: PackagePresetInput,
+) -> Result<PackagePreset, AppError> {
+    state.shipping()?.update_package_preset(id, input)
+}
+
+#[tauri::command]
+pub fn package_preset_set_default(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    state.shipping()?.set_default_package_preset(id)
+}
+
+#[tauri::command]
+pub fn package_preset_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    state.shipping()?.delete_package_preset(id)
 }
 
 #[tauri::command]

@@ -110,6 +110,109 @@ fn ship_from_addresses_and_the_label_layout_round_trip() {
 }
 
 #[test]
+fn ship_from_addresses_are_edited_and_removed_an_address_in_use_archived() {
+    let t = TestApp::new();
+    let shop = t.ok("ship_from_add", ship_from_input("Shop"));
+    let mut edited = ship_from_input("Front desk");
+    edited["input"]["address"]["street1"] = json!("1100 Wyoming St");
+    edited["id"] = shop["id"].clone();
+    let saved = t.ok("ship_from_update", edited.clone());
+    assert_eq!(saved["nickname"], "Front desk");
+    assert_eq!(saved["address"]["street1"], "1100 Wyoming St");
+    assert_eq!(saved["is_default"], true);
+    // Problems come back named at their fields.
+    edited["input"]["address"]["zip5"] = json!("123");
+    let refused = t.err("ship_from_update", edited);
+    assert_eq!(refused["code"], "VALIDATION");
+    assert_eq!(
+        refused["details"]["problems"][0]["field"], "ship_from.zip5",
+        "{refused}"
+    );
+
+    // A label was bought from it: removing archives it; an unused one is deleted.
+    bought_label(&t, "R-1");
+    let spare = t.ok("ship_from_add", ship_from_input("Spare"));
+    assert_eq!(
+        t.ok("ship_from_remove", json!({"id": spare["id"]})),
+        "deleted"
+    );
+    assert_eq!(
+        t.ok("ship_from_remove", json!({"id": shop["id"]})),
+        "archived"
+    );
+    assert_eq!(t.ok("ship_from_list", json!({})), json!([]));
+    let shipments = t.ok("shipments_list", json!({"query": {}}));
+    assert_eq!(shipments[0]["ship_from"]["street1"], "1100 Wyoming St");
+    assert_eq!(
+        t.err("ship_from_remove", json!({"id": shop["id"]}))["code"],
+        "NOT_FOUND"
+    );
+}
+
+#[test]
+fn package_presets_are_edited_one_is_the_default_and_they_are_deleted() {
+    let t = TestApp::new();
+    let box_input = |name: &str, height: &str, default: Option<bool>| {
+        json!({"name": name,
+            "dimensions": {"length_in": "10", "width_in": "8", "height_in": height},
+            "weight_oz": null, "is_default": default})
+    };
+    let mug = t.ok(
+        "package_preset_add",
+        json!({"input": box_input("Mug box", "4", None)}),
+    );
+    assert_eq!(mug["is_default"], true, "the first preset is the default");
+    let tall = t.ok(
+        "package_preset_add",
+        json!({"input": box_input("Tall box", "12", None)}),
+    );
+    assert_eq!(tall["is_default"], false);
+    assert_eq!(
+        t.ok("package_preset_set_default", json!({"id": tall["id"]})),
+        Value::Null
+    );
+    let listed = t.ok("package_presets_list", json!({}));
+    assert_eq!(listed[0]["name"], "Tall box", "the default is listed first");
+    assert_eq!(listed[0]["is_default"], true);
+
+    let renamed = t.ok(
+        "package_preset_update",
+        json!({"id": mug["id"], "input": box_input("Mug mailer", "5", None)}),
+    );
+    assert_eq!(renamed["name"], "Mug mailer");
+    assert_eq!(renamed["dimensions"]["height_in"], "5");
+    let clash = t.err(
+        "package_preset_update",
+        json!({"id": mug["id"], "input": box_input("TALL BOX", "5", None)}),
+    );
+    assert_eq!(clash["code"], "CONFLICT");
+    let flat = t.err(
+        "package_preset_update",
+        json!({"id": mug["id"], "input": box_input("Mug mailer", "0", None)}),
+    );
+    assert_eq!(
+        flat["details"],
+        json!({"kind": "fields", "fields": {"dimensions.height_in":
+            "The package height must be more than 0 and at most 108 inches"}})
+    );
+
+    assert_eq!(
+        t.ok("package_preset_delete", json!({"id": tall["id"]})),
+        Value::Null
+    );
+    let left = t.ok("package_presets_list", json!({}));
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(
+        left[0]["is_default"], true,
+        "the default moves to what is left"
+    );
+    assert_eq!(
+        t.err("package_preset_delete", json!({"id": tall["id"]}))["code"],
+        "NOT_FOUND"
+    );
+}
+
+#[test]
 fn package_presets_are_saved_and_listed() {
     let t = TestApp::new();
     assert_eq!(t.ok("package_presets_list", json!({})), json!([]));

@@ -4,4 +4,9 @@ import type { Dimensions } from "./Dimensions";
 /**
  * A box the shop uses often, with its dimensions and (optionally) a usual weight.
  */
-export type PackagePreset = { id: number, name: string, dimensions: Dimensions, weight_oz: string | null, };
+export type PackagePreset = { id: number, name: string, dimensions: Dimensions, weight_oz: string | null, 
+/**
+ * The box a new shipment starts with (at most one preset; the first one saved until the
+ * user picks another).
+ */
+is_default: boolean, };

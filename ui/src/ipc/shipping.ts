@@ -38,6 +38,7 @@ import type { RateQuote } from "../bindings/RateQuote";
 import type { RatesAnswer } from "../bindings/RatesAnswer";
 import type { ScanFormRecord } from "../bindings/ScanFormRecord";
 import type { ShipFromAddress } from "../bindings/ShipFromAddress";
+import type { ShipFromRemoval } from "../bindings/ShipFromRemoval";
 import type { ShipFromInput } from "../bindings/ShipFromInput";
 import type { Shipment } from "../bindings/Shipment";
 import type { ShipmentQuery } from "../bindings/ShipmentQuery";
@@ -85,6 +86,7 @@ export type {
   ScanFormRecord,
   ShipFromAddress,
   ShipFromInput,
+  ShipFromRemoval,
   Shipment,
   ShipmentQuery,
   ShipmentStatus,
@@ -104,9 +106,16 @@ function pickPdfPath(defaultName: string): Promise<string | null> {
 export const shippingIpc = {
   shipFromList: () => call<ShipFromAddress[]>("ship_from_list"),
   shipFromAdd: (input: ShipFromInput) => call<ShipFromAddress>("ship_from_add", { input }),
+  shipFromUpdate: (id: number, input: ShipFromInput) => call<ShipFromAddress>("ship_from_update", { id, input }),
+  /** Deletes the address, or archives it (hidden from pickers) when labels, SCAN forms or pickups use it; says which. */
+  shipFromRemove: (id: number) => call<ShipFromRemoval>("ship_from_remove", { id }),
   shipFromSetDefault: (id: number) => call<void>("ship_from_set_default", { id }),
+  /** The presets, the default (the box a new shipment starts with) first. */
   packagePresets: () => call<PackagePreset[]>("package_presets_list"),
   packagePresetAdd: (input: PackagePresetInput) => call<PackagePreset>("package_preset_add", { input }),
+  packagePresetUpdate: (id: number, input: PackagePresetInput) => call<PackagePreset>("package_preset_update", { id, input }),
+  packagePresetSetDefault: (id: number) => call<void>("package_preset_set_default", { id }),
+  packagePresetDelete: (id: number) => call<void>("package_preset_delete", { id }),
   labelLayout: () => call<LabelLayout>("label_layout_get"),
   setLabelLayout: (layout: LabelLayout) => call<void>("label_layout_set", { layout }),
 

@@ -2,28 +2,48 @@ import { useEffect, useState } from "react";
 import { ipc, type AppError, type DoctorReport } from "../ipc";
 import type { Route } from "../routes";
 import { CarrierSettings } from "./settings/CarrierSettings";
+import { ShipFromSettings } from "./settings/ShipFromSettings";
+import { PackageSettings } from "./settings/PackageSettings";
 import { ErrorNotice } from "../components/ErrorNotice";
+import "./settings/settings.css";
 
-export function SettingsPage({ section, go }: { section: "carriers" | "about"; go: (r: Route) => void }) {
+export type SettingsSection = "carriers" | "ship-from" | "packages" | "about";
+
+const SECTIONS: { section: SettingsSection; label: string }[] = [
+  { section: "carriers", label: "Carrier Settings" },
+  { section: "ship-from", label: "Ship-from addresses" },
+  { section: "packages", label: "Packages" },
+  { section: "about", label: "About" },
+];
+
+export function SettingsPage({ section, go }: { section: SettingsSection; go: (r: Route) => void }) {
   return (
     <section aria-labelledby="settings-title" data-page="settings">
       <header className="page-header">
         <h1 id="settings-title">Settings</h1>
       </header>
       <div className="tabs" role="tablist" aria-label="Settings sections">
-        <button
-          role="tab"
-          aria-selected={section === "carriers"}
-          data-tab="carriers"
-          onClick={() => go("settings/carriers")}
-        >
-          Carrier Settings
-        </button>
-        <button role="tab" aria-selected={section === "about"} data-tab="about" onClick={() => go("settings/about")}>
-          About
-        </button>
+        {/* Links, so each section has an address (a reload stays on it). */}
+        {SECTIONS.map((s) => (
+          <a
+            key={s.section}
+            href={`#/settings/${s.section}`}
+            role="tab"
+            aria-selected={section === s.section}
+            data-tab={s.section}
+            onClick={(e) => {
+              e.preventDefault();
+              go(`settings/${s.section}`);
+            }}
+          >
+            {s.label}
+          </a>
+        ))}
       </div>
-      {section === "carriers" ? <CarrierSettings /> : <About />}
+      {section === "carriers" && <CarrierSettings />}
+      {section === "ship-from" && <ShipFromSettings />}
+      {section === "packages" && <PackageSettings />}
+      {section === "about" && <About />}
     </section>
   );
 }

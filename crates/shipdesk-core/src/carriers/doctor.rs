@@ -55,9 +55,9 @@ impl ConnectionCheck {
 
 pub(crate) const STEP_NAMES: [&str; 6] = [
     "Credentials accepted",
-    "Token includes Labels and Payments",
-    "CRID, MIDs and EPS account match the token",
-    "Payment authorization succeeds",
+    "USPS allows labels and payments",
+    "CRID, MIDs and EPS account belong to this login",
+    "Can buy labels and pay for them",
     "EPS account is valid",
     "Quota headroom",
 ];
@@ -158,7 +158,7 @@ impl Connections {
                     tracing::error!("could not save the USPS connection state: {e}");
                 }
             }
-            list.skip_to_quota("the token lacks the Labels and Payments product");
+            list.skip_to_quota("USPS has not given access to Labels and Payments");
             return;
         }
         if !self.identity_step(record, &token, list) {
@@ -168,12 +168,15 @@ impl Connections {
         match session.authorize_payment().await {
             Ok(_) => {
                 self.report_success(record.id);
-                list.pass("USPS issued a payment authorization (PAYER + LABEL_OWNER)");
+                list.pass(format!(
+                    "Can buy labels and pay for them from EPS account {}",
+                    record.eps_account.as_deref().unwrap_or_default()
+                ));
             }
             Err(e) => {
                 let shown = self.report_failure(record.id, &e);
                 list.fail(shown.message.clone(), fix_from(&shown));
-                list.skip_to_quota("payment authorization failed");
+                list.skip_to_quota("USPS refused to let this account pay for labels");
                 return;
             }
         }
@@ -209,21 +212,24 @@ impl Connections {
             let products = if token.products.is_empty() {
                 String::new()
             } else {
-                format!(" (products: {})", token.products.join(", "))
+                format!(" (USPS products: {})", token.products.join(", "))
             };
             if scopes_known {
                 list.pass(format!(
-                    "The token's scopes include labels and payments{products}"
+                    "USPS lets Shipdesk buy labels and pay for them{products}"
                 ));
             } else {
                 list.pass(
-                    "USPS did not list the token's scopes; payment authorization below tests them",
+                    "USPS did not say what Shipdesk may do; the payment check below tests it",
                 );
             }
             true
         } else {
             list.fail(
-                format!("The token's scopes lack: {}", missing.join(", ")),
+                format!(
+                    "USPS has not given Shipdesk access to: {}",
+                    missing.join(", ")
+                ),
                 not_entitled_fix("Labels and Payments"),
             );
             false
@@ -246,13 +252,13 @@ impl Connections {
         };
         let Some(claims) = token.claims.as_ref() else {
             list.pass(
-                "USPS's token does not list linked accounts; payment authorization checks them",
+                "USPS did not list the accounts linked to this login; the payment check tests them",
             );
             return true;
         };
         if !claims.is_linked_to_business() {
             list.fail(
-                "The USPS login is not linked to any business (no CRID in the token)",
+                "The USPS login is not linked to any business (USPS sent no CRID for it)",
                 not_linked_fix(record),
             );
             return true;
@@ -266,7 +272,7 @@ impl Connections {
             .collect();
         if !crids.contains(&identity.crid) {
             mismatches.push(format!(
-                "CRID {} (token: {})",
+                "CRID {} (USPS has: {})",
                 identity.crid,
                 crids.join(", ")
             ));
@@ -277,13 +283,13 @@ impl Connections {
             ("manifest MID", &identity.manifest_mid),
         ] {
             if !mids.is_empty() && !mids.contains(mid) {
-                mismatches.push(format!("{label} {mid} (token: {})", mids.join(", ")));
+                mismatches.push(format!("{label} {mid} (USPS has: {})", mids.join(", ")));
             }
         }
         let accounts = &claims.payment_accounts;
         if !accounts.is_empty() && !accounts.contains(&identity.eps_account) {
             mismatches.push(format!(
-                "EPS account {} (token: {})",
+                "EPS account {} (USPS has: {})",
                 identity.eps_account,
                 accounts.join(", ")
             ));

@@ -55,8 +55,8 @@ pub use rate_cache::RATE_CACHE_TTL;
 pub use service_choice::{recommended_flat_rate, recommended_service};
 pub use store::{
     ActiveLabel, Attempt, CommittedLabel, DEFAULT_SHIPMENT_PAGE, EndOfDayStore, Intent, Lease,
-    MAX_SHIPMENT_PAGE, NewAttempt, NewPickup, NewScanForm, PICKUP_HISTORY, PurchaseJournal,
-    SCAN_FORM_HISTORY, ShipmentStore, ShippingSetupStore,
+    MAX_SHIPMENT_PAGE, NewAttempt, NewPickup, NewScanForm, PICKUP_HISTORY, PresetEdit,
+    PurchaseJournal, SCAN_FORM_HISTORY, ShipFromEdit, ShipmentStore, ShippingSetupStore,
 };
 pub use void::{OpenVoid, VoidReconcileReport};
 pub use void_journal::{VoidAttempt, VoidIntent, VoidJournal, VoidLease, VoidState};

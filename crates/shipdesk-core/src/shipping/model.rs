@@ -45,6 +45,9 @@ pub struct PackagePreset {
     pub dimensions: Dimensions,
     #[ts(type = "string | null")]
     pub weight_oz: Option<Decimal>,
+    /// The box a new shipment starts with (at most one preset; the first one saved until the
+    /// user picks another).
+    pub is_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -55,6 +58,21 @@ pub struct PackagePresetInput {
     #[serde(default)]
     #[ts(type = "string | null")]
     pub weight_oz: Option<Decimal>,
+    /// Make this the default preset (the first preset saved becomes it anyway).
+    #[serde(default)]
+    #[ts(optional)]
+    pub is_default: Option<bool>,
+}
+
+/// What removing a ship-from address did: an address no label, SCAN form or pickup mentions is
+/// deleted; one they mention is archived — hidden from every picker and list, kept for those
+/// records (a label also keeps its own copy of the address it was bought from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ShipFromRemoval {
+    Deleted,
+    Archived,
 }
 
 /// Inches.

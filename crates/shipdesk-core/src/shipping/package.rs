@@ -1,11 +1,11 @@
-//! The package a purchase ships: the defaults it falls back on (the order's weight, the first
+//! The package a purchase ships: the defaults it falls back on (the order's weight, the default
 //! package preset) and the limits every package must meet.
 
 use rust_decimal::Decimal;
 use usps::limits::WEIGHT_MAX_LB;
 
 use super::ShippingService;
-use super::model::{Dimensions, Package};
+use super::model::{Dimensions, Package, PackagePreset};
 use crate::error::{AppError, AppResult};
 use crate::orders::Order;
 
@@ -19,10 +19,10 @@ impl ShippingService {
             .ok_or_else(|| AppError::not_found(format!("There is no order with id {id}")))
     }
 
-    /// The package a purchase uses when none is given: the first preset's box (or 10x8x4 in),
+    /// The package a purchase uses when none is given: the default preset's box (or 10x8x4 in),
     /// weighing what the order's items weigh (or the preset's weight, or 1 lb).
     pub fn default_package(&self, order: &Order) -> AppResult<Package> {
-        let preset = self.package_presets()?.into_iter().next();
+        let preset = self.default_package_preset()?;
         let weight_oz = order_weight_oz(order).unwrap_or_else(|| {
             preset
                 .as_ref()
@@ -35,14 +35,14 @@ impl ShippingService {
         })
     }
 
-    /// The box a package ships in when none is given: the first preset's, or 10x8x4 in.
+    /// The box a package ships in when none is given: the default preset's, or 10x8x4 in.
     pub(crate) fn default_dimensions(&self) -> AppResult<Dimensions> {
-        Ok(box_of(
-            self.package_presets()?
-                .into_iter()
-                .next()
-                .map(|p| p.dimensions),
-        ))
+        Ok(box_of(self.default_package_preset()?.map(|p| p.dimensions)))
+    }
+
+    /// The preset a new shipment starts with (listed first), if the shop saved any.
+    pub fn default_package_preset(&self) -> AppResult<Option<PackagePreset>> {
+        Ok(self.package_presets()?.into_iter().find(|p| p.is_default))
     }
 }
 

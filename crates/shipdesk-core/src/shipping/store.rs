@@ -12,7 +12,9 @@
 
 use rust_decimal::Decimal;
 
-use super::model::{Package, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput};
+use super::model::{
+    Package, PackagePreset, PackagePresetInput, ShipFromAddress, ShipFromInput, ShipFromRemoval,
+};
 use super::model_shipments::{
     Pickup, PurchaseToCheck, ScanFormRecord, Shipment, ShipmentQuery, ShipmentStatus,
 };
@@ -259,11 +261,33 @@ pub trait EndOfDayStore: Send + Sync {
     fn mark_pickup_canceled(&self, id: i64, now: &str) -> AppResult<()>;
 }
 
-/// What a shop sets up once: where it ships from and the boxes it uses.
+/// What [`ShippingSetupStore::update_ship_from`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShipFromEdit {
+    Updated,
+    /// No such address, or it is archived.
+    NotFound,
+    /// A label purchase from this address is not finished; nothing written.
+    PurchaseOpen,
+}
+
+/// What [`ShippingSetupStore::update_package_preset`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresetEdit {
+    Updated,
+    NotFound,
+    /// Another preset has that name; nothing written.
+    NameTaken,
+}
+
+/// What a shop sets up once: where it ships from and the boxes it uses. Archived ship-from
+/// addresses are left out of every list and default; only [`Self::ship_from`] still finds them,
+/// for the records that point at them.
 pub trait ShippingSetupStore: Send + Sync {
-    /// Every ship-from address, the default first, then by nickname.
+    /// Every ship-from address not archived, the default first, then by nickname.
     fn ship_from_addresses(&self) -> AppResult<Vec<ShipFromAddress>>;
 
+    /// The address `id`, archived or not.
     fn ship_from(&self, id: i64) -> AppResult<Option<ShipFromAddress>>;
 
     /// The default address, or else the oldest one; `None` when there is none.
@@ -273,16 +297,39 @@ pub trait ShippingSetupStore: Send + Sync {
     /// it is the first — one transaction. Returns its id.
     fn add_ship_from(&self, input: &ShipFromInput, now: &str) -> AppResult<i64>;
 
-    /// Makes `id` the only default — one transaction.
-    fn set_default_ship_from(&self, id: i64) -> AppResult<()>;
+    /// Replaces the nickname and address of `id` (and makes it the only default when
+    /// `input.is_default`) — one transaction, refused while a purchase from it is unfinished.
+    fn update_ship_from(
+        &self,
+        id: i64,
+        input: &ShipFromInput,
+        now: &str,
+    ) -> AppResult<ShipFromEdit>;
 
-    /// Every preset, by name.
+    /// Deletes `id` when no purchase, label, SCAN form or pickup mentions it, else archives it;
+    /// a removed default hands the default to the oldest remaining address — one transaction.
+    /// `None` when there is no such address (or it is archived already).
+    fn remove_ship_from(&self, id: i64, now: &str) -> AppResult<Option<ShipFromRemoval>>;
+
+    /// Makes `id` the only default — one transaction. Returns whether it exists (not archived).
+    fn set_default_ship_from(&self, id: i64) -> AppResult<bool>;
+
+    /// Every preset, the default first, then by name.
     fn package_presets(&self) -> AppResult<Vec<PackagePreset>>;
 
     /// Adds a preset as given; `None`, with nothing written, when a preset has that name
-    /// (names compare case-insensitively). The check and the insert are one transaction.
+    /// (names compare case-insensitively). It becomes the only default when asked or when it is
+    /// the first. The check and the insert are one transaction.
     fn add_package_preset(&self, input: &PackagePresetInput, now: &str) -> AppResult<Option<i64>>;
 
-    /// Returns whether the preset existed.
+    /// Replaces the preset's name, box and weight (and makes it the only default when asked) —
+    /// one transaction.
+    fn update_package_preset(&self, id: i64, input: &PackagePresetInput) -> AppResult<PresetEdit>;
+
+    /// Makes `id` the only default preset — one transaction. Returns whether it exists.
+    fn set_default_package_preset(&self, id: i64) -> AppResult<bool>;
+
+    /// Returns whether the preset existed. A deleted default hands the default to the first
+    /// remaining preset by name — one transaction.
     fn delete_package_preset(&self, id: i64) -> AppResult<bool>;
 }

@@ -19,6 +19,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_purchase_owners.sql"),
     include_str!("../../migrations/0007_accounts_kept.sql"),
     include_str!("../../migrations/0008_void_journal.sql"),
+    include_str!("../../migrations/0009_setup_editing.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -78,6 +79,10 @@ pub(super) fn apply(conn: &mut Connection) -> AppResult<()> {
 #[cfg(test)]
 #[path = "migrations_accounts_kept.rs"]
 mod accounts_kept;
+
+#[cfg(test)]
+#[path = "migrations_setup_editing.rs"]
+mod setup_editing;
 
 #[cfg(test)]
 mod tests {

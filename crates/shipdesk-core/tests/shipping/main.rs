@@ -12,5 +12,6 @@ mod label_fields;
 mod never_sent;
 mod order_contents;
 mod sandbox;
+mod setup_editing;
 mod unsent;
 mod void_journal;

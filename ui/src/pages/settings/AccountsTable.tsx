@@ -1,6 +1,9 @@
 // Settings › Carrier Settings › USPS: every account with its identifiers and connection state.
+// Four columns that wrap (account, USPS identifiers, connection, actions) so the table fits the
+// page from 1024 px wide without clipping its buttons.
 import type { UspsAccountRecord } from "../../ipc";
 import { ENVIRONMENT_LABEL, StatusChip, formatVerified } from "./StatusChip";
+import "./settings.css";
 
 export function AccountsTable(props: {
   accounts: UspsAccountRecord[];
@@ -9,55 +12,66 @@ export function AccountsTable(props: {
 }) {
   const dash = (v: string | null) => v ?? "—";
   return (
-    <table className="accounts" data-testid="usps-accounts">
-      <thead>
-        <tr>
-          <th scope="col">Nickname</th>
-          <th scope="col">Environment</th>
-          <th scope="col">CRID</th>
-          <th scope="col">MID</th>
-          <th scope="col">Manifest MID</th>
-          <th scope="col">EPS account</th>
-          <th scope="col">Connection</th>
-          <th scope="col">Last verified</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.accounts.map((a) => (
-          <tr key={a.id} data-account={a.nickname}>
-            <td>
-              {a.nickname}
-              {a.is_default && (
-                <span className="chip default-chip" data-field="default">
-                  Default
-                </span>
-              )}
-            </td>
-            <td>{ENVIRONMENT_LABEL[a.environment]}</td>
-            <td className="mono">{dash(a.crid)}</td>
-            <td className="mono">{dash(a.mid)}</td>
-            <td className="mono">{dash(a.manifest_mid)}</td>
-            <td className="mono">{dash(a.eps_account)}</td>
-            <td>
-              <StatusChip state={a.state} />
-            </td>
-            <td>{formatVerified(a.last_verified_at)}</td>
-            <td className="row-actions">
-              <button type="button" data-action="edit-account" onClick={() => props.onEdit(a.id)} aria-label={`Edit ${a.nickname}`}>
-                Edit
-              </button>
-              {!a.is_default && (
-                <button type="button" data-action="make-default" onClick={() => props.onMakeDefault(a.id)} aria-label={`Make ${a.nickname} the default`}>
-                  Make default
-                </button>
-              )}
-            </td>
+    <div className="accounts-fit">
+      <table className="accounts" data-testid="usps-accounts">
+        <thead>
+          <tr>
+            <th scope="col">Account</th>
+            <th scope="col">USPS identifiers</th>
+            <th scope="col">Connection</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.accounts.map((a) => (
+            <tr key={a.id} data-account={a.nickname}>
+              <td>
+                <span className="account-name">{a.nickname}</span>
+                {a.is_default && (
+                  <span className="chip default-chip" data-field="default">
+                    Default
+                  </span>
+                )}
+                <div className="muted small" data-field="environment">
+                  {ENVIRONMENT_LABEL[a.environment]}
+                </div>
+              </td>
+              <td>
+                <dl className="account-ids">
+                  <dt>CRID</dt>
+                  <dd className="mono">{dash(a.crid)}</dd>
+                  <dt>MID</dt>
+                  <dd className="mono">{dash(a.mid)}</dd>
+                  <dt>Manifest MID</dt>
+                  <dd className="mono">{dash(a.manifest_mid)}</dd>
+                  <dt>EPS account</dt>
+                  <dd className="mono">{dash(a.eps_account)}</dd>
+                </dl>
+              </td>
+              <td>
+                <StatusChip state={a.state} />
+                <div className="muted small" data-field="last-verified">
+                  Last verified: {formatVerified(a.last_verified_at, a.state)}
+                </div>
+              </td>
+              <td>
+                <div className="account-actions">
+                  <button type="button" data-action="edit-account" onClick={() => props.onEdit(a.id)} aria-label={`Edit ${a.nickname}`}>
+                    Edit
+                  </button>
+                  {!a.is_default && (
+                    <button type="button" data-action="make-default" onClick={() => props.onMakeDefault(a.id)} aria-label={`Make ${a.nickname} the default`}>
+                      Make default
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

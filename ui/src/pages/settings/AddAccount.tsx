@@ -1,6 +1,6 @@
 // Add a USPS account: "Sign in with USPS" (the browser opens the USPS consent page; we wait for it
 // to come back) or "Use my own USPS API app" (client id and secret).
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { ipc, type AppError, type ConnectOutcome, type Environment } from "../../ipc";
 import { SignInProblem, SignInWaiting } from "../../connection/SignInStatus";
 import { useSignIn } from "../../connection/useSignIn";
@@ -100,6 +100,20 @@ export function portNumber(port: string): number | null {
   return port.trim() && Number.isInteger(n) ? n : null;
 }
 
+/**
+ * Options only a developer or IT needs (a custom USPS host, the sign-in's redirect port): folded
+ * away under "Advanced", opened by itself when one of them has a problem to show.
+ */
+export function AdvancedOptions({ open, children }: { open: boolean; children: ReactNode }) {
+  return (
+    <details className="advanced-options" open={open || undefined} data-testid="advanced-options">
+      <summary>Advanced</summary>
+      <p className="muted small">Only needed for a test server or a USPS app registered with another redirect port.</p>
+      {children}
+    </details>
+  );
+}
+
 export function PortRow({ port, setPort, error }: { port: string; setPort: (v: string) => void; error?: string }) {
   return (
     <TextRow
@@ -140,9 +154,13 @@ function SignInForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome
       <div className="form-grid">
         <TextRow label="Nickname" field="nickname" value={nickname} onChange={setNickname} error={errors.nickname} hint="e.g. Main warehouse" />
         <EnvironmentSelect value={environment} onChange={setEnvironment} />
-        <TextRow label="Custom USPS host" field="base_url" value={baseUrl} onChange={setBaseUrl} error={errors.base_url} hint="Optional, e.g. a test proxy" />
-        <PortRow port={port} setPort={setPort} error={errors.port} />
       </div>
+      <AdvancedOptions open={Boolean(errors.base_url || errors.port)}>
+        <div className="form-grid">
+          <TextRow label="Custom USPS host" field="base_url" value={baseUrl} onChange={setBaseUrl} error={errors.base_url} hint="Optional, e.g. a test proxy" />
+          <PortRow port={port} setPort={setPort} error={errors.port} />
+        </div>
+      </AdvancedOptions>
       {phase.kind === "failed" && <SignInProblem error={phase.error} onTryAgain={start} />}
       <div className="section-actions">
         <button type="button" className="primary" onClick={start} disabled={phase.kind === "starting"} data-action="sign-in-with-usps">
@@ -192,11 +210,15 @@ function OwnAppForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome
       </p>
       <div className="form-grid">
         <EnvironmentSelect value={environment} onChange={setEnvironment} />
-        <TextRow label="Custom USPS host" field="base_url" value={baseUrl} onChange={setBaseUrl} error={errors.base_url} hint="Optional" />
         <TextRow label="Client id" field="client_id" value={clientId} onChange={setClientId} error={errors.client_id} hint="Consumer Key" />
         <TextRow label="Client secret" field="client_secret" type="password" value={clientSecret} onChange={setClientSecret} error={errors.client_secret} hint="Consumer Secret" />
         <AccountFieldsForm value={fields} onChange={setFields} errors={errors} />
       </div>
+      <AdvancedOptions open={Boolean(errors.base_url)}>
+        <div className="form-grid">
+          <TextRow label="Custom USPS host" field="base_url" value={baseUrl} onChange={setBaseUrl} error={errors.base_url} hint="Optional, e.g. a test proxy" />
+        </div>
+      </AdvancedOptions>
       {error && Object.keys(errors).length === 0 && <SignInProblemOrMessage error={error} onTryAgain={connect} />}
       {error && Object.keys(errors).length > 0 && (
         <p className="field-error" role="alert">

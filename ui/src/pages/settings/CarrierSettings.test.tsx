@@ -299,4 +299,83 @@ describe("Carrier Settings › USPS", () => {
     expect(alert.textContent).toContain("within 5 minutes");
     expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
   });
+
+  it("keeps developer options (custom USPS host, redirect port) folded under Advanced", async () => {
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    const advanced = screen.getByTestId("advanced-options") as HTMLDetailsElement;
+    expect(advanced.open).toBe(false);
+    expect(advanced.querySelector("summary")!.textContent).toBe("Advanced");
+    expect(advanced.contains(screen.getByLabelText("Custom USPS host"))).toBe(true);
+    expect(advanced.contains(screen.getByLabelText("Redirect port"))).toBe(true);
+    expect(screen.getByTestId("add-account").textContent).not.toMatch(/PAYER|LABEL_OWNER|scope/);
+    fireEvent.click(screen.getByRole("button", { name: "Use my own USPS API app" }));
+    const own = screen.getByTestId("advanced-options") as HTMLDetailsElement;
+    expect(own.open).toBe(false);
+    expect(own.contains(screen.getByLabelText("Custom USPS host"))).toBe(true);
+  });
+
+  it("opens Advanced by itself when the redirect port is the problem", async () => {
+    uspsSignInStart.mockRejectedValue({
+      code: "VALIDATION",
+      message: "Port 8765 is in use",
+      details: { kind: "fields", fields: { port: "Another program uses port 8765; pick another registered port" } },
+    });
+    renderSettings();
+    fireEvent.click(await screen.findByRole("button", { name: "Add account" }));
+    fireEvent.click(screen.getAllByRole("button", { name: "Sign in with USPS" })[1]);
+    await screen.findByText("Another program uses port 8765; pick another registered port");
+    expect((screen.getByTestId("advanced-options") as HTMLDetailsElement).open).toBe(true);
+  });
+
+  it("never shows Connected with 'Last verified: Never'", async () => {
+    uspsAccounts.mockResolvedValue([
+      account(1, { state: "connected" }, { last_verified_at: null }),
+      account(2, { state: "disconnected" }, { nickname: "Old", last_verified_at: null }),
+    ]);
+    renderSettings();
+    const table = await screen.findByTestId("usps-accounts");
+    const demo = within(table).getByText("Sandbox demo").closest("tr")!;
+    expect(demo.querySelector("[data-field=last-verified]")!.textContent).toBe("Last verified: Not checked yet");
+    const old = within(table).getByText("Old").closest("tr")!;
+    expect(old.querySelector("[data-field=last-verified]")!.textContent).toBe("Last verified: Never");
+    const edit = await openEdit("Sandbox demo");
+    expect(within(edit).getByTestId("connection-section").querySelector("[data-field=last-verified]")!.textContent).toContain("Not checked with USPS yet");
+  });
+
+  it("a passing checklist goes away when the account is disconnected", async () => {
+    uspsCheck.mockResolvedValue({
+      account_id: 1,
+      account: account(1),
+      steps: [{ name: "Credentials accepted", status: "passed", detail: "USPS issued an access token", fix: null }],
+    });
+    uspsDisconnect.mockResolvedValue({ account: account(1, { state: "disconnected" }), revoked_at_usps: false, warnings: [] });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    fireEvent.click(within(edit).getByRole("button", { name: "Check connection" }));
+    await screen.findByText("Everything USPS needs is in place.");
+    uspsAccounts.mockResolvedValue([account(1, { state: "disconnected" }, { updated_at: "2026-11-22T10:00:00Z" })]);
+    fireEvent.click(within(edit).getByRole("button", { name: "Disconnect" }));
+    fireEvent.click(within(within(edit).getByRole("group", { name: "Confirm disconnect" })).getByRole("button", { name: "Disconnect" }));
+    await screen.findByText("The saved secrets were deleted from this computer.");
+    await waitFor(() => expect(within(edit).getByTestId("connection-section").querySelector("[data-state]")!.textContent).toBe("Disconnected"));
+    expect(screen.queryByTestId("doctor-checklist")).toBeNull();
+    expect(screen.queryByText("Everything USPS needs is in place.")).toBeNull();
+  });
+
+  it("a checklist the account has moved on from is not shown under the new status", async () => {
+    uspsCheck.mockResolvedValue({
+      account_id: 1,
+      account: account(1),
+      steps: [{ name: "Credentials accepted", status: "passed", detail: "USPS issued an access token", fix: null }],
+    });
+    renderSettings();
+    const edit = await openEdit("Sandbox demo");
+    // A later call (elsewhere in the app) found the login refused: the list is newer than the check.
+    uspsAccounts.mockResolvedValue([account(1, { state: "needs_reconnect", reason: "USPS no longer accepts the saved authorization." }, { updated_at: "2026-11-22T10:00:00Z" })]);
+    fireEvent.click(within(edit).getByRole("button", { name: "Check connection" }));
+    await waitFor(() => expect(within(edit).getByTestId("connection-section").querySelector("[data-state]")!.textContent).toBe("Needs reconnect"));
+    expect(screen.queryByTestId("doctor-checklist")).toBeNull();
+    expect(screen.getByTestId("check-outdated").textContent).toContain("changed since the last check");
+  });
 });

@@ -6,10 +6,10 @@ import { useConnectionCheck } from "../../connection/UspsConnection";
 import { SignInProblem, SignInWaiting } from "../../connection/SignInStatus";
 import { useSignIn } from "../../connection/useSignIn";
 import { EMPTY_FIELDS } from "./AccountFieldsForm";
-import { PortRow, portNumber, useRedirectPort } from "./AddAccount";
+import { AdvancedOptions, PortRow, portNumber, useRedirectPort } from "./AddAccount";
 import { DoctorChecklist } from "./DoctorChecklist";
 import { fieldErrors } from "./fieldErrors";
-import { StatusChip } from "./StatusChip";
+import { StatusChip, verifiedSentence } from "./StatusChip";
 
 const SHARED_LOGIN_WARNING =
   "Changing how this account signs in replaces the saved USPS authorization. Other systems that use the same USPS login (or the same USPS app) must be updated too.";
@@ -37,6 +37,8 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
   const disconnect = async () => {
     setConfirmDisconnect(false);
     setError(null);
+    // A checklist from before says nothing about the account once it is disconnected.
+    doctor.forget();
     try {
       const outcome = await ipc.uspsDisconnect(account.id);
       setConnectedNow(null);
@@ -53,7 +55,13 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
   };
 
 
-  const state = account.state;
+  // The check's own record of the account is newer than the list until the list is read again.
+  const checked = doctor.result?.account;
+  const current = checked && checked.updated_at >= account.updated_at ? checked : account;
+  const state = current.state;
+  // A checklist is shown only while the account is in the state it left it in; after any later
+  // change (a failed call, Disconnect, a sign-in) it would contradict the status above.
+  const checklist = doctor.result && doctor.result.account.state.state === state.state ? doctor.result : null;
   const signInErrors = phase.kind === "failed" ? fieldErrors(phase.error) : {};
   return (
     <section className="panel" aria-labelledby={`connection-${account.id}`} data-testid="connection-section">
@@ -61,9 +69,8 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
         Connection <StatusChip state={state} />
       </h3>
       <p className="muted">
-        {account.mode.kind === "sign_in"
-          ? `Signed in with USPS (app ${account.mode.client_id}).`
-          : `Your own USPS API app (client id ${account.mode.client_id}).`}
+        {account.mode.kind === "sign_in" ? "Signs in with your USPS business login." : `Uses your own USPS API app (client id ${account.mode.client_id}).`}{" "}
+        <span data-field="last-verified">{verifiedSentence(current)}</span>
       </p>
       {state.state === "needs_reconnect" && (
         <p className="notice notice-warn" data-testid="account-reconnect-reason">
@@ -97,9 +104,11 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
       ) : (
         <>
           {notes.length === 0 && <p className="muted small">{SHARED_LOGIN_WARNING}</p>}
-          <div className="form-grid">
-            <PortRow port={port} setPort={setPort} error={signInErrors.port} />
-          </div>
+          <AdvancedOptions open={Boolean(signInErrors.port)}>
+            <div className="form-grid">
+              <PortRow port={port} setPort={setPort} error={signInErrors.port} />
+            </div>
+          </AdvancedOptions>
         </>
       )}
       {phase.kind === "failed" && <SignInProblem error={phase.error} onTryAgain={login} />}
@@ -139,7 +148,12 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
           <p>{doctor.error.message}</p>
         </div>
       )}
-      {doctor.result && <DoctorChecklist check={doctor.result} />}
+      {checklist && <DoctorChecklist check={checklist} />}
+      {doctor.result && !checklist && (
+        <p className="muted" data-testid="check-outdated">
+          The connection changed since the last check. Use Check connection to check it again.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 // The connection state at a glance: a small status chip in Carrier Settings.
-import type { ConnectionState, Environment } from "../../ipc";
+import type { ConnectionState, Environment, UspsAccountRecord } from "../../ipc";
 
 export const STATE_LABEL: Record<ConnectionState["state"], string> = {
   connected: "Connected",
@@ -22,10 +22,20 @@ export function StatusChip({ state }: { state: ConnectionState }) {
   );
 }
 
-export function formatVerified(iso: string | null): string {
-  if (!iso) return "Never";
+/**
+ * When USPS last answered for the account. A connected account USPS has not been asked about yet
+ * (the Sandbox demo before its first use) is "not checked yet", never "never".
+ */
+export function formatVerified(iso: string | null, state?: ConnectionState): string {
+  if (!iso) return state?.state === "connected" ? "Not checked yet" : "Never";
   const d = new Date(iso);
   return Number.isNaN(d.getTime())
     ? iso
     : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+}
+
+/** "Last verified …" as a sentence for the account's connection section. */
+export function verifiedSentence(a: Pick<UspsAccountRecord, "last_verified_at" | "state">): string {
+  if (a.last_verified_at) return `USPS last answered ${formatVerified(a.last_verified_at)}.`;
+  return a.state.state === "connected" ? "Not checked with USPS yet: Check connection asks USPS now." : "USPS has not answered for this account yet.";
 }

@@ -328,6 +328,17 @@ describe("Ship dialog, one order", () => {
     await waitFor(() => expect(m.ratesForOrder).toHaveBeenCalledWith(1, expect.objectContaining({ weight_oz: "32" }), 7, expect.anything()));
   });
 
+  it("starts from the shop's default box until the user types", async () => {
+    m.packagePresets.mockResolvedValue([
+      { id: 2, name: "Small", dimensions: { length_in: "6", width_in: "4", height_in: "2" }, weight_oz: null, is_default: false },
+      { id: 3, name: "Mailer", dimensions: { length_in: "12", width_in: "9", height_in: "1" }, weight_oz: "5", is_default: true },
+    ]);
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);
+    await waitFor(() => expect((screen.getByLabelText("Length, inches") as HTMLInputElement).value).toBe("12"));
+    // The order's own weight wins over the preset's usual one.
+    expect((screen.getByLabelText("Weight, ounces") as HTMLInputElement).value).toBe("8");
+  });
+
   it("fills the package from a saved preset and saves a new one", async () => {
     m.packagePresets.mockResolvedValue([{ id: 3, name: "Mailer", dimensions: { length_in: "12", width_in: "9", height_in: "1" }, weight_oz: "5" }]);
     m.packagePresetAdd.mockImplementation(async (i: { name: string }) => ({ id: 4, ...i }));

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ipc, type AppError, type Order, type PackagePreset, type ShipFromAddress } from "../../ipc";
 import { ModalDialog } from "../../connection/ModalDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -39,8 +39,16 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
   // so the previews and the report are what the user sees.
   const [committed, setCommitted] = useState(false);
 
+  // The shop's default box fills the package until the user types anything.
+  const touched = useRef(false);
   useEffect(() => {
-    ipc.packagePresets().then(setPresets, () => setPresets([]));
+    ipc.packagePresets().then((list) => {
+      setPresets(list);
+      const preferred = list.find((p) => p.is_default) ?? null;
+      if (!preferred || touched.current) return;
+      const box = { length: preferred.dimensions.length_in, width: preferred.dimensions.width_in, height: preferred.dimensions.height_in };
+      setDraft(many ? { ...batchDraft(), ...box } : initialDraft(orders[0], preferred));
+    }, () => setPresets([]));
     ipc.shipFromList().then(
       (list) => {
         setAddresses(list);
@@ -85,7 +93,10 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
           <PackageFields
             draft={draft}
             presets={presets}
-            onChange={setDraft}
+            onChange={(d) => {
+              touched.current = true;
+              setDraft(d);
+            }}
             onPresetSaved={(p) => setPresets((list) => [...list.filter((x) => x.id !== p.id), p])}
             problem={setup.packageProblem}
             forOrdersWithoutWeight={many}
