@@ -16,11 +16,11 @@ use super::validate::json_body;
 use crate::Shared;
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::{dispute_id, now_ms};
-use crate::state::records::{LabelStatus, LedgerEntry, LedgerKind};
+use crate::state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind};
 
-fn order_not_found() -> ApiError {
+pub(crate) fn order_not_found(version: &'static str) -> ApiError {
     ApiError::bad_request(
-        V,
+        version,
         vec![ErrorItem::coded(
             "160185",
             "Order not found",
@@ -29,31 +29,52 @@ fn order_not_found() -> ApiError {
     )
 }
 
-/// Cancels (before manifest) or files a refund request (after).
 fn cancel(shared: &Shared, crid: &str, tracking: &str) -> Result<Value, ApiError> {
+    cancel_label(
+        shared,
+        V,
+        crid,
+        tracking,
+        |_| true,
+        |label| {
+            super::return_labels::is_return(label).then(|| {
+                ErrorItem::coded(
+                    "160187",
+                    "Return label orders cannot be canceled",
+                    "trackingNumber",
+                )
+            })
+        },
+    )
+}
+
+/// Cancels (before manifest) or files a refund request (after) and writes the ledger, as the
+/// labels API and the international labels API both do. `served_here` says whether this API
+/// knows the label; `refusal` why it cannot cancel one it knows.
+pub(crate) fn cancel_label(
+    shared: &Shared,
+    version: &'static str,
+    crid: &str,
+    tracking: &str,
+    served_here: impl Fn(&LabelRecord) -> bool,
+    refusal: impl Fn(&LabelRecord) -> Option<ErrorItem>,
+) -> Result<Value, ApiError> {
     let mut st = shared.lock();
     let seed = st.scenario.seed;
     let label = st
         .durable
         .labels
         .get(tracking)
-        .filter(|l| l.crid == crid)
+        .filter(|l| l.crid == crid && served_here(l))
         .cloned()
-        .ok_or_else(order_not_found)?;
-    if super::return_labels::is_return(&label) {
-        return Err(ApiError::bad_request(
-            V,
-            vec![ErrorItem::coded(
-                "160187",
-                "Return label orders cannot be canceled",
-                "trackingNumber",
-            )],
-        ));
+        .ok_or_else(|| order_not_found(version))?;
+    if let Some(item) = refusal(&label) {
+        return Err(ApiError::bad_request(version, vec![item]));
     }
     match label.status {
         LabelStatus::Canceled => {
             return Err(ApiError::bad_request(
-                V,
+                version,
                 vec![ErrorItem::coded(
                     "160186",
                     "Order already canceled",
@@ -63,7 +84,7 @@ fn cancel(shared: &Shared, crid: &str, tracking: &str) -> Result<Value, ApiError
         }
         LabelStatus::Disputed => {
             return Err(ApiError::bad_request(
-                V,
+                version,
                 vec![ErrorItem::field(
                     "A refund request for this order has already been submitted today",
                     "trackingNumber",
@@ -121,14 +142,15 @@ pub async fn cancel_by_tracking(
 }
 
 /// The tracking number a (CRID, idempotency key) bought, from the required key header.
-fn tracking_for_key(
+pub(crate) fn tracking_for_key(
     shared: &Shared,
     headers: &HeaderMap,
     crid: &str,
+    version: &'static str,
 ) -> Result<(String, String), ApiError> {
     let key = idempotency_key(headers)?.ok_or_else(|| {
         ApiError::bad_request(
-            V,
+            version,
             vec![ErrorItem::field(
                 "X-Idempotency-Key header is required.",
                 KEY_HEADER,
@@ -141,24 +163,26 @@ fn tracking_for_key(
         .idempotency
         .get(&key_slot(crid, &key))
         .cloned()
-        .ok_or_else(order_not_found)?;
+        .ok_or_else(|| order_not_found(version))?;
     Ok((key, tracking))
+}
+
+/// An answer to a cancel by key carries the key back.
+pub(crate) fn with_key(mut resp: Response, key: &str) -> Response {
+    if let Ok(h) = HeaderValue::from_str(key) {
+        resp.headers_mut().insert(KEY_HEADER, h);
+    }
+    resp
 }
 
 pub async fn cancel_by_key(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let result = (|| {
         let (_, payment) = label_caller(&shared, &headers, "/labels/v3/label")?;
-        let (key, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
+        let (key, tracking) = tracking_for_key(&shared, &headers, &payment.crid, V)?;
         Ok::<_, ApiError>((key, cancel(&shared, &payment.crid, &tracking)?))
     })();
     match result {
-        Ok((key, v)) => {
-            let mut resp = axum::Json(v).into_response();
-            if let Ok(h) = HeaderValue::from_str(&key) {
-                resp.headers_mut().insert(KEY_HEADER, h);
-            }
-            resp
-        }
+        Ok((key, v)) => with_key(axum::Json(v).into_response(), &key),
         Err(e) => e.into_response(),
     }
 }
@@ -205,7 +229,7 @@ fn reprint(
         .labels
         .get_mut(tracking)
         .filter(|l| l.crid == crid)
-        .ok_or_else(order_not_found)?;
+        .ok_or_else(|| order_not_found(V))?;
     if label.status != LabelStatus::Printed {
         return Err(ApiError::bad_request(
             V,
@@ -264,7 +288,7 @@ pub async fn reprint_by_key(
 ) -> Response {
     let result = (|| {
         let (_, payment) = label_caller(&shared, &headers, "/labels/v3/label-reprint")?;
-        let (_, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
+        let (_, tracking) = tracking_for_key(&shared, &headers, &payment.crid, V)?;
         reprint(&shared, &headers, &payment.crid, &tracking, &body)
     })();
     result.unwrap_or_else(IntoResponse::into_response)

@@ -13,13 +13,13 @@ use super::Api;
 use super::label_build;
 use super::payments::payment_auth;
 use super::validate::json_body;
-use crate::Shared;
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::{canonical_json, now_ms, sha256_hex, tracking_number};
 use crate::pdf::{self, Part};
 use crate::server::ConnectionKiller;
 use crate::state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind, PaymentAuth};
+use crate::{Shared, SimState};
 
 pub(super) const V: &str = "/labels/v3";
 pub(super) const KEY_HEADER: &str = "X-Idempotency-Key";
@@ -183,8 +183,45 @@ fn commit(
         &payment.label_owner_mid,
         n,
     );
-    let metadata = label_build::metadata(&plan, &tracking);
-    let amount = plan.amount();
+    let label = ChargedLabel {
+        metadata: label_build::metadata(&plan, &tracking),
+        tracking,
+        amount: plan.amount(),
+        mailing_date: plan.mailing_date.clone(),
+        manifested: plan.immediate_manifest,
+    };
+    let record = record_charged(&mut st, caller, payment, key, hash, request, label);
+    shared.persist(&st);
+    Ok((record, true))
+}
+
+/// A label just bought, as its API (domestic or international) priced and numbered it.
+pub(crate) struct ChargedLabel {
+    pub tracking: String,
+    pub metadata: Value,
+    pub amount: f64,
+    pub mailing_date: String,
+    pub manifested: bool,
+}
+
+/// Stores a bought label, its idempotency key and its ledger charge (the caller holds the lock
+/// and persists).
+pub(crate) fn record_charged(
+    st: &mut SimState,
+    caller: &Caller,
+    payment: &PaymentAuth,
+    key: Option<String>,
+    request_hash: String,
+    request: Value,
+    label: ChargedLabel,
+) -> LabelRecord {
+    let ChargedLabel {
+        tracking,
+        metadata,
+        amount,
+        mailing_date,
+        manifested,
+    } = label;
     let record = LabelRecord {
         tracking_number: tracking.clone(),
         client_id: caller.client_id.clone(),
@@ -193,15 +230,15 @@ fn commit(
         manifest_mid: payment.manifest_mid.clone(),
         eps_account: payment.payer_eps.clone(),
         idempotency_key: key.clone(),
-        request_hash: hash,
+        request_hash,
         request,
         metadata,
         amount,
-        mailing_date: plan.mailing_date.clone(),
+        mailing_date,
         created_ms: now_ms(),
         status: LabelStatus::Printed,
         dispute_id: None,
-        manifested: plan.immediate_manifest,
+        manifested,
         scan_form: None,
         reprints: 0,
     };
@@ -222,8 +259,7 @@ fn commit(
         eps_account: payment.payer_eps.clone(),
         client_id: caller.client_id.clone(),
     });
-    shared.persist(&st);
-    Ok((record, true))
+    record
 }
 
 fn key_reused() -> ApiError {

@@ -5,19 +5,18 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::LABELS_V as V;
-use super::labels::{KEY_HEADER, caller, idempotency_key, is_international, label_response};
+use super::labels::{caller, is_international, label_response};
 use crate::Shared;
-use crate::api::labels::key_slot;
+use crate::api::label_changes;
 use crate::api::validate::{Check, json_body, us_today_span};
 use crate::errors::{ApiError, ErrorItem};
-use crate::ids::{dispute_id, now_ms};
-use crate::state::records::{LabelStatus, LedgerEntry, LedgerKind};
+use crate::state::records::LabelStatus;
 
 pub const REPRINT_LIMIT: u32 = 3;
 
@@ -26,74 +25,11 @@ fn bad(item: ErrorItem) -> ApiError {
 }
 
 fn order_not_found() -> ApiError {
-    bad(ErrorItem::coded(
-        "160185",
-        "Order not found",
-        "trackingNumber",
-    ))
+    label_changes::order_not_found(V)
 }
 
-/// Cancels (before manifest) or files a refund request (after), and writes the ledger.
 fn cancel(shared: &Shared, crid: &str, tracking: &str) -> Result<Value, ApiError> {
-    let mut st = shared.lock();
-    let seed = st.scenario.seed;
-    let label = st
-        .durable
-        .labels
-        .get(tracking)
-        .filter(|l| l.crid == crid && is_international(l))
-        .cloned()
-        .ok_or_else(order_not_found)?;
-    match label.status {
-        LabelStatus::Canceled => {
-            return Err(bad(ErrorItem::coded(
-                "160186",
-                "Order already canceled",
-                "trackingNumber",
-            )));
-        }
-        LabelStatus::Disputed => {
-            return Err(bad(ErrorItem::field(
-                "A refund request for this order has already been submitted today",
-                "trackingNumber",
-            )));
-        }
-        LabelStatus::Printed => {}
-    }
-    let (status, kind, dispute) = if label.manifested {
-        st.durable.counters.disputes += 1;
-        (
-            LabelStatus::Disputed,
-            LedgerKind::RefundRequested,
-            Some(dispute_id(seed, st.durable.counters.disputes)),
-        )
-    } else {
-        (LabelStatus::Canceled, LedgerKind::Canceled, None)
-    };
-    if let Some(stored) = st.durable.labels.get_mut(tracking) {
-        stored.status = status;
-        stored.dispute_id = dispute.clone();
-    }
-    st.record(LedgerEntry {
-        seq: 0,
-        at_ms: now_ms(),
-        kind,
-        tracking_number: tracking.to_string(),
-        idempotency_key: label.idempotency_key.clone(),
-        amount: -label.amount,
-        crid: label.crid.clone(),
-        eps_account: label.eps_account.clone(),
-        client_id: label.client_id.clone(),
-    });
-    shared.persist(&st);
-    let mut body = json!({
-        "trackingNumber": tracking,
-        "status": if dispute.is_some() { "DISPUTED" } else { "CANCELED" },
-    });
-    if let Some(d) = dispute {
-        body["disputeId"] = json!(d);
-    }
-    Ok(body)
+    label_changes::cancel_label(shared, V, crid, tracking, is_international, |_| None)
 }
 
 pub async fn cancel_by_tracking(
@@ -112,43 +48,14 @@ pub async fn cancel_by_tracking(
     }
 }
 
-/// The tracking number a (CRID, idempotency key) bought, from the required key header.
-fn tracking_for_key(
-    shared: &Shared,
-    headers: &HeaderMap,
-    crid: &str,
-) -> Result<(String, String), ApiError> {
-    let key = idempotency_key(headers)?.ok_or_else(|| {
-        bad(ErrorItem::field(
-            "X-Idempotency-Key header is required.",
-            KEY_HEADER,
-        ))
-    })?;
-    let tracking = shared
-        .lock()
-        .durable
-        .idempotency
-        .get(&key_slot(crid, &key))
-        .cloned()
-        .ok_or_else(order_not_found)?;
-    Ok((key, tracking))
-}
-
-fn with_key(mut resp: Response, key: &str) -> Response {
-    if let Ok(h) = HeaderValue::from_str(key) {
-        resp.headers_mut().insert(KEY_HEADER, h);
-    }
-    resp
-}
-
 pub async fn cancel_by_key(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let result = (|| {
         let (_, payment) = caller(&shared, &headers, &format!("{V}/international-label"))?;
-        let (key, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
+        let (key, tracking) = label_changes::tracking_for_key(&shared, &headers, &payment.crid, V)?;
         Ok::<_, ApiError>((key, cancel(&shared, &payment.crid, &tracking)?))
     })();
     match result {
-        Ok((key, v)) => with_key(axum::Json(v).into_response(), &key),
+        Ok((key, v)) => label_changes::with_key(axum::Json(v).into_response(), &key),
         Err(e) => e.into_response(),
     }
 }
@@ -253,8 +160,8 @@ pub async fn reprint_by_key(
             &headers,
             &format!("{V}/international-label-reprint"),
         )?;
-        let (key, tracking) = tracking_for_key(&shared, &headers, &payment.crid)?;
-        Ok::<_, ApiError>(with_key(
+        let (key, tracking) = label_changes::tracking_for_key(&shared, &headers, &payment.crid, V)?;
+        Ok::<_, ApiError>(label_changes::with_key(
             reprint(&shared, &headers, &payment.crid, &tracking, &body)?,
             &key,
         ))

@@ -23,15 +23,15 @@ use super::services::{
 };
 use crate::Shared;
 use crate::api::Api;
-use crate::api::labels::key_slot;
+use crate::api::labels::{ChargedLabel, key_slot, record_charged};
 use crate::api::payments::payment_auth;
 use crate::api::validate::{Check, at, date_in_window, json_body};
 use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
-use crate::ids::{canonical_json, now_ms, seeded, sha256_hex};
+use crate::ids::{canonical_json, seeded, sha256_hex};
 use crate::pdf::{self, Part};
 use crate::server::ConnectionKiller;
-use crate::state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind, PaymentAuth};
+use crate::state::records::{LabelRecord, PaymentAuth};
 
 pub const KEY_HEADER: &str = "X-Idempotency-Key";
 
@@ -929,45 +929,14 @@ fn commit(
     let weight = request["packageDescription"]["weight"]
         .as_f64()
         .unwrap_or(0.0);
-    let metadata = metadata(&plan, &tracking, weight);
-    let amount = plan.amount();
-    let record = LabelRecord {
-        tracking_number: tracking.clone(),
-        client_id: caller.client_id.clone(),
-        crid: payment.crid.clone(),
-        mid: payment.label_owner_mid.clone(),
-        manifest_mid: payment.manifest_mid.clone(),
-        eps_account: payment.payer_eps.clone(),
-        idempotency_key: key.clone(),
-        request_hash: hash,
-        request,
-        metadata,
-        amount,
+    let label = ChargedLabel {
+        metadata: metadata(&plan, &tracking, weight),
+        tracking,
+        amount: plan.amount(),
         mailing_date: plan.mailing_date.clone(),
-        created_ms: now_ms(),
-        status: LabelStatus::Printed,
-        dispute_id: None,
         manifested: plan.immediate_manifest,
-        scan_form: None,
-        reprints: 0,
     };
-    st.durable.labels.insert(tracking.clone(), record.clone());
-    if let Some(k) = &key {
-        st.durable
-            .idempotency
-            .insert(key_slot(&payment.crid, k), tracking.clone());
-    }
-    st.record(LedgerEntry {
-        seq: 0,
-        at_ms: now_ms(),
-        kind: LedgerKind::Charged,
-        tracking_number: tracking,
-        idempotency_key: key,
-        amount,
-        crid: payment.crid.clone(),
-        eps_account: payment.payer_eps.clone(),
-        client_id: caller.client_id.clone(),
-    });
+    let record = record_charged(&mut st, caller, payment, key, hash, request, label);
     shared.persist(&st);
     Ok((record, true))
 }
