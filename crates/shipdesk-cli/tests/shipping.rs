@@ -405,6 +405,18 @@ fn without_a_service_an_order_gets_the_one_rates_recommends() {
         .filter(|l| l.contains("(recommended)"))
         .collect();
     assert_eq!(marked.len(), 1, "{text}");
+    // What the label costs is a column; restricted services say who may use them; flat-rate
+    // products are marked as USPS packaging.
+    assert!(text.contains("YOU PAY"), "{text}");
+    let restricted = quotes.iter().filter(|q| !q["restriction"].is_null()).count();
+    assert!(restricted > 0, "the Sandbox quotes Media Mail and others: {rates}");
+    assert_eq!(text.matches("\n    only: ").count(), restricted, "{text}");
+    let flat = quotes.iter().filter(|q| q["packaging"] == "flat_rate").count();
+    let flat_lines = text
+        .lines()
+        .filter(|l| l.contains("USPS flat-rate packaging"))
+        .count();
+    assert_eq!(flat_lines, flat, "{text}");
     assert!(
         marked[0].contains(&format!(
             " {} ",

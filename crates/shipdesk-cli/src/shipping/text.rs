@@ -1,7 +1,9 @@
 //! How shipping results read in a terminal (the `--json` output is the value itself).
 
 use rust_decimal::Decimal;
-use shipdesk_core::shipping::{BatchPreview, BatchReport, RatesAnswer, Shipment, WeightSource};
+use shipdesk_core::shipping::{
+    BatchPreview, BatchReport, QuotePackaging, RatesAnswer, Shipment, WeightSource,
+};
 
 pub fn rates_table(a: &RatesAnswer) -> String {
     let money = |d: Option<Decimal>| d.map(|v| format!("${v}")).unwrap_or("-".into());
@@ -16,29 +18,45 @@ pub fn rates_table(a: &RatesAnswer) -> String {
             .unwrap_or_default()
     )];
     lines.push(format!(
-        "{:<24} {:<4} {:>9} {:>11} {:>9}  {}",
-        "SERVICE", "RI", "RETAIL", "COMMERCIAL", "CONTRACT", "DAYS"
+        "{:<24} {:<4} {:>9} {:>9} {:>11} {:>9}  {}",
+        "SERVICE", "RI", "YOU PAY", "RETAIL", "COMMERCIAL", "CONTRACT", "DAYS"
     ));
     for q in &a.quotes {
+        let mut notes = Vec::new();
+        if q.contract_rate_not_found {
+            notes.push("contract rate not found, published rate returned");
+        }
+        if q.packaging == QuotePackaging::FlatRate {
+            notes.push(if q.fits_package {
+                "USPS flat-rate packaging"
+            } else {
+                "USPS flat-rate packaging; the package does not fit"
+            });
+        }
+        if a.recommended.as_ref() == Some(&q.choice) {
+            notes.push("recommended");
+        }
+        if a.recommended_flat_rate.as_ref() == Some(&q.choice) {
+            notes.push("recommended in USPS flat-rate packaging");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", notes.join("; "))
+        };
         lines.push(format!(
-            "{:<24} {:<4} {:>9} {:>11} {:>9}  {}{}{}",
+            "{:<24} {:<4} {:>9} {:>9} {:>11} {:>9}  {}{notes}",
             q.product_name,
             q.choice.rate_indicator,
+            money(q.price),
             money(q.retail),
             money(q.commercial),
             money(q.contract),
             q.delivery_days.clone().unwrap_or_default(),
-            if q.contract_rate_not_found {
-                "  (contract rate not found, published rate returned)"
-            } else {
-                ""
-            },
-            if a.recommended.as_ref() == Some(&q.choice) {
-                "  (recommended)"
-            } else {
-                ""
-            }
         ));
+        if let Some(rule) = &q.restriction {
+            lines.push(format!("    only: {rule}"));
+        }
     }
     if let Some(why) = &a.contract_unavailable {
         lines.push(why.clone());
