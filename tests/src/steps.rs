@@ -78,7 +78,9 @@ pub async fn wait_until_gone(app: &App, css: &str) {
     }
 }
 
-/// Opens the Ship dialog for one order of the Orders page (only that one selected).
+/// Opens the Ship dialog for one order of the Orders page (only that one selected) and gives the
+/// package a weight of 1 lb: the samples carry no weights, and the dialog fetches no rates without
+/// one.
 pub async fn ship_order(app: &App, order: &str) {
     app.click("nav a[data-nav='orders']").await;
     app.find("[data-testid=orders-count]").await;
@@ -97,6 +99,9 @@ pub async fn ship_order(app: &App, order: &str) {
     app.wait_for_text(".selection-bar", "1 selected").await;
     app.click("[data-action=ship]").await;
     app.find("[data-testid=ship-dialog]").await;
+    let pounds = app.find("[aria-label='Weight, pounds']").await;
+    pounds.clear().await.unwrap();
+    pounds.send_keys("1").await.unwrap();
 }
 
 /// The Sandbox simulator stops accepting the saved USPS login (its refresh token and the access

@@ -67,6 +67,13 @@ async fn ships_two_orders_previews_voids_one_and_closes_the_day() {
     app.click("[data-action=ship]").await;
     app.wait_for_text("#ship-title", "Ship order #2003").await;
     add_ship_from(&app).await;
+    // The sample export carries no weights: no rates until one is typed.
+    app.find("[data-testid=no-weight]").await;
+    app.find("[aria-label='Weight, pounds']")
+        .await
+        .send_keys("1")
+        .await
+        .unwrap();
     // The Sandbox standardizes the address and cannot confirm a suite at a large building.
     let check = app
         .wait_for_text("[data-testid=address-check]", "AMPHITHEATRE PKWY")
