@@ -8,18 +8,27 @@
 //! `target/e2e-artifacts/<test name>.png`.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 
 pub mod chromium;
+pub mod sign_in;
 pub mod steps;
 
 /// The file in [`App`]'s `dialogs` folder the app's file dialogs answer from.
 const DIALOG_ANSWERS: &str = "dialog-answers.txt";
+
+/// How long one test may drive its app (`SHIPDESK_E2E_TEST_LIMIT_SECS` overrides it). A
+/// WebDriver request has no timeout of its own: a webview that stops answering would hold the
+/// whole run until CI gives up, so past this limit the driver is killed and the test fails.
+const TEST_LIMIT: Duration = Duration::from_secs(300);
 
 pub struct App {
     pub client: Client,
@@ -29,6 +38,8 @@ pub struct App {
     driver: Child,
     name: String,
     artifacts: PathBuf,
+    /// Stands the test's watchdog down when the App goes.
+    _watchdog: Watchdog,
 }
 
 /// What a test needs from the environment, or the reason it cannot run here.
@@ -109,8 +120,11 @@ impl App {
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            // Its own process group: WebKitWebDriver and the app go with it (`stop_driver`).
+            .process_group(0)
             .spawn()
             .with_context(|| format!("starting {}", driver_bin.display()))?;
+        let watchdog = Watchdog::start(name, driver.id());
         wait_for_port(port, Duration::from_secs(20))?;
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -135,6 +149,7 @@ impl App {
             driver,
             name: name.to_owned(),
             artifacts,
+            _watchdog: watchdog,
         })
     }
 
@@ -204,7 +219,7 @@ impl App {
     pub async fn close(mut self) {
         let client = self.client.clone();
         let _ = client.close().await;
-        let _ = self.driver.kill();
+        stop_driver(self.driver.id());
         let _ = self.driver.wait();
         self.name.clear(); // closed cleanly: nothing to capture on drop
     }
@@ -216,8 +231,55 @@ impl Drop for App {
             let shot = self.screenshot("failure");
             eprintln!("screenshot of the failure: {}", shot.display());
         }
-        let _ = self.driver.kill();
+        stop_driver(self.driver.id());
         let _ = self.driver.wait();
+    }
+}
+
+/// Kills tauri-driver's process group: the driver, its WebKitWebDriver and the app. Killing
+/// only the driver would leave the other two running into the next test.
+fn stop_driver(driver_pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-9", "--", &format!("-{driver_pid}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Kills the test's tauri-driver (and with it the pending WebDriver request) once the test has
+/// run longer than [`TEST_LIMIT`], unless it was dropped first.
+struct Watchdog(Arc<AtomicBool>);
+
+impl Watchdog {
+    fn start(name: &str, driver_pid: u32) -> Self {
+        let limit = std::env::var("SHIPDESK_E2E_TEST_LIMIT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(TEST_LIMIT);
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        let name = name.to_owned();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while !flag.load(Ordering::SeqCst) {
+                if start.elapsed() > limit {
+                    eprintln!(
+                        "{name}: still running after {} s; stopping its tauri-driver",
+                        limit.as_secs()
+                    );
+                    stop_driver(driver_pid);
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        });
+        Self(finished)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
     }
 }
 

@@ -11,35 +11,14 @@
 //! reads and opens in Chromium. The simulator's address (for its `/__sim` controls) is the one
 //! Carrier Settings shows for Sandbox accounts.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::Locator;
-use shipdesk_e2e::chromium::Chromium;
+use shipdesk_e2e::sign_in::{complete_sign_in, opened_count};
 use shipdesk_e2e::steps::{
     add_ship_from, fixtures, import_shopify_sample, ship_order, sim_control, wait_until_gone,
 };
 use shipdesk_e2e::{App, launch_with_env};
-
-/// The last address the app "opened" (appended to the opener log), once there is a new one.
-async fn next_opened_url(log: &Path, already: usize) -> String {
-    let start = Instant::now();
-    loop {
-        let lines: Vec<String> = std::fs::read_to_string(log)
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        if lines.len() > already {
-            return lines.last().unwrap().clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the app never opened a sign-in address"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).
 async fn close_ship_dialog(app: &App) {
@@ -55,72 +34,6 @@ async fn close_ship_dialog(app: &App) {
 fn break_the_login(sim: &str) {
     sim_control(sim, "/__sim/invalidate-refresh-tokens");
     sim_control(sim, "/__sim/expire-access-tokens");
-}
-
-async fn consent_in_chromium(url: &str) -> String {
-    let browser = Chromium::start().await.expect("headless Chromium starts");
-    browser
-        .client
-        .goto(url)
-        .await
-        .expect("the consent page opens");
-    browser
-        .find("#username")
-        .await
-        .send_keys("demo")
-        .await
-        .unwrap();
-    browser
-        .find("#password")
-        .await
-        .send_keys("shipdesk-demo")
-        .await
-        .unwrap();
-    browser.find("#sign-in").await.click().await.unwrap();
-    browser.find("#agree").await.click().await.unwrap();
-    browser.find("#authorize").await.click().await.unwrap();
-    browser.find("#go-to-platform").await.click().await.unwrap();
-    // The app's one-shot listener answers the browser with a page saying it may be closed.
-    let start = Instant::now();
-    let page = loop {
-        let here = browser.client.current_url().await.unwrap();
-        if here.path() == "/usps/callback" {
-            break browser.find("body").await.text().await.unwrap();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "Chromium never came back to the app ({here})"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    browser.close().await;
-    page
-}
-
-/// The app opened a new consent address: the UI shows it, and Chromium completes it.
-async fn complete_sign_in(app: &App, opener_log: &Path, opened_before: usize) {
-    app.wait_for_text("[data-testid=sign-in-waiting]", "Waiting for USPS sign-in")
-        .await;
-    let url = next_opened_url(opener_log, opened_before).await;
-    let shown = app
-        .find("[data-field=consent-url]")
-        .await
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(
-        shown.as_deref(),
-        Some(url.as_str()),
-        "the UI shows the address it opened"
-    );
-    let back_page = consent_in_chromium(&url).await;
-    assert!(back_page.contains("Signed in to USPS"), "{back_page}");
-}
-
-fn opened_count(log: &Path) -> usize {
-    std::fs::read_to_string(log)
-        .map(|s| s.lines().count())
-        .unwrap_or(0)
 }
 
 #[tokio::test]

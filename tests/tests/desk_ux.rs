@@ -95,7 +95,8 @@ async fn one_click_opens_an_order_and_selecting_never_moves_the_rows() {
     let row = "[role=row][data-order='#2002']";
     let before = top_of(&app, row).await;
     // A click on the row (not its number) selects it; the selection bar takes the hint's place.
-    app.click(&format!("{row} [role=gridcell]:nth-child(3)")).await;
+    app.click(&format!("{row} [role=gridcell]:nth-child(3)"))
+        .await;
     app.wait_for_text(".selection-bar", "1 selected").await;
     let after = top_of(&app, row).await;
     assert!(
@@ -145,7 +146,11 @@ async fn the_ship_flow_works_from_the_keyboard_alone() {
     app.wait_for_text("[data-testid=order-drawer] h2", "Order #2002")
         .await;
     assert!(
-        focused_is(&app, "[data-testid=order-drawer], [data-testid=order-drawer] *").await,
+        focused_is(
+            &app,
+            "[data-testid=order-drawer], [data-testid=order-drawer] *"
+        )
+        .await,
         "the drawer takes focus"
     );
     tab_to(&app, "[data-action=ship-order]").await;
@@ -166,7 +171,10 @@ async fn the_ship_flow_works_from_the_keyboard_alone() {
         .await
         .unwrap()
     {
-        assert!(start.elapsed() < Duration::from_secs(20), "Buy never enabled");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Buy never enabled"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tab_to(&app, "[data-action=buy-label]").await;
@@ -223,11 +231,10 @@ impl Walk {
         tokio::time::sleep(Duration::from_millis(250)).await;
         let probe = app.client.execute(OVERFLOW_PROBE, vec![]).await.unwrap();
         let label = format!("{}x{}-{what}", self.size.0, self.size.1);
-        // The webview's own picture of the window: an X screenshot can lag a step behind.
-        let png = app.client.screenshot().await.unwrap();
-        let path = app.artifact(&format!("{label}.png"));
-        std::fs::write(&path, png).unwrap();
-        self.shots.push(path);
+        // An X screenshot, given time to catch up with the last step: WebKitWebDriver's own
+        // screenshot waits for a repaint and, on a page that does not change, may never answer.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.shots.push(app.screenshot(&label));
         for f in probe["found"].as_array().unwrap() {
             self.problems
                 .push(format!("{label}: {}", f.as_str().unwrap_or_default()));
@@ -321,7 +328,9 @@ async fn walk(app: &App, size: (u32, u32), sheet: &Path) -> Walk {
     for page in ["shipments", "end-of-day"] {
         if app
             .client
-            .find(fantoccini::Locator::Css(&format!("nav a[data-nav='{page}']")))
+            .find(fantoccini::Locator::Css(&format!(
+                "nav a[data-nav='{page}']"
+            )))
             .await
             .is_ok()
         {

@@ -21,7 +21,7 @@ vi.mock("./ipc", async (orig) => {
       uspsSetDefault: (id: number) => uspsSetDefault(id),
       uspsConnection: async () => ({ revision: 1, accounts: [] }),
       uspsSecretsInMemory: async () => false,
-      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw" }),
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw", contract_username: "nsa" }),
       packagePresets: async () => [],
     },
     events: { onUspsConnection: async () => () => undefined },
@@ -47,6 +47,23 @@ describe("App shell", () => {
       schema_version: 1,
       latest_schema_version: 1,
       environment: "sandbox",
+      platform_apps: [
+        {
+          environment: "tem",
+          app: null,
+          problem: "no USPS platform app is configured for USPS Test (TEM) (add a [tem] table …).",
+        },
+        {
+          environment: "production",
+          app: {
+            client_id: "shipdesk-prod-app",
+            redirect_uri: "http://127.0.0.1:8765/usps/callback",
+            source: "/etc/shipdesk/usps-platform-apps.toml",
+            secret_source: "keyring",
+          },
+          problem: null,
+        },
+      ],
     });
   });
 
@@ -85,6 +102,12 @@ describe("App shell", () => {
     fireEvent.click(screen.getByRole("tab", { name: "About" }));
     expect(await screen.findByText("/tmp/shipdesk")).toBeTruthy();
     expect(doctor).toHaveBeenCalled();
+    // Which platform app Sign in with USPS uses outside Sandbox, and where it was configured.
+    const production = document.querySelector('[data-platform-app="production"]')!;
+    expect(production.textContent).toContain("Sign in with USPS (Production)");
+    expect(production.textContent).toContain("client id shipdesk-prod-app");
+    expect(production.textContent).toContain("from /etc/shipdesk/usps-platform-apps.toml");
+    expect(document.querySelector('[data-platform-app="tem"]')!.textContent).toContain("Not set up: no USPS platform app");
   });
 
   it("counts purchases to check on the Shipments nav item, also those start-up left open", async () => {

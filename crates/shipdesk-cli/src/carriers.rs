@@ -12,7 +12,8 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use shipdesk_core::carriers::{
     AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionState, Connections,
-    DisconnectOutcome, OwnAppRequest, SignInHandle, SignInRequest, UspsAccountRecord,
+    ContractSource, DisconnectOutcome, OwnAppRequest, SignInHandle, SignInRequest,
+    UspsAccountRecord,
 };
 use shipdesk_core::environment::Environment;
 use shipdesk_core::{AppError, Desk, ErrorCode};
@@ -58,6 +59,12 @@ enum CarriersCommand {
     Default { account: String },
     /// Disconnect and delete an account.
     Remove { account: String },
+    /// Keep the client secret of your USPS platform app for TEM or Production in the system
+    /// keyring (read from standard input), for a usps-platform-apps.toml without client_secret.
+    PlatformSecret {
+        #[arg(long = "env", value_enum)]
+        environment: EnvArg,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,6 +100,11 @@ struct FieldArgs {
     /// EPS account number (10 digits).
     #[arg(long)]
     eps: Option<String>,
+    /// Whether the account holds a USPS contract (NSA): `yes` buys its labels at its contract
+    /// prices (a RATE_HOLDER payment authorization), `no` at commercial prices. Left out, USPS's
+    /// answer decides.
+    #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+    contract: Option<bool>,
 }
 
 impl FieldArgs {
@@ -103,6 +115,7 @@ impl FieldArgs {
             mid: self.mid.clone(),
             manifest_mid: self.manifest_mid.clone(),
             eps_account: self.eps.clone(),
+            has_contract: self.contract,
         }
     }
 }
@@ -263,6 +276,20 @@ async fn run_command(
             let outcome = conns.remove_account(id).await?;
             out.value(&outcome, |o| disconnected_text(o, "Removed"))
         }
+        CarriersCommand::PlatformSecret { environment } => {
+            let environment: Environment = environment.into();
+            conns
+                .save_platform_secret(environment, read_secret()?)
+                .await?;
+            let saved = serde_json::json!({ "environment": environment, "saved": true });
+            out.value(&saved, |_| {
+                format!(
+                    "Saved the platform app secret for {} in the system keyring; it is used from \
+                     the next start (`shipdesk doctor` shows the platform app).",
+                    environment.label()
+                )
+            })
+        }
     }
 }
 
@@ -327,7 +354,7 @@ fn account_line(a: &UspsAccountRecord) -> String {
     };
     format!(
         "#{id} {nick}{default}  [{env}, {mode} {client}]  {state}\n    CRID {crid}  MID {mid}  \
-         manifest MID {mmid}  EPS {eps}  last verified {verified}",
+         manifest MID {mmid}  EPS {eps}  contract prices {contract}  last verified {verified}",
         id = a.id,
         nick = a.nickname,
         default = if a.is_default { " (default)" } else { "" },
@@ -338,8 +365,20 @@ fn account_line(a: &UspsAccountRecord) -> String {
         mid = show(&a.mid),
         mmid = show(&a.manifest_mid),
         eps = show(&a.eps_account),
+        contract = contract_text(a),
         verified = a.last_verified_at.as_deref().unwrap_or("never"),
     )
+}
+
+fn contract_text(a: &UspsAccountRecord) -> &'static str {
+    match (a.has_contract, a.contract_source) {
+        (true, Some(ContractSource::Detected)) => "yes (USPS shows it)",
+        (false, Some(ContractSource::Detected)) => "no (USPS shows none)",
+        (true, Some(ContractSource::Entered)) => "yes (you said so)",
+        (false, Some(ContractSource::Entered)) => "no (you said so)",
+        (true, None) => "yes",
+        (false, None) => "no (none found yet)",
+    }
 }
 
 fn list_text(accounts: &[UspsAccountRecord]) -> String {

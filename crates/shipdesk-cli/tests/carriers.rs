@@ -337,3 +337,49 @@ fn add_with_a_custom_host() {
     cli.json(&["remove", "Test host"], None);
     runtime.block_on(sim.shutdown());
 }
+
+#[test]
+fn whether_an_account_holds_a_contract_is_the_users_word_when_given() {
+    let cli = Cli::new();
+    let demo = || cli.json(&["list"], None)[0].clone();
+    assert_eq!(demo()["has_contract"], false);
+    assert!(demo()["contract_source"].is_null());
+
+    let edited = cli.json(&["edit", "Sandbox demo", "--contract", "yes"], None);
+    assert_eq!(edited["has_contract"], true, "{edited}");
+    assert_eq!(edited["contract_source"], "entered");
+    let text = cli.run(&["carriers", "list"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("contract prices yes (you said so)"), "{text}");
+
+    // Changing another field leaves the user's word alone.
+    cli.json(&["edit", "Sandbox demo", "--nickname", "Shop"], None);
+    assert_eq!(demo()["has_contract"], true);
+    cli.json(&["edit", "Shop", "--contract", "no"], None);
+    assert_eq!(demo()["has_contract"], false);
+    assert_eq!(demo()["contract_source"], "entered");
+
+    let bad = cli.run(&["carriers", "edit", "Shop", "--contract", "maybe"], None);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--contract"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+
+    let added = cli.json(
+        &[
+            "add",
+            "--client-id",
+            "shipdesk-sandbox",
+            "--client-secret-stdin",
+            "--nickname",
+            "Contract shop",
+            "--contract",
+            "yes",
+        ],
+        Some(&format!("{DEMO_SECRET}\n")),
+    );
+    assert_eq!(added["account"]["has_contract"], true, "{added}");
+    assert_eq!(added["account"]["contract_source"], "entered");
+}

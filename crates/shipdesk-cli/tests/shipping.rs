@@ -402,16 +402,35 @@ fn without_a_service_an_order_gets_the_one_rates_recommends() {
     let text = String::from_utf8_lossy(&text.stdout);
     let marked: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("(recommended)"))
+        .filter(|l| {
+            l.rsplit_once("  (").is_some_and(|(_, notes)| {
+                notes
+                    .trim_end_matches(')')
+                    .split("; ")
+                    .any(|n| n == "recommended")
+            })
+        })
         .collect();
     assert_eq!(marked.len(), 1, "{text}");
     // What the label costs is a column; restricted services say who may use them; flat-rate
     // products are marked as USPS packaging.
     assert!(text.contains("YOU PAY"), "{text}");
-    let restricted = quotes.iter().filter(|q| !q["restriction"].is_null()).count();
-    assert!(restricted > 0, "the Sandbox quotes Media Mail and others: {rates}");
+    // The demo business holds no contract: one line says so, not every row.
+    assert!(text.contains("This account holds no contract"), "{text}");
+    assert!(!text.contains("contract rate not found"), "{text}");
+    let restricted = quotes
+        .iter()
+        .filter(|q| !q["restriction"].is_null())
+        .count();
+    assert!(
+        restricted > 0,
+        "the Sandbox quotes Media Mail and others: {rates}"
+    );
     assert_eq!(text.matches("\n    only: ").count(), restricted, "{text}");
-    let flat = quotes.iter().filter(|q| q["packaging"] == "flat_rate").count();
+    let flat = quotes
+        .iter()
+        .filter(|q| q["packaging"] == "flat_rate")
+        .count();
     let flat_lines = text
         .lines()
         .filter(|l| l.contains("USPS flat-rate packaging"))

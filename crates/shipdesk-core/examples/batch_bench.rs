@@ -77,6 +77,7 @@ async fn main() {
                 mid: Some("902345671".into()),
                 manifest_mid: Some("902345672".into()),
                 eps_account: Some("1000012345".into()),
+                has_contract: None,
             },
             client_id: "shipdesk-sandbox".into(),
             client_secret: "shipdesk-sandbox-secret".into(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use time::UtcOffset;
 
+use crate::carriers::platform_apps::{self, PlatformAppSources};
 use crate::carriers::{
     ConnectionPorts, Connections, ConnectionsConfig, KeyringSecretStore, SandboxHost,
 };
@@ -56,6 +57,7 @@ pub struct DeskBuilder {
     usps: ConnectionsConfig,
     sandbox: Option<Arc<dyn SandboxHost>>,
     purchase_observer: Option<Arc<dyn PurchaseObserver>>,
+    platform_app_sources: Option<PlatformAppSources>,
 }
 
 impl DeskBuilder {
@@ -101,6 +103,14 @@ impl DeskBuilder {
         self
     }
 
+    /// Where TEM's and Production's platform apps for Sign in with USPS are configured
+    /// (default: [`PlatformAppSources::standard`], the data directory's file, the system-wide
+    /// one, then what this build carries).
+    pub fn platform_app_sources(mut self, sources: PlatformAppSources) -> Self {
+        self.platform_app_sources = Some(sources);
+        self
+    }
+
     /// Who is told of each step of every label purchase (default: the log). The fault tests
     /// pause purchases at exact steps through it.
     pub fn purchase_observer(mut self, observer: Arc<dyn PurchaseObserver>) -> Self {
@@ -116,19 +126,26 @@ impl DeskBuilder {
         let store = Arc::new(Store::open(&self.data_dir)?);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let local_offset = self.usps.local_offset;
-        let connections = Arc::new(Connections::new(
+        let secrets = self
+            .secrets
+            .unwrap_or_else(|| Arc::new(KeyringSecretStore::default()));
+        let platform_sources = self
+            .platform_app_sources
+            .unwrap_or_else(|| PlatformAppSources::standard(&self.data_dir));
+        let platform_setup = platform_apps::load(&platform_sources, secrets.as_ref());
+        let mut connections = Connections::new(
             store.clone(),
             self.data_dir.clone(),
             ConnectionPorts {
-                secrets: self
-                    .secrets
-                    .unwrap_or_else(|| Arc::new(KeyringSecretStore::default())),
+                secrets,
                 opener: self.opener.unwrap_or_else(|| Arc::new(SystemOpener)),
                 clock: clock.clone(),
                 sandbox: self.sandbox,
             },
             self.usps,
-        )?);
+        )?;
+        connections.set_platform_setup(platform_setup);
+        let connections = Arc::new(connections);
         // A fresh data directory in Sandbox gets the connected demo account.
         connections.ensure_sandbox_demo_account()?;
         let shipping = Arc::new(ShippingService::new(
@@ -164,6 +181,7 @@ impl Desk {
             usps: ConnectionsConfig::default(),
             sandbox: None,
             purchase_observer: None,
+            platform_app_sources: None,
         }
     }
 
@@ -204,6 +222,11 @@ impl Desk {
     }
 
     pub fn doctor(&self) -> AppResult<DoctorReport> {
-        doctor::report(&self.data_dir, &self.store, self.environment()?)
+        doctor::report(
+            &self.data_dir,
+            &self.store,
+            self.environment()?,
+            self.connections.platform_app_statuses(),
+        )
     }
 }

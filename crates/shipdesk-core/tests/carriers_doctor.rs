@@ -92,6 +92,7 @@ async fn an_unlinked_login_fails_the_match_and_payment_steps() {
                 manifest_mid: Some("902345698".into()),
                 eps_account: Some("1000012399".into()),
                 nickname: None,
+                has_contract: None,
             },
         )
         .unwrap();

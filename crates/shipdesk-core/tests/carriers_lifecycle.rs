@@ -222,6 +222,7 @@ async fn unlinked_login_is_not_authorized_for_the_eps_account() {
                 manifest_mid: Some("902345698".into()),
                 eps_account: Some("1000012399".into()),
                 nickname: None,
+                has_contract: None,
             },
         )
         .unwrap();

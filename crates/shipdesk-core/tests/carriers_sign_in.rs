@@ -176,7 +176,12 @@ async fn production_sign_in_needs_a_platform_app() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    assert!(err.message.contains("own USPS API app"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("Use your own USPS app's credentials instead"),
+        "{}",
+        err.message
+    );
 }
 
 #[tokio::test]

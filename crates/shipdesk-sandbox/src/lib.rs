@@ -25,6 +25,9 @@ use usps_sim::{Scenario, SimConfig, SimHandle};
 /// The demo business's sign-in on the simulator's consent pages (Carrier Settings shows it).
 pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "shipdesk-demo";
+/// The simulator's business that holds a contract (NSA): signing in as it (same password) adds
+/// an account whose labels are charged contract prices.
+pub const CONTRACT_USERNAME: &str = usps_sim::CONTRACT_USER;
 /// The demo scenario's platform app with the Shipping product, which Sign in with USPS uses.
 const PLATFORM_CLIENT_ID: &str = "shipdesk-sandbox";
 /// Inside the folder core gives each desk's simulator.
@@ -71,6 +74,8 @@ impl SandboxHost for UspsSimSandbox {
             environment: Environment::Sandbox,
             client_id: app.client_id.clone(),
             client_secret: app.client_secret.clone(),
+            // The simulator registers whatever port the desk is configured with.
+            redirect_port: None,
         }
     }
 
@@ -86,6 +91,7 @@ impl SandboxHost for UspsSimSandbox {
             manifest_mid: user.manifest_mid.clone().or_else(|| mid.clone()),
             mid,
             eps_account: user.eps_accounts.first().cloned(),
+            has_contract: None,
         }
     }
 }

@@ -428,7 +428,11 @@ fn domestic_extras(add: &mut impl FnMut(Operation, String, Limit)) {
     add(OPTIONS, format!("{pd}.packageValue"), any_amount);
 
     for name in ["firstName", "lastName"] {
-        add(NOTIFICATIONS, name.into(), Limit::Length { min: 0, max: 50 });
+        add(
+            NOTIFICATIONS,
+            name.into(),
+            Limit::Length { min: 0, max: 50 },
+        );
     }
     add(NOTIFICATIONS, "notifyEventTypes".into(), Limit::MaxItems(7));
     add(NOTIFICATIONS, "notifications".into(), Limit::MaxItems(3));
@@ -524,7 +528,11 @@ fn domestic_extras(add: &mut impl FnMut(Operation, String, Limit)) {
         Limit::Pattern(Shape::Zip5),
     );
 
-    add(BRANDING, "imageName".into(), Limit::Length { min: 0, max: 50 });
+    add(
+        BRANDING,
+        "imageName".into(),
+        Limit::Length { min: 0, max: 50 },
+    );
     add(BRANDING, "imageName".into(), Limit::Pattern(Shape::Word50));
     add(
         BRANDING,

@@ -256,7 +256,8 @@ async fn addresses_standardize_and_report_no_match() {
 #[tokio::test]
 async fn prices_base_list_total_and_contract_ordering() {
     let t = TestSim::start().await;
-    let token = t.client_token(CLIENT, SECRET).await;
+    // The business that holds a contract (the demo business holds none).
+    let (token, _) = t.user_tokens(CLIENT, SECRET, "nsa").await;
     let base = |price_type: &str| {
         json!({"originZIPCode": "63116", "destinationZIPCode": "98101-1234", "weight": 2.5, "length": 10, "width": 8, "height": 4,
         "mailClass": "PRIORITY_MAIL", "processingCategory": "MACHINABLE", "rateIndicator": "SP", "destinationEntryFacilityType": "NONE", "priceType": price_type})
@@ -270,7 +271,7 @@ async fn prices_base_list_total_and_contract_ordering() {
         .await;
     let mut contract_body = base("COMMERCIAL");
     contract_body["accountType"] = json!("EPS");
-    contract_body["accountNumber"] = json!(EPS);
+    contract_body["accountNumber"] = json!("1000012388");
     let contract = t
         .post_json("/prices/v3/base-rates/search", &token, &contract_body)
         .await;

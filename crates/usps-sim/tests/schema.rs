@@ -179,8 +179,12 @@ async fn every_operation_response_is_validated_against_the_spec() {
         "mailClass": "PRIORITY_MAIL_INTERNATIONAL", "processingCategory": "MACHINABLE", "rateIndicator": "SP",
         "destinationEntryFacilityType": "NONE", "priceType": "COMMERCIAL"});
     t.post_json(&ip("base-rates"), tok, &intl_q).await;
-    t.post_json(&ip("base-rates"), tok, &json!({"destinationCountryCode": "XX"}))
-        .await;
+    t.post_json(
+        &ip("base-rates"),
+        tok,
+        &json!({"destinationCountryCode": "XX"}),
+    )
+    .await;
     let intl_list = json!({"originZIPCode": "63116", "destinationCountryCode": "GB", "weight": 2, "length": 10, "width": 8, "height": 4});
     t.post_json(&ip("base-rates-list"), tok, &intl_list).await;
     t.post_json(&ip("base-rates-list"), tok, &json!({})).await;
@@ -190,15 +194,19 @@ async fn every_operation_response_is_validated_against_the_spec() {
     intl_total["requestDutiesTaxesFees"] = json!(true);
     intl_total["items"] = json!([{"itemId": "a1", "itemValue": 50, "itemQuantity": 2}]);
     t.post_json(&ip("total-rates"), tok, &intl_total).await;
-    t.post_json(&ip("total-rates"), tok, &json!({"weight": -1})).await;
+    t.post_json(&ip("total-rates"), tok, &json!({"weight": -1}))
+        .await;
     let intl_esr = json!({"extraServices": [930, 857], "mailClass": "PRIORITY_MAIL_INTERNATIONAL", "priceType": "RETAIL",
         "rateIndicator": "SP", "weight": 2, "destinationCountryCode": "CA", "itemValue": "80"});
-    t.post_json(&ip("extra-service-rates"), tok, &intl_esr).await;
-    t.post_json(&ip("extra-service-rates"), tok, &json!({})).await;
+    t.post_json(&ip("extra-service-rates"), tok, &intl_esr)
+        .await;
+    t.post_json(&ip("extra-service-rates"), tok, &json!({}))
+        .await;
     let intl_letter = json!({"weight": 1, "length": 9, "height": 4, "thickness": 0.1, "processingCategory": "LETTERS",
         "destinationCountryCode": "CA", "extraServices": [940], "nonMachinableIndicators": {"isRigid": true}});
     t.post_json(&ip("letter-rates"), tok, &intl_letter).await;
-    t.post_json(&ip("letter-rates"), tok, &json!({"weight": 9})).await;
+    t.post_json(&ip("letter-rates"), tok, &json!({"weight": 9}))
+        .await;
     let il = |path: &str| t.url(&format!("/international-labels/v3{path}"));
     let intl_label = json!({
         "toAddress": {"firstName": "Amelie", "lastName": "Tremblay", "streetAddress": "100 Queen St W", "city": "Toronto",

@@ -3,7 +3,12 @@
 //! access token (and, for label calls, the cached payment authorization token), and on a 401
 //! renews the access token once (then, for label calls, the payment token once) and repeats
 //! the call before classifying the answer.
+//!
+//! Payment authorization tokens are cached per set of roles: a token whose roles name a
+//! `RATE_HOLDER` buys labels at contract prices, one without at published prices, so a label
+//! is always sent with the token of the pricing it was quoted at.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +22,7 @@ use crate::auth::store::RefreshTokenStore;
 use crate::auth::tokens::{AccessToken, GrantKind, TokenManager};
 use crate::client::UspsClient;
 use crate::error::UspsError;
-use crate::models::AccountIdentity;
+use crate::models::{AccountIdentity, PaymentAuthorizationRequest, Pricing};
 use crate::operation::Operation;
 use crate::secret::Secret;
 use crate::transport::RawResponse;
@@ -43,7 +48,8 @@ pub(crate) struct AccountInner {
     pub(crate) client: UspsClient,
     pub(crate) identity: Option<AccountIdentity>,
     pub(crate) tokens: TokenManager,
-    pub(crate) payment: tokio::sync::Mutex<Option<PaymentToken>>,
+    /// Payment authorization tokens by the roles they were issued for.
+    pub(crate) payment: tokio::sync::Mutex<HashMap<PaymentAuthorizationRequest, PaymentToken>>,
 }
 
 pub(crate) struct PaymentToken {
@@ -68,7 +74,7 @@ impl UspsClient {
                 client: self.clone(),
                 identity: config.identity,
                 tokens: TokenManager::new(config.credentials, config.grant, store),
-                payment: tokio::sync::Mutex::new(None),
+                payment: tokio::sync::Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -100,14 +106,14 @@ impl UspsAccount {
             .tokens
             .connect_with_code(&self.inner.client, code, redirect_uri)
             .await?;
-        *self.inner.payment.lock().await = None;
+        self.inner.payment.lock().await.clear();
         Ok(token)
     }
 
     /// Drop cached access and payment tokens (e.g. after the user reconnected elsewhere).
     pub async fn forget_cached_tokens(&self) {
         self.inner.tokens.clear();
-        *self.inner.payment.lock().await = None;
+        self.inner.payment.lock().await.clear();
     }
 
     pub(crate) fn require_identity(&self) -> Result<&AccountIdentity, UspsError> {
@@ -126,12 +132,26 @@ impl UspsAccount {
     where
         F: Fn(Option<&Secret>) -> RequestBuilder,
     {
+        self.send_authorized_priced(operation, Pricing::Published, build)
+            .await
+    }
+
+    /// [`Self::send_authorized`] with the payment authorization token of `pricing`.
+    pub(crate) async fn send_authorized_priced<F>(
+        &self,
+        operation: Operation,
+        pricing: Pricing,
+        build: F,
+    ) -> Result<RawResponse, UspsError>
+    where
+        F: Fn(Option<&Secret>) -> RequestBuilder,
+    {
         let mut renewed_access = false;
         let mut renewed_payment = false;
         loop {
             let token = self.access_token().await?;
             let payment = if operation.needs_payment_token() {
-                Some(self.payment_token().await?)
+                Some(self.payment_token(pricing).await?)
             } else {
                 None
             };
@@ -158,7 +178,7 @@ impl UspsAccount {
                     if payment.is_some() && !renewed_payment =>
                 {
                     renewed_payment = true;
-                    *self.inner.payment.lock().await = None;
+                    self.inner.payment.lock().await.clear();
                     tracing::debug!(%operation, "USPS refused the payment token; renewing once");
                 }
                 other => return other,
@@ -166,22 +186,28 @@ impl UspsAccount {
         }
     }
 
-    /// The cached payment authorization token, fetched once per 8 hours per account.
+    /// The cached payment authorization token for `pricing`'s roles, fetched once per 8 hours
+    /// per account and set of roles.
     pub(crate) fn payment_token(
         &self,
+        pricing: Pricing,
     ) -> Pin<Box<dyn Future<Output = Result<Secret, UspsError>> + Send + '_>> {
         Box::pin(async move {
-            let mut slot = self.inner.payment.lock().await;
-            if let Some(cached) = slot.as_ref().filter(|p| Instant::now() < p.renew_at) {
+            let roles = PaymentAuthorizationRequest::for_pricing(self.require_identity()?, pricing);
+            let mut cache = self.inner.payment.lock().await;
+            if let Some(cached) = cache.get(&roles).filter(|p| Instant::now() < p.renew_at) {
                 return Ok(cached.secret.clone());
             }
-            let fresh = self.authorize_payment().await?;
+            let fresh = self.authorize_payment_with(&roles).await?;
             let secret = fresh.payment_authorization_token.clone();
             let lifetime = payment_token_lifetime(&secret);
-            *slot = Some(PaymentToken {
-                secret: secret.clone(),
-                renew_at: Instant::now() + lifetime.saturating_sub(PAYMENT_TOKEN_EARLY_RENEWAL),
-            });
+            cache.insert(
+                roles,
+                PaymentToken {
+                    secret: secret.clone(),
+                    renew_at: Instant::now() + lifetime.saturating_sub(PAYMENT_TOKEN_EARLY_RENEWAL),
+                },
+            );
             Ok(secret)
         })
     }

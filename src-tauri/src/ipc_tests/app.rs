@@ -14,6 +14,22 @@ fn doctor_reports_the_data_directory() {
     assert_eq!(report["data_dir"], t.path("data"));
     assert_eq!(report["environment"], "sandbox");
     assert!(report["schema_version"].as_u64().unwrap() >= 1, "{report}");
+    // Sign in with USPS outside Sandbox: TEM's and Production's platform app, or why there is
+    // none (a fresh data directory has no usps-platform-apps.toml).
+    let platform_apps = report["platform_apps"].as_array().expect("platform apps");
+    let environments: Vec<_> = platform_apps.iter().map(|s| &s["environment"]).collect();
+    assert_eq!(
+        environments,
+        [&json!("tem"), &json!("production")],
+        "{report}"
+    );
+    let data_file = format!("{}/usps-platform-apps.toml", t.path("data"));
+    for status in platform_apps {
+        assert!(
+            status["app"].is_object() || status["problem"].as_str().unwrap().contains(&data_file),
+            "{status}"
+        );
+    }
 }
 
 #[test]

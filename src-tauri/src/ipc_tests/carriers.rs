@@ -328,10 +328,16 @@ fn sandbox_info_and_check_connection_reach_the_simulator() {
         "{info}"
     );
     assert_eq!(info["demo_username"], "demo");
+    assert_eq!(info["contract_username"], "nsa");
     let keys: Vec<&String> = info.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["base_url", "demo_password", "demo_username"],
+        [
+            "base_url",
+            "contract_username",
+            "demo_password",
+            "demo_username"
+        ],
         "SandboxInfo in ui/src/ipc/carriers.ts"
     );
     let id = demo_account_id(&t);

@@ -3,4 +3,9 @@
 /**
  * The user-editable identifiers of an account. `None` leaves a value as it is (or empty).
  */
-export type AccountFields = { nickname: string | null, crid: string | null, mid: string | null, manifest_mid: string | null, eps_account: string | null, };
+export type AccountFields = { nickname: string | null, crid: string | null, mid: string | null, manifest_mid: string | null, eps_account: string | null, 
+/**
+ * Whether the account holds a contract (NSA), as the user says; `None` leaves it as it is
+ * (or as USPS shows it).
+ */
+has_contract?: boolean, };

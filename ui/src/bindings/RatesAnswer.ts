@@ -30,6 +30,11 @@ contract_requested: boolean,
  */
 contract_unavailable: string | null, 
 /**
+ * Whether the account holds a contract: "You pay" is then its contract price for every
+ * service USPS quoted one for (the commercial price for the others).
+ */
+contract_prices: boolean, 
+/**
  * True when this answer came from the cache instead of a new USPS call.
  */
 from_cache: boolean, };

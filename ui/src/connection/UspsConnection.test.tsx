@@ -22,7 +22,7 @@ vi.mock("../ipc", async (orig) => {
     ...real,
     ipc: {
       appReady: async () => 1,
-      doctor: async () => ({ version: "0.1.0", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox" }),
+      doctor: async () => ({ version: "0.1.0", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox", platform_apps: [] }),
       ordersList: async () => ({ orders: [], total: 0 }),
       ordersTags: async () => [],
       shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],
@@ -35,7 +35,7 @@ vi.mock("../ipc", async (orig) => {
       uspsKeepSecretsInMemory: () => uspsKeepSecretsInMemory(),
       uspsSecretsInMemory: async () => false,
       uspsRedirectPort: async () => 8765,
-      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw" }),
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw", contract_username: "nsa" }),
     },
     events: {
       onImportProgress: async () => () => undefined,

@@ -18,6 +18,8 @@ export function account(id: number, state: ConnectionState = { state: "connected
     last_verified_at: "2026-11-21T18:00:00Z",
     created_at: "2026-11-20T10:00:00Z",
     updated_at: "2026-11-20T10:00:00Z",
+    has_contract: false,
+    contract_source: null,
     ...patch,
   };
 }

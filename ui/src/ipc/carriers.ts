@@ -40,7 +40,7 @@ export type {
 export type SignInStarted = { id: number; url: string; redirect_uri: string; browser_opened: boolean };
 
 /** Sandbox mode: the demo sign-in shown on screen and the in-process simulator's address. */
-export type SandboxInfo = { base_url: string; demo_username: string; demo_password: string };
+export type SandboxInfo = { base_url: string; demo_username: string; demo_password: string; contract_username: string };
 
 /** "Sign in with USPS" with an own platform app needs its secret too (never echoed back). */
 export type SignInStart = SignInRequest & { client_secret?: string | null };

@@ -5,6 +5,7 @@ import { CarrierSettings } from "./settings/CarrierSettings";
 import { ShipFromSettings } from "./settings/ShipFromSettings";
 import { PackageSettings } from "./settings/PackageSettings";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { PlatformAppFacts } from "./settings/platformApps";
 import "./settings/settings.css";
 
 export type SettingsSection = "carriers" | "ship-from" | "packages" | "about";
@@ -71,6 +72,7 @@ function About() {
         </dd>
         <dt>Environment</dt>
         <dd data-field="environment">{report.environment}</dd>
+        <PlatformAppFacts statuses={report.platform_apps} />
       </dl>
     </div>
   );

@@ -23,8 +23,9 @@ pub fn rates_table(a: &RatesAnswer) -> String {
     ));
     for q in &a.quotes {
         let mut notes = Vec::new();
-        if q.contract_rate_not_found {
-            notes.push("contract rate not found, published rate returned");
+        // For an account without a contract every row would say so; one line below does.
+        if q.contract_rate_not_found && a.contract_prices {
+            notes.push("no contract price: charged the commercial price");
         }
         if q.packaging == QuotePackaging::FlatRate {
             notes.push(if q.fits_package {
@@ -57,6 +58,18 @@ pub fn rates_table(a: &RatesAnswer) -> String {
         if let Some(rule) = &q.restriction {
             lines.push(format!("    only: {rule}"));
         }
+    }
+    if a.contract_prices {
+        lines.push(
+            "This account holds a contract: YOU PAY is its contract price where USPS has one, \
+             and labels are charged exactly that."
+                .into(),
+        );
+    } else if a.contract_requested {
+        lines.push(
+            "This account holds no contract: labels are charged YOU PAY, the commercial price."
+                .into(),
+        );
     }
     if let Some(why) = &a.contract_unavailable {
         lines.push(why.clone());

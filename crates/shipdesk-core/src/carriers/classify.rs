@@ -202,7 +202,7 @@ pub(crate) fn classify(record: &UspsAccountRecord, error: &UspsError, snoozed: b
         }
         UspsError::Rejected(rejection) => kept(
             ErrorCode::UspsRejected,
-            format!("USPS did not accept the request: {}", plain_rejection(rejection)),
+            rejected_message(record, rejection),
             ErrorDetails::UspsRejected {
                 account_id: id,
                 nickname,
@@ -321,10 +321,35 @@ pub(crate) fn state_after_success(current: &ConnectionState) -> ConnectionState 
 /// What USPS said was wrong, in its own sentences, without HTTP statuses, message codes or
 /// request field paths: those stay in `ErrorDetails::UspsRejected` (the UI's "Details") and the
 /// log.
+/// USPS's refusal in plain words; for 160255 (a RATE_HOLDER without a contract for the mail
+/// class) also what the user can do about it, since the account is marked as holding one.
+fn rejected_message(record: &UspsAccountRecord, rejection: &usps::Rejection) -> String {
+    let plain = plain_rejection(rejection);
+    if rejection.codes().contains(&NO_CONTRACT) {
+        return format!(
+            "USPS finds no contract (NSA) prices for \"{}\" for this service: {plain} Labels of \
+             this account are bought at contract prices because it is marked as holding a \
+             contract. If it holds none, clear \"Contract prices\" in Settings › Carrier \
+             Settings › Edit account (labels are then bought at commercial prices); if it \
+             should, ask your USPS sales representative.",
+            record.nickname
+        );
+    }
+    format!("USPS did not accept the request: {plain}")
+}
+
+/// USPS: "An approved contract could not be found" for the payment authorization's RATE_HOLDER.
+const NO_CONTRACT: &str = "160255";
+
 fn plain_rejection(rejection: &usps::Rejection) -> String {
     let mut sentences: Vec<&str> = Vec::new();
     for d in &rejection.details {
-        let text = d.detail.as_deref().or(d.title.as_deref()).unwrap_or("").trim();
+        let text = d
+            .detail
+            .as_deref()
+            .or(d.title.as_deref())
+            .unwrap_or("")
+            .trim();
         if !text.is_empty() && !sentences.contains(&text) {
             sentences.push(text);
         }

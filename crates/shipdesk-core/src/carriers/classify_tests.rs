@@ -25,6 +25,8 @@ fn record(mode: ConnectionMode, state: ConnectionState) -> UspsAccountRecord {
         last_verified_at: None,
         created_at: "2026-01-01T00:00:00Z".into(),
         updated_at: "2026-01-01T00:00:00Z".into(),
+        has_contract: false,
+        contract_source: None,
     }
 }
 
@@ -372,8 +374,16 @@ fn a_rejection_reads_as_sentences() {
         rejection(
             "Bad Request",
             vec![
-                detail("020001", "pickupAddress", "Pickup already exists for this address"),
-                detail("020001", "pickupDate", "Pickup already exists for this address"),
+                detail(
+                    "020001",
+                    "pickupAddress",
+                    "Pickup already exists for this address"
+                ),
+                detail(
+                    "020001",
+                    "pickupDate",
+                    "Pickup already exists for this address"
+                ),
                 detail("020002", "pickupDate", "The pickup date is a holiday."),
             ]
         ),

@@ -25,11 +25,13 @@
 
 mod callback;
 mod classify;
+mod contract;
 mod doctor;
 mod keyring_store;
 mod listener;
 mod model;
 mod own_app;
+pub mod platform_apps;
 mod records;
 mod sandbox;
 mod secrets;
@@ -52,7 +54,7 @@ pub use doctor::{CheckStatus, CheckStep, ConnectionCheck};
 pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
     AccountConnection, AccountFields, AccountId, ConnectOutcome, ConnectionMode,
-    ConnectionSnapshot, ConnectionState, UspsAccountRecord,
+    ConnectionSnapshot, ConnectionState, ContractSource, UspsAccountRecord,
 };
 pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;
@@ -78,13 +80,16 @@ pub const DEFAULT_REDIRECT_PORT: u16 = 8765;
 /// How long the sign-in listener waits for the browser to come back.
 pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
-/// A platform USPS app that "Sign in with USPS" consents to, for one environment. Shipdesk's
-/// own registration is supplied by the binary; Sandbox's comes from the [`SandboxHost`].
+/// A platform USPS app that "Sign in with USPS" consents to, for one environment. TEM's and
+/// Production's are configuration ([`platform_apps`]); Sandbox's comes from the [`SandboxHost`].
 #[derive(Clone)]
 pub struct PlatformApp {
     pub environment: Environment,
     pub client_id: String,
     pub client_secret: String,
+    /// The port of the loopback redirect URI registered for this app; `None`: the configured
+    /// [`ConnectionsConfig::redirect_port`].
+    pub redirect_port: Option<u16>,
 }
 
 impl std::fmt::Debug for PlatformApp {
@@ -93,6 +98,7 @@ impl std::fmt::Debug for PlatformApp {
             .field("environment", &self.environment)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
+            .field("redirect_port", &self.redirect_port)
             .finish()
     }
 }
@@ -103,7 +109,8 @@ pub struct ConnectionsConfig {
     pub redirect_port: u16,
     pub sign_in_timeout: Duration,
     pub usps_client: usps::ClientConfig,
-    /// Platform apps for Sign in with USPS outside Sandbox.
+    /// Platform apps for Sign in with USPS outside Sandbox given by the program; each wins over
+    /// the configured one ([`platform_apps`]) for its environment.
     pub platform_apps: Vec<PlatformApp>,
     /// The user's UTC offset, for "Remind Me Later" (until the end of the local day).
     pub local_offset: UtcOffset,
@@ -148,6 +155,8 @@ pub struct Connections {
     clock: Arc<dyn Clock>,
     sessions: session::SessionCache,
     sandbox: sandbox::SandboxSlot,
+    /// TEM's and Production's platform apps as configured, or why there is none.
+    platform_setup: platform_apps::PlatformAppSetup,
     events: broadcast::Sender<ConnectionSnapshot>,
     /// The last snapshot's revision; held while a snapshot is made, so revisions follow the
     /// order of what they show.
@@ -155,6 +164,8 @@ pub struct Connections {
     snoozes: PromptSnoozes,
     /// Last 429 per account (when, Retry-After) for the connection doctor.
     quota_hits: Mutex<HashMap<AccountId, (time::OffsetDateTime, Option<Duration>)>>,
+    /// Classes the last contract price search found no contract price for, per account.
+    contract_gaps: contract::ContractGaps,
 }
 
 impl std::fmt::Debug for Connections {
@@ -189,14 +200,31 @@ impl Connections {
             clock: ports.clock,
             sessions: session::SessionCache::default(),
             sandbox: sandbox::SandboxSlot::new(ports.sandbox),
+            platform_setup: platform_apps::PlatformAppSetup::default(),
             events,
             snapshot_revision: Mutex::new(0),
             quota_hits: Mutex::new(HashMap::new()),
+            contract_gaps: contract::ContractGaps::default(),
         })
     }
 
     pub fn config(&self) -> &ConnectionsConfig {
         &self.config
+    }
+
+    /// Takes the platform apps read from the configuration ([`platform_apps::load`]); an app
+    /// the program gave in [`ConnectionsConfig::platform_apps`] wins for its environment.
+    pub(crate) fn set_platform_setup(&mut self, mut setup: platform_apps::PlatformAppSetup) {
+        for app in &self.config.platform_apps {
+            setup.put_program_app(app);
+        }
+        self.platform_setup = setup;
+    }
+
+    /// Whether Sign in with USPS is offered on TEM and Production, with which app (never its
+    /// secret), or why not: for `shipdesk doctor`, About and Add account.
+    pub fn platform_app_statuses(&self) -> Vec<platform_apps::PlatformAppStatus> {
+        self.platform_setup.statuses.clone()
     }
 
     fn now(&self) -> String {

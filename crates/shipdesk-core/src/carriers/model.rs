@@ -100,6 +100,24 @@ pub struct UspsAccountRecord {
     pub last_verified_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Whether the account holds a contract (NSA) with USPS: its labels are then bought with a
+    /// `RATE_HOLDER` role and charged its contract prices, and "You pay" shows them.
+    pub has_contract: bool,
+    /// Who said whether it holds one; `None` until USPS or the user has.
+    pub contract_source: Option<ContractSource>,
+}
+
+/// Where an account's "holds a contract" came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ContractSource {
+    /// From USPS: the token's `contracts` claim, or a contract price search that answered
+    /// contract prices (or only published ones). USPS's word replaces an earlier detection, but
+    /// never what the user entered.
+    Detected,
+    /// The user said so (Edit account, `carriers add --contract`).
+    Entered,
 }
 
 impl UspsAccountRecord {
@@ -136,6 +154,8 @@ impl UspsAccountRecord {
             last_verified_at: None,
             created_at: String::new(),
             updated_at: String::new(),
+            has_contract: fields.has_contract.unwrap_or(false),
+            contract_source: fields.has_contract.map(|_| ContractSource::Entered),
         }
     }
 
@@ -157,6 +177,11 @@ pub struct AccountFields {
     pub mid: Option<String>,
     pub manifest_mid: Option<String>,
     pub eps_account: Option<String>,
+    /// Whether the account holds a contract (NSA), as the user says; `None` leaves it as it is
+    /// (or as USPS shows it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub has_contract: Option<bool>,
 }
 
 /// One account's connection as every window shows it: its state, and whether the Reconnect

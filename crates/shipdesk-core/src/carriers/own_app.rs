@@ -209,6 +209,7 @@ impl Connections {
                 .is_none()
                 .then(|| claims.payment_accounts.first().cloned())
                 .flatten(),
+            has_contract: None,
         };
         let updated = if prefill == AccountFields::default() {
             record.clone()
@@ -216,6 +217,7 @@ impl Connections {
             self.accounts
                 .update_fields(record.id, &prefill, &[], &self.now())?
         };
+        let updated = self.contract_from_claims(&updated, claims)?;
         let mut warnings = Vec::new();
         if let (Some(have), Some(token)) = (&updated.crid, &token_crid)
             && have != token

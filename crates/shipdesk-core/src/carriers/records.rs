@@ -2,7 +2,9 @@
 //! SQLite implementation, with all of its SQL, is in `crate::store::sqlite`. Secrets are never
 //! part of an account record: they live in the [`crate::ports::SecretStore`].
 
-use super::model::{AccountFields, AccountId, ConnectionMode, ConnectionState, UspsAccountRecord};
+use super::model::{
+    AccountFields, AccountId, ConnectionMode, ConnectionState, ContractSource, UspsAccountRecord,
+};
 use crate::environment::Environment;
 use crate::error::{AppError, AppResult, ErrorDetails};
 
@@ -66,6 +68,16 @@ pub trait AccountStore: Send + Sync {
         id: AccountId,
         fields: &AccountFields,
         cleared: &[Identifier],
+        now: &str,
+    ) -> AppResult<UspsAccountRecord>;
+
+    /// Records whether the account holds a contract (NSA) and who said so. Returns the account
+    /// as saved.
+    fn set_contract(
+        &self,
+        id: AccountId,
+        has_contract: bool,
+        source: ContractSource,
         now: &str,
     ) -> AppResult<UspsAccountRecord>;
 

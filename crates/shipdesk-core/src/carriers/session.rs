@@ -165,12 +165,13 @@ impl Connections {
         ))
     }
 
-    /// The platform app Sign in with USPS consents to in `environment`: the one the binary
-    /// configured, else (Sandbox only) the Sandbox host's app.
+    /// The platform app Sign in with USPS consents to in `environment`: the one the program
+    /// gave, else the configured one (`platform_apps`), else (Sandbox only) the Sandbox host's.
     pub(crate) fn platform_app(&self, environment: Environment) -> Option<super::PlatformApp> {
         self.config
             .platform_apps
             .iter()
+            .chain(&self.platform_setup.apps)
             .find(|a| a.environment == environment)
             .cloned()
             .or_else(|| {

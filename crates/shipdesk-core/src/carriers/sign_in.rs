@@ -149,17 +149,21 @@ impl Connections {
                 (record.mode.client_id().to_owned(), None)
             }
             _ => {
-                let app = self.platform_app(environment).ok_or_else(|| {
-                    AppError::validation(format!(
-                        "Sign in with USPS is not set up for {} in this build (Shipdesk's USPS \
-                             app credentials are missing). Use your own USPS API app instead.",
-                        environment.label()
-                    ))
-                })?;
+                let app = self
+                    .platform_app(environment)
+                    .ok_or_else(|| self.platform_app_missing(environment))?;
                 (app.client_id, None)
             }
         };
-        let port = request.port.unwrap_or(self.config.redirect_port);
+        // The platform app's own registered redirect port, unless the caller chose one.
+        let platform_port = self
+            .platform_app(environment)
+            .filter(|app| supplied_secret.is_none() && app.client_id == client_id)
+            .and_then(|app| app.redirect_port);
+        let port = request
+            .port
+            .or(platform_port)
+            .unwrap_or(self.config.redirect_port);
         if environment == Environment::Sandbox
             && base_url.is_none()
             && port != self.config.redirect_port
@@ -222,6 +226,21 @@ impl Connections {
                 supplied_secret,
             },
         })
+    }
+
+    /// Sign in with USPS needs a platform app for `environment` and none is configured: why (the
+    /// configuration's own words, naming the file and the fix) and the way that always works.
+    fn platform_app_missing(&self, environment: Environment) -> AppError {
+        let why = self
+            .platform_setup
+            .status(environment)
+            .and_then(|s| s.problem.clone())
+            .unwrap_or_else(|| "no USPS platform app is configured for it.".into());
+        AppError::validation(format!(
+            "Sign in with USPS is not set up for {} in this copy of Shipdesk: {why} Use your own \
+             USPS app's credentials instead.",
+            environment.label()
+        ))
     }
 
     /// Waits for USPS to send the browser back, then exchanges the code, stores the refresh

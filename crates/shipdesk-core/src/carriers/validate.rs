@@ -19,6 +19,7 @@ pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
         mid: trimmed(&fields.mid),
         manifest_mid: trimmed(&fields.manifest_mid),
         eps_account: trimmed(&fields.eps_account),
+        has_contract: fields.has_contract,
     };
     let mut problems = BTreeMap::new();
     if let Some(nickname) = &clean.nickname
@@ -133,6 +134,7 @@ mod tests {
             mid: Some(mid.into()),
             manifest_mid: Some(manifest.into()),
             eps_account: Some(eps.into()),
+            has_contract: None,
         }
     }
 

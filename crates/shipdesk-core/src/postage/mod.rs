@@ -38,6 +38,9 @@ pub struct AccountSummary {
     pub environment: Environment,
     /// The payment account contract prices are looked up against, when there is one.
     pub eps_account: Option<String>,
+    /// Whether the account holds a contract (NSA): its labels are charged its contract prices,
+    /// and "You pay" is the contract price where it has one.
+    pub has_contract: bool,
 }
 
 impl AccountSummary {
@@ -65,6 +68,9 @@ pub struct PricesFound {
     pub contract_requested: bool,
     /// Why contract prices are missing although they were asked for.
     pub contract_unavailable: Option<String>,
+    /// Whether the account's labels are charged its contract prices: "You pay" is then the
+    /// contract price of each service USPS quoted one for.
+    pub contract_prices: bool,
 }
 
 /// Everything a label needs, in the app's terms.

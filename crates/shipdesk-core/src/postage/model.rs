@@ -173,7 +173,6 @@ pub enum QuotePackaging {
     Other,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PickupPackageCount {

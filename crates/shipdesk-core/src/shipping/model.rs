@@ -152,6 +152,9 @@ pub struct RatesAnswer {
     pub contract_requested: bool,
     /// Why contract prices are missing when they were asked for (USPS refused the search).
     pub contract_unavailable: Option<String>,
+    /// Whether the account holds a contract: "You pay" is then its contract price for every
+    /// service USPS quoted one for (the commercial price for the others).
+    pub contract_prices: bool,
     /// True when this answer came from the cache instead of a new USPS call.
     pub from_cache: bool,
 }

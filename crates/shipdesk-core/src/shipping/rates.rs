@@ -43,9 +43,10 @@ impl ShippingService {
             mailing_date: date,
         };
         let key = format!(
-            "{}|{}|{}|{}|{}|{:?}",
+            "{}|{}|{}|{}|{}|{}|{:?}",
             account.id,
             account.eps_account.as_deref().unwrap_or(""),
+            account.has_contract,
             request.origin_zip,
             request.destination_zip,
             request.mailing_date,
@@ -65,6 +66,7 @@ impl ShippingService {
             quotes: found.quotes,
             contract_requested: found.contract_requested,
             contract_unavailable: found.contract_unavailable,
+            contract_prices: found.contract_prices,
             from_cache: false,
         };
         self.rate_cache.put(key, &answer);

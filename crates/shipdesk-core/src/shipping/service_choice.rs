@@ -374,10 +374,7 @@ mod tests {
             pick_flat(&quotes, &package("24", "8", "5", "1.5")),
             choice("PRIORITY_MAIL", "FS")
         );
-        assert_eq!(
-            pick_flat(&quotes, &package("24", "9", "5", "1.5")),
-            None
-        );
+        assert_eq!(pick_flat(&quotes, &package("24", "9", "5", "1.5")), None);
     }
 
     #[test]
@@ -397,10 +394,7 @@ mod tests {
             choice("PRIORITY_MAIL", "FB")
         );
         // Neither takes this one.
-        assert_eq!(
-            pick_flat(&quotes, &package("200", "13", "11", "5")),
-            None
-        );
+        assert_eq!(pick_flat(&quotes, &package("200", "13", "11", "5")), None);
     }
 
     #[test]

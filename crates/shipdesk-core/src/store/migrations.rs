@@ -20,6 +20,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0007_accounts_kept.sql"),
     include_str!("../../migrations/0008_void_journal.sql"),
     include_str!("../../migrations/0009_setup_editing.sql"),
+    include_str!("../../migrations/0010_account_contract.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -109,6 +109,8 @@ pub struct RigOptions {
     pub max_attempts: u32,
     /// Told of each purchase step of the rig's first desk (not of restarted ones).
     pub observer: Option<Arc<dyn PurchaseObserver>>,
+    /// The simulator's businesses and apps; the demo scenario when absent.
+    pub scenario: Option<Scenario>,
 }
 
 impl Default for RigOptions {
@@ -118,6 +120,7 @@ impl Default for RigOptions {
             request_timeout: Duration::from_secs(5),
             max_attempts: 3,
             observer: None,
+            scenario: None,
         }
     }
 }
@@ -128,7 +131,11 @@ impl Rig {
     }
 
     pub async fn start_with(options: RigOptions) -> Rig {
-        let scenario = Scenario::demo().with_quota_per_hour(options.quota_per_hour);
+        let scenario = options
+            .scenario
+            .clone()
+            .unwrap_or_else(Scenario::demo)
+            .with_quota_per_hour(options.quota_per_hour);
         let sim = usps_sim::start(SimConfig::new(scenario))
             .await
             .expect("sim");
@@ -154,6 +161,7 @@ impl Rig {
                     mid: Some(id.mid),
                     manifest_mid: Some(id.manifest_mid),
                     eps_account: Some(id.eps_account),
+                    has_contract: None,
                 },
                 client_id: "shipdesk-sandbox".into(),
                 client_secret: "shipdesk-sandbox-secret".into(),

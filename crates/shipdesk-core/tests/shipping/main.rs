@@ -4,6 +4,7 @@
 
 mod accounts_kept;
 mod batch_weights;
+mod contract_prices;
 mod fault_matrix;
 mod faults;
 mod flows;

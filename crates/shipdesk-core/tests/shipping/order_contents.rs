@@ -193,7 +193,11 @@ async fn an_order_without_items_asks_for_a_weight_and_prints_an_empty_packing_sl
 fn pdf_text(dir: &tempfile::TempDir, pdf: &[u8]) -> Option<String> {
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, pdf).unwrap();
-    match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+    match std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
             println!("SKIPPED: pdftotext not installed; the slip's text was not checked");

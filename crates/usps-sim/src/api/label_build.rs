@@ -14,6 +14,7 @@ use super::validate::{Check, at};
 use crate::errors::{ApiError, ErrorItem};
 use crate::pricing::{self, Quote, Tier};
 use crate::rules::{self, LABEL};
+use crate::state::records::Business;
 
 const V: &str = "/labels/v3";
 /// A validated, priced label request.
@@ -406,8 +407,32 @@ fn check_image_info(c: &mut Check) -> String {
     image_type
 }
 
+/// The prices a label is charged at: published commercial ones, or (the payment authorization
+/// named a `RATE_HOLDER`) the contract of that business.
+#[derive(Clone, Copy)]
+pub enum LabelPricing<'a> {
+    Commercial,
+    RateHolder(&'a Business),
+}
+
+/// USPS's refusal of a label whose `RATE_HOLDER` holds no contract for its mail class.
+fn no_contract(mail_class: &str) -> ApiError {
+    ApiError::bad_request(
+        V,
+        vec![ErrorItem::coded(
+            "160255",
+            format!(
+                "An approved contract could not be found for {mail_class}. Please contact a sales representative."
+            ),
+            "packageDescription.mailClass",
+        )],
+    )
+}
+
 /// Validates a label request the way USPS does; returns all failures in one 400.
-pub fn plan(body: &Value, seed: u64) -> Result<Plan, ApiError> {
+/// `PARCEL_SELECT` without a destination entry facility is converted to (and priced as) USPS
+/// Ground Advantage.
+pub fn plan(body: &Value, seed: u64, pricing: LabelPricing<'_>) -> Result<Plan, ApiError> {
     let mut c = Check::new(body, None);
     c.only(
         "",
@@ -437,6 +462,17 @@ pub fn plan(body: &Value, seed: u64) -> Result<Plan, ApiError> {
         // Validation passed yet something is missing: answered, never a panic.
         return Err(sku_missing());
     };
+    let destination_entry = at(body, "packageDescription.destinationEntryFacilityType")
+        .and_then(Value::as_str)
+        .unwrap_or("NONE");
+    let mail_class = super::prices::converted_class(&mail_class, destination_entry).to_string();
+    let tier = match pricing {
+        LabelPricing::Commercial => Tier::Commercial,
+        LabelPricing::RateHolder(business) => match business.contract_for(&mail_class) {
+            Some(_) => Tier::Contract,
+            None => return Err(no_contract(&mail_class)),
+        },
+    };
 
     let text = |p: &str| {
         at(body, p)
@@ -462,15 +498,8 @@ pub fn plan(body: &Value, seed: u64) -> Result<Plan, ApiError> {
         to["ZIPCode"].as_str().unwrap_or_default(),
     )
     .unwrap_or(8);
-    let quote = pricing::quote(
-        &mail_class,
-        ri,
-        zone,
-        weight,
-        package.dims,
-        Tier::Commercial,
-    )
-    .ok_or_else(sku_missing)?;
+    let quote = pricing::quote(&mail_class, ri, zone, weight, package.dims, tier)
+        .ok_or_else(sku_missing)?;
     let mut extras = Vec::new();
     for code in package.codes.iter().chain(std::iter::once(&920)) {
         if extras.iter().any(|e: &(u32, &str, f64)| e.0 == *code) {

@@ -172,7 +172,7 @@ pub async fn edit(
     body: Bytes,
 ) -> Response {
     let result = (|| {
-        let (_, payment) =
+        let (caller, payment) =
             label_caller(&shared, &headers, &format!("/labels/v3/label/{tracking}"))?;
         let ops = patch_body(&headers, &body)?;
         let mut st = shared.lock();
@@ -208,7 +208,11 @@ pub async fn edit(
         }
         let mut request = label.request.clone();
         apply(&ops, &mut request["packageDescription"])?;
-        let plan = label_build::plan(&request, st.scenario.seed)?;
+        let pricing = match (&label.rate_holder_crid, &caller.business) {
+            (Some(_), Some(business)) => label_build::LabelPricing::RateHolder(business),
+            _ => label_build::LabelPricing::Commercial,
+        };
+        let plan = label_build::plan(&request, st.scenario.seed, pricing)?;
         let metadata = label_build::metadata(&plan, &tracking);
         let amount = plan.amount();
         let delta = ((amount - label.amount) * 100.0).round() / 100.0;

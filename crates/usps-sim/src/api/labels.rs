@@ -174,7 +174,11 @@ fn commit(
         }
         return Ok((existing.clone(), false));
     }
-    let plan = label_build::plan(&request, st.scenario.seed)?;
+    let pricing = match (&payment.rate_holder_crid, &caller.business) {
+        (Some(_), Some(business)) => label_build::LabelPricing::RateHolder(business),
+        _ => label_build::LabelPricing::Commercial,
+    };
+    let plan = label_build::plan(&request, st.scenario.seed, pricing)?;
     st.durable.counters.labels += 1;
     let n = st.durable.counters.labels;
     let tracking = tracking_number(
@@ -241,6 +245,7 @@ pub(crate) fn record_charged(
         manifested,
         scan_form: None,
         reprints: 0,
+        rate_holder_crid: payment.rate_holder_crid.clone(),
     };
     st.durable.labels.insert(tracking.clone(), record.clone());
     if let Some(k) = &key {

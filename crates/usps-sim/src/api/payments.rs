@@ -1,6 +1,8 @@
 //! Payments v3: the payment authorization token (PAYER + LABEL_OWNER roles, 8-hour life) that
 //! label calls carry in `X-Payment-Authorization-Token`, and the payment-account check.
-//! Roles naming a CRID, MID or EPS account the bearer token is not tied to answer 403.
+//! Roles naming a CRID, MID or EPS account the bearer token is not tied to answer 403. A
+//! `RATE_HOLDER` role is accepted for any CRID the token is tied to, as USPS does: whether that
+//! CRID holds a contract for a label's mail class is decided per label (160255 otherwise).
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -212,6 +214,11 @@ fn issue(shared: &Shared, caller: &Caller, business: &Business, mut roles: Vec<V
     };
     let payer = find("PAYER");
     let owner = find("LABEL_OWNER");
+    let rate_holder = roles
+        .iter()
+        .find(|r| r["roleName"] == "RATE_HOLDER")
+        .and_then(|r| r["CRID"].as_str())
+        .map(str::to_string);
     let now = now_ms();
     let jti = uuid::Uuid::new_v4().to_string();
     // USPS normalises the echo: the label owner is shown with the payer's account.
@@ -250,6 +257,7 @@ fn issue(shared: &Shared, caller: &Caller, business: &Business, mut roles: Vec<V
                 .unwrap_or_default()
                 .to_string(),
             payer_eps: payer["accountNumber"].as_str().map(str::to_string),
+            rate_holder_crid: rate_holder,
             expires_ms: now + PAYMENT_TOKEN_LIFETIME_MS,
         },
     );

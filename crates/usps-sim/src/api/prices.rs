@@ -1,6 +1,9 @@
 //! Domestic Prices v3: `base-rates/search`, `base-rates-list/search`, `total-rates/search`.
 //! Contract prices apply when `accountType`/`accountNumber` name an account the token is tied
-//! to; naming someone else's account answers 403 (docs/usps.md#prices).
+//! to and the business holds a contract for the class; without one the published price comes
+//! back with USPS's warning 001. Naming someone else's account answers 403
+//! (docs/usps.md#prices). `PARCEL_SELECT` with destination entry `NONE` is priced as the USPS
+//! Ground Advantage it converts to.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -62,6 +65,34 @@ pub(super) fn package_size(c: &mut Check) -> (Option<f64>, Option<(f64, f64, f64
 /// Whether a package's length plus girth fits the mail class.
 pub(super) fn size_fits(class: &str, dims: (f64, f64, f64)) -> bool {
     length_plus_girth(dims, None) <= max_length_plus_girth(class)
+}
+
+/// The class USPS prices and labels a request as: `PARCEL_SELECT` (and its deprecated
+/// lightweight name) without a destination entry facility converts to USPS Ground Advantage.
+pub fn converted_class<'a>(mail_class: &'a str, destination_entry: &str) -> &'a str {
+    match (mail_class, destination_entry) {
+        ("PARCEL_SELECT" | "PARCEL_SELECT_LIGHTWEIGHT", "NONE") => "USPS_GROUND_ADVANTAGE",
+        _ => mail_class,
+    }
+}
+
+/// The tier `mail_class` is priced at: a contract price asked for ([`Tier::Contract`] from
+/// [`tier_for`]) applies only when the caller's business holds a contract for the class;
+/// otherwise the published commercial price, flagged for USPS's warning 001.
+pub(super) fn class_tier(
+    tier: Tier,
+    contract_missing: bool,
+    caller: &Caller,
+    mail_class: &str,
+) -> (Tier, bool) {
+    let holds = caller
+        .business
+        .as_ref()
+        .is_some_and(|b| b.contract_for(mail_class).is_some());
+    if tier == Tier::Contract && !holds {
+        return (Tier::Commercial, true);
+    }
+    (tier, contract_missing)
 }
 
 /// Decides the price tier from priceType and the (optional) contract account.
@@ -252,6 +283,8 @@ pub async fn base_rates(
         else {
             return Err(incomplete());
         };
+        let class = converted_class(class, def);
+        let (tier, contract_missing) = class_tier(tier, contract_missing, &caller, class);
         let zone = zone_for(&origin, &dest)?;
         weight_ok(class, weight)?;
         if !size_fits(class, dims) {

@@ -1,5 +1,7 @@
 //! Domestic Prices v3 list searches: `base-rates-list/search` (every eligible product) and
-//! `total-rates/search` (base price plus extra services, with `totalPrice`).
+//! `total-rates/search` (base price plus extra services, with `totalPrice`). A list search has
+//! no destination entry facility, so `PARCEL_SELECT` is priced as the USPS Ground Advantage it
+//! converts to (and listed once, as that class).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,8 +14,8 @@ use super::Api;
 use super::enums::MAIL_CLASSES;
 use super::label_build::MAX_INSURED_VALUE;
 use super::prices::{
-    V, incomplete, mailing_date_check, no_rates, package_size, rate_json, respond, size_fits,
-    tier_for, zip_check, zone_for,
+    V, class_tier, converted_class, incomplete, mailing_date_check, no_rates, package_size,
+    rate_json, respond, size_fits, tier_for, zip_check, zone_for,
 };
 use super::validate::{Check, json_body};
 use crate::Shared;
@@ -92,6 +94,14 @@ fn list_query(
     if classes.is_empty() || classes.iter().any(|m| m == "ALL") {
         classes = PRICED_CLASSES.iter().map(|s| s.to_string()).collect();
     }
+    let mut converted: Vec<String> = Vec::new();
+    for class in classes {
+        let class = converted_class(&class, "NONE").to_string();
+        if !converted.contains(&class) {
+            converted.push(class);
+        }
+    }
+    let classes = converted;
     c.boolean("hasNonstandardCharacteristics");
     mailing_date_check(c);
     let explicit_type = super::validate::at(c.body, "priceType").is_some()
@@ -129,8 +139,12 @@ pub(super) fn listed_indicators(class: &str) -> &'static [&'static str] {
     }
 }
 
-/// Every (class, indicator, tier) option for a list query.
-fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError> {
+/// Every (class, indicator, tier) option for a list query, and whether a contract price asked
+/// for was not found for it.
+fn options(
+    q: &ListQuery,
+    caller: &Caller,
+) -> Result<Vec<(Quote, String, &'static str, bool)>, ApiError> {
     let zone = zone_for(&q.origin, &q.dest)?;
     let mut out = Vec::new();
     for class in &q.classes {
@@ -140,8 +154,9 @@ fn options(q: &ListQuery) -> Result<Vec<(Quote, String, &'static str)>, ApiError
         }
         for ri in listed_indicators(class) {
             for tier in &q.tiers {
-                if let Some(quote) = pricing::quote(class, ri, zone, q.weight, q.dims, *tier) {
-                    out.push((quote, class.clone(), *ri));
+                let (tier, missing) = class_tier(*tier, q.contract_missing, caller, class);
+                if let Some(quote) = pricing::quote(class, ri, zone, q.weight, q.dims, tier) {
+                    out.push((quote, class.clone(), *ri, missing));
                 }
             }
         }
@@ -170,11 +185,11 @@ pub async fn base_rates_list(
         )?;
         c.finish(V)?;
         let q = q.ok_or_else(incomplete)?;
-        let rate_options: Vec<Value> = options(&q)?
+        let rate_options: Vec<Value> = options(&q, &caller)?
             .iter()
-            .map(|(quote, class, ri)| json!({
+            .map(|(quote, class, ri, missing)| json!({
                 "totalBasePrice": quote.price,
-                "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", q.contract_missing)],
+                "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", *missing)],
             }))
             .collect();
         Ok(json!({ "rateOptions": rate_options }))
@@ -249,12 +264,12 @@ pub async fn total_rates(
             })?;
             priced.push((*code, name, price));
         }
-        let rate_options: Vec<Value> = options(&q)?
+        let rate_options: Vec<Value> = options(&q, &caller)?
             .iter()
-            .map(|(quote, class, ri)| {
+            .map(|(quote, class, ri, missing)| {
                 let mut option = json!({
                     "totalBasePrice": quote.price,
-                    "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", q.contract_missing)],
+                    "rates": [rate_json(quote, class, q.weight, ri, "MACHINABLE", "NONE", *missing)],
                 });
                 if !priced.is_empty() {
                     let extras: Vec<Value> = priced.iter().map(|(code, name, price)| json!({

@@ -187,7 +187,11 @@ fn create_record(
         }
         return Ok(existing.clone());
     }
-    let plan = label_build::plan(&outbound, st.scenario.seed)?;
+    let plan = label_build::plan(
+        &outbound,
+        st.scenario.seed,
+        label_build::LabelPricing::Commercial,
+    )?;
     st.durable.counters.labels += 1;
     let n = st.durable.counters.labels;
     let tracking = tracking_number(
@@ -222,6 +226,7 @@ fn create_record(
         manifested: false,
         scan_form: None,
         reprints: 0,
+        rate_holder_crid: None,
     };
     st.durable.labels.insert(tracking.clone(), record.clone());
     if let Some(k) = &key {

@@ -152,8 +152,14 @@ impl AccessClaims<'_> {
                 }])
                 .expect("serialisable");
                 let accounts = json!({ "accounts": b.eps_accounts.join(", ") }).to_string();
+                // Only a business that holds a contract has contract payment accounts.
+                let contract_accounts = if b.contract.is_some() {
+                    b.eps_accounts.join(", ")
+                } else {
+                    String::new()
+                };
                 let contracts = json!({
-                    "paymentAccounts": { "accounts": b.eps_accounts.join(", ") },
+                    "paymentAccounts": { "accounts": contract_accounts },
                     "permits": { "permits": "" },
                 })
                 .to_string();
@@ -198,6 +204,7 @@ mod tests {
             mids: vec!["900000001".into()],
             manifest_mid: Some("900000002".into()),
             eps_accounts: vec!["1000000001".into()],
+            contract: None,
         };
         let claims = AccessClaims {
             issuer: "http://sim/realms/USPS",

@@ -1,7 +1,11 @@
-//! The demo business the app's Sandbox mode shows on screen, plus two accounts that exist to
-//! exercise failures: one whose COP linking was never done and one with an MFA step.
+//! The demo business the app's Sandbox mode shows on screen, a second business that holds a
+//! contract (NSA) so Sandbox can show contract prices being charged, plus two accounts that
+//! exist to exercise failures: one whose COP linking was never done and one with an MFA step.
 
-use super::{App, PUBLIC_ACCESS, Quotas, SHIPPING, Scenario, User};
+use super::{App, Contract, PUBLIC_ACCESS, Quotas, SHIPPING, Scenario, User};
+
+/// The username of the demo business that holds a contract.
+pub const CONTRACT_USER: &str = "nsa";
 
 impl Scenario {
     /// The demo business shown on screen in the app's Sandbox mode.
@@ -10,7 +14,10 @@ impl Scenario {
     ///   Access + Shipping, owned by `demo`;
     /// - app `shipdesk-public` (secret `shipdesk-public-secret`), Public Access only;
     /// - user `demo` / `shipdesk-demo`: CRID 56982563, MIDs 902345671 (manifest MID 902345672),
-    ///   EPS 1000012345, COP linked;
+    ///   EPS 1000012345, COP linked, no contract (labels at commercial prices);
+    /// - user `nsa` / `shipdesk-demo`: CRID 56982588, MIDs 902345688 (manifest MID 902345689),
+    ///   EPS 1000012388, COP linked, contract NSA-2026-0001 for every class (labels at contract
+    ///   prices with a RATE_HOLDER role);
     /// - user `unlinked` / `shipdesk-demo`: COP linking not done (tokens carry no business);
     /// - user `mfa` / `shipdesk-demo` with MFA code `123456`.
     pub fn demo() -> Scenario {
@@ -53,6 +60,23 @@ impl Scenario {
                     cop_linked: true,
                     funded: true,
                     returns_enrolled: true,
+                    contract: None,
+                },
+                User {
+                    username: CONTRACT_USER.into(),
+                    password: "shipdesk-demo".into(),
+                    mfa_code: None,
+                    crid: "56982588".into(),
+                    mids: vec!["902345688".into()],
+                    manifest_mid: Some("902345689".into()),
+                    eps_accounts: vec!["1000012388".into()],
+                    cop_linked: true,
+                    funded: true,
+                    returns_enrolled: true,
+                    contract: Some(Contract {
+                        number: "NSA-2026-0001".into(),
+                        mail_classes: Vec::new(),
+                    }),
                 },
                 User {
                     username: "unlinked".into(),
@@ -65,6 +89,7 @@ impl Scenario {
                     cop_linked: false,
                     funded: true,
                     returns_enrolled: true,
+                    contract: None,
                 },
                 User {
                     username: "mfa".into(),
@@ -77,6 +102,7 @@ impl Scenario {
                     cop_linked: true,
                     funded: true,
                     returns_enrolled: true,
+                    contract: None,
                 },
             ],
             quotas: Quotas::default(),

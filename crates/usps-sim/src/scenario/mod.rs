@@ -6,6 +6,8 @@
 
 mod demo;
 
+pub use demo::CONTRACT_USER;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -102,6 +104,29 @@ pub struct User {
     /// Whether the CRID is enrolled in USPS Ship Returns (return labels answer 160304 without).
     #[serde(default = "yes")]
     pub returns_enrolled: bool,
+    /// The business's Negotiated Service Agreement, if it has one: its contract prices apply to
+    /// price searches naming its account and to labels whose payment authorization names it as
+    /// `RATE_HOLDER`.
+    #[serde(default)]
+    pub contract: Option<Contract>,
+}
+
+/// A Negotiated Service Agreement (contract prices) held by a business's CRID.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// The agreement's number, as USPS's sales representative gives it.
+    pub number: String,
+    /// The mail classes the agreement prices; empty means every class.
+    #[serde(default)]
+    pub mail_classes: Vec<String>,
+}
+
+impl Contract {
+    /// Whether the agreement prices `mail_class`.
+    pub fn covers(&self, mail_class: &str) -> bool {
+        self.mail_classes.is_empty() || self.mail_classes.iter().any(|c| c == mail_class)
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -115,6 +140,7 @@ impl std::fmt::Debug for User {
             .field("manifest_mid", &self.manifest_mid)
             .field("eps_accounts", &self.eps_accounts)
             .field("cop_linked", &self.cop_linked)
+            .field("contract", &self.contract)
             .finish()
     }
 }
@@ -325,6 +351,9 @@ mod tests {
                 .contains("labels")
         );
         assert!(!s.user("unlinked").unwrap().cop_linked);
+        assert!(demo.contract.is_none());
+        let nsa = s.user("nsa").unwrap().contract.as_ref().unwrap();
+        assert!(nsa.covers("PRIORITY_MAIL") && nsa.covers("USPS_GROUND_ADVANTAGE"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-use crate::scenario::User;
+use crate::scenario::{Contract, User};
 
 /// The USPS identifiers a COP-linked token may act for.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -14,6 +14,9 @@ pub struct Business {
     pub mids: Vec<String>,
     pub manifest_mid: Option<String>,
     pub eps_accounts: Vec<String>,
+    /// The business's contract (NSA), if it holds one.
+    #[serde(default)]
+    pub contract: Option<Contract>,
 }
 
 impl Business {
@@ -24,7 +27,13 @@ impl Business {
             mids: user.mids.clone(),
             manifest_mid: user.manifest_mid.clone(),
             eps_accounts: user.eps_accounts.clone(),
+            contract: user.contract.clone(),
         })
+    }
+
+    /// The contract that prices `mail_class` for this business, if any.
+    pub fn contract_for(&self, mail_class: &str) -> Option<&Contract> {
+        self.contract.as_ref().filter(|c| c.covers(mail_class))
     }
 
     pub fn owns_mid(&self, mid: &str) -> bool {
@@ -102,6 +111,10 @@ pub struct PaymentAuth {
     pub label_owner_mid: String,
     pub manifest_mid: String,
     pub payer_eps: Option<String>,
+    /// The CRID a `RATE_HOLDER` role named: labels are then charged its contract prices, and
+    /// refused (160255) for a class it holds no contract for.
+    #[serde(default)]
+    pub rate_holder_crid: Option<String>,
     pub expires_ms: u64,
 }
 
@@ -138,6 +151,10 @@ pub struct LabelRecord {
     pub manifested: bool,
     pub scan_form: Option<String>,
     pub reprints: u32,
+    /// Charged at the contract prices of this CRID (its payment authorization named it as
+    /// `RATE_HOLDER`); an edit is priced the same way.
+    #[serde(default)]
+    pub rate_holder_crid: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]

@@ -13,8 +13,8 @@ use crate::api::documents::{
 };
 use crate::error::UspsError;
 use crate::models::{
-    CancelResponse, IdempotencyKey, Label, LabelFormat, LabelMetadata, LabelRequest, ReprintInfo,
-    ReprintRequest,
+    CancelResponse, IdempotencyKey, Label, LabelFormat, LabelMetadata, LabelRequest, Pricing,
+    ReprintInfo, ReprintRequest,
 };
 use crate::operation::Operation;
 use crate::transport::RawResponse;
@@ -31,9 +31,23 @@ impl UspsAccount {
         key: &IdempotencyKey,
         format: LabelFormat,
     ) -> Result<Label, UspsError> {
+        self.create_label_priced(request, key, format, Pricing::Published)
+            .await
+    }
+
+    /// [`Self::create_label`] under the payment authorization of `pricing`: with
+    /// [`Pricing::Contract`] its roles name the account as `RATE_HOLDER`, so USPS charges the
+    /// contract price (or refuses with 160255 when the account holds no contract for the class).
+    pub async fn create_label_priced(
+        &self,
+        request: &LabelRequest,
+        key: &IdempotencyKey,
+        format: LabelFormat,
+        pricing: Pricing,
+    ) -> Result<Label, UspsError> {
         let url = self.client().endpoint(&["labels", "v3", "label"]);
         let answer = self
-            .send_authorized(Operation::LabelCreate, |payment| {
+            .send_authorized_priced(Operation::LabelCreate, pricing, |payment| {
                 self.client()
                     .http()
                     .post(url.clone())

@@ -5,6 +5,7 @@ use crate::account::UspsAccount;
 use crate::error::UspsError;
 use crate::models::{
     PaymentAccount, PaymentAccountQuery, PaymentAuthorizationRequest, PaymentAuthorizationResponse,
+    Pricing,
 };
 use crate::operation::Operation;
 
@@ -12,7 +13,15 @@ impl UspsAccount {
     /// `POST /payments/v3/payment-authorization` with PAYER + LABEL_OWNER built from the
     /// account identity. Not cached: label calls use the cached token instead.
     pub async fn authorize_payment(&self) -> Result<PaymentAuthorizationResponse, UspsError> {
-        let body = PaymentAuthorizationRequest::payer_and_label_owner(self.require_identity()?);
+        self.authorize_payment_for(Pricing::Published).await
+    }
+
+    /// The same call with the roles of `pricing` (a RATE_HOLDER for contract prices).
+    pub async fn authorize_payment_for(
+        &self,
+        pricing: Pricing,
+    ) -> Result<PaymentAuthorizationResponse, UspsError> {
+        let body = PaymentAuthorizationRequest::for_pricing(self.require_identity()?, pricing);
         self.authorize_payment_with(&body).await
     }
 

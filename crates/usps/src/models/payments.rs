@@ -1,4 +1,5 @@
-//! Payments v3: payment authorization (PAYER + LABEL_OWNER) and payment account check.
+//! Payments v3: payment authorization (PAYER + LABEL_OWNER, and RATE_HOLDER for an account
+//! with contract prices) and payment account check.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,18 @@ pub struct AccountIdentity {
     pub eps_account: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Which prices labels bought under a payment authorization are charged at. USPS applies an
+/// account's contract (NSA) prices only when the authorization names a `RATE_HOLDER` whose CRID
+/// holds the contract, and refuses a label with 160255 when it names one that holds no contract
+/// for the label's mail class; without one, labels are charged the published commercial prices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Pricing {
+    #[default]
+    Published,
+    Contract,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PaymentRole {
     #[serde(rename = "roleName")]
     pub role_name: String,
@@ -52,12 +64,39 @@ pub struct PaymentRole {
     pub permit_zip: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct PaymentAuthorizationRequest {
     pub roles: Vec<PaymentRole>,
 }
 
 impl PaymentAuthorizationRequest {
+    /// The roles for labels charged at `pricing`: PAYER + LABEL_OWNER, plus a RATE_HOLDER (the
+    /// account's own CRID and EPS account) for contract prices.
+    pub fn for_pricing(identity: &AccountIdentity, pricing: Pricing) -> Self {
+        let mut request = Self::payer_and_label_owner(identity);
+        if pricing == Pricing::Contract {
+            request.roles.push(PaymentRole {
+                role_name: "RATE_HOLDER".into(),
+                crid: Some(identity.crid.clone()),
+                mid: Some(identity.mid.clone()),
+                manifest_mid: Some(identity.manifest_mid.clone()),
+                account_type: Some("EPS".into()),
+                account_number: Some(identity.eps_account.clone()),
+                ..Default::default()
+            });
+        }
+        request
+    }
+
+    /// Whether the roles ask for contract prices.
+    pub fn pricing(&self) -> Pricing {
+        if self.roles.iter().any(|r| r.role_name == "RATE_HOLDER") {
+            Pricing::Contract
+        } else {
+            Pricing::Published
+        }
+    }
+
     /// The usual pair: the account pays from its EPS account and owns the labels.
     pub fn payer_and_label_owner(identity: &AccountIdentity) -> Self {
         let payer = PaymentRole {
@@ -141,6 +180,36 @@ mod tests {
             {"roleName":"PAYER","CRID":"12345678","MID":"900000001","manifestMID":"900000002","accountType":"EPS","accountNumber":"1000000001"},
             {"roleName":"LABEL_OWNER","CRID":"12345678","MID":"900000001","manifestMID":"900000002"}]});
         assert_eq!(body, expected);
+    }
+
+    #[test]
+    fn a_rate_holder_is_named_only_for_contract_prices() {
+        let identity = AccountIdentity {
+            crid: "12345678".into(),
+            mid: "900000001".into(),
+            manifest_mid: "900000002".into(),
+            eps_account: "1000000001".into(),
+        };
+        let published = PaymentAuthorizationRequest::for_pricing(&identity, Pricing::Published);
+        assert_eq!(
+            published,
+            PaymentAuthorizationRequest::payer_and_label_owner(&identity)
+        );
+        assert_eq!(published.pricing(), Pricing::Published);
+        let contract = PaymentAuthorizationRequest::for_pricing(&identity, Pricing::Contract);
+        assert_eq!(contract.pricing(), Pricing::Contract);
+        let names: Vec<_> = contract
+            .roles
+            .iter()
+            .map(|r| r.role_name.as_str())
+            .collect();
+        assert_eq!(names, ["PAYER", "LABEL_OWNER", "RATE_HOLDER"]);
+        let holder = serde_json::to_value(&contract.roles[2]).unwrap();
+        assert_eq!(
+            holder,
+            serde_json::json!({"roleName":"RATE_HOLDER","CRID":"12345678","MID":"900000001",
+                "manifestMID":"900000002","accountType":"EPS","accountNumber":"1000000001"})
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ import { useId } from "react";
 import type { AccountFields } from "../../ipc";
 import type { FieldErrors } from "./fieldErrors";
 
-const FIELDS: { key: keyof AccountFields; label: string; hint: string }[] = [
+type TextField = Exclude<keyof AccountFields, "has_contract">;
+
+const FIELDS: { key: TextField; label: string; hint: string }[] = [
   { key: "nickname", label: "Nickname", hint: "How this account is shown in Shipdesk" },
   { key: "crid", label: "CRID", hint: "Customer Registration ID, digits (usually 8)" },
   { key: "mid", label: "MID", hint: "Mailer ID, 6 or 9 digits" },
@@ -22,6 +24,7 @@ export function AccountFieldsForm(props: {
 }) {
   const base = useId();
   const shown = props.only ? FIELDS.filter((f) => props.only!.includes(f.key)) : FIELDS;
+  const contractShown = !props.only || props.only.includes("has_contract");
   return (
     <>
       {shown.map((f) => {
@@ -50,6 +53,20 @@ export function AccountFieldsForm(props: {
           </div>
         );
       })}
+      {contractShown && (
+        <div className="form-row">
+          <span />
+          <label className="check">
+            <input
+              type="checkbox"
+              data-field="has_contract"
+              checked={props.value.has_contract ?? false}
+              onChange={(e) => props.onChange({ ...props.value, has_contract: e.target.checked })}
+            />
+            Contract prices (NSA): labels are bought at this account’s USPS contract prices
+          </label>
+        </div>
+      )}
     </>
   );
 }
@@ -57,5 +74,5 @@ export function AccountFieldsForm(props: {
 /** Blank inputs mean "no value" to core. */
 export function cleanFields(f: AccountFields): AccountFields {
   const v = (s: string | null) => (s && s.trim() ? s.trim() : null);
-  return { nickname: v(f.nickname), crid: v(f.crid), mid: v(f.mid), manifest_mid: v(f.manifest_mid), eps_account: v(f.eps_account) };
+  return { nickname: v(f.nickname), crid: v(f.crid), mid: v(f.mid), manifest_mid: v(f.manifest_mid), eps_account: v(f.eps_account), has_contract: f.has_contract };
 }

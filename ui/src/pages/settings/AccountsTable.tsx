@@ -5,6 +5,19 @@ import type { UspsAccountRecord } from "../../ipc";
 import { ENVIRONMENT_LABEL, StatusChip, formatVerified } from "./StatusChip";
 import "./settings.css";
 
+/** Whether labels are bought at the account's contract (NSA) prices, and who said so. */
+export function contractText(a: Pick<UspsAccountRecord, "has_contract" | "contract_source">): string {
+  const answer = a.has_contract ? "Yes" : "No";
+  switch (a.contract_source) {
+    case "detected":
+      return a.has_contract ? "Yes (USPS shows it)" : "No (USPS shows none)";
+    case "entered":
+      return `${answer} (you said so)`;
+    default:
+      return a.has_contract ? answer : "No (none found yet)";
+  }
+}
+
 export function AccountsTable(props: {
   accounts: UspsAccountRecord[];
   onEdit: (id: number) => void;
@@ -48,6 +61,8 @@ export function AccountsTable(props: {
                   <dd className="mono">{dash(a.manifest_mid)}</dd>
                   <dt>EPS account</dt>
                   <dd className="mono">{dash(a.eps_account)}</dd>
+                  <dt>Contract prices</dt>
+                  <dd data-field="contract">{contractText(a)}</dd>
                 </dl>
               </td>
               <td>

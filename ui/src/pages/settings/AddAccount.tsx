@@ -8,12 +8,18 @@ import { AccountFieldsForm, EMPTY_FIELDS, cleanFields } from "./AccountFieldsFor
 import { ConnectedSummary } from "./ConnectedSummary";
 import { fieldErrors } from "./fieldErrors";
 import { ENVIRONMENT_LABEL } from "./StatusChip";
+import { signInNotSetUp, usePlatformApps } from "./platformApps";
 
 type Mode = "sign_in" | "own_app";
 
 export function AddAccount({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const [mode, setMode] = useState<Mode>("sign_in");
+  const [ownAppEnvironment, setOwnAppEnvironment] = useState<Environment>("sandbox");
   const [connected, setConnected] = useState<ConnectOutcome | null>(null);
+  const useOwnApp = (environment: Environment) => {
+    setOwnAppEnvironment(environment);
+    setMode("own_app");
+  };
   if (connected) return <ConnectedSummary outcome={connected} onDone={onDone} />;
   return (
     <div className="panel" data-testid="add-account">
@@ -27,9 +33,9 @@ export function AddAccount({ onDone, onCancel }: { onDone: () => void; onCancel:
         </button>
       </div>
       {mode === "sign_in" ? (
-        <SignInForm onConnected={setConnected} onCancel={onCancel} />
+        <SignInForm onConnected={setConnected} onCancel={onCancel} onUseOwnApp={useOwnApp} />
       ) : (
-        <OwnAppForm onConnected={setConnected} onCancel={onCancel} />
+        <OwnAppForm onConnected={setConnected} onCancel={onCancel} initialEnvironment={ownAppEnvironment} />
       )}
     </div>
   );
@@ -127,9 +133,18 @@ export function PortRow({ port, setPort, error }: { port: string; setPort: (v: s
   );
 }
 
-function SignInForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome) => void; onCancel: () => void }) {
+function SignInForm({
+  onConnected,
+  onCancel,
+  onUseOwnApp,
+}: {
+  onConnected: (o: ConnectOutcome) => void;
+  onCancel: () => void;
+  onUseOwnApp: (environment: Environment) => void;
+}) {
   const [nickname, setNickname] = useState("");
   const [environment, setEnvironment] = useState<Environment>("sandbox");
+  const notSetUp = signInNotSetUp(usePlatformApps(), environment);
   const [baseUrl, setBaseUrl] = useState("");
   const [port, setPort] = useRedirectPort();
   const signIn = useSignIn(onConnected);
@@ -161,9 +176,25 @@ function SignInForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome
           <PortRow port={port} setPort={setPort} error={errors.port} />
         </div>
       </AdvancedOptions>
+      {notSetUp && (
+        <div className="notice notice-error" role="status" data-testid="sign-in-not-set-up">
+          <p>{notSetUp}</p>
+          <div className="section-actions">
+            <button type="button" onClick={() => onUseOwnApp(environment)} data-action="use-own-app">
+              Connect with my own USPS app
+            </button>
+          </div>
+        </div>
+      )}
       {phase.kind === "failed" && <SignInProblem error={phase.error} onTryAgain={start} />}
       <div className="section-actions">
-        <button type="button" className="primary" onClick={start} disabled={phase.kind === "starting"} data-action="sign-in-with-usps">
+        <button
+          type="button"
+          className="primary"
+          onClick={start}
+          disabled={phase.kind === "starting" || notSetUp !== null}
+          data-action="sign-in-with-usps"
+        >
           Sign in with USPS
         </button>
         <button type="button" onClick={onCancel}>
@@ -174,8 +205,16 @@ function SignInForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome
   );
 }
 
-function OwnAppForm({ onConnected, onCancel }: { onConnected: (o: ConnectOutcome) => void; onCancel: () => void }) {
-  const [environment, setEnvironment] = useState<Environment>("sandbox");
+function OwnAppForm({
+  onConnected,
+  onCancel,
+  initialEnvironment,
+}: {
+  onConnected: (o: ConnectOutcome) => void;
+  onCancel: () => void;
+  initialEnvironment: Environment;
+}) {
+  const [environment, setEnvironment] = useState<Environment>(initialEnvironment);
   const [baseUrl, setBaseUrl] = useState("");
   const [clientId, setClientId] = useState("");
   const [clientSecret, setClientSecret] = useState("");

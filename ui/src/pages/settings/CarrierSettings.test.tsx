@@ -34,7 +34,7 @@ vi.mock("../../ipc", async (orig) => {
       uspsConnection: () => uspsConnection(),
       uspsSecretsInMemory: async () => false,
       uspsRedirectPort: async () => 8765,
-      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "shipdesk-demo" }),
+      uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "shipdesk-demo", contract_username: "nsa" }),
     },
     events: { onUspsConnection: async () => () => undefined },
   };
@@ -89,6 +89,34 @@ describe("Carrier Settings › USPS", () => {
     expect(warehouse.textContent).toContain("Production");
     expect(within(warehouse).getByRole("button", { name: "Make Warehouse the default" })).toBeTruthy();
     expect((await screen.findByTestId("sandbox-info")).textContent).toContain("http://127.0.0.1:4000/");
+  });
+
+  it("says whether each account buys at contract prices, and who said so; Edit changes it only when the box changes", async () => {
+    uspsAccounts.mockResolvedValue([
+      account(1),
+      account(2, { state: "connected" }, { nickname: "NSA business", has_contract: true, contract_source: "detected" }),
+    ]);
+    uspsUpdateAccount.mockImplementation(async (id: number) => account(id));
+    renderSettings();
+    const table = await screen.findByTestId("usps-accounts");
+    const row = (name: string) => within(table).getByText(name).closest("tr")!.querySelector("[data-field=contract]")!.textContent;
+    expect(row("Sandbox demo")).toBe("No (none found yet)");
+    expect(row("NSA business")).toBe("Yes (USPS shows it)");
+
+    let edit = await openEdit("NSA business");
+    const box = within(edit).getByRole("checkbox", { name: /Contract prices/ }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    fireEvent.change(within(edit).getByLabelText("Nickname"), { target: { value: "NSA shop" } });
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(uspsUpdateAccount).toHaveBeenCalledTimes(1));
+    expect(uspsUpdateAccount.mock.calls[0][1]).not.toHaveProperty("has_contract");
+
+    fireEvent.click(box);
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(uspsUpdateAccount).toHaveBeenCalledTimes(2));
+    expect(uspsUpdateAccount.mock.calls[1][1]).toMatchObject({ has_contract: false });
+    edit = screen.getByTestId("edit-account");
+    expect(edit).toBeTruthy();
   });
 
   it("shows core's message next to each invalid field", async () => {

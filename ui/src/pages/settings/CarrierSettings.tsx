@@ -77,7 +77,8 @@ function SandboxNote() {
     <p className="muted small" data-testid="sandbox-info">
       Sandbox accounts talk to Shipdesk's built-in USPS simulator at{" "}
       <code data-field="sandbox-url">{info.base_url}</code>. On its sign-in page use{" "}
-      <code>{info.demo_username}</code> / <code>{info.demo_password}</code>. Labels bought there are marked SAMPLE.
+      <code>{info.demo_username}</code> / <code>{info.demo_password}</code> (or <code>{info.contract_username}</code> with the same password
+      for a business with contract prices). Labels bought there are marked SAMPLE.
     </p>
   );
 }

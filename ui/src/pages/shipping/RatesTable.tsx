@@ -143,8 +143,9 @@ export function RatesTable(props: {
       )}
       {details && contract && (
         <p className="muted" data-testid="contract-reference">
-          Contract prices are shown for reference. Labels are charged at the commercial price (“You pay”): Shipdesk does not yet send your
-          contract with the payment authorization.
+          {rates.contract_prices
+            ? "This account holds a contract: “You pay” is your contract price where USPS has one, and the commercial price for the other services. Labels are charged exactly that."
+            : "This account holds no contract: labels are charged the commercial price (“You pay”). The contract column shows what USPS answered for your account."}
         </p>
       )}
       <table className="dense" data-testid="rates">

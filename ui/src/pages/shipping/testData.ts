@@ -52,6 +52,7 @@ export const RATES: RatesAnswer = {
   destination_zip: "78701",
   package: PKG,
   contract_requested: true,
+  contract_prices: true,
   contract_unavailable: null,
   from_cache: false,
   recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
@@ -122,6 +123,7 @@ const quote = (
 export const RATES_CHEAPEST_UNSAFE: RatesAnswer = {
   ...RATES,
   contract_requested: false,
+  contract_prices: false,
   recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
   quotes: [
     quote("MEDIA_MAIL", "SP", "Media Mail", null, "6.43", { packaging: "own", fits_package: true, restriction: "Only books, printed music, sound and video recordings and educational media." }),

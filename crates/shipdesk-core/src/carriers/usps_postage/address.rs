@@ -152,9 +152,12 @@ pub(crate) fn check_from_response(entered: &Address, answer: &AddressResponse) -
 fn plain_note(code: &str, text: &str) -> Option<String> {
     Some(match code {
         "31" => return None,
-        "32" => "Add the apartment, suite or unit number: USPS knows several at this address.".into(),
-        "22" => "USPS found several addresses like this one: check the street number and name."
-            .into(),
+        "32" => {
+            "Add the apartment, suite or unit number: USPS knows several at this address.".into()
+        }
+        "22" => {
+            "USPS found several addresses like this one: check the street number and name.".into()
+        }
         _ if text.is_empty() => format!("USPS note {code}"),
         _ => text.to_owned(),
     })

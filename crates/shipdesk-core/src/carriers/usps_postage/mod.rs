@@ -9,14 +9,14 @@
 
 mod address;
 mod labels;
+mod payload;
 mod pickup;
 mod rates;
 mod scan_forms;
 mod tracking;
 
 use usps::models::{
-    IdempotencyKey, LabelFormat, LabelRequest, RateListQuery, ReprintImageInfo, ReprintRequest,
-    TrackingExpand,
+    IdempotencyKey, LabelFormat, RateListQuery, ReprintImageInfo, ReprintRequest, TrackingExpand,
 };
 use usps::{ErrorClass, UspsError};
 
@@ -42,6 +42,7 @@ fn summary(record: UspsAccountRecord) -> AccountSummary {
         nickname: record.nickname,
         environment: record.environment,
         eps_account: record.eps_account,
+        has_contract: record.has_contract,
     }
 }
 
@@ -90,6 +91,7 @@ impl Connections {
         let session = self.session(account.id).await?;
         let query = rates::list_query(request);
         let published = self.settle(account.id, session.base_rates_list(&query).await)?;
+        let mut has_contract = account.has_contract;
         // USPS prices contract rates per mail class, so the contract search names the classes
         // the published answer offered. A refusal leaves the published prices standing.
         let mut contract_unavailable = None;
@@ -111,7 +113,14 @@ impl Connections {
                     ..query.clone()
                 };
                 match session.base_rates_list(&contract_query).await {
-                    Ok(list) => Some(list),
+                    Ok(list) => {
+                        if let Some(holds) = rates::contract_found(&list) {
+                            has_contract = self
+                                .contract_detected(&self.account(account.id)?, holds)?
+                                .has_contract;
+                        }
+                        Some(list)
+                    }
                     Err(UspsError::Rejected(r)) => {
                         contract_unavailable = Some(format!("USPS gave no contract prices: {r}"));
                         None
@@ -121,10 +130,20 @@ impl Connections {
             }
             None => None,
         };
+        let quotes = rates::quotes_from(&published, contract.as_ref(), has_contract);
+        if contract.is_some() {
+            let gaps = quotes
+                .iter()
+                .filter(|q| !rates::charged_at_contract(q))
+                .map(|q| q.choice.mail_class.clone())
+                .collect();
+            self.note_contract_gaps(account.id, gaps);
+        }
         Ok(PricesFound {
-            quotes: rates::quotes_from(&published, contract.as_ref()),
+            quotes,
             contract_requested: account.eps_account.is_some(),
             contract_unavailable,
+            contract_prices: has_contract,
         })
     }
 
@@ -138,15 +157,14 @@ impl Connections {
             error,
             outcome: SendOutcome::Unknown,
         };
-        let request: LabelRequest =
-            serde_json::from_value(payload.0.clone()).map_err(|e| PurchaseFailure {
-                error: AppError::internal("The recorded label request could not be read", &e),
-                outcome: SendOutcome::Refused,
-            })?;
+        let (request, pricing) = payload::decode(payload).map_err(|e| PurchaseFailure {
+            error: AppError::internal("The recorded label request could not be read", &e),
+            outcome: SendOutcome::Refused,
+        })?;
         let session = self.session(account.id).await.map_err(unknown)?;
         let key = IdempotencyKey::new(key.to_owned());
         match session
-            .create_label(&request, &key, LabelFormat::VendorJson)
+            .create_label_priced(&request, &key, LabelFormat::VendorJson, pricing)
             .await
         {
             Ok(label) => {
@@ -459,15 +477,15 @@ impl PostageProvider for Connections {
 
     fn label_payload(
         &self,
-        _account: &AccountSummary,
+        account: &AccountSummary,
         order: &LabelOrder<'_>,
     ) -> AppResult<LabelPayload> {
         labels::check_label_fields("ship_to", order.to)?;
         labels::check_label_fields("ship_from", order.from)?;
         labels::check_package_for_class(order)?;
-        serde_json::to_value(labels::label_request(order))
-            .map(LabelPayload)
-            .map_err(|e| AppError::internal("The label request could not be prepared", &e))
+        // The pricing is journaled with the request: a re-send goes under the same roles.
+        let pricing = self.label_pricing(account.id, account.has_contract, &order.rate.mail_class);
+        payload::encode(&labels::label_request(order), pricing)
     }
 
     fn prepare_purchase<'a>(

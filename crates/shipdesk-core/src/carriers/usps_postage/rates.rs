@@ -2,6 +2,16 @@
 //! with `accountType`/`accountNumber` gives the contract ones, and USPS's warning 001 ("Contract
 //! rate not found for request. Published rate returned.") is surfaced instead of passing a
 //! published price off as a negotiated one.
+//!
+//! "You pay" (`RateQuote::price`) is what the label will be charged: for an account that holds
+//! a contract, labels are bought under a payment authorization naming it as `RATE_HOLDER`, so a
+//! service with a contract price costs that price; every other service (and every service of an
+//! account without a contract) costs the commercial price (`labels::pricing_for`).
+//!
+//! Destination-entry products are left out: Shipdesk sends every label with destination entry
+//! `NONE` (it lets no one choose a destination facility), and USPS converts `PARCEL_SELECT` at
+//! `NONE` to USPS Ground Advantage — a Parcel Select row would show a price the label is not
+//! charged, for a service it is not.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +21,39 @@ use crate::postage::RateRequest;
 use crate::postage::model::{QuotePackaging, RateChoice, RateQuote, money, to_f64};
 
 const CONTRACT_NOT_FOUND: &str = "001";
+
+/// Whether a rate is for a product entered at a destination facility (or one USPS converts to
+/// another class without one): not offered, see the module docs.
+fn is_destination_entry(rate: &usps::models::RateDetails) -> bool {
+    let facility = rate
+        .destination_entry_facility_type
+        .as_deref()
+        .unwrap_or("NONE");
+    let class = rate.mail_class.as_deref().unwrap_or("");
+    facility != "NONE" || matches!(class, "PARCEL_SELECT" | "PARCEL_SELECT_LIGHTWEIGHT")
+}
+
+/// What a contract price search says about the account: `Some(true)` when USPS answered a
+/// contract price for some service, `Some(false)` when it answered only published prices with
+/// warning 001, `None` when the answer says neither.
+pub(super) fn contract_found(list: &RateListResponse) -> Option<bool> {
+    let rates: Vec<_> = list.rate_options.iter().flat_map(|o| &o.rates).collect();
+    let not_found = |r: &&usps::models::RateDetails| {
+        r.warnings
+            .iter()
+            .any(|w| w.warning_code.as_deref() == Some(CONTRACT_NOT_FOUND))
+    };
+    if rates
+        .iter()
+        .any(|r| !not_found(r) && matches!(r.price_type.as_deref(), Some("CONTRACT" | "NSA")))
+    {
+        Some(true)
+    } else if !rates.is_empty() && rates.iter().all(not_found) {
+        Some(false)
+    } else {
+        None
+    }
+}
 
 /// USPS's published service standards per class (the prices API carries no commitment).
 fn delivery_days(mail_class: &str) -> Option<&'static str> {
@@ -30,10 +73,12 @@ enum Column {
     Contract,
 }
 
-/// Folds USPS's rate lists into one row per service.
+/// Folds USPS's rate lists into one row per service; `has_contract` says whether the account's
+/// labels are charged its contract prices.
 pub(super) fn quotes_from(
     published: &RateListResponse,
     contract: Option<&RateListResponse>,
+    has_contract: bool,
 ) -> Vec<RateQuote> {
     let mut rows: BTreeMap<(String, String, String), RateQuote> = BTreeMap::new();
     let lists = [
@@ -46,6 +91,9 @@ pub(super) fn quotes_from(
             let Some(class) = rate.mail_class.clone() else {
                 continue;
             };
+            if is_destination_entry(rate) {
+                continue;
+            }
             let choice = RateChoice {
                 mail_class: class.clone(),
                 rate_indicator: rate.rate_indicator.clone().unwrap_or_else(|| "SP".into()),
@@ -108,11 +156,11 @@ pub(super) fn quotes_from(
     let mut quotes: Vec<RateQuote> = rows
         .into_values()
         .map(|mut q| {
-            // Labels are bought with a PAYER + LABEL_OWNER payment authorization; USPS applies
-            // contract (NSA) prices to a label only with a RATE_HOLDER role, which Shipdesk does
-            // not send yet (USPS refuses it for accounts without an approved contract). So the
-            // price a label will really cost is the commercial one; contract is shown beside it.
-            q.price = q.commercial.or(q.retail);
+            q.price = if has_contract && charged_at_contract(&q) {
+                q.contract
+            } else {
+                q.commercial.or(q.retail)
+            };
             q
         })
         .collect();
@@ -122,6 +170,12 @@ pub(super) fn quotes_from(
             .then(a.choice.mail_class.cmp(&b.choice.mail_class))
     });
     quotes
+}
+
+/// Whether a contract account's label for this service is bought at its contract price: USPS
+/// quoted a contract price for it (not the published one with warning 001).
+pub(super) fn charged_at_contract(quote: &RateQuote) -> bool {
+    quote.contract.is_some() && !quote.contract_rate_not_found
 }
 
 pub(super) fn list_query(request: &RateRequest) -> RateListQuery {
@@ -166,7 +220,7 @@ mod tests {
               {"mailClass":"USPS_GROUND_ADVANTAGE","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":6.36,
                "warnings":[{"warningCode":"001","warningDescription":"Contract rate not found for request. Published rate returned."}]}]}]}"#,
         );
-        let quotes = quotes_from(&published, Some(&contract));
+        let quotes = quotes_from(&published, Some(&contract), false);
         assert_eq!(quotes.len(), 2);
         let ga = &quotes[0];
         assert_eq!(ga.choice.mail_class, "USPS_GROUND_ADVANTAGE");
@@ -185,5 +239,38 @@ mod tests {
         assert_eq!(pm.price, pm.commercial);
         assert!(!pm.contract_rate_not_found);
         assert_eq!(pm.delivery_days.as_deref(), Some("1-3 days"));
+
+        // A contract account pays the contract price where USPS has one, commercial elsewhere.
+        let quotes = quotes_from(&published, Some(&contract), true);
+        let (ga, pm) = (&quotes[0], &quotes[1]);
+        assert_eq!(pm.choice.mail_class, "PRIORITY_MAIL");
+        assert_eq!(pm.price.unwrap().to_string(), "8.50");
+        assert_eq!(ga.price, ga.commercial);
+        assert_eq!(contract_found(&contract), Some(true));
+    }
+
+    #[test]
+    fn only_published_prices_with_warning_001_mean_no_contract() {
+        let answer = list(
+            r#"{"rateOptions":[{"rates":[
+              {"mailClass":"PRIORITY_MAIL","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":9.1,
+               "warnings":[{"warningCode":"001","warningDescription":"Contract rate not found for request. Published rate returned."}]}]}]}"#,
+        );
+        assert_eq!(contract_found(&answer), Some(false));
+        assert_eq!(contract_found(&list(r#"{"rateOptions":[]}"#)), None);
+    }
+
+    #[test]
+    fn destination_entry_products_are_not_offered() {
+        let published = list(
+            r#"{"rateOptions":[{"rates":[
+              {"mailClass":"PARCEL_SELECT","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":5.1,"destinationEntryFacilityType":"NONE"},
+              {"mailClass":"USPS_GROUND_ADVANTAGE","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":4.2,"destinationEntryFacilityType":"DESTINATION_DELIVERY_UNIT"},
+              {"mailClass":"USPS_GROUND_ADVANTAGE","rateIndicator":"SP","processingCategory":"MACHINABLE","priceType":"COMMERCIAL","price":6.2,"destinationEntryFacilityType":"NONE"}]}]}"#,
+        );
+        let quotes = quotes_from(&published, None, false);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].choice.mail_class, "USPS_GROUND_ADVANTAGE");
+        assert_eq!(quotes[0].price.unwrap().to_string(), "6.20");
     }
 }

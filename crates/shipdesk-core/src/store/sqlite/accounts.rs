@@ -8,16 +8,24 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::carriers::{
-    AccountFields, AccountId, AccountStore, ConnectionMode, ConnectionState, Identifier,
-    NewAccount, UspsAccountRecord, nickname_taken, no_such_account, open_purchases_block_removal,
-    open_purchases_keep_identifiers,
+    AccountFields, AccountId, AccountStore, ConnectionMode, ConnectionState, ContractSource,
+    Identifier, NewAccount, UspsAccountRecord, nickname_taken, no_such_account,
+    open_purchases_block_removal, open_purchases_keep_identifiers,
 };
 use crate::environment::Environment;
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
 
 const COLUMNS: &str = "id, nickname, environment, base_url, crid, mid, manifest_mid, eps_account, \
-     mode, client_id, is_default, is_sandbox_demo, state_json, last_verified_at, created_at, updated_at";
+     mode, client_id, is_default, is_sandbox_demo, state_json, last_verified_at, created_at, updated_at, \
+     has_contract, contract_source";
+
+fn contract_source_column(source: ContractSource) -> &'static str {
+    match source {
+        ContractSource::Detected => "detected",
+        ContractSource::Entered => "entered",
+    }
+}
 
 fn environment_column(env: Environment) -> &'static str {
     match env {
@@ -38,6 +46,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UspsAccountRecord> {
     let mode: String = row.get(8)?;
     let client_id: String = row.get(9)?;
     let state_json: String = row.get(12)?;
+    let contract_source: Option<String> = row.get(17)?;
+    let contract_source = match contract_source.as_deref() {
+        Some("entered") => Some(ContractSource::Entered),
+        Some("detected") => Some(ContractSource::Detected),
+        _ => None,
+    };
     let environment = environment.parse().unwrap_or(Environment::Sandbox);
     let mode = if mode == "own_app" {
         ConnectionMode::OwnApp { client_id }
@@ -64,6 +78,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UspsAccountRecord> {
         last_verified_at: row.get(13)?,
         created_at: row.get(14)?,
         updated_at: row.get(15)?,
+        has_contract: row.get(16)?,
+        contract_source,
     })
 }
 
@@ -114,8 +130,8 @@ impl AccountStore for Store {
             let inserted = tx.execute(
                 "INSERT INTO usps_accounts (nickname, environment, base_url, crid, mid,
                      manifest_mid, eps_account, mode, client_id, is_default, is_sandbox_demo,
-                     state_json, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                     state_json, created_at, updated_at, has_contract, contract_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
                 params![
                     new.nickname,
                     environment_column(new.environment),
@@ -130,6 +146,10 @@ impl AccountStore for Store {
                     new.is_sandbox_demo,
                     state_json(&new.state)?,
                     now,
+                    new.fields.has_contract.unwrap_or(false),
+                    new.fields
+                        .has_contract
+                        .map(|_| contract_source_column(ContractSource::Entered)),
                 ],
             );
             match inserted {
@@ -253,9 +273,14 @@ impl AccountStore for Store {
                     ));
                 }
             }
+            let (has_contract, contract_source) = match fields.has_contract {
+                Some(entered) => (entered, Some(ContractSource::Entered)),
+                None => (current.has_contract, current.contract_source),
+            };
             let updated = tx.execute(
                 "UPDATE usps_accounts SET nickname = COALESCE(?2, nickname), crid = ?3, mid = ?4,
-                     manifest_mid = ?5, eps_account = ?6, updated_at = ?7
+                     manifest_mid = ?5, eps_account = ?6, updated_at = ?7, has_contract = ?8,
+                     contract_source = ?9
                  WHERE id = ?1",
                 params![
                     id,
@@ -264,7 +289,9 @@ impl AccountStore for Store {
                     mid,
                     manifest_mid,
                     eps_account,
-                    now
+                    now,
+                    has_contract,
+                    contract_source.map(contract_source_column),
                 ],
             );
             match updated {
@@ -274,6 +301,26 @@ impl AccountStore for Store {
                 }
                 Err(e) => Err(e.into()),
             }
+        })
+    }
+
+    fn set_contract(
+        &self,
+        id: AccountId,
+        has_contract: bool,
+        source: ContractSource,
+        now: &str,
+    ) -> AppResult<UspsAccountRecord> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE usps_accounts SET has_contract = ?2, contract_source = ?3, updated_at = ?4
+                 WHERE id = ?1 AND removed_at IS NULL",
+                params![id, has_contract, contract_source_column(source), now],
+            )?;
+            if changed == 0 {
+                return Err(no_such_account(id));
+            }
+            select_one(tx, id)?.ok_or_else(|| no_such_account(id))
         })
     }
 

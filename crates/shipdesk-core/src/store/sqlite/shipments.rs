@@ -142,7 +142,10 @@ impl ShipmentStore for Store {
             .split_whitespace()
             .take(MAX_SEARCH_WORDS)
             .map(|w| {
-                let escaped = w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = w
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
                 format!("%{escaped}%")
             })
             .collect();
