@@ -3,11 +3,53 @@
 //! Chromium completes the simulator's consent pages (sign in, terms, Authorize & Continue, Go to
 //! Shipdesk) and lands on the app's loopback listener.
 
-use std::path::Path;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::App;
 use crate::chromium::Chromium;
+use crate::{App, launch_with_env};
+
+/// Where the app "opens" sign-in addresses (instead of a browser), and a loopback port of its
+/// own for USPS's answer (8765 may be busy on a shared machine).
+pub struct SignInSetup {
+    _scratch: tempfile::TempDir,
+    pub opener_log: PathBuf,
+    port: String,
+}
+
+impl SignInSetup {
+    pub fn new() -> Self {
+        let scratch = tempfile::tempdir().unwrap();
+        let opener_log = scratch.path().join("opened-urls.txt");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+            .to_string();
+        Self {
+            _scratch: scratch,
+            opener_log,
+            port,
+        }
+    }
+
+    /// Starts the app for the test `name`, set up this way.
+    pub async fn launch(&self, name: &str) -> Option<App> {
+        let env = [
+            ("SHIPDESK_OPENER_LOG", self.opener_log.as_os_str()),
+            ("SHIPDESK_USPS_REDIRECT_PORT", OsStr::new(&self.port)),
+        ];
+        launch_with_env(name, &env).await
+    }
+}
+
+impl Default for SignInSetup {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// The last address the app "opened" (appended to the opener log), once there is a new one.
 pub async fn next_opened_url(log: &Path, already: usize) -> String {

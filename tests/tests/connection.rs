@@ -14,11 +14,11 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use shipdesk_e2e::sign_in::{complete_sign_in, opened_count};
+use shipdesk_e2e::App;
+use shipdesk_e2e::sign_in::{SignInSetup, complete_sign_in, opened_count};
 use shipdesk_e2e::steps::{
     add_ship_from, fixtures, import_shopify_sample, ship_order, sim_control, wait_until_gone,
 };
-use shipdesk_e2e::{App, launch_with_env};
 
 /// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).
 async fn close_ship_dialog(app: &App) {
@@ -40,20 +40,9 @@ fn break_the_login(sim: &str) {
 async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     let name = "an_invalidated_usps_login_is_renewed_and_rates_load_again";
     let Some(fixtures) = fixtures() else { return };
-    let scratch = tempfile::tempdir().unwrap();
-    let opener_log = scratch.path().join("opened-urls.txt");
-    // A port of its own for the sign-in callback: 8765 may be busy on a shared machine.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
-    let env = [
-        ("SHIPDESK_OPENER_LOG", opener_log.as_os_str()),
-        ("SHIPDESK_USPS_REDIRECT_PORT", std::ffi::OsStr::new(&port)),
-    ];
-    let Some(app) = launch_with_env(name, &env).await else {
+    let setup = SignInSetup::new();
+    let opener_log = &setup.opener_log;
+    let Some(app) = setup.launch(name).await else {
         return;
     };
     import_shopify_sample(&app, &fixtures).await;
@@ -126,9 +115,9 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     app.click("tr[data-account='Sandbox demo'] [data-action=edit-account]")
         .await;
     app.find("[data-testid=account-reconnect-reason]").await;
-    let before = opened_count(&opener_log);
+    let before = opened_count(opener_log);
     app.click("[data-action=login]").await;
-    complete_sign_in(&app, &opener_log, before).await;
+    complete_sign_in(&app, opener_log, before).await;
     app.wait_for_text("[data-testid=login-connected]", "Sandbox demo is connected")
         .await;
     app.wait_for_text("[data-testid=connection-section] [data-state]", "Connected")
@@ -152,10 +141,10 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
         "Your USPS connection needs to be renewed",
     )
     .await;
-    let before = opened_count(&opener_log);
+    let before = opened_count(opener_log);
     app.click("[data-testid=reconnect-prompt] [data-action=reconnect]")
         .await;
-    complete_sign_in(&app, &opener_log, before).await;
+    complete_sign_in(&app, opener_log, before).await;
     app.wait_for_text("[data-testid=reconnect-prompt]", "USPS is connected again")
         .await;
     println!("retry screenshot: {}", app.screenshot("retry").display());
@@ -195,9 +184,9 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
         .send_keys("Back office")
         .await
         .unwrap();
-    let before = opened_count(&opener_log);
+    let before = opened_count(opener_log);
     app.click("[data-action=sign-in-with-usps]").await;
-    complete_sign_in(&app, &opener_log, before).await;
+    complete_sign_in(&app, opener_log, before).await;
     app.wait_for_text(
         "[data-testid=account-connected]",
         "Back office is connected",

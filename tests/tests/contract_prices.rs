@@ -5,8 +5,7 @@
 //! demo business, without a contract, is covered by the shipping test (commercial prices).
 
 use fantoccini::Locator;
-use shipdesk_e2e::launch_with_env;
-use shipdesk_e2e::sign_in::{complete_sign_in_as, opened_count};
+use shipdesk_e2e::sign_in::{SignInSetup, complete_sign_in_as, opened_count};
 use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample, ship_order, sim_report};
 
 const NSA_CRID: &str = "56982588";
@@ -15,19 +14,9 @@ const NSA_CRID: &str = "56982588";
 async fn a_contract_account_pays_its_contract_price_and_is_charged_exactly_that() {
     let name = "a_contract_account_pays_its_contract_price_and_is_charged_exactly_that";
     let Some(fixtures) = fixtures() else { return };
-    let scratch = tempfile::tempdir().unwrap();
-    let opener_log = scratch.path().join("opened-urls.txt");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
-    let env = [
-        ("SHIPDESK_OPENER_LOG", opener_log.as_os_str()),
-        ("SHIPDESK_USPS_REDIRECT_PORT", std::ffi::OsStr::new(&port)),
-    ];
-    let Some(app) = launch_with_env(name, &env).await else {
+    let setup = SignInSetup::new();
+    let opener_log = &setup.opener_log;
+    let Some(app) = setup.launch(name).await else {
         return;
     };
     import_shopify_sample(&app, &fixtures).await;
@@ -46,9 +35,9 @@ async fn a_contract_account_pays_its_contract_price_and_is_charged_exactly_that(
         .send_keys("NSA shop")
         .await
         .unwrap();
-    let before = opened_count(&opener_log);
+    let before = opened_count(opener_log);
     app.click("[data-action=sign-in-with-usps]").await;
-    complete_sign_in_as(&app, &opener_log, before, "nsa").await;
+    complete_sign_in_as(&app, opener_log, before, "nsa").await;
     app.wait_for_text("[data-testid=account-connected]", "NSA shop is connected")
         .await;
     app.click("[data-action=done]").await;

@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
+use shipdesk_e2e::sign_in::SignInSetup;
 use shipdesk_e2e::steps::{
     add_ship_from, break_the_sandbox_login, fixtures, import_shopify_sample, ship_order,
     wait_until_gone,
 };
-use shipdesk_e2e::{App, launch, launch_with_env};
+use shipdesk_e2e::{App, launch};
 
 /// A warehouse sheet: nothing in "State Abbr" tells Shipdesk it is the state.
 const WAREHOUSE_SHEET: &str = "Order #,Recipient,Address,Town,State Abbr,Zip Code,Item\n\
@@ -158,19 +159,9 @@ async fn after_remind_me_later_the_ship_dialog_says_what_it_waits_for() {
     let name = "after_remind_me_later_the_ship_dialog_says_what_it_waits_for";
     let Some(fixtures) = fixtures() else { return };
     // Signing in opens a browser: the app writes the address to a file instead.
-    let scratch = tempfile::tempdir().unwrap();
-    let opener_log = scratch.path().join("opened-urls.txt");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
-    let env = [
-        ("SHIPDESK_OPENER_LOG", opener_log.as_os_str()),
-        ("SHIPDESK_USPS_REDIRECT_PORT", std::ffi::OsStr::new(&port)),
-    ];
-    let Some(app) = launch_with_env(name, &env).await else {
+    let setup = SignInSetup::new();
+    let opener_log = &setup.opener_log;
+    let Some(app) = setup.launch(name).await else {
         return;
     };
     import_shopify_sample(&app, &fixtures).await;
@@ -241,7 +232,7 @@ async fn after_remind_me_later_the_ship_dialog_says_what_it_waits_for() {
         .await;
     app.wait_for_text("[data-testid=sign-in-waiting]", "Waiting for USPS sign-in")
         .await;
-    let opened = std::fs::read_to_string(&opener_log).unwrap_or_default();
+    let opened = std::fs::read_to_string(opener_log).unwrap_or_default();
     assert!(
         opened.contains("http"),
         "the sign-in address was opened: {opened:?}"
