@@ -123,13 +123,18 @@ pub async fn break_the_sandbox_login(app: &App) {
 /// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw
 /// request keeps a second TLS stack out of this crate).
 pub fn sim_control(base: &str, path: &str) {
-    let answer = sim_request(base, "POST", path);
+    sim_control_with(base, path, "{}");
+}
+
+/// POSTs the JSON `body` to one of the simulator's `/__sim` controls.
+pub fn sim_control_with(base: &str, path: &str, body: &str) {
+    let answer = sim_request(base, "POST", path, body);
     assert!(answer.starts_with("HTTP/1.1 2"), "POST {path}: {answer}");
 }
 
 /// GETs one of the simulator's `/__sim` reports (the ledger, say) as JSON.
 pub fn sim_report(base: &str, path: &str) -> serde_json::Value {
-    let answer = sim_request(base, "GET", path);
+    let answer = sim_request(base, "GET", path, "");
     assert!(answer.starts_with("HTTP/1.1 2"), "GET {path}: {answer}");
     let (_, body) = answer
         .split_once("\r\n\r\n")
@@ -137,7 +142,7 @@ pub fn sim_report(base: &str, path: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {path}: {e} in {body}"))
 }
 
-fn sim_request(base: &str, method: &str, path: &str) -> String {
+fn sim_request(base: &str, method: &str, path: &str, body: &str) -> String {
     use std::io::{Read, Write};
     let authority = base
         .trim_start_matches("http://")
@@ -145,7 +150,6 @@ fn sim_request(base: &str, method: &str, path: &str) -> String {
         .to_owned();
     let mut stream = std::net::TcpStream::connect(&authority)
         .unwrap_or_else(|e| panic!("connecting to the simulator at {authority}: {e}"));
-    let body = if method == "POST" { "{}" } else { "" };
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n\

@@ -32,7 +32,6 @@ export function App() {
     <div className="shell">
       <nav className="sidenav" aria-label="Main">
         <div className="brand">Shipdesk</div>
-        <SandboxBadge />
         <ul>
           {NAV.map((n) => {
             const active = route === n.route || (n.route.startsWith("settings") && route.startsWith("settings"));
@@ -59,6 +58,8 @@ export function App() {
             );
           })}
         </ul>
+        {/* Below the links: appearing once the accounts are read, it moves nothing under the pointer. */}
+        <SandboxBadge />
       </nav>
       <main className="content">
         {startupError ? (

@@ -12,8 +12,8 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use shipdesk_core::carriers::{
     AccountFields, CheckStatus, ConnectOutcome, ConnectionCheck, ConnectionState, Connections,
-    ContractSource, DisconnectOutcome, OwnAppRequest, SignInHandle, SignInRequest,
-    UspsAccountRecord,
+    ContractSource, DisconnectOutcome, OnboardingAction, OnboardingGuide, OnboardingStatus,
+    OwnAppRequest, SignInHandle, SignInRequest, UspsAccountRecord,
 };
 use shipdesk_core::environment::Environment;
 use shipdesk_core::{AppError, Desk, ErrorCode};
@@ -41,6 +41,14 @@ enum CarriersCommand {
     Add(AddArgs),
     /// Run the connection doctor for an account (id or nickname).
     Check { account: String },
+    /// "Connect your USPS business account": the three steps (business account, payment
+    /// account, link to Shipdesk) as USPS shows them, for an account or the default one.
+    Guide {
+        account: Option<String>,
+        /// Open the USPS business portal in the browser as well.
+        #[arg(long)]
+        open_portal: bool,
+    },
     /// Sign in to USPS again for an account (prints the address, opens the browser, waits).
     Login {
         account: String,
@@ -246,6 +254,20 @@ async fn run_command(
             let check = conns.check_connection(id).await?;
             out.value(&check, check_text)
         }
+        CarriersCommand::Guide {
+            account,
+            open_portal,
+        } => {
+            let id = match account {
+                Some(a) => Some(conns.find_account(&a)?.id),
+                None => None,
+            };
+            let guide = conns.business_onboarding(id).await?;
+            if open_portal {
+                conns.open_business_portal()?;
+            }
+            out.value(&guide, guide_text)
+        }
         CarriersCommand::Login { account, wait } => {
             let id = conns.find_account(&account)?.id;
             let request = SignInRequest {
@@ -418,6 +440,37 @@ fn disconnected_text(outcome: &DisconnectOutcome, what: &str) -> String {
     text
 }
 
+fn guide_text(guide: &OnboardingGuide) -> String {
+    let mut lines = vec!["Connect your USPS business account:".to_owned()];
+    for (n, step) in guide.steps.iter().enumerate() {
+        let status = match step.status {
+            OnboardingStatus::Done => "done",
+            OnboardingStatus::Pending => "PENDING at USPS",
+            OnboardingStatus::ToDo => "TO DO",
+            OnboardingStatus::NotChecked => "not checked yet",
+        };
+        lines.push(format!("  {}. {} [{status}]", n + 1, step.title));
+        lines.push(format!("     {}", step.detail));
+        if step.status != OnboardingStatus::Done {
+            match step.action {
+                Some(OnboardingAction::OpenBusinessPortal) => lines.push(
+                    "     → `shipdesk carriers guide --open-portal` opens the USPS business portal"
+                        .into(),
+                ),
+                Some(OnboardingAction::SignIn) => lines.push(
+                    "     → `shipdesk carriers add --sign-in` (or `carriers login ACCOUNT`)".into(),
+                ),
+                None => {}
+            }
+        }
+    }
+    if let Some(contract) = &guide.contract {
+        lines.push(contract.clone());
+    }
+    lines.push(guide.password_warning.clone());
+    lines.join("\n")
+}
+
 fn check_text(check: &ConnectionCheck) -> String {
     let mut lines = vec![format!(
         "Connection check for '{}':",
@@ -435,5 +488,9 @@ fn check_text(check: &ConnectionCheck) -> String {
         }
     }
     lines.push(format!("State: {}", state_text(&check.account.state)));
+    lines.push(format!(
+        "Contract prices: {}",
+        contract_text(&check.account)
+    ));
     lines.join("\n")
 }

@@ -127,6 +127,7 @@ fn fresh_data_dir_lists_and_checks_the_sandbox_demo_account() {
         text.contains("passed") && text.contains("Quota headroom"),
         "{text}"
     );
+    assert!(text.contains("Contract prices: no"), "{text}");
 }
 
 #[test]
@@ -382,4 +383,34 @@ fn whether_an_account_holds_a_contract_is_the_users_word_when_given() {
     );
     assert_eq!(added["account"]["has_contract"], true, "{added}");
     assert_eq!(added["account"]["contract_source"], "entered");
+}
+
+#[test]
+fn the_business_account_guide_checks_each_step_with_usps() {
+    let cli = Cli::new();
+    let guide = cli.json(&["guide"], None);
+    let steps: Vec<(&str, &str)> = guide["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["key"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("business_account", "done"),
+            ("payment_account", "done"),
+            ("link", "done")
+        ],
+        "{guide:#}"
+    );
+    let text = cli.run(&["carriers", "guide", "Sandbox demo"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("1. USPS business account [done]")
+            && text.contains("2. Enterprise Payment Account [done]")
+            && text.contains("Contract prices (NSA): no")
+            && text.contains("Do not reset your USPS.com password"),
+        "{text}"
+    );
 }

@@ -137,8 +137,54 @@ async fn dead_credentials_stop_at_the_first_step() {
         "{:#?}",
         check.steps
     );
-    assert!(check.steps[0].fix.as_deref().unwrap().contains("Sign in"));
+    let fix = check.steps[0].fix.as_deref().unwrap();
+    assert!(fix.contains("Sign in"), "{fix}");
+    // The onboarding guide's warning, where it matters.
+    assert!(fix.contains("Do not reset your USPS.com password"), "{fix}");
     assert!(check.account.state.needs_reconnect());
+}
+
+#[tokio::test]
+async fn a_payment_account_not_active_yet_or_without_a_payment_method_says_so_and_how_to_fix_it() {
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let id = signed_in(&h).await;
+    for (status, said, fix) in [
+        ("pending", "not active yet", "shows Pending"),
+        (
+            "no_payment_method",
+            "has no active payment method",
+            "ACH debit",
+        ),
+    ] {
+        h.sim(
+            "payment-account",
+            json!({"account_number": "1000012345", "status": status}),
+        )
+        .await;
+        let check = h.desk.connections().check_connection(id).await.unwrap();
+        assert_eq!(
+            statuses(&check),
+            vec![Passed, Passed, Passed, Failed, NotReached, Passed],
+            "{:#?}",
+            check.steps
+        );
+        let step = &check.steps[3];
+        assert!(
+            step.detail.contains(said) && step.detail.contains("1000012345"),
+            "{step:#?}"
+        );
+        assert!(step.fix.as_deref().unwrap().contains(fix), "{step:#?}");
+        // Not a sign-in problem: no Reconnect, no password talk.
+        assert!(!check.account.state.needs_reconnect());
+        assert!(!step.fix.as_deref().unwrap().contains("password"));
+    }
+    h.sim(
+        "payment-account",
+        json!({"account_number": "1000012345", "status": "active"}),
+    )
+    .await;
+    let check = h.desk.connections().check_connection(id).await.unwrap();
+    assert!(check.passed(), "{:#?}", check.steps);
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::Shared;
 use crate::faults::FailRule;
-use crate::scenario::product_scopes;
+use crate::scenario::{PaymentAccountStatus, product_scopes};
 use crate::state::records::{LedgerKind, RefreshState};
 
 pub fn routes() -> Router<Arc<Shared>> {
@@ -28,6 +28,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/revoke-consent", post(revoke_consent))
         .route("/remove-product", post(remove_product))
         .route("/add-product", post(add_product))
+        .route("/payment-account", post(set_payment_account))
         .route("/quota", post(set_quota))
         .route("/fail", post(fail))
         .route("/latency", post(latency))
@@ -171,6 +172,32 @@ async fn remove_product(State(s): State<Arc<Shared>>, Json(b): Json<ProductChang
         _ => return bad("give exactly one of product or scope"),
     }
     Json(app_view(app)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentAccountChange {
+    account_number: String,
+    status: PaymentAccountStatus,
+}
+
+/// Sets where a business's EPS account stands (active, pending, no payment method), as the
+/// business portal would after the business changed it.
+async fn set_payment_account(
+    State(s): State<Arc<Shared>>,
+    Json(b): Json<PaymentAccountChange>,
+) -> Response {
+    let mut st = s.lock();
+    let Some(user) = st
+        .scenario
+        .users
+        .iter_mut()
+        .find(|u| u.eps_accounts.contains(&b.account_number))
+    else {
+        return bad("no business holds that EPS account");
+    };
+    user.payment_account = b.status;
+    Json(json!({ "account_number": b.account_number, "status": b.status })).into_response()
 }
 
 async fn add_product(State(s): State<Arc<Shared>>, Json(b): Json<ProductChange>) -> Response {

@@ -39,7 +39,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use panics::PanicPolicy;
 pub use request_head::HttpLimits;
-pub use scenario::{App, CONTRACT_USER, Contract, Quotas, Scenario, ScenarioError, User};
+pub use scenario::{
+    App, CONTRACT_USER, Contract, PaymentAccountStatus, Quotas, Scenario, ScenarioError, User,
+};
 pub use state::records::{LabelRecord, LabelStatus, LedgerEntry, LedgerKind};
 
 use auth::jwt::Keys;

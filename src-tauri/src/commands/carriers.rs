@@ -5,7 +5,7 @@
 use shipdesk_core::AppError;
 use shipdesk_core::carriers::{
     AccountFields, ConnectOutcome, ConnectionCheck, ConnectionSnapshot, DisconnectOutcome,
-    OwnAppRequest, SignInRequest, UspsAccountRecord,
+    OnboardingGuide, OwnAppRequest, SignInRequest, UspsAccountRecord,
 };
 use tauri::{AppHandle, State};
 
@@ -75,6 +75,19 @@ pub async fn carriers_check(
     id: i64,
 ) -> Result<ConnectionCheck, AppError> {
     state.desk()?.connections().check_connection(id).await
+}
+
+#[tauri::command]
+pub async fn carriers_onboarding(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+) -> Result<OnboardingGuide, AppError> {
+    state.desk()?.connections().business_onboarding(id).await
+}
+
+#[tauri::command]
+pub fn carriers_open_business_portal(state: State<'_, AppState>) -> Result<(), AppError> {
+    state.desk()?.connections().open_business_portal()
 }
 
 #[tauri::command]

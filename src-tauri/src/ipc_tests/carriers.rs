@@ -350,4 +350,18 @@ fn sandbox_info_and_check_connection_reach_the_simulator() {
         .collect();
     assert_eq!(statuses, vec!["passed"; 6], "{check}");
     assert!(check["account"]["last_verified_at"].is_string());
+
+    // The business account guide, read off the same checks.
+    let guide = t.ok("carriers_onboarding", json!({"id": null}));
+    let guide_statuses: Vec<&str> = guide["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(guide_statuses, ["done", "done", "done"], "{guide}");
+    assert_eq!(guide["account_id"], id);
+    t.ok("carriers_open_business_portal", json!({}));
+    let opened = std::fs::read_to_string(t.dir.path().join("opened.txt")).unwrap();
+    assert!(opened.contains("https://gateway.usps.com/"), "{opened}");
 }

@@ -5,4 +5,9 @@ export type CheckStep = { name: string, status: CheckStatus, detail: string,
 /**
  * What to do, for a failed step.
  */
-fix: string | null, };
+fix: string | null, 
+/**
+ * USPS's code behind a failed step, where the fix depends on it (a payment account still
+ * pending is 100002).
+ */
+usps_code?: string, };

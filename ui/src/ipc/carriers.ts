@@ -14,6 +14,10 @@ import type { ConnectionState } from "../bindings/ConnectionState";
 import type { DisconnectOutcome } from "../bindings/DisconnectOutcome";
 import type { Environment } from "../bindings/Environment";
 import type { FieldProblem } from "../bindings/FieldProblem";
+import type { OnboardingAction } from "../bindings/OnboardingAction";
+import type { OnboardingGuide } from "../bindings/OnboardingGuide";
+import type { OnboardingStatus } from "../bindings/OnboardingStatus";
+import type { OnboardingStep } from "../bindings/OnboardingStep";
 import type { OwnAppRequest } from "../bindings/OwnAppRequest";
 import type { SignInRequest } from "../bindings/SignInRequest";
 import type { UspsAccountRecord } from "../bindings/UspsAccountRecord";
@@ -31,6 +35,10 @@ export type {
   DisconnectOutcome,
   Environment,
   FieldProblem,
+  OnboardingAction,
+  OnboardingGuide,
+  OnboardingStatus,
+  OnboardingStep,
   OwnAppRequest,
   SignInRequest,
   UspsAccountRecord,
@@ -56,6 +64,9 @@ export const carriersIpc = {
     call<UspsAccountRecord>("carriers_update", { id, fields }),
   uspsSetDefault: (id: number) => call<UspsAccountRecord>("carriers_set_default", { id }),
   uspsCheck: (id: number) => call<ConnectionCheck>("carriers_check", { id }),
+  /** "Connect your USPS business account": the three steps as USPS shows them (checks with USPS). */
+  uspsOnboarding: (id: number | null) => call<OnboardingGuide>("carriers_onboarding", { id }),
+  uspsOpenBusinessPortal: () => call<void>("carriers_open_business_portal"),
   uspsDisconnect: (id: number) => call<DisconnectOutcome>("carriers_disconnect", { id }),
   uspsRemove: (id: number) => call<DisconnectOutcome>("carriers_remove", { id }),
   /** "Remind Me Later": answers when the snooze ends (RFC 3339); core emits the new snapshot. */

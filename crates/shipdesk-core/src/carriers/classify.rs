@@ -335,7 +335,55 @@ fn rejected_message(record: &UspsAccountRecord, rejection: &usps::Rejection) -> 
             record.nickname
         );
     }
+    if let Some((what, fix)) = payment_account_problem(record, rejection) {
+        return format!("{what} {fix}");
+    }
     format!("USPS did not accept the request: {plain}")
+}
+
+/// What is wrong with the account's Enterprise Payment Account, and how the business fixes it
+/// in the USPS business portal, for USPS's payment-account refusals (100001 no such account,
+/// 100002 not active, 100003/100004 no active payment method, 100007 not enough funds).
+pub(crate) fn payment_account_problem(
+    record: &UspsAccountRecord,
+    rejection: &usps::Rejection,
+) -> Option<(String, String)> {
+    let eps = record.eps_account.as_deref().unwrap_or("(none entered)");
+    let codes = rejection.codes();
+    let has = |code: &str| codes.contains(&code);
+    let problem = if has("100001") {
+        (
+            format!("USPS has no Enterprise Payment Account {eps} for this business."),
+            "Add an Enterprise Payment Account in the USPS business portal (Add your payment \
+             account: ACH debit, accept the terms). Labels cannot be paid for without one, even \
+             where USPS's page calls this step optional. Then enter its 10-digit number in \
+             Settings › Carrier Settings › USPS › Edit."
+                .to_owned(),
+        )
+    } else if has("100002") {
+        (
+            format!("USPS says payment account {eps} is not active yet."),
+            "A payment account paid by ACH debit shows Pending in the USPS business portal until \
+             USPS has verified it, often for a few business days. Check the connection again \
+             once the portal shows it Active."
+                .to_owned(),
+        )
+    } else if has("100003") || has("100004") {
+        (
+            format!("Payment account {eps} has no active payment method."),
+            "Add or reactivate its payment method (ACH debit) in the USPS business portal, then \
+             check the connection again."
+                .to_owned(),
+        )
+    } else if has("100007") {
+        (
+            format!("Payment account {eps} does not hold enough funds for this label."),
+            "Add funds to it in the USPS business portal, then try again.".to_owned(),
+        )
+    } else {
+        return None;
+    };
+    Some(problem)
 }
 
 /// USPS: "An approved contract could not be found" for the payment authorization's RATE_HOLDER.

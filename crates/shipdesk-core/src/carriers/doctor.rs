@@ -11,7 +11,7 @@ use usps::models::PaymentAccountQuery;
 use usps::{AccessToken, Api, UspsAccount, UspsError};
 
 use super::Connections;
-use super::classify::{not_entitled_fix, not_linked_fix};
+use super::classify::{not_entitled_fix, not_linked_fix, payment_account_problem};
 use super::model::{AccountId, ConnectionState, UspsAccountRecord};
 use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 
@@ -35,6 +35,11 @@ pub struct CheckStep {
     pub detail: String,
     /// What to do, for a failed step.
     pub fix: Option<String>,
+    /// USPS's code behind a failed step, where the fix depends on it (a payment account still
+    /// pending is 100002).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub usps_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -80,7 +85,14 @@ impl Checklist {
             status,
             detail,
             fix,
+            usps_code: None,
         });
+    }
+    /// Records USPS's code on the step just added.
+    fn mark_usps_code(&mut self, code: Option<&str>) {
+        if let Some(step) = self.steps.last_mut() {
+            step.usps_code = code.map(str::to_owned);
+        }
     }
     /// Marks every step before the quota step that has not run as `not_reached`.
     fn skip_to_quota(&mut self, because: &str) {
@@ -175,7 +187,16 @@ impl Connections {
             }
             Err(e) => {
                 let shown = self.report_failure(record.id, &e);
-                list.fail(shown.message.clone(), fix_from(&shown));
+                match &e {
+                    UspsError::Rejected(r)
+                        if let Some((what, fix)) = payment_account_problem(record, r) =>
+                    {
+                        list.fail(what, fix);
+                        let code = r.codes().into_iter().find(|c| c.starts_with("1000"));
+                        list.mark_usps_code(code);
+                    }
+                    _ => list.fail(shown.message.clone(), fix_from(&shown)),
+                }
                 list.skip_to_quota("USPS refused to let this account pay for labels");
                 return;
             }
@@ -371,7 +392,28 @@ impl Connections {
     }
 }
 
+/// What the USPS onboarding guide warns about, said where a sign-in fails.
+pub(crate) const PASSWORD_RESET_WARNING: &str = "Do not reset your USPS.com password to get a \
+     sign-in working: a reset breaks every connection to your USPS account at once (Shipdesk, \
+     partner platforms, 3PL systems, custom integrations) and each must then be signed in again. \
+     Reset it only as a last resort; nobody, Shipdesk included, can retrieve an existing password.";
+
 fn fix_from(error: &AppError) -> String {
+    let fix = plain_fix_from(error);
+    let sign_in_again = error.code == ErrorCode::UspsReconnectRequired
+        || matches!(
+            error.details.as_deref(),
+            Some(ErrorDetails::UspsConnection(account))
+                if matches!(account.state, ConnectionState::NeedsReconnect { .. })
+        );
+    if sign_in_again {
+        format!("{fix} {PASSWORD_RESET_WARNING}")
+    } else {
+        fix
+    }
+}
+
+fn plain_fix_from(error: &AppError) -> String {
     let from_details = match error.details.as_deref() {
         Some(ErrorDetails::UspsConnection(account)) => match &account.state {
             ConnectionState::NotEntitled { fix, .. } => Some(fix.clone()),

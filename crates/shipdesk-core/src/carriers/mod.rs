@@ -30,6 +30,7 @@ mod doctor;
 mod keyring_store;
 mod listener;
 mod model;
+mod onboarding;
 mod own_app;
 pub mod platform_apps;
 mod records;
@@ -55,6 +56,9 @@ pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
     AccountConnection, AccountFields, AccountId, ConnectOutcome, ConnectionMode,
     ConnectionSnapshot, ConnectionState, ContractSource, UspsAccountRecord,
+};
+pub use onboarding::{
+    OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStep, OnboardingStepKey,
 };
 pub use own_app::DisconnectOutcome;
 pub use own_app::OwnAppRequest;

@@ -19,6 +19,7 @@ use crate::auth::guard::{Caller, authorize};
 use crate::errors::{ApiError, ErrorItem};
 use crate::ids::now_ms;
 use crate::rules::{self, PAYMENT_AUTHORIZATION};
+use crate::scenario::PaymentAccountStatus;
 use crate::state::records::{Business, PaymentAuth};
 
 const V: &str = "/payments/v3";
@@ -153,6 +154,37 @@ fn check_ownership(shared: &Shared, business: &Business, roles: &[Value]) -> Res
     Ok(())
 }
 
+/// The PAYER's EPS account must be active and have a payment method, as the business portal
+/// shows it: 100002 for one still pending (an ACH account not verified yet), 100003 for one
+/// without a payment method.
+fn check_payer_can_pay(shared: &Shared, roles: &[Value]) -> Result<(), ApiError> {
+    let Some(payer) = roles.iter().find(|r| r["roleName"] == "PAYER") else {
+        return Ok(());
+    };
+    if payer["accountType"] != "EPS" {
+        return Ok(());
+    }
+    let account = payer["accountNumber"].as_str().unwrap_or_default();
+    let status = shared
+        .lock()
+        .scenario
+        .users
+        .iter()
+        .find(|u| u.eps_accounts.iter().any(|a| a == account))
+        .map(|u| u.payment_account);
+    let refusal = match status {
+        Some(PaymentAccountStatus::Pending) => {
+            role_error("100002", format!("EPS account {account} is not active."))
+        }
+        Some(PaymentAccountStatus::NoPaymentMethod) => role_error(
+            "100003",
+            format!("EPS account {account} has no primary payment method."),
+        ),
+        Some(PaymentAccountStatus::Active) | None => return Ok(()),
+    };
+    Err(ApiError::bad_request(V, vec![refusal]))
+}
+
 pub async fn authorize_payment(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -183,6 +215,7 @@ pub async fn authorize_payment(
         }
         let business = caller.business(Api::Payments, "/payments/v3/payment-authorization")?;
         check_ownership(&shared, business, &roles)?;
+        check_payer_can_pay(&shared, &roles)?;
         Ok(issue(&shared, &caller, business, roles))
     })();
     match result {

@@ -2,7 +2,7 @@
 //! contract (NSA) so Sandbox can show contract prices being charged, plus two accounts that
 //! exist to exercise failures: one whose COP linking was never done and one with an MFA step.
 
-use super::{App, Contract, PUBLIC_ACCESS, Quotas, SHIPPING, Scenario, User};
+use super::{App, Contract, PUBLIC_ACCESS, PaymentAccountStatus, Quotas, SHIPPING, Scenario, User};
 
 /// The username of the demo business that holds a contract.
 pub const CONTRACT_USER: &str = "nsa";
@@ -59,6 +59,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012345".into()],
                     cop_linked: true,
                     funded: true,
+                    payment_account: PaymentAccountStatus::Active,
                     returns_enrolled: true,
                     contract: None,
                 },
@@ -72,6 +73,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012388".into()],
                     cop_linked: true,
                     funded: true,
+                    payment_account: PaymentAccountStatus::Active,
                     returns_enrolled: true,
                     contract: Some(Contract {
                         number: "NSA-2026-0001".into(),
@@ -88,6 +90,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012399".into()],
                     cop_linked: false,
                     funded: true,
+                    payment_account: PaymentAccountStatus::Active,
                     returns_enrolled: true,
                     contract: None,
                 },
@@ -101,6 +104,7 @@ impl Scenario {
                     eps_accounts: vec!["1000012377".into()],
                     cop_linked: true,
                     funded: true,
+                    payment_account: PaymentAccountStatus::Active,
                     returns_enrolled: true,
                     contract: None,
                 },

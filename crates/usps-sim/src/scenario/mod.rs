@@ -101,6 +101,10 @@ pub struct User {
     /// Whether the EPS accounts have funds (payment-account `sufficientFunds`).
     #[serde(default = "yes")]
     pub funded: bool,
+    /// Where the business's Enterprise Payment Account stands: only an active one with a
+    /// payment method can pay for labels (payment authorization answers 100002 / 100003).
+    #[serde(default)]
+    pub payment_account: PaymentAccountStatus,
     /// Whether the CRID is enrolled in USPS Ship Returns (return labels answer 160304 without).
     #[serde(default = "yes")]
     pub returns_enrolled: bool,
@@ -109,6 +113,18 @@ pub struct User {
     /// `RATE_HOLDER`.
     #[serde(default)]
     pub contract: Option<Contract>,
+}
+
+/// The state of a business's Enterprise Payment Account, as the business portal shows it.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentAccountStatus {
+    #[default]
+    Active,
+    /// Added with ACH debit and not verified yet ("Pending" in the portal).
+    Pending,
+    /// Open, but its payment method was removed or never added.
+    NoPaymentMethod,
 }
 
 /// A Negotiated Service Agreement (contract prices) held by a business's CRID.
@@ -140,6 +156,7 @@ impl std::fmt::Debug for User {
             .field("manifest_mid", &self.manifest_mid)
             .field("eps_accounts", &self.eps_accounts)
             .field("cop_linked", &self.cop_linked)
+            .field("payment_account", &self.payment_account)
             .field("contract", &self.contract)
             .finish()
     }

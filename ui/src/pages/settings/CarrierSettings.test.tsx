@@ -405,5 +405,7 @@ describe("Carrier Settings › USPS", () => {
     await waitFor(() => expect(within(edit).getByTestId("connection-section").querySelector("[data-state]")!.textContent).toBe("Needs reconnect"));
     expect(screen.queryByTestId("doctor-checklist")).toBeNull();
     expect(screen.getByTestId("check-outdated").textContent).toContain("changed since the last check");
+    // Signing in again is the fix; resetting the USPS.com password would break every connection.
+    expect(within(edit).getByTestId("password-reset-warning").textContent).toContain("Do not reset it");
   });
 });

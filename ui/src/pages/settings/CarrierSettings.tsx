@@ -7,6 +7,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { useUspsAccounts } from "../../connection/UspsConnection";
 import { AccountsTable } from "./AccountsTable";
 import { AddAccount } from "./AddAccount";
+import { BusinessGuide } from "./BusinessGuide";
 import { EditAccount } from "./EditAccount";
 
 type View = { kind: "list" } | { kind: "add" } | { kind: "edit"; id: number };
@@ -59,6 +60,12 @@ export function CarrierSettings() {
             />
           )}
           {accounts.some((a) => a.environment === "sandbox") && <SandboxNote />}
+          <BusinessGuide
+            key={accounts.map((a) => a.id).join(",")}
+            openAtStart={accounts.length === 0}
+            onSignIn={() => setView({ kind: "add" })}
+            onChecked={refresh}
+          />
         </>
       )}
       {view.kind === "list" && !accounts && !error && <p aria-live="polite">Reading the USPS accounts…</p>}

@@ -73,9 +73,16 @@ export function ConnectionSection({ account, onChanged }: { account: UspsAccount
         <span data-field="last-verified">{verifiedSentence(current)}</span>
       </p>
       {state.state === "needs_reconnect" && (
-        <p className="notice notice-warn" data-testid="account-reconnect-reason">
-          {state.reason}
-        </p>
+        <>
+          <p className="notice notice-warn" data-testid="account-reconnect-reason">
+            {state.reason}
+          </p>
+          <p className="muted small" data-testid="password-reset-warning">
+            Sign in with your current USPS.com password. Do not reset it to fix this: a reset breaks every connection to your USPS account at
+            once (Shipdesk, partner platforms, 3PL systems, custom integrations), and each must then be signed in again. Reset it only as a last
+            resort; nobody, Shipdesk included, can retrieve an existing password.
+          </p>
+        </>
       )}
       {state.state === "not_entitled" && (
         <div className="notice notice-warn" data-testid="account-diagnosis">
