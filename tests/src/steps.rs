@@ -108,6 +108,14 @@ pub async fn ship_order(app: &App, order: &str) {
 /// token it issued), as USPS does when an authorization is revoked. The simulator's address is
 /// the one Settings shows; this leaves the app on the Settings page.
 pub async fn break_the_sandbox_login(app: &App) {
+    let sim = sandbox_url(app).await;
+    sim_control(&sim, "/__sim/invalidate-refresh-tokens");
+    sim_control(&sim, "/__sim/expire-access-tokens");
+}
+
+/// The Sandbox simulator's address, as Settings › Carrier Settings shows it (for its `/__sim`
+/// controls); this leaves the app on the Settings page.
+pub async fn sandbox_url(app: &App) -> String {
     app.click("nav a[data-nav='settings']").await;
     let sim = app
         .find("[data-field=sandbox-url]")
@@ -116,8 +124,7 @@ pub async fn break_the_sandbox_login(app: &App) {
         .await
         .unwrap();
     assert!(sim.starts_with("http://127.0.0.1:"), "{sim}");
-    sim_control(&sim, "/__sim/invalidate-refresh-tokens");
-    sim_control(&sim, "/__sim/expire-access-tokens");
+    sim
 }
 
 /// POSTs `{}` to one of the simulator's `/__sim` controls (plain HTTP on 127.0.0.1; a raw

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use shipdesk_e2e::App;
 use shipdesk_e2e::sign_in::SignInSetup;
-use shipdesk_e2e::steps::{sim_control_with, wait_until_gone};
+use shipdesk_e2e::steps::{sandbox_url, sim_control_with, wait_until_gone};
 
 async fn step_status(app: &App, key: &str, status: &str) {
     app.find(&format!(
@@ -35,13 +35,7 @@ async fn the_guide_shows_each_step_as_usps_sees_it() {
     let Some(app) = setup.launch(name).await else {
         return;
     };
-    app.click("nav a[data-nav='settings']").await;
-    let sim = app
-        .find("[data-field=sandbox-url]")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let sim = sandbox_url(&app).await;
 
     // Connected: closed until asked, then three steps done.
     app.click("[data-testid=business-guide] summary").await;

@@ -17,7 +17,8 @@ use fantoccini::Locator;
 use shipdesk_e2e::App;
 use shipdesk_e2e::sign_in::{SignInSetup, complete_sign_in, opened_count};
 use shipdesk_e2e::steps::{
-    add_ship_from, fixtures, import_shopify_sample, ship_order, sim_control, wait_until_gone,
+    add_ship_from, fixtures, import_shopify_sample, sandbox_url, ship_order, sim_control,
+    wait_until_gone,
 };
 
 /// Escape closes the Ship dialog (its Close button can sit under a scrollbar in a small window).
@@ -53,14 +54,7 @@ async fn an_invalidated_usps_login_is_renewed_and_rates_load_again() {
     app.find("[data-testid=rates] tr[data-rate]").await;
     close_ship_dialog(&app).await;
 
-    app.click("nav a[data-nav='settings']").await;
-    let sim = app
-        .find("[data-field=sandbox-url]")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(sim.starts_with("http://127.0.0.1:"), "{sim}");
+    let sim = sandbox_url(&app).await;
     app.wait_for_text("[data-testid=usps-accounts]", "Connected")
         .await;
     app.screenshot("accounts");

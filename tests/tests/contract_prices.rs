@@ -6,7 +6,9 @@
 
 use fantoccini::Locator;
 use shipdesk_e2e::sign_in::{SignInSetup, complete_sign_in_as, opened_count};
-use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample, ship_order, sim_report};
+use shipdesk_e2e::steps::{
+    add_ship_from, fixtures, import_shopify_sample, sandbox_url, ship_order, sim_report,
+};
 
 const NSA_CRID: &str = "56982588";
 
@@ -22,13 +24,7 @@ async fn a_contract_account_pays_its_contract_price_and_is_charged_exactly_that(
     import_shopify_sample(&app, &fixtures).await;
 
     // Add the business that holds a contract, by signing in as it.
-    app.click("nav a[data-nav='settings']").await;
-    let sim = app
-        .find("[data-field=sandbox-url]")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let sim = sandbox_url(&app).await;
     app.click("[data-action=add-account]").await;
     app.find("[data-testid=add-account] input[data-field=nickname]")
         .await

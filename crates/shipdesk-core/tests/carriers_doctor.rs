@@ -6,24 +6,9 @@ mod carriers_common;
 
 use carriers_common::*;
 use serde_json::json;
-use shipdesk_core::carriers::{
-    AccountFields, AccountId, CheckStatus, ConnectionCheck, ConnectionState, SignInRequest,
-};
-use shipdesk_core::environment::Environment;
+use shipdesk_core::carriers::{AccountFields, CheckStatus, ConnectionCheck, ConnectionState};
 
 use CheckStatus::{Failed, NotReached, Passed};
-
-async fn signed_in(h: &Harness) -> AccountId {
-    let conns = h.desk.connections();
-    let handle = conns
-        .begin_sign_in(SignInRequest {
-            environment: Some(Environment::Sandbox),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    conns.finish_sign_in(&handle).await.unwrap().account.id
-}
 
 fn statuses(check: &ConnectionCheck) -> Vec<CheckStatus> {
     check.steps.iter().map(|s| s.status).collect()
@@ -32,7 +17,7 @@ fn statuses(check: &ConnectionCheck) -> Vec<CheckStatus> {
 #[tokio::test]
 async fn a_healthy_account_passes_every_step() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     let check = h.desk.connections().check_connection(id).await.unwrap();
     assert_eq!(statuses(&check), vec![Passed; 6], "{:#?}", check.steps);
     assert!(check.passed());
@@ -46,7 +31,7 @@ async fn a_healthy_account_passes_every_step() {
 #[tokio::test]
 async fn a_missing_product_fails_and_blocks_the_payment_steps() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     h.sim(
         "remove-product",
         json!({"client_id": "shipdesk-sandbox", "product": "Shipping"}),
@@ -73,7 +58,7 @@ async fn a_missing_product_fails_and_blocks_the_payment_steps() {
 #[tokio::test]
 async fn an_unlinked_login_fails_the_match_and_payment_steps() {
     let h = Harness::new(Browser::Consent(user("unlinked")));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     let conns = h.desk.connections();
     // Without identifiers the chain stops at the match step.
     let check = conns.check_connection(id).await.unwrap();
@@ -126,7 +111,7 @@ async fn an_unlinked_login_fails_the_match_and_payment_steps() {
 #[tokio::test]
 async fn dead_credentials_stop_at_the_first_step() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     h.sim("invalidate-refresh-tokens", json!({})).await;
     let check = h.desk.connections().check_connection(id).await.unwrap();
     assert_eq!(
@@ -147,7 +132,7 @@ async fn dead_credentials_stop_at_the_first_step() {
 #[tokio::test]
 async fn a_payment_account_not_active_yet_or_without_a_payment_method_says_so_and_how_to_fix_it() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     for (status, said, fix) in [
         ("pending", "not active yet", "shows Pending"),
         (
@@ -190,7 +175,7 @@ async fn a_payment_account_not_active_yet_or_without_a_payment_method_says_so_an
 #[tokio::test]
 async fn quota_exhaustion_shows_in_the_last_step() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     h.sim(
         "fail",
         json!({"target": "payments", "status": 429, "count": 5, "retry_after": 600}),

@@ -17,22 +17,6 @@ use shipdesk_core::environment::Environment;
 use shipdesk_core::{ErrorCode, ErrorDetails};
 use tokio::sync::broadcast;
 
-async fn signed_in(h: &Harness, nickname: &str) -> AccountId {
-    let conns = h.desk.connections();
-    let handle = conns
-        .begin_sign_in(SignInRequest {
-            environment: Some(Environment::Sandbox),
-            fields: AccountFields {
-                nickname: Some(nickname.into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    conns.finish_sign_in(&handle).await.unwrap().account.id
-}
-
 /// One Payments call through the two doors every USPS action uses.
 async fn pay(h: &Harness, id: AccountId) -> Result<(), shipdesk_core::AppError> {
     let conns = h.desk.connections();
@@ -81,7 +65,7 @@ async fn break_the_login(h: &Harness) {
 async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     let mut events = conns.subscribe();
     pay(&h, id).await.unwrap();
 
@@ -153,7 +137,7 @@ async fn invalidated_refresh_token_needs_reconnect_then_sign_in_fixes_it() {
 async fn snapshots_follow_renames_and_removals_in_order() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     let mut events = conns.subscribe();
     conns
         .update_account(
@@ -180,7 +164,7 @@ async fn snapshots_follow_renames_and_removals_in_order() {
 async fn removed_product_is_not_entitled_without_a_prompt() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     let mut events = conns.subscribe();
     h.sim(
         "remove-product",
@@ -209,7 +193,7 @@ async fn removed_product_is_not_entitled_without_a_prompt() {
 async fn unlinked_login_is_not_authorized_for_the_eps_account() {
     let h = Harness::new(Browser::Consent(user("unlinked")));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Unlinked").await;
+    let id = h.signed_in(Some("Unlinked")).await;
     // The token names no business, so nothing was prefilled; the user types the identifiers.
     let account = conns.account(id).unwrap();
     assert_eq!(account.crid, None);
@@ -243,7 +227,7 @@ async fn unlinked_login_is_not_authorized_for_the_eps_account() {
 async fn disconnect_revokes_at_usps_and_deletes_secrets() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     let refresh = h.secrets.find("/refresh-token").unwrap();
 
     let outcome = conns.disconnect(id).await.unwrap();
@@ -308,7 +292,7 @@ async fn own_app_connects_with_client_credentials() {
 async fn secrets_never_reach_sqlite() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     pay(&h, id).await.unwrap();
     conns
         .connect_own_app(own_app_request("shipdesk-sandbox-secret"))
@@ -334,7 +318,7 @@ async fn secrets_never_reach_sqlite() {
 #[tokio::test]
 async fn a_failing_secret_store_surfaces_on_rotation() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     h.sim("expire-access-tokens", json!({})).await;
     h.secrets.fail_writes.store(true, Ordering::SeqCst);
     // Renewal rotates the refresh token; it cannot be kept, so the call must not go ahead.
@@ -371,7 +355,7 @@ async fn no_accounts_means_a_clear_validation_error() {
 async fn memory_only_choice_replaces_the_store() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     conns.use_memory_secret_store();
     assert!(conns.secrets_in_memory_only());
     // The refresh token was in the old store: the account must sign in again.
@@ -397,7 +381,7 @@ async fn memory_only_choice_replaces_the_store() {
 async fn concurrent_first_calls_share_one_session() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections().clone();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     // Editing drops the cached session; the next calls must build exactly one.
     conns
         .update_account(
@@ -433,7 +417,7 @@ async fn concurrent_first_calls_share_one_session() {
 async fn editing_validates_keeps_and_clears_fields() {
     let h = Harness::new(Browser::Consent(demo_user()));
     let conns = h.desk.connections();
-    let id = signed_in(&h, "Shop").await;
+    let id = h.signed_in(Some("Shop")).await;
     let bad = conns
         .update_account(
             id,
@@ -466,7 +450,7 @@ async fn editing_validates_keeps_and_clears_fields() {
     assert_eq!(err.code, ErrorCode::Validation);
     assert!(err.message.contains("EPS account"), "{}", err.message);
     // A nickname must stay unique.
-    let other = signed_in(&h, "Other").await;
+    let other = h.signed_in(Some("Other")).await;
     let taken = conns
         .update_account(
             other,

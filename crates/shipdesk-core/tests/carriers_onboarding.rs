@@ -8,24 +8,10 @@ mod carriers_common;
 use carriers_common::*;
 use serde_json::json;
 use shipdesk_core::carriers::{
-    AccountId, OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStepKey,
-    SignInRequest,
+    OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStepKey,
 };
-use shipdesk_core::environment::Environment;
 
 use OnboardingStatus::{Done, NotChecked, Pending, ToDo};
-
-async fn signed_in(h: &Harness) -> AccountId {
-    let conns = h.desk.connections();
-    let handle = conns
-        .begin_sign_in(SignInRequest {
-            environment: Some(Environment::Sandbox),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    conns.finish_sign_in(&handle).await.unwrap().account.id
-}
 
 fn statuses(guide: &OnboardingGuide) -> Vec<OnboardingStatus> {
     guide.steps.iter().map(|s| s.status).collect()
@@ -67,7 +53,7 @@ async fn before_any_account_the_guide_starts_at_the_business_portal() {
 #[tokio::test]
 async fn a_linked_business_is_done_and_a_pending_payment_account_says_so() {
     let h = Harness::new(Browser::Consent(demo_user()));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     let conns = h.desk.connections();
     let guide = conns.business_onboarding(Some(id)).await.unwrap();
     assert_eq!(statuses(&guide), [Done, Done, Done], "{guide:#?}");
@@ -90,7 +76,7 @@ async fn a_linked_business_is_done_and_a_pending_payment_account_says_so() {
 #[tokio::test]
 async fn a_login_not_linked_to_a_business_points_at_steps_one_and_three() {
     let h = Harness::new(Browser::Consent(user("unlinked")));
-    let id = signed_in(&h).await;
+    let id = h.signed_in(None).await;
     let guide = h
         .desk
         .connections()

@@ -172,7 +172,7 @@ fn guide_without_account() -> OnboardingGuide {
 }
 
 /// The doctor's steps by name: credentials, products, identity, payment, EPS account, quota.
-fn check_step<'a>(check: &'a ConnectionCheck, index: usize) -> Option<&'a super::CheckStep> {
+fn check_step(check: &ConnectionCheck, index: usize) -> Option<&super::CheckStep> {
     check.steps.iter().find(|s| s.name == STEP_NAMES[index])
 }
 

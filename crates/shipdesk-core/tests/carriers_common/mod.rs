@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use shipdesk_core::carriers::ConnectionsConfig;
+use shipdesk_core::carriers::{AccountFields, AccountId, ConnectionsConfig, SignInRequest};
+use shipdesk_core::environment::Environment;
 use shipdesk_core::error::AppResult;
 use shipdesk_core::ports::url_like::HttpUrl;
 use shipdesk_core::ports::{Opener, SecretStore};
@@ -232,4 +233,24 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
+}
+
+impl Harness {
+    /// Adds an account by Sign in with USPS in the Sandbox (the fake browser's plan answers the
+    /// consent pages); its id.
+    pub async fn signed_in(&self, nickname: Option<&str>) -> AccountId {
+        let conns = self.desk.connections();
+        let handle = conns
+            .begin_sign_in(SignInRequest {
+                environment: Some(Environment::Sandbox),
+                fields: AccountFields {
+                    nickname: nickname.map(str::to_owned),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        conns.finish_sign_in(&handle).await.unwrap().account.id
+    }
 }
