@@ -34,6 +34,7 @@ pub fn all() -> Result<()> {
         ("TypeScript bindings are fresh", check_bindings()),
         ("UI unit tests (vitest)", ui_unit_tests(&mut tally)),
         ("Rust tests: all crates and IPC", rust_tests(&mut tally)),
+        ("The purchase fault matrix", fault_matrix(&mut tally)),
         (
             "Schema-driven fuzzing of the USPS simulator",
             schema_fuzz(&mut tally),
@@ -125,11 +126,58 @@ fn rust_tests(tally: &mut Tally) -> Result<()> {
             "--exclude",
             "shipdesk-e2e",
             "--no-fail-fast",
+            "--",
+            "--skip",
+            FAULT_MATRIX,
         ])
         .env("XDG_DATA_HOME", tempdir_for("rust-tests-xdg")?)
         .env(shared_dir::REQUIRE_SHARED_VAR, "1");
     let result = sh::run_counting(&mut cmd, tally);
     reap_sessions();
+    result
+}
+
+/// The tests of `crates/shipdesk-core/tests/shipping/fault_matrix.rs`, left out of the workspace
+/// step (`--skip`) and run here, so what each prints (`fault matrix <fault>: N combinations (…)
+/// in S s`) reaches the closing summary as one line: the matrix's size and run time.
+const FAULT_MATRIX: &str = "fault_matrix::";
+
+fn fault_matrix(tally: &mut Tally) -> Result<()> {
+    say("The purchase fault matrix (journal step × fault × USPS behaviour)");
+    let started = std::time::Instant::now();
+    let (mut combinations, mut faults) = (0u64, 0u32);
+    let result = sh::run_counting_with(
+        sh::cargo()
+            .args([
+                "test",
+                "-p",
+                "shipdesk-core",
+                "--test",
+                "shipping",
+                FAULT_MATRIX,
+                "--",
+                "--nocapture",
+            ])
+            .env(shared_dir::REQUIRE_SHARED_VAR, "1"),
+        tally,
+        |line| {
+            if let Some(at) = line.find("fault matrix ")
+                && let Some(count) = line[at..]
+                    .split(": ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(' ').next())
+                    .and_then(|n| n.parse::<u64>().ok())
+            {
+                combinations += count;
+                faults += 1;
+            }
+        },
+    );
+    tally.notes.push(format!(
+        "fault matrix: {combinations} combinations ({faults} faults × journal steps × USPS \
+         behaviours), {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
     result
 }
 

@@ -113,6 +113,34 @@ pub(crate) struct Shared {
     seen: Mutex<Option<shared_file::FileStamp>>,
     /// Requests that panicked (answered 500).
     pub panics: panics::PanicLog,
+    /// Where the next label request waits, once it has arrived ([`SimHandle::hold_next_label`]).
+    pub label_hold: Mutex<Option<Arc<LabelHold>>>,
+}
+
+/// A label request held by the simulator after it arrived and before the label is made: the
+/// point where a request is "on the wire" for the client, reached deterministically.
+#[derive(Default)]
+pub struct LabelHold {
+    arrived: tokio::sync::Notify,
+    release: tokio::sync::Notify,
+}
+
+impl LabelHold {
+    /// Returns once the request is held.
+    pub async fn arrived(&self) {
+        self.arrived.notified().await;
+    }
+
+    /// Lets the held request go on (or the next one that arrives, if none has yet).
+    pub fn release(&self) {
+        self.release.notify_one();
+    }
+
+    /// Called by the labels handler: says the request is here, waits to be let go.
+    pub(crate) async fn hold(&self) {
+        self.arrived.notify_one();
+        self.release.notified().await;
+    }
 }
 
 impl Shared {
@@ -153,6 +181,17 @@ impl SimHandle {
     }
 
     /// Every charge, cancellation and refund request so far.
+    /// Holds the next label request once it has arrived, before the label is made or charged.
+    pub fn hold_next_label(&self) -> Arc<LabelHold> {
+        let hold = Arc::new(LabelHold::default());
+        *self
+            .shared
+            .label_hold
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(hold.clone());
+        hold
+    }
+
     pub fn ledger(&self) -> Vec<LedgerEntry> {
         self.shared.lock().durable.ledger.clone()
     }
@@ -289,6 +328,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         original: config.scenario,
         seen: Mutex::new(None),
         panics: panics::PanicLog::default(),
+        label_hold: Mutex::new(None),
     });
     shared.persist(&shared.lock());
     drop(turn);

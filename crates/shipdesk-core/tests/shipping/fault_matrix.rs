@@ -4,8 +4,10 @@
 //! never two labels for the order) and the order must be shipped, buyable (and then bought
 //! exactly once), or listed under Purchases to check.
 //!
-//! Pauses are deterministic: the desk's purchase observer parks the purchase at the step until
-//! the test has done its damage, so nothing here sleeps to hit a window. Each combination runs
+//! Pauses are deterministic: the desk's purchase observer parks the purchase at a journal step,
+//! and the simulator holds the request once it has arrived ("on the wire": sent, not answered,
+//! nothing made at USPS yet), until the test has done its damage, so nothing here sleeps to hit
+//! a window. Each combination runs
 //! on its own simulator and data directory; one test per kind of fault runs its combinations
 //! concurrently and prints how many it ran and how long they took.
 
@@ -18,6 +20,7 @@ use shipdesk_core::error::ErrorCode;
 use shipdesk_core::orders::OrderStatus;
 use shipdesk_core::shipping::{Attempt, PurchaseObserver, PurchaseStep, ShipmentStore, StepFuture};
 use tokio::sync::{Notify, Semaphore};
+use usps_sim::LabelHold;
 
 use crate::harness::{ACCOUNT_ID, Rig, RigOptions};
 
@@ -53,11 +56,20 @@ enum Usps {
     RefusedOnRepeat,
 }
 
-const STEPS: [PurchaseStep; 4] = [
-    PurchaseStep::IntentCommitted,
-    PurchaseStep::SentCommitted,
-    PurchaseStep::AnswerReceived,
-    PurchaseStep::LabelCommitted,
+/// Where the purchase is parked when the fault strikes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Journal(PurchaseStep),
+    /// The request has reached USPS, which has not made the label yet.
+    OnTheWire,
+}
+
+const STEPS: [Step; 5] = [
+    Step::Journal(PurchaseStep::IntentCommitted),
+    Step::Journal(PurchaseStep::SentCommitted),
+    Step::OnTheWire,
+    Step::Journal(PurchaseStep::AnswerReceived),
+    Step::Journal(PurchaseStep::LabelCommitted),
 ];
 
 const USPS: [Usps; 6] = [
@@ -85,6 +97,29 @@ impl PurchaseObserver for PauseAt {
                 self.release.notified().await;
             }
         })
+    }
+}
+
+/// The purchase's parking place: a journal step (the observer) or the simulator's hold.
+enum Parking {
+    Journal(Arc<PauseAt>),
+    Wire(Arc<LabelHold>),
+}
+
+impl Parking {
+    async fn reached(&self) {
+        match self {
+            Parking::Journal(pause) => pause.parked.notified().await,
+            Parking::Wire(hold) => hold.arrived().await,
+        }
+    }
+
+    /// Lets the parked purchase (or request) go on; harmless when nothing is parked.
+    fn release(&self) {
+        match self {
+            Parking::Journal(pause) => pause.release.notify_one(),
+            Parking::Wire(hold) => hold.release(),
+        }
     }
 }
 
@@ -120,37 +155,53 @@ async fn arm(rig: &Rig, usps: Usps) {
 }
 
 /// One combination, start to settled; panics with the combination's name on a violation.
-async fn run_case(step: PurchaseStep, fault: Fault, usps: Usps) {
+async fn run_case(step: Step, fault: Fault, usps: Usps) {
     let case = format!("{step:?} × {fault:?} × {usps:?}");
-    let pause = Arc::new(PauseAt {
-        step,
-        parked: Notify::new(),
-        release: Notify::new(),
-        hit: AtomicBool::new(false),
-    });
+    let pause = match step {
+        Step::Journal(at) => Some(Arc::new(PauseAt {
+            step: at,
+            parked: Notify::new(),
+            release: Notify::new(),
+            hit: AtomicBool::new(false),
+        })),
+        Step::OnTheWire => None,
+    };
     let mut rig = Rig::start_with(RigOptions {
         request_timeout: Duration::from_secs(3),
         max_attempts: 1,
-        observer: Some(pause.clone() as Arc<dyn PurchaseObserver>),
+        observer: pause.clone().map(|p| p as Arc<dyn PurchaseObserver>),
         ..RigOptions::default()
     })
     .await;
     let order = rig.orders(1)[0];
     arm(&rig, usps).await;
+    let parking = Arc::new(match pause {
+        Some(pause) => Parking::Journal(pause),
+        None => Parking::Wire(rig.sim.hold_next_label()),
+    });
 
     let shipping = rig.shipping.clone();
     let request = rig.request(order);
     let mut purchase = tokio::spawn(async move { shipping.buy_label(request).await });
     let parked = tokio::select! {
-        _ = pause.parked.notified() => true,
+        _ = parking.reached() => true,
         _ = &mut purchase => false,
     };
+    // With USPS well, every purchase passes every step: the fault must strike where intended.
+    assert!(
+        parked || usps != Usps::Normal,
+        "{case}: the purchase never reached its step"
+    );
+    if !parked {
+        // Never reached (USPS answered first, or the client gave up): nothing stays held.
+        parking.release();
+    }
     // Lets a parked purchase go on and waits for its end (which may be an error: the fault).
     let finish = |purchase: tokio::task::JoinHandle<_>| {
-        let pause = pause.clone();
+        let parking = parking.clone();
         async move {
             if parked {
-                pause.release.notify_one();
+                parking.release();
                 let _ = purchase.await;
             }
         }
@@ -162,6 +213,8 @@ async fn run_case(step: PurchaseStep, fault: Fault, usps: Usps) {
             if parked {
                 let _ = purchase.await;
             }
+            // A request already at USPS goes on there without anyone to hear the answer.
+            parking.release();
             rig.crash_and_restart();
         }
         Fault::SecondProcess => {
@@ -296,7 +349,8 @@ async fn run_matrix(fault: Fault) {
             failures.push(e.to_string());
         }
     }
-    eprintln!(
+    // On stdout: `cargo xtask test` adds these up into its closing summary.
+    println!(
         "fault matrix {fault:?}: {count} combinations ({} steps × {} USPS behaviours) in {:.1} s",
         STEPS.len(),
         USPS.len(),

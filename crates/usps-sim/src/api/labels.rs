@@ -123,6 +123,14 @@ pub async fn create(
     killer: Option<axum::Extension<ConnectionKiller>>,
     body: Bytes,
 ) -> Response {
+    let hold = shared
+        .label_hold
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(hold) = hold {
+        hold.hold().await;
+    }
     let outcome = (|| {
         let (caller, payment) = label_caller(&shared, &headers, "/labels/v3/label")?;
         let key = idempotency_key(&headers)?;
