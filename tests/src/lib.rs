@@ -85,6 +85,58 @@ pub async fn launch_with_env(test_name: &str, env: &[(&str, &std::ffi::OsStr)]) 
     }
 }
 
+/// How many times a test tries to start its app before failing.
+const START_ATTEMPTS: u32 = 3;
+
+/// Starts tauri-driver (which starts the app on the first session request) on free ports, in
+/// its own process group; the driver, its watchdog and its port.
+fn spawn_driver(
+    name: &str,
+    driver_bin: &PathBuf,
+    data_dir: &std::path::Path,
+    dialogs: &std::path::Path,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<(Child, Watchdog, u16)> {
+    let (port, native_port) = (free_port(), free_port());
+    let driver = Command::new(driver_bin)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("SHIPDESK_DATA_DIR", data_dir)
+        .env("SHIPDESK_DIALOG_ANSWERS", dialogs.join(DIALOG_ANSWERS))
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        // Its own process group: WebKitWebDriver and the app go with it (`stop_driver`).
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("starting {}", driver_bin.display()))?;
+    let watchdog = Watchdog::start(name, driver.id());
+    if let Err(e) = wait_for_port(port, Duration::from_secs(20)) {
+        stop_driver(driver.id());
+        return Err(e);
+    }
+    Ok((driver, watchdog, port))
+}
+
+/// A WebDriver session with the app through tauri-driver on `port`.
+async fn connect(port: u16, app: &PathBuf) -> Result<Client> {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
+    ClientBuilder::rustls()
+        .context("TLS setup")?
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .context("creating a WebDriver session for the app")
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -104,39 +156,31 @@ impl App {
         let dialogs = tempfile::Builder::new()
             .prefix("shipdesk-e2e-dialogs-")
             .tempdir()?;
-        let (port, native_port) = (free_port(), free_port());
-        let driver = Command::new(driver_bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("SHIPDESK_DATA_DIR", data_dir.path())
-            .env(
-                "SHIPDESK_DIALOG_ANSWERS",
-                dialogs.path().join(DIALOG_ANSWERS),
-            )
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            // Its own process group: WebKitWebDriver and the app go with it (`stop_driver`).
-            .process_group(0)
-            .spawn()
-            .with_context(|| format!("starting {}", driver_bin.display()))?;
-        let watchdog = Watchdog::start(name, driver.id());
-        wait_for_port(port, Duration::from_secs(20))?;
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app }),
-        );
-        let client = ClientBuilder::rustls()
-            .context("TLS setup")?
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("creating a WebDriver session for the app")?;
+        // tauri-driver answers on its port before its WebKitWebDriver does; on a loaded machine
+        // the first session request can find nobody behind it. Start over a few times.
+        let mut attempt = 1;
+        let (driver, watchdog, client) = loop {
+            let (driver, watchdog, port) =
+                spawn_driver(name, driver_bin, data_dir.path(), dialogs.path(), env)?;
+            match connect(port, app).await {
+                Ok(client) => break (driver, watchdog, client),
+                Err(e) if attempt < START_ATTEMPTS => {
+                    eprintln!("{name}: starting the app, attempt {attempt} failed: {e:#}; again");
+                    let mut driver = driver;
+                    stop_driver(driver.id());
+                    let _ = driver.wait();
+                    drop(watchdog);
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => {
+                    let mut driver = driver;
+                    stop_driver(driver.id());
+                    let _ = driver.wait();
+                    return Err(e);
+                }
+            }
+        };
         let artifacts = std::env::var_os("SHIPDESK_E2E_ARTIFACTS")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
