@@ -56,15 +56,17 @@ export function AccountFieldsForm(props: {
       {contractShown && (
         <div className="form-row">
           <span />
-          <label className="check">
-            <input
-              type="checkbox"
-              data-field="has_contract"
-              checked={props.value.has_contract ?? false}
-              onChange={(e) => props.onChange({ ...props.value, has_contract: e.target.checked })}
-            />
-            Contract prices (NSA): labels are bought at this account’s USPS contract prices
-          </label>
+          <div>
+            <label className="check">
+              <input
+                type="checkbox"
+                data-field="has_contract"
+                checked={props.value.has_contract ?? false}
+                onChange={(e) => props.onChange({ ...props.value, has_contract: e.target.checked })}
+              />
+              Contract prices (NSA): labels are bought at this account’s USPS contract prices
+            </label>
+          </div>
         </div>
       )}
     </>
