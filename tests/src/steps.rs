@@ -99,9 +99,25 @@ pub async fn ship_order(app: &App, order: &str) {
     app.wait_for_text(".selection-bar", "1 selected").await;
     app.click("[data-action=ship]").await;
     app.find("[data-testid=ship-dialog]").await;
-    let pounds = app.find("[aria-label='Weight, pounds']").await;
-    pounds.clear().await.unwrap();
-    pounds.send_keys("1").await.unwrap();
+    // The dialog may still be settling its package (presets loading) when it first shows: type
+    // again until the weight stays.
+    let start = std::time::Instant::now();
+    loop {
+        let pounds = app.find("[aria-label='Weight, pounds']").await;
+        if pounds.prop("value").await.unwrap().as_deref() != Some("1") {
+            pounds.clear().await.unwrap();
+            pounds.send_keys("1").await.unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let now = app.find("[aria-label='Weight, pounds']").await;
+        if now.prop("value").await.unwrap().as_deref() == Some("1") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the package weight never stayed typed"
+        );
+    }
 }
 
 /// The Sandbox simulator stops accepting the saved USPS login (its refresh token and the access
