@@ -1,12 +1,14 @@
 //! "Connect your USPS business account" in the real app, at each of its states: the Sandbox demo
 //! business fully connected (three steps done); its payment account made pending at the
 //! simulator (step 2 "Pending at USPS", its button opens the USPS business portal in the
-//! browser); and no account at all (the guide opens by itself at step 1). A screenshot of each.
+//! browser); and no account at all (the guide opens by itself at step 1). Then the business
+//! says it has contract prices: a banner offers the guide on every page until its account is
+//! signed in. A screenshot of each.
 
 use std::time::Duration;
 
 use shipdesk_e2e::App;
-use shipdesk_e2e::sign_in::SignInSetup;
+use shipdesk_e2e::sign_in::{SignInSetup, complete_sign_in_as, opened_count};
 use shipdesk_e2e::steps::{sandbox_url, sim_control_with, wait_until_gone};
 
 async fn step_status(app: &App, key: &str, status: &str) {
@@ -91,8 +93,30 @@ async fn the_guide_shows_each_step_as_usps_sees_it() {
     app.find("li[data-step=link] [data-action=guide-sign-in]")
         .await;
     show_guide(&app, "no-account").await;
+
+    // "I have contract prices": a banner offers the guide from every page until an account is
+    // connected.
+    app.click("[data-field=have-contract-prices]").await;
+    app.wait_for_text("[data-testid=guide-offer-banner]", "contract prices")
+        .await;
+    app.click("[data-nav=orders]").await;
+    app.find("[data-testid=guide-offer-banner]").await;
+    app.screenshot("contract-banner");
+    app.click("[data-action=open-business-guide]").await;
+    app.find("[data-testid=business-guide][open] li[data-step=link] [data-action=guide-sign-in]")
+        .await;
     app.click("li[data-step=link] [data-action=guide-sign-in]")
         .await;
-    app.find("[data-testid=add-account]").await;
+    app.find("[data-testid=add-account] input[data-field=nickname]")
+        .await
+        .send_keys("NSA shop")
+        .await
+        .unwrap();
+    let before = opened_count(&setup.opener_log);
+    app.click("[data-action=sign-in-with-usps]").await;
+    complete_sign_in_as(&app, &setup.opener_log, before, "nsa").await;
+    app.wait_for_text("[data-testid=account-connected]", "NSA shop is connected")
+        .await;
+    wait_until_gone(&app, "[data-testid=guide-offer-banner]").await;
     app.close().await;
 }

@@ -48,6 +48,10 @@ enum CarriersCommand {
         /// Open the USPS business portal in the browser as well.
         #[arg(long)]
         open_portal: bool,
+        /// Whether the business has USPS contract (NSA) prices: `yes` keeps reminding (the app's
+        /// banner) until an account is connected.
+        #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+        contract_prices: Option<bool>,
     },
     /// Sign in to USPS again for an account (prints the address, opens the browser, waits).
     Login {
@@ -257,7 +261,11 @@ async fn run_command(
         CarriersCommand::Guide {
             account,
             open_portal,
+            contract_prices,
         } => {
+            if let Some(have) = contract_prices {
+                conns.say_contract_prices(have)?;
+            }
             let id = match account {
                 Some(a) => Some(conns.find_account(&a)?.id),
                 None => None,
@@ -467,6 +475,14 @@ fn guide_text(guide: &OnboardingGuide) -> String {
     if let Some(contract) = &guide.contract {
         lines.push(contract.clone());
     }
+    lines.push(
+        match guide.contract_prices_said {
+            Some(true) => "You said you have USPS contract prices (NSA).",
+            Some(false) => "You said you have no USPS contract prices.",
+            None => "Contract prices (NSA)? Say so with `--contract-prices yes|no`.",
+        }
+        .into(),
+    );
     lines.push(guide.password_warning.clone());
     lines.join("\n")
 }

@@ -413,4 +413,14 @@ fn the_business_account_guide_checks_each_step_with_usps() {
             && text.contains("Do not reset your USPS.com password"),
         "{text}"
     );
+    assert_eq!(guide["contract_prices_said"], Value::Null);
+    let said = cli.json(&["guide", "--contract-prices", "yes"], None);
+    assert_eq!(said["contract_prices_said"], true, "{said:#}");
+    // Kept with the desk's data: the next command reads it back.
+    let text = cli.run(&["carriers", "guide"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("You said you have USPS contract prices"),
+        "{text}"
+    );
 }

@@ -87,3 +87,44 @@ async fn a_login_not_linked_to_a_business_points_at_steps_one_and_three() {
     assert_eq!(statuses(&guide)[2], ToDo, "{guide:#?}");
     assert_ne!(statuses(&guide)[1], Done, "{guide:#?}");
 }
+
+#[tokio::test]
+async fn a_business_that_said_it_has_contract_prices_is_offered_the_guide_until_connected() {
+    use shipdesk_core::carriers::GuideOffer;
+    let h = Harness::new(Browser::Consent(demo_user()));
+    let conns = h.desk.connections();
+    let mut events = conns.subscribe();
+    // First use: no account, never asked.
+    let first = conns.connection_snapshot().unwrap();
+    assert_eq!(first.guide_offer, GuideOffer::AskAboutContract);
+    assert_eq!(first.contract_prices_said, None);
+
+    conns.say_contract_prices(true).unwrap();
+    let said = events
+        .try_recv()
+        .expect("answering is a change every window hears");
+    assert_eq!(said.contract_prices_said, Some(true));
+    assert_eq!(said.guide_offer, GuideOffer::ConnectForContract);
+    // The answer is kept with the desk's data, and the guide shows it.
+    assert_eq!(conns.contract_prices_said().unwrap(), Some(true));
+    let guide = conns.business_onboarding(None).await.unwrap();
+    assert_eq!(guide.contract_prices_said, Some(true));
+
+    // Linking a business account ends the offer; disconnecting it brings it back.
+    let id = h.signed_in(None).await;
+    assert_eq!(
+        conns.connection_snapshot().unwrap().guide_offer,
+        GuideOffer::None
+    );
+    conns.disconnect(id).await.unwrap();
+    assert_eq!(
+        conns.connection_snapshot().unwrap().guide_offer,
+        GuideOffer::ConnectForContract
+    );
+
+    // "No": nothing is offered any more.
+    conns.say_contract_prices(false).unwrap();
+    let snapshot = conns.connection_snapshot().unwrap();
+    assert_eq!(snapshot.guide_offer, GuideOffer::None);
+    assert_eq!(snapshot.contract_prices_said, Some(false));
+}

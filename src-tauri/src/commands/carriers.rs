@@ -91,6 +91,14 @@ pub fn carriers_open_business_portal(state: State<'_, AppState>) -> Result<(), A
 }
 
 #[tauri::command]
+pub fn carriers_say_contract_prices(
+    state: State<'_, AppState>,
+    have: bool,
+) -> Result<(), AppError> {
+    state.desk()?.connections().say_contract_prices(have)
+}
+
+#[tauri::command]
 pub async fn carriers_disconnect(
     state: State<'_, AppState>,
     id: i64,

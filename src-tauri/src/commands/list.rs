@@ -26,7 +26,7 @@ macro_rules! with_app_commands {
             carriers: carriers_list, carriers_sign_in_start, carriers_sign_in_finish,
                 carriers_sign_in_cancel, carriers_connect_own_app, carriers_update,
                 carriers_set_default, carriers_check, carriers_onboarding,
-                carriers_open_business_portal, carriers_disconnect, carriers_remove,
+                carriers_open_business_portal, carriers_say_contract_prices, carriers_disconnect, carriers_remove,
                 carriers_snooze_prompt, carriers_connection_snapshot,
                 carriers_keep_secrets_in_memory, carriers_secrets_in_memory,
                 carriers_redirect_port, carriers_sandbox_info;

@@ -213,7 +213,13 @@ fn a_window_that_opens_reads_the_snapshot_the_events_continue() {
     let id = demo_account_id(&t);
     let opened = t.ok("carriers_connection_snapshot", json!({}));
     let keys: Vec<&String> = opened.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["accounts", "revision"], "{opened}");
+    assert_eq!(
+        keys,
+        ["accounts", "contract_prices_said", "guide_offer", "revision"],
+        "{opened}"
+    );
+    // A Sandbox desk has its demo account: nothing to ask or offer.
+    assert_eq!(opened["guide_offer"], "none", "{opened}");
     assert_eq!(
         opened["accounts"],
         json!([{"account_id": id, "nickname": "Sandbox demo",
@@ -364,4 +370,10 @@ fn sandbox_info_and_check_connection_reach_the_simulator() {
     t.ok("carriers_open_business_portal", json!({}));
     let opened = std::fs::read_to_string(t.dir.path().join("opened.txt")).unwrap();
     assert!(opened.contains("https://gateway.usps.com/"), "{opened}");
+
+    // "I have contract prices": kept, and the snapshot says so (no offer: an account is connected).
+    t.ok("carriers_say_contract_prices", json!({"have": true}));
+    let snapshot = t.ok("carriers_connection_snapshot", json!({}));
+    assert_eq!(snapshot["contract_prices_said"], true, "{snapshot}");
+    assert_eq!(snapshot["guide_offer"], "none", "{snapshot}");
 }

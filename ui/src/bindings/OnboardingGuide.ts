@@ -13,4 +13,9 @@ contract: string | null,
 /**
  * Said wherever signing in again is the fix.
  */
-password_warning: string, };
+password_warning: string, 
+/**
+ * What the user answered to "Do you have USPS contract (NSA) prices?"
+ * ([`Connections::say_contract_prices`]); `None`: not answered.
+ */
+contract_prices_said: boolean | null, };

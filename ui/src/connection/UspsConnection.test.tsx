@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, fireEvent, cleanup, waitFor, act, within } from "@testing-library/react";
 import type { AppError, ConnectionSnapshot, ConnectionState } from "../ipc";
-import { account, NEEDS_RECONNECT } from "./testAccounts";
+import { account, connectionSnapshot, NEEDS_RECONNECT } from "./testAccounts";
 
 const uspsAccounts = vi.fn();
 const uspsSignInStart = vi.fn();
@@ -54,7 +54,7 @@ import { App } from "../App";
 const core = {
   revision: 1,
   snapshot(state: ConnectionState, prompt: boolean): ConnectionSnapshot {
-    return { revision: this.revision, accounts: [{ account_id: 1, nickname: "Sandbox demo", state, prompt }] };
+    return connectionSnapshot(this.revision, [{ account_id: 1, nickname: "Sandbox demo", state, prompt }]);
   },
   /** What a window that opens reads. */
   opens(state: ConnectionState, prompt: boolean) {
@@ -320,7 +320,7 @@ describe("Remind Me Later", () => {
     renderProbe(RECONNECT);
     await core.emits(NEEDS_RECONNECT, true);
     expect(await screen.findByTestId("usps-banner")).toBeTruthy();
-    await act(async () => answer({ revision: 1, accounts: [{ account_id: 1, nickname: "Sandbox demo", state: CONNECTED, prompt: false }] }));
+    await act(async () => answer(connectionSnapshot(1, [{ account_id: 1, nickname: "Sandbox demo", state: CONNECTED, prompt: false }])));
     expect(screen.getByTestId("usps-banner")).toBeTruthy();
   });
 

@@ -15,6 +15,7 @@ import { events, ipc, type AccountConnection, type AppError, type ConnectionChec
 import { ReconnectPrompt } from "./ReconnectPrompt";
 import { Diagnosis } from "./Diagnosis";
 import { KeyringPrompt } from "./KeyringPrompt";
+import { ContractQuestion, GuideOfferBanner } from "./ContractOffer";
 import { connectionReducer, initialView, needingReconnect, routeFailure, type PromptRequest } from "./connectionReducer";
 import "./connection.css";
 
@@ -38,6 +39,12 @@ type ConnectionContext = {
   checks: Map<number, CheckRun>;
   checkConnection: (id: number) => Promise<void>;
   forgetCheck: (id: number) => void;
+  /** What the user answered to "Do you have USPS contract prices?" (`null`: not yet). */
+  contractPricesSaid: boolean | null;
+  /** The business account guide was asked for (banner, first-use question): Carrier Settings opens it. */
+  guideRequested: boolean;
+  openGuide: () => void;
+  guideShown: () => void;
 };
 
 /** The last "Check connection" of an account. */
@@ -137,10 +144,30 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
     if (request.accountId !== null) ipc.uspsSnoozePrompt(request.accountId).catch(() => undefined);
   }, []);
 
+  // The first-use question is asked when this window opens on a desk that needs it, not when
+  // the last account is removed later.
+  const [askOnOpen, setAskOnOpen] = useState<boolean | null>(null);
+  const offer = view.snapshot?.guide_offer ?? "none";
+  useEffect(() => {
+    if (askOnOpen === null && view.snapshot) setAskOnOpen(view.snapshot.guide_offer === "ask_about_contract");
+  }, [askOnOpen, view.snapshot]);
+  const [guideRequested, setGuideRequested] = useState(false);
+  const openGuide = useCallback(() => {
+    setGuideRequested(true);
+    window.location.hash = "#/settings/carriers";
+  }, []);
+  const guideShown = useCallback(() => setGuideRequested(false), []);
+  const answer = (have: boolean) => {
+    setAskOnOpen(false);
+    sayContractPrices(have).catch(() => undefined);
+    if (have) openGuide();
+  };
+  const contractPricesSaid = view.snapshot?.contract_prices_said ?? null;
+
   const needing = useMemo(() => needingReconnect(view.snapshot), [view.snapshot]);
   const value = useMemo<ConnectionContext>(
-    () => ({ handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck }),
-    [handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck],
+    () => ({ handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck, contractPricesSaid, guideRequested, openGuide, guideShown }),
+    [handle, needing, reconnect, accounts, accountsError, refreshAccounts, checks, checkConnection, forgetCheck, contractPricesSaid, guideRequested, openGuide, guideShown],
   );
 
   const { prompt, retryOffer, diagnosis, keyring } = view;
@@ -150,6 +177,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
     <Ctx.Provider value={value}>
       <div className="usps-frame">
         {needing.length > 0 && <ConnectionBanner needing={needing} onReconnect={reconnect} />}
+        {offer === "connect_for_contract" && <GuideOfferBanner onOpenGuide={openGuide} />}
         {retryOffer && (
           <RetryOffer
             onRetry={() => {
@@ -163,6 +191,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
         {diagnosis && <Diagnosis error={diagnosis} onDismiss={() => dispatch({ type: "diagnosis_closed" })} />}
         {props.children}
       </div>
+      {askOnOpen && offer === "ask_about_contract" && !prompt && <ContractQuestion onAnswer={answer} onLater={() => setAskOnOpen(false)} />}
       {keyring && !prompt && <KeyringPrompt error={keyring.error} retry={keyring.retry} onClose={() => dispatch({ type: "keyring_closed" })} />}
       {prompt && (
         <ReconnectPrompt
@@ -235,6 +264,14 @@ export function useConnectionBanner(): { needsReconnect: boolean; reconnect: () 
 export function useUspsAccounts() {
   const { accounts, accountsError, refreshAccounts } = useConnection();
   return { accounts, error: accountsError, refresh: refreshAccounts };
+}
+
+const sayContractPrices = (have: boolean) => ipc.uspsSayContractPrices(have);
+
+/** The business account guide: whether it was asked for, and the user's answer about contract prices. */
+export function useBusinessGuide() {
+  const { contractPricesSaid, guideRequested, guideShown } = useConnection();
+  return { contractPricesSaid, requested: guideRequested, shown: guideShown, say: sayContractPrices };
 }
 
 /** "Check connection" for one account: the last result survives navigation. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { AccountConnection, AppError, ConnectionSnapshot, ConnectionState } from "../ipc";
 import { connectionReducer, initialView, routeFailure, type ConnectionAction, type ConnectionView } from "./connectionReducer";
+import { connectionSnapshot } from "./testAccounts";
 
 const REASON = "USPS no longer accepts the saved authorization.";
 const NEEDS: ConnectionState = { state: "needs_reconnect", reason: REASON };
@@ -11,7 +12,7 @@ function entry(id: number, state: ConnectionState, prompt: boolean): AccountConn
 }
 
 function snapshot(revision: number, ...accounts: AccountConnection[]): ConnectionAction {
-  const s: ConnectionSnapshot = { revision, accounts };
+  const s: ConnectionSnapshot = connectionSnapshot(revision, accounts);
   return { type: "snapshot", snapshot: s };
 }
 

@@ -1,5 +1,5 @@
 // Shared fixtures for the connection and Carrier Settings tests.
-import type { ConnectionState, UspsAccountRecord } from "../ipc";
+import type { AccountConnection, ConnectionSnapshot, ConnectionState, UspsAccountRecord } from "../ipc";
 
 export function account(id: number, state: ConnectionState = { state: "connected" }, patch: Partial<UspsAccountRecord> = {}): UspsAccountRecord {
   return {
@@ -25,3 +25,8 @@ export function account(id: number, state: ConnectionState = { state: "connected
 }
 
 export const NEEDS_RECONNECT: ConnectionState = { state: "needs_reconnect", reason: "USPS no longer accepts the saved authorization." };
+
+/** A connection snapshot as core emits it: nothing about contract prices asked or offered. */
+export function connectionSnapshot(revision: number, accounts: AccountConnection[], patch: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
+  return { revision, accounts, contract_prices_said: null, guide_offer: "none", ...patch };
+}

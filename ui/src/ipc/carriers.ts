@@ -14,6 +14,7 @@ import type { ConnectionState } from "../bindings/ConnectionState";
 import type { DisconnectOutcome } from "../bindings/DisconnectOutcome";
 import type { Environment } from "../bindings/Environment";
 import type { FieldProblem } from "../bindings/FieldProblem";
+import type { GuideOffer } from "../bindings/GuideOffer";
 import type { OnboardingAction } from "../bindings/OnboardingAction";
 import type { OnboardingGuide } from "../bindings/OnboardingGuide";
 import type { OnboardingStatus } from "../bindings/OnboardingStatus";
@@ -35,6 +36,7 @@ export type {
   DisconnectOutcome,
   Environment,
   FieldProblem,
+  GuideOffer,
   OnboardingAction,
   OnboardingGuide,
   OnboardingStatus,
@@ -67,6 +69,8 @@ export const carriersIpc = {
   /** "Connect your USPS business account": the three steps as USPS shows them (checks with USPS). */
   uspsOnboarding: (id: number | null) => call<OnboardingGuide>("carriers_onboarding", { id }),
   uspsOpenBusinessPortal: () => call<void>("carriers_open_business_portal"),
+  /** "Do you have USPS contract (NSA) prices?": core keeps the answer and emits a new snapshot. */
+  uspsSayContractPrices: (have: boolean) => call<void>("carriers_say_contract_prices", { have }),
   uspsDisconnect: (id: number) => call<DisconnectOutcome>("carriers_disconnect", { id }),
   uspsRemove: (id: number) => call<DisconnectOutcome>("carriers_remove", { id }),
   /** "Remind Me Later": answers when the snooze ends (RFC 3339); core emits the new snapshot. */

@@ -27,6 +27,7 @@ mod callback;
 mod classify;
 mod contract;
 mod doctor;
+mod guide_offer;
 mod keyring_store;
 mod listener;
 mod model;
@@ -52,6 +53,7 @@ use tokio::sync::broadcast;
 
 pub use callback::CALLBACK_PATH;
 pub use doctor::{CheckStatus, CheckStep, ConnectionCheck};
+pub use guide_offer::GuideOffer;
 pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
     AccountConnection, AccountFields, AccountId, ConnectOutcome, ConnectionMode,
@@ -324,8 +326,10 @@ impl Connections {
             .snapshot_revision
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let accounts = self
-            .list_accounts()?
+        let records = self.list_accounts()?;
+        let contract_prices_said = self.contract_prices_said()?;
+        let guide_offer = guide_offer::offer(contract_prices_said, &records);
+        let accounts = records
             .into_iter()
             .map(|a| AccountConnection {
                 prompt: classify::prompt_now(&a.state, self.prompt_snoozed(a.id)),
@@ -338,6 +342,8 @@ impl Connections {
         Ok(ConnectionSnapshot {
             revision: *revision,
             accounts,
+            contract_prices_said,
+            guide_offer,
         })
     }
 

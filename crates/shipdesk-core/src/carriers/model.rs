@@ -211,6 +211,11 @@ pub struct ConnectionSnapshot {
     pub revision: u64,
     /// The default account first.
     pub accounts: Vec<AccountConnection>,
+    /// What the user answered to "Do you have USPS contract (NSA) prices?"; `None`: not asked
+    /// or not answered yet.
+    pub contract_prices_said: Option<bool>,
+    /// Whether to ask that question, or to offer the business account guide from a banner.
+    pub guide_offer: super::GuideOffer,
 }
 
 impl ConnectionSnapshot {

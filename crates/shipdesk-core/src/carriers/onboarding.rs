@@ -82,6 +82,9 @@ pub struct OnboardingGuide {
     pub contract: Option<String>,
     /// Said wherever signing in again is the fix.
     pub password_warning: String,
+    /// What the user answered to "Do you have USPS contract (NSA) prices?"
+    /// ([`Connections::say_contract_prices`]); `None`: not answered.
+    pub contract_prices_said: Option<bool>,
 }
 
 impl OnboardingGuide {
@@ -103,11 +106,15 @@ impl Connections {
             Some(id) => Some(self.account(id)?),
             None => self.accounts.default_account()?,
         };
-        let Some(record) = record else {
-            return Ok(guide_without_account());
+        let mut guide = match record {
+            None => guide_without_account(),
+            Some(record) => {
+                let check = self.check_connection(record.id).await?;
+                guide_from_check(&check.account, &check)
+            }
         };
-        let check = self.check_connection(record.id).await?;
-        Ok(guide_from_check(&check.account, &check))
+        guide.contract_prices_said = self.contract_prices_said()?;
+        Ok(guide)
     }
 
     /// Opens the USPS business portal in the user's browser.
@@ -168,6 +175,7 @@ fn guide_without_account() -> OnboardingGuide {
         ],
         contract: None,
         password_warning: PASSWORD_RESET_WARNING.into(),
+        contract_prices_said: None,
     }
 }
 
@@ -275,6 +283,7 @@ fn guide_from_check(record: &UspsAccountRecord, check: &ConnectionCheck) -> Onbo
         steps: vec![business, payment_step, link],
         contract: Some(contract_words(record)),
         password_warning: PASSWORD_RESET_WARNING.into(),
+        contract_prices_said: None,
     }
 }
 

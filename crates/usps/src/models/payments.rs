@@ -72,6 +72,11 @@ pub struct PaymentAuthorizationRequest {
 impl PaymentAuthorizationRequest {
     /// The roles for labels charged at `pricing`: PAYER + LABEL_OWNER, plus a RATE_HOLDER (the
     /// account's own CRID and EPS account) for contract prices.
+    ///
+    /// No `RETURN_LABEL_PAYER` / `RETURN_LABEL_RATE_HOLDER` / `RETURN_LABEL_OWNER`: USPS needs
+    /// them only for a combined outbound + return request whose return side is paid, priced or
+    /// owned by someone else, and a return label made with these roles is paid, priced (at the
+    /// contract's prices when RATE_HOLDER is present) and owned by this same account.
     pub fn for_pricing(identity: &AccountIdentity, pricing: Pricing) -> Self {
         let mut request = Self::payer_and_label_owner(identity);
         if pricing == Pricing::Contract {

@@ -18,6 +18,9 @@ vi.mock("../../ipc", async (orig) => {
 
 import { BusinessGuide } from "./BusinessGuide";
 
+/** The props Carrier Settings passes from the connection provider: nothing asked or answered. */
+const QUIET = { contractPricesSaid: null, requested: false, onShown: () => undefined, onSayContractPrices: async () => undefined };
+
 const WARNING = "Do not reset your USPS.com password to fix this.";
 
 function pendingGuide(): OnboardingGuide {
@@ -36,6 +39,7 @@ function pendingGuide(): OnboardingGuide {
     ],
     contract: "Contract prices (NSA): no. Labels are bought at commercial prices.",
     password_warning: WARNING,
+    contract_prices_said: null,
   };
 }
 
@@ -48,7 +52,7 @@ describe("Connect your USPS business account", () => {
 
   it("checks with USPS when opened and offers the portal for the step that is not done", async () => {
     uspsOnboarding.mockResolvedValue(pendingGuide());
-    render(<BusinessGuide openAtStart={false} onSignIn={() => undefined} />);
+    render(<BusinessGuide openAtStart={false} onSignIn={() => undefined} {...QUIET} />);
     expect(uspsOnboarding).not.toHaveBeenCalled();
     const guide = screen.getByTestId("business-guide");
     fireEvent.click(within(guide).getByText("Connect your USPS business account"));
@@ -77,12 +81,36 @@ describe("Connect your USPS business account", () => {
       ],
       contract: null,
       password_warning: WARNING,
+      contract_prices_said: null,
     } satisfies OnboardingGuide);
     const onSignIn = vi.fn();
-    render(<BusinessGuide openAtStart={true} onSignIn={onSignIn} />);
+    render(<BusinessGuide openAtStart={true} onSignIn={onSignIn} {...QUIET} />);
     fireEvent.click(await screen.findByRole("button", { name: "Sign in with USPS" }));
     expect(uspsOnboarding).toHaveBeenCalledTimes(1);
     expect(onSignIn).toHaveBeenCalledTimes(1);
     expect(screen.queryByTestId("guide-contract")).toBeNull();
+  });
+
+  it("opens when asked for, and keeps the answer about contract prices", async () => {
+    uspsOnboarding.mockResolvedValue(pendingGuide());
+    const onShown = vi.fn();
+    const onSayContractPrices = vi.fn().mockResolvedValue(undefined);
+    render(
+      <BusinessGuide
+        openAtStart={false}
+        onSignIn={() => undefined}
+        contractPricesSaid={null}
+        requested={true}
+        onShown={onShown}
+        onSayContractPrices={onSayContractPrices}
+      />,
+    );
+    expect((screen.getByTestId("business-guide") as HTMLDetailsElement).open).toBe(true);
+    expect(onShown).toHaveBeenCalledTimes(1);
+    await screen.findByText("Enterprise Payment Account");
+    const box = screen.getByRole("checkbox", { name: /I have USPS contract prices/ });
+    expect((box as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(box);
+    expect(onSayContractPrices).toHaveBeenCalledWith(true);
   });
 });

@@ -12,11 +12,24 @@ const STATUS_LABEL: Record<OnboardingStatus, string> = {
   not_checked: "Not checked yet",
 };
 
-export function BusinessGuide(props: { openAtStart: boolean; onSignIn: () => void; onChecked?: () => void }) {
+export function BusinessGuide(props: {
+  openAtStart: boolean;
+  onSignIn: () => void;
+  onChecked?: () => void;
+  /** What the user answered to "Do you have USPS contract prices?" (`null`: not yet). */
+  contractPricesSaid: boolean | null;
+  /** Asked for (the banner, the first-use question): opens and scrolls into view, then `onShown`. */
+  requested: boolean;
+  onShown: () => void;
+  onSayContractPrices: (have: boolean) => Promise<void>;
+}) {
   const [guide, setGuide] = useState<OnboardingGuide | null>(null);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [portalError, setPortalError] = useState<AppError | null>(null);
+  const { requested, onShown } = props;
+  const [open, setOpen] = useState(props.openAtStart || requested);
+  const box = useRef<HTMLDetailsElement>(null);
 
   const check = async () => {
     setChecking(true);
@@ -39,8 +52,20 @@ export function BusinessGuide(props: { openAtStart: boolean; onSignIn: () => voi
     void check();
   };
   useEffect(() => {
-    if (props.openAtStart) firstLook();
+    if (open) firstLook();
   });
+  // Asked for from the banner or the first-use question: open it and bring it into view.
+  useEffect(() => {
+    if (!requested) return;
+    setOpen(true);
+    box.current?.scrollIntoView?.({ block: "start" });
+    onShown();
+  }, [requested, onShown]);
+  const [sayError, setSayError] = useState<AppError | null>(null);
+  const say = (have: boolean) => {
+    setSayError(null);
+    props.onSayContractPrices(have).catch((e) => setSayError(e as AppError));
+  };
   const openPortal = () => {
     setPortalError(null);
     ipc.uspsOpenBusinessPortal().catch((e) => setPortalError(e as AppError));
@@ -48,15 +73,28 @@ export function BusinessGuide(props: { openAtStart: boolean; onSignIn: () => voi
 
   return (
     <details
+      ref={box}
       className="business-guide"
       data-testid="business-guide"
-      open={props.openAtStart}
+      open={open}
       onToggle={(e) => {
-        if ((e.target as HTMLDetailsElement).open) firstLook();
+        const nowOpen = (e.target as HTMLDetailsElement).open;
+        setOpen(nowOpen);
+        if (nowOpen) firstLook();
       }}
     >
       <summary>Connect your USPS business account</summary>
       <p className="muted small">Three steps, each checked with USPS. Shipdesk buys labels once all three are done.</p>
+      <label className="checkbox-line">
+        <input
+          type="checkbox"
+          checked={props.contractPricesSaid === true}
+          onChange={(e) => say(e.target.checked)}
+          data-field="have-contract-prices"
+        />{" "}
+        I have USPS contract prices (NSA): remind me until my business account is connected
+      </label>
+      {sayError && <ErrorNotice error={sayError} title="Your answer could not be saved" />}
       {error && <ErrorNotice error={error} title="USPS could not be asked" />}
       {portalError && <ErrorNotice error={portalError} title="The USPS business portal could not be opened" />}
       {checking && !guide && <p aria-live="polite">Asking USPS…</p>}

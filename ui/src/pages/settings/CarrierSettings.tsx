@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { ipc, type SandboxInfo } from "../../ipc";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { useUspsAccounts } from "../../connection/UspsConnection";
+import { useBusinessGuide, useUspsAccounts } from "../../connection/UspsConnection";
 import { AccountsTable } from "./AccountsTable";
 import { AddAccount } from "./AddAccount";
 import { BusinessGuide } from "./BusinessGuide";
@@ -16,6 +16,7 @@ export function CarrierSettings() {
   const { accounts, error, refresh } = useUspsAccounts();
   const [view, setView] = useState<View>({ kind: "list" });
   const [inMemory, setInMemory] = useState(false);
+  const guide = useBusinessGuide();
   // Events only carry state changes; "last verified" moves on every successful call.
   useEffect(() => {
     refresh();
@@ -65,6 +66,10 @@ export function CarrierSettings() {
             openAtStart={accounts.length === 0}
             onSignIn={() => setView({ kind: "add" })}
             onChecked={refresh}
+            contractPricesSaid={guide.contractPricesSaid}
+            requested={guide.requested}
+            onShown={guide.shown}
+            onSayContractPrices={guide.say}
           />
         </>
       )}

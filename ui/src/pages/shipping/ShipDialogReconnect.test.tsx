@@ -5,7 +5,7 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { render, screen, fireEvent, cleanup, waitFor, act, within } from "@testing-library/react";
 import type { AppError, ConnectionSnapshot, ConnectionState } from "../../ipc";
-import { account, NEEDS_RECONNECT } from "../../connection/testAccounts";
+import { account, connectionSnapshot, NEEDS_RECONNECT } from "../../connection/testAccounts";
 import { CHECK, RATES, SHIP_FROM, order } from "./testData";
 
 const m = {
@@ -49,7 +49,7 @@ import { ShipDialog } from "./ShipDialog";
 
 let revision = 1;
 function snapshot(state: ConnectionState, prompt: boolean): ConnectionSnapshot {
-  return { revision, accounts: [{ account_id: 1, nickname: "Sandbox demo", state, prompt }] };
+  return connectionSnapshot(revision, [{ account_id: 1, nickname: "Sandbox demo", state, prompt }]);
 }
 
 /** The error core answers every USPS call with while the account needs to sign in again. */
