@@ -30,6 +30,7 @@ mod carriers;
 mod commands_agree;
 mod orders;
 mod picked_paths;
+mod postage;
 mod purchases_to_check;
 mod shipping;
 

@@ -84,6 +84,7 @@ function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
     case "settings/carriers":
     case "settings/ship-from":
     case "settings/packages":
+    case "settings/postage":
     case "settings/about":
       return <SettingsPage section={route.slice("settings/".length) as SettingsSection} go={go} />;
   }

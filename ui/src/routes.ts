@@ -6,6 +6,7 @@ export type Route =
   | "settings/carriers"
   | "settings/ship-from"
   | "settings/packages"
+  | "settings/postage"
   | "settings/about";
 
 export const NAV: { route: Route; label: string }[] = [
@@ -17,6 +18,6 @@ export const NAV: { route: Route; label: string }[] = [
 
 export function routeFromHash(hash: string): Route {
   const r = hash.replace(/^#\/?/, "");
-  const known: Route[] = ["orders", "shipments", "end-of-day", "settings/carriers", "settings/ship-from", "settings/packages", "settings/about"];
+  const known: Route[] = ["orders", "shipments", "end-of-day", "settings/carriers", "settings/ship-from", "settings/packages", "settings/postage", "settings/about"];
   return (known as string[]).includes(r) ? (r as Route) : "orders";
 }

@@ -5,6 +5,7 @@
 mod carriers;
 mod orders;
 mod output;
+mod postage;
 mod shipping;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ enum Command {
     Carriers(carriers::CarriersArgs),
     #[command(flatten)]
     Shipping(shipping::ShippingCommand),
+    /// Postage accounts: `postage endicia login|status|buy|change-pass-phrase|logout`.
+    #[command(subcommand)]
+    Postage(postage::PostageCommand),
 }
 
 fn main() -> ExitCode {
@@ -124,5 +128,6 @@ fn run_command(cli: Cli, data_dir: DataDir, out: &Output) -> Result<(), AppError
         Command::Orders(cmd) => orders::run(cmd, desk.orders(), out),
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
         Command::Carriers(args) => carriers::run(args, &desk, out),
+        Command::Postage(cmd) => postage::run(cmd, &desk, out),
     }
 }

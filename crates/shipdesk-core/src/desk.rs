@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use time::UtcOffset;
 
+use crate::carriers::endicia::EndiciaAccounts;
 use crate::carriers::platform_apps::{self, PlatformAppSources};
 use crate::carriers::{
     ConnectionPorts, Connections, ConnectionsConfig, KeyringSecretStore, SandboxHost,
@@ -33,6 +34,8 @@ pub struct Desk {
     orders: Arc<OrdersService>,
     /// One per desk: it holds the rate cache and the in-flight purchase guard.
     shipping: Arc<ShippingService>,
+    /// The Endicia postage account and its session login.
+    endicia: Arc<EndiciaAccounts>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -158,12 +161,14 @@ impl DeskBuilder {
             local_offset,
         ));
         let orders = Arc::new(OrdersService::new(&store, clock));
+        let endicia = Arc::new(EndiciaAccounts::new(connections.clone(), store.clone()));
         Ok(Desk {
             data_dir: self.data_dir,
             store,
             connections,
             orders,
             shipping,
+            endicia,
         })
     }
 }
@@ -193,6 +198,11 @@ impl Desk {
     /// Orders: import, search, create, edit, archive.
     pub fn orders(&self) -> &Arc<OrdersService> {
         &self.orders
+    }
+
+    /// The Endicia prepaid postage account: login, balance, buying postage, pass phrase.
+    pub fn endicia(&self) -> &Arc<EndiciaAccounts> {
+        &self.endicia
     }
 
     /// Shipping: address check, rates, labels (exactly once), void, End of Day, pickup.

@@ -37,6 +37,13 @@ pub enum ErrorCode {
     UspsUnavailable,
     /// A label request was sent but no answer arrived; it will be reconciled, never re-bought blindly.
     PurchaseOutcomeUnknown,
+    /// The Endicia postage account's login no longer works (pass phrase changed elsewhere,
+    /// temporary pass phrase, suspended): log in again, or unlock the account.
+    EndiciaLoginRequired,
+    /// Endicia refused the request (funds, limits, the funding method); nothing was done.
+    EndiciaRefused,
+    /// Endicia could not be reached or failed on its side.
+    EndiciaUnavailable,
     SecretStoreUnavailable,
     /// The database was written by a newer Shipdesk.
     DatabaseTooNew,
@@ -395,6 +402,9 @@ mod tests {
             ErrorCode::UspsRejected,
             ErrorCode::UspsUnavailable,
             ErrorCode::PurchaseOutcomeUnknown,
+            ErrorCode::EndiciaLoginRequired,
+            ErrorCode::EndiciaRefused,
+            ErrorCode::EndiciaUnavailable,
             ErrorCode::SecretStoreUnavailable,
             ErrorCode::DatabaseTooNew,
             ErrorCode::Cancelled,
@@ -422,6 +432,9 @@ mod tests {
                 "USPS_REJECTED",
                 "USPS_UNAVAILABLE",
                 "PURCHASE_OUTCOME_UNKNOWN",
+                "ENDICIA_LOGIN_REQUIRED",
+                "ENDICIA_REFUSED",
+                "ENDICIA_UNAVAILABLE",
                 "SECRET_STORE_UNAVAILABLE",
                 "DATABASE_TOO_NEW",
                 "CANCELLED",

@@ -1,5 +1,6 @@
-//! Shipdesk's USPS Sandbox: the `usps-sim` simulator run in-process, behind core's
-//! [`SandboxHost`] port, so core's production path never depends on a simulator.
+//! Shipdesk's Sandbox: the `usps-sim` simulator (and `endicia-sim`, for prepaid postage
+//! accounts) run in-process, behind core's [`SandboxHost`] port, so core's production path never
+//! depends on a simulator.
 //!
 //! The binaries (app, CLI) and the tests that need Sandbox accounts give a desk
 //! [`UspsSimSandbox`] with `Desk::builder(..).sandbox(..)`. For each desk it runs the simulator's
@@ -18,7 +19,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use shipdesk_core::carriers::{AccountFields, PlatformApp, RunningSandbox, SandboxHost};
+use shipdesk_core::carriers::{
+    AccountFields, PlatformApp, RunningEndiciaSandbox, RunningSandbox, SandboxHost,
+};
 use shipdesk_core::{AppError, Environment};
 use usps_sim::{Scenario, SimConfig, SimHandle};
 
@@ -32,6 +35,8 @@ pub const CONTRACT_USERNAME: &str = usps_sim::CONTRACT_USER;
 const PLATFORM_CLIENT_ID: &str = "shipdesk-sandbox";
 /// Inside the folder core gives each desk's simulator.
 pub const STATE_FILE: &str = "usps-sim.json";
+/// The Endicia simulator's state, beside it: balances and purchases survive restarts.
+pub const ENDICIA_STATE_FILE: &str = "endicia-sim.json";
 
 /// `usps-sim`'s demo scenario, started in-process per desk.
 #[derive(Debug, Default, Clone, Copy)]
@@ -93,6 +98,40 @@ impl SandboxHost for UspsSimSandbox {
             eps_account: user.eps_accounts.first().cloned(),
             has_contract: None,
         }
+    }
+
+    fn start_endicia(
+        &self,
+        state_dir: PathBuf,
+    ) -> BoxFuture<'static, Result<Arc<dyn RunningEndiciaSandbox>, AppError>> {
+        Box::pin(async move {
+            std::fs::create_dir_all(&state_dir)
+                .map_err(|e| AppError::internal("Could not create the Sandbox folder", &e))?;
+            let mut config = endicia_sim::EndiciaSimConfig::sandbox();
+            config.state_file = Some(state_dir.join(ENDICIA_STATE_FILE));
+            let handle = endicia_sim::start(config)
+                .await
+                .map_err(|e| AppError::internal("The Endicia Sandbox could not start", &e))?;
+            Ok(Arc::new(RunningEndicia { handle }) as Arc<dyn RunningEndiciaSandbox>)
+        })
+    }
+
+    fn endicia_demo_login(&self) -> (String, String) {
+        (
+            endicia_sim::DEMO_ACCOUNT_ID.to_owned(),
+            endicia_sim::DEMO_PASS_PHRASE.to_owned(),
+        )
+    }
+}
+
+/// One desk's Endicia simulator; dropping it stops the simulator.
+struct RunningEndicia {
+    handle: endicia_sim::EndiciaSimHandle,
+}
+
+impl RunningEndiciaSandbox for RunningEndicia {
+    fn service_url(&self) -> url::Url {
+        self.handle.service_url()
     }
 }
 

@@ -43,6 +43,10 @@ macro_rules! with_app_commands {
                 shipment_get, label_void, tracking_refresh, scan_forms_create, scan_forms_list,
                 scan_form_print, scan_form_save_pdf, pickup_eligibility, pickup_prefill,
                 pickup_schedule, pickup_cancel, pickups_list;
+            postage: postage_endicia_remembered, postage_endicia_login, postage_endicia_logout,
+                postage_endicia_forget, postage_endicia_account, postage_endicia_buy,
+                postage_endicia_check_purchase, postage_endicia_change_pass_phrase,
+                postage_endicia_challenge_question, postage_endicia_unlock;
         }
     };
 }

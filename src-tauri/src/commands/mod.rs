@@ -7,6 +7,7 @@
 pub mod app;
 pub mod carriers;
 pub mod orders;
+pub mod postage;
 pub mod shipping;
 
 include!("list.rs");

@@ -215,7 +215,12 @@ fn a_window_that_opens_reads_the_snapshot_the_events_continue() {
     let keys: Vec<&String> = opened.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["accounts", "contract_prices_said", "guide_offer", "revision"],
+        [
+            "accounts",
+            "contract_prices_said",
+            "guide_offer",
+            "revision"
+        ],
         "{opened}"
     );
     // A Sandbox desk has its demo account: nothing to ask or offer.

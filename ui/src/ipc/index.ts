@@ -4,6 +4,7 @@ import { call } from "./core";
 import { ordersIpc, ordersEvents } from "./orders";
 import { carriersIpc, carriersEvents } from "./carriers";
 import { shippingIpc, shippingEvents } from "./shipping";
+import { postageIpc } from "./postage";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorDetails } from "../bindings/ErrorDetails";
@@ -14,6 +15,7 @@ export type { AppError, ErrorCode, ErrorDetails, DoctorReport };
 export type * from "./orders";
 export type * from "./carriers";
 export type * from "./shipping";
+export type * from "./postage";
 
 const appIpc = {
   /** Tells the core the first screen is interactive; answers ms since process start. */
@@ -21,6 +23,6 @@ const appIpc = {
   doctor: () => call<DoctorReport>("doctor"),
 };
 
-export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc, ...shippingIpc };
+export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc, ...shippingIpc, ...postageIpc };
 
 export const events = { ...ordersEvents, ...carriersEvents, ...shippingEvents };

@@ -4,16 +4,18 @@ import type { Route } from "../routes";
 import { CarrierSettings } from "./settings/CarrierSettings";
 import { ShipFromSettings } from "./settings/ShipFromSettings";
 import { PackageSettings } from "./settings/PackageSettings";
+import { PostageAccounts } from "./settings/PostageAccounts";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PlatformAppFacts } from "./settings/platformApps";
 import "./settings/settings.css";
 
-export type SettingsSection = "carriers" | "ship-from" | "packages" | "about";
+export type SettingsSection = "carriers" | "ship-from" | "packages" | "postage" | "about";
 
 const SECTIONS: { section: SettingsSection; label: string }[] = [
   { section: "carriers", label: "Carrier Settings" },
   { section: "ship-from", label: "Ship-from addresses" },
   { section: "packages", label: "Packages" },
+  { section: "postage", label: "Postage accounts" },
   { section: "about", label: "About" },
 ];
 
@@ -44,6 +46,7 @@ export function SettingsPage({ section, go }: { section: SettingsSection; go: (r
       {section === "carriers" && <CarrierSettings />}
       {section === "ship-from" && <ShipFromSettings />}
       {section === "packages" && <PackageSettings />}
+      {section === "postage" && <PostageAccounts />}
       {section === "about" && <About />}
     </section>
   );

@@ -27,6 +27,7 @@ mod callback;
 mod classify;
 mod contract;
 mod doctor;
+pub mod endicia;
 mod guide_offer;
 mod keyring_store;
 mod listener;
@@ -68,7 +69,7 @@ pub use records::{
     AccountStore, Identifier, NewAccount, nickname_taken, no_such_account,
     open_purchases_block_removal, open_purchases_keep_identifiers,
 };
-pub use sandbox::{RunningSandbox, SandboxHost, sandbox_unavailable};
+pub use sandbox::{RunningEndiciaSandbox, RunningSandbox, SandboxHost, sandbox_unavailable};
 pub use sign_in::{SignInHandle, SignInRequest};
 pub use validate::normalize as normalize_fields;
 
@@ -231,6 +232,20 @@ impl Connections {
     /// secret), or why not: for `shipdesk doctor`, About and Add account.
     pub fn platform_app_statuses(&self) -> Vec<platform_apps::PlatformAppStatus> {
         self.platform_setup.statuses.clone()
+    }
+
+    /// The secret store accounts use now (keyring, or memory only), and the key of an entry of
+    /// the remembered Endicia login.
+    pub(crate) fn endicia_secret(&self, what: &str) -> (Arc<dyn SecretStore>, String) {
+        (self.secrets.current(), self.keys.endicia_key(what))
+    }
+
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub(crate) fn settings(&self) -> &Arc<dyn SettingsStore> {
+        &self.settings
     }
 
     fn now(&self) -> String {

@@ -42,6 +42,22 @@ pub trait SandboxHost: Send + Sync {
 
     /// The demo business's CRID, MIDs and EPS account, for the demo account (no nickname).
     fn demo_business(&self) -> AccountFields;
+
+    /// Starts an Endicia Label Server simulator that keeps its state in `state_dir`: Sandbox
+    /// mode's prepaid postage accounts.
+    fn start_endicia(
+        &self,
+        state_dir: PathBuf,
+    ) -> BoxFuture<'static, AppResult<Arc<dyn RunningEndiciaSandbox>>>;
+
+    /// The demo Endicia account's number and pass phrase, shown in Settings for Sandbox users.
+    fn endicia_demo_login(&self) -> (String, String);
+}
+
+/// One started Endicia simulator; dropping the last handle stops it.
+pub trait RunningEndiciaSandbox: Send + Sync {
+    /// The service root (`…/EwsLabelService.asmx/`), in place of Endicia's.
+    fn service_url(&self) -> url::Url;
 }
 
 /// One started simulator; dropping the last handle stops it.
@@ -67,6 +83,7 @@ pub fn sandbox_unavailable() -> AppError {
 pub(crate) struct SandboxSlot {
     host: Option<Arc<dyn SandboxHost>>,
     running: tokio::sync::OnceCell<Arc<dyn RunningSandbox>>,
+    endicia: tokio::sync::OnceCell<Arc<dyn RunningEndiciaSandbox>>,
 }
 
 impl SandboxSlot {
@@ -74,6 +91,7 @@ impl SandboxSlot {
         Self {
             host,
             running: tokio::sync::OnceCell::new(),
+            endicia: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -95,6 +113,27 @@ impl Connections {
     /// `/__sim` controls through this.
     pub async fn sandbox_base_url(&self) -> AppResult<url::Url> {
         Ok(self.running_sandbox().await?.base_url())
+    }
+
+    /// The Endicia simulator's service URL (starting it on first use), its state beside the
+    /// USPS simulator's.
+    pub async fn endicia_sandbox_url(&self) -> AppResult<url::Url> {
+        let host = self.sandbox.host()?;
+        let running = self
+            .sandbox
+            .endicia
+            .get_or_try_init(|| async {
+                let sandbox = host.start_endicia(self.data_dir.root().join("sandbox")).await?;
+                tracing::info!(service = %sandbox.service_url(), "Endicia Sandbox simulator started");
+                Ok::<_, AppError>(sandbox)
+            })
+            .await?;
+        Ok(running.service_url())
+    }
+
+    /// The Sandbox's demo Endicia login, when this desk has a Sandbox.
+    pub fn endicia_demo_login(&self) -> Option<(String, String)> {
+        self.sandbox.host.as_ref().map(|h| h.endicia_demo_login())
     }
 
     async fn running_sandbox(&self) -> AppResult<&Arc<dyn RunningSandbox>> {

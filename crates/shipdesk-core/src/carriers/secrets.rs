@@ -53,6 +53,11 @@ impl SecretKeys {
         };
         format!("usps/{}/{account}/{what}", self.namespace)
     }
+
+    /// The remembered Endicia login's entries (`account-number`, `pass-phrase`).
+    pub(crate) fn endicia_key(&self, what: &str) -> String {
+        format!("endicia/{}/{what}", self.namespace)
+    }
 }
 
 /// The current secret store, swappable (keyring ⇄ memory only).

@@ -21,6 +21,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0008_void_journal.sql"),
     include_str!("../../migrations/0009_setup_editing.sql"),
     include_str!("../../migrations/0010_account_contract.sql"),
+    include_str!("../../migrations/0011_endicia_recredits.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -1,0 +1,95 @@
+import { describe, expect, it, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, cleanup, waitFor } from "@testing-library/react";
+import type { AppError, EndiciaRemembered, PostageAccount } from "../../ipc";
+
+const endiciaRemembered = vi.fn();
+const endiciaLogin = vi.fn();
+const endiciaAccount = vi.fn();
+const endiciaBuy = vi.fn();
+const endiciaChangePassPhrase = vi.fn();
+
+vi.mock("../../ipc", async (orig) => {
+  const real = await orig<typeof import("../../ipc")>();
+  return {
+    ...real,
+    ipc: {
+      endiciaRemembered: () => endiciaRemembered(),
+      endiciaLogin: (l: unknown) => endiciaLogin(l),
+      endiciaAccount: () => endiciaAccount(),
+      endiciaBuy: (a: string) => endiciaBuy(a),
+      endiciaChangePassPhrase: (c: unknown) => endiciaChangePassPhrase(c),
+      endiciaLogout: async () => undefined,
+    },
+  };
+});
+
+import { PostageAccounts } from "./PostageAccounts";
+
+const NOTHING: EndiciaRemembered = { account_number: null, pass_phrase_remembered: false, logged_in: null, sandbox_demo: { account_number: "2500123", pass_phrase: "Shipdesk demo 2026" } };
+
+function account(balance: string): PostageAccount {
+  return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, open_purchase: null, purchases: [] };
+}
+
+function fieldError(field: string, message: string): AppError {
+  return { code: "VALIDATION", message, details: { kind: "fields", fields: { [field]: message } } };
+}
+
+describe("Settings › Postage accounts › Endicia", () => {
+  beforeEach(() => {
+    cleanup();
+    endiciaRemembered.mockReset().mockResolvedValue(NOTHING);
+    endiciaLogin.mockReset().mockResolvedValue(account("100.00"));
+    endiciaAccount.mockReset().mockResolvedValue(account("100.00"));
+    endiciaBuy.mockReset();
+    endiciaChangePassPhrase.mockReset();
+  });
+
+  it("logs in with the pass phrase hidden or shown, remembered on request", async () => {
+    render(<PostageAccounts />);
+    expect((await screen.findByTestId("endicia-sandbox-demo")).textContent).toContain("2500123");
+    fireEvent.change(screen.getByLabelText("Account number"), { target: { value: "2500123" } });
+    const pass = screen.getByLabelText("Pass phrase") as HTMLInputElement;
+    expect(pass.type).toBe("password");
+    fireEvent.click(screen.getByLabelText("Make pass phrase visible"));
+    expect(pass.type).toBe("text");
+    fireEvent.change(pass, { target: { value: "Shipdesk demo 2026" } });
+    fireEvent.click(screen.getByLabelText(/Remember account number and pass phrase/));
+    fireEvent.click(screen.getByRole("button", { name: "Login" }));
+    await screen.findByTestId("postage-details");
+    expect(endiciaLogin).toHaveBeenCalledWith({ account_number: "2500123", pass_phrase: "Shipdesk demo 2026", remember: true });
+    expect(screen.getByText("Account postage balance").nextElementSibling?.textContent).toBe("$100.00");
+  });
+
+  it("buys postage and shows the new balance and the server's response; a refused amount stays beside its field", async () => {
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true, logged_in: "2500123" });
+    render(<PostageAccounts />);
+    await screen.findByTestId("postage-details");
+    endiciaBuy.mockRejectedValueOnce(fieldError("amount", "The smallest postage purchase is $10.00."));
+    fireEvent.change(screen.getByLabelText("Postage to add"), { target: { value: "5" } });
+    fireEvent.click(screen.getByRole("button", { name: "Buy Postage" }));
+    expect((await screen.findByTestId("amount-error")).textContent).toContain("$10.00");
+    endiciaBuy.mockResolvedValueOnce({ purchase: { id: 1, state: "done" }, account: account("150.00"), message: "Endicia added $50 of postage. The balance is now $150.00." });
+    fireEvent.change(screen.getByLabelText("Postage to add"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: "Buy Postage" }));
+    expect((await screen.findByTestId("server-response")).textContent).toContain("$150.00");
+    await waitFor(() => expect(screen.getByText("Account postage balance").nextElementSibling?.textContent).toBe("$150.00"));
+    expect(endiciaBuy).toHaveBeenLastCalledWith("50");
+  });
+
+  it("shows Endicia's pass phrase rule beside the new pass phrase", async () => {
+    render(<PostageAccounts />);
+    await screen.findByTestId("endicia-login");
+    fireEvent.click(screen.getByRole("button", { name: "Change Pass Phrase" }));
+    endiciaChangePassPhrase.mockRejectedValue(fieldError("new_pass_phrase", "Choose a pass phrase you have not used for this account recently (not one of the last four)."));
+    fireEvent.change(screen.getByLabelText("Account number"), { target: { value: "2500123" } });
+    fireEvent.change(screen.getByLabelText("Current pass phrase"), { target: { value: "old one 1" } });
+    fireEvent.change(screen.getByLabelText("New pass phrase"), { target: { value: "old one 0" } });
+    fireEvent.change(screen.getByLabelText("New pass phrase again"), { target: { value: "old one 0" } });
+    fireEvent.click(screen.getByRole("button", { name: "Change" }));
+    const field = screen.getByLabelText("New pass phrase");
+    await waitFor(() => expect(field.getAttribute("aria-invalid")).toBe("true"));
+    expect(screen.getByText(/not one of the last four\)\./).textContent).toContain("recently");
+    expect(endiciaChangePassPhrase).toHaveBeenCalledWith({ account_number: "2500123", current_pass_phrase: "old one 1", new_pass_phrase: "old one 0" });
+  });
+});

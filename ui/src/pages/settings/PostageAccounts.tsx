@@ -1,0 +1,308 @@
+// Settings › Postage accounts › Endicia: log in with the account number and pass phrase (shown
+// or hidden, remembered in the OS keyring or not), then "Postage details": the balance, status,
+// Postage to add with Buy Postage, the server's response, and the recent purchases. Change Pass
+// Phrase and the unlock of a suspended account are their own forms (EndiciaForms.tsx).
+import { useEffect, useState } from "react";
+import { ipc, type AppError, type EndiciaRemembered, type PostageAccount } from "../../ipc";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { fieldErrors } from "./fieldErrors";
+import { ChangePassPhraseForm, UnlockForm } from "./EndiciaForms";
+import { formatDate, formatMoney as money } from "../../format";
+
+type View = "login" | "details" | "change" | "unlock";
+
+export function PostageAccounts() {
+  const [remembered, setRemembered] = useState<EndiciaRemembered | null>(null);
+  const [account, setAccount] = useState<PostageAccount | null>(null);
+  const [view, setView] = useState<View>("login");
+  const [error, setError] = useState<AppError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const reload = async () => {
+    try {
+      const r = await ipc.endiciaRemembered();
+      setRemembered(r);
+      if (r.logged_in) {
+        setAccount(await ipc.endiciaAccount());
+        setView("details");
+      }
+    } catch (e) {
+      setError(e as AppError);
+    }
+  };
+  useEffect(() => {
+    void reload();
+  }, []);
+
+  const loggedIn = (a: PostageAccount, message: string | null = null) => {
+    setAccount(a);
+    setNotice(message);
+    setError(null);
+    setView("details");
+  };
+
+  return (
+    <div role="tabpanel" data-panel="postage">
+      <h2>Endicia</h2>
+      <p className="muted small">A prepaid postage account: labels bought through it are paid from its balance.</p>
+      {error && view !== "login" && <ErrorNotice error={error} />}
+      {notice && (
+        <p className="notice notice-ok" role="status" data-testid="endicia-notice">
+          {notice}
+        </p>
+      )}
+      {view === "login" && remembered && (
+        <LoginForm
+          remembered={remembered}
+          onLoggedIn={(a) => loggedIn(a)}
+          onChange={() => setView("change")}
+          onUnlock={() => setView("unlock")}
+        />
+      )}
+      {view === "details" && account && (
+        <PostageDetails
+          account={account}
+          onAccount={setAccount}
+          onChange={() => setView("change")}
+          onLogout={async () => {
+            await ipc.endiciaLogout().catch(() => undefined);
+            setAccount(null);
+            setNotice(null);
+            setRemembered(await ipc.endiciaRemembered().catch(() => remembered));
+            setView("login");
+          }}
+        />
+      )}
+      {view === "change" && (
+        <ChangePassPhraseForm
+          loggedIn={account !== null}
+          accountNumber={account?.account_number ?? remembered?.account_number ?? ""}
+          onDone={async () => {
+            setNotice("The pass phrase was changed. Use the new one from now on.");
+            if (account) setView("details");
+            else {
+              setRemembered(await ipc.endiciaRemembered().catch(() => remembered));
+              setView("login");
+            }
+          }}
+          onCancel={() => setView(account ? "details" : "login")}
+        />
+      )}
+      {view === "unlock" && (
+        <UnlockForm
+          accountNumber={remembered?.account_number ?? ""}
+          onUnlocked={(a) => loggedIn(a, "The account is unlocked and you are logged in with the new pass phrase.")}
+          onCancel={() => setView("login")}
+        />
+      )}
+    </div>
+  );
+}
+
+function LoginForm(props: {
+  remembered: EndiciaRemembered;
+  onLoggedIn: (a: PostageAccount) => void;
+  onChange: () => void;
+  onUnlock: () => void;
+}) {
+  const r = props.remembered;
+  const [accountNumber, setAccountNumber] = useState(r.account_number ?? "");
+  const [passPhrase, setPassPhrase] = useState("");
+  const [visible, setVisible] = useState(false);
+  const [remember, setRemember] = useState(r.account_number !== null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const errors = fieldErrors(error);
+  const usesRemembered = r.pass_phrase_remembered && passPhrase === "" && accountNumber === r.account_number;
+
+  const login = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      props.onLoggedIn(await ipc.endiciaLogin({ account_number: accountNumber, pass_phrase: passPhrase === "" ? undefined : passPhrase, remember }));
+    } catch (e) {
+      setError(e as AppError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="panel endicia-login"
+      data-testid="endicia-login"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void login();
+      }}
+    >
+      <div className="form-grid">
+        <div className="form-row">
+          <label htmlFor="endicia-account">Account number</label>
+          <div>
+            <input id="endicia-account" data-field="account_number" inputMode="numeric" autoComplete="username" value={accountNumber} onChange={(e) => setAccountNumber(e.target.value)} aria-invalid={!!errors.account_number} />
+            {errors.account_number && <p className="field-error">{errors.account_number}</p>}
+          </div>
+        </div>
+        <div className="form-row">
+          <label htmlFor="endicia-pass">Pass phrase</label>
+          <div>
+            <input
+              id="endicia-pass"
+              data-field="pass_phrase"
+              type={visible ? "text" : "password"}
+              autoComplete="current-password"
+              placeholder={r.pass_phrase_remembered ? "Remembered (leave empty to use it)" : ""}
+              value={passPhrase}
+              onChange={(e) => setPassPhrase(e.target.value)}
+              aria-invalid={!!errors.pass_phrase}
+            />
+            {errors.pass_phrase && <p className="field-error">{errors.pass_phrase}</p>}
+          </div>
+        </div>
+      </div>
+      <label className="checkbox-line">
+        <input type="checkbox" checked={visible} onChange={(e) => setVisible(e.target.checked)} data-field="show-pass-phrase" /> Make pass phrase visible
+      </label>
+      <label className="checkbox-line">
+        <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-field="remember" /> Remember account number and pass phrase
+        <span className="muted small"> (in the system keyring only; unticked, they are deleted at login)</span>
+      </label>
+      {error && !error.details && <ErrorNotice error={error} title="Could not log in to Endicia" />}
+      <div className="section-actions">
+        <button type="submit" className="primary" disabled={busy || (passPhrase === "" && !usesRemembered)} data-action="endicia-login">
+          {busy ? "Logging in…" : "Login"}
+        </button>
+        <button type="button" onClick={props.onChange} data-action="endicia-change-pass-phrase">
+          Change Pass Phrase
+        </button>
+        <button type="button" className="link-button" onClick={props.onUnlock} data-action="endicia-unlock">
+          Account suspended? Unlock it
+        </button>
+      </div>
+      {r.sandbox_demo && (
+        <p className="muted small" data-testid="endicia-sandbox-demo">
+          Sandbox: Shipdesk's built-in Endicia simulator. Log in with <code>{r.sandbox_demo.account_number}</code> /{" "}
+          <code>{r.sandbox_demo.pass_phrase}</code>.
+        </p>
+      )}
+    </form>
+  );
+}
+
+function PostageDetails(props: { account: PostageAccount; onAccount: (a: PostageAccount) => void; onChange: () => void; onLogout: () => void }) {
+  const a = props.account;
+  const [amount, setAmount] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [response, setResponse] = useState<string | null>(null);
+  const errors = fieldErrors(error);
+
+  const buy = async () => {
+    setBusy(true);
+    setError(null);
+    setResponse(null);
+    try {
+      const outcome = await ipc.endiciaBuy(amount);
+      props.onAccount(outcome.account);
+      setResponse(outcome.message);
+      setAmount("");
+    } catch (e) {
+      setError(e as AppError);
+      // A refusal or a lost answer changes the account's purchases: show them as they are now.
+      ipc.endiciaAccount().then(props.onAccount, () => undefined);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const checkAgain = async (id: number) => {
+    setError(null);
+    try {
+      const settled = await ipc.endiciaCheckPurchase(id);
+      setResponse(settled.state === "done" ? `The $${settled.amount} purchase went through.` : settled.message ?? null);
+      props.onAccount(await ipc.endiciaAccount());
+    } catch (e) {
+      setError(e as AppError);
+    }
+  };
+
+  return (
+    <div className="panel" data-testid="postage-details">
+      <h3>Postage details</h3>
+      <dl className="facts">
+        <dt>Account number</dt>
+        <dd data-field="account-number">{a.account_number}</dd>
+        <dt>Account postage balance</dt>
+        <dd data-field="balance">{money(a.balance)}</dd>
+        <dt>Printed to date</dt>
+        <dd>{money(a.printed)}</dd>
+        <dt>Status</dt>
+        <dd data-field="status">{a.status}</dd>
+      </dl>
+      {a.open_purchase && (
+        <div className="notice notice-warn" data-testid="open-purchase">
+          A postage purchase of {money(a.open_purchase.amount)} is not confirmed yet. {a.open_purchase.message ?? ""} It is never sent twice.{" "}
+          <button type="button" onClick={() => checkAgain(a.open_purchase!.id)} data-action="check-purchase">
+            Check again
+          </button>
+        </div>
+      )}
+      <form
+        className="buy-postage"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void buy();
+        }}
+      >
+        <label htmlFor="postage-to-add">Postage to add</label>
+        <input id="postage-to-add" data-field="amount" inputMode="decimal" placeholder="$50.00" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={!!errors.amount} />
+        <button type="submit" className="primary" disabled={busy || amount.trim() === "" || a.open_purchase !== null} data-action="buy-postage">
+          {busy ? "Buying…" : "Buy Postage"}
+        </button>
+      </form>
+      {errors.amount && <p className="field-error" data-testid="amount-error">{errors.amount}</p>}
+      {error && !errors.amount && <ErrorNotice error={error} title="Postage was not bought" />}
+      {response && (
+        <p className="small" role="status" data-testid="server-response">
+          {response}
+        </p>
+      )}
+      {a.purchases.length > 0 && (
+        <table className="accounts small" data-testid="postage-purchases">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Amount</th>
+              <th>Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.purchases.map((p) => (
+              <tr key={p.id} data-state={p.state}>
+                <td>{formatDate(p.created_at)}</td>
+                <td>{money(p.amount)}</td>
+                <td>{PURCHASE_STATE[p.state]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="section-actions">
+        <button type="button" onClick={props.onChange} data-action="endicia-change-pass-phrase">
+          Change Pass Phrase
+        </button>
+        <button type="button" onClick={props.onLogout} data-action="endicia-logout">
+          Log out
+        </button>
+      </div>
+    </div>
+  );
+}
+
+const PURCHASE_STATE: Record<PostageAccount["purchases"][number]["state"], string> = {
+  intent: "Not sent yet",
+  sent: "Waiting for Endicia",
+  done: "Bought",
+  refused: "Refused",
+  not_applied: "Not applied",
+};
