@@ -92,4 +92,17 @@ describe("Settings › Postage accounts › Endicia", () => {
     expect(screen.getByText(/not one of the last four\)\./).textContent).toContain("recently");
     expect(endiciaChangePassPhrase).toHaveBeenCalledWith({ account_number: "2500123", current_pass_phrase: "old one 1", new_pass_phrase: "old one 0" });
   });
+
+  it("a login that stopped working (pass phrase changed elsewhere) goes back to Login with why", async () => {
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true, logged_in: "2500123" });
+    render(<PostageAccounts />);
+    await screen.findByTestId("postage-details");
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true, logged_in: null });
+    endiciaBuy.mockRejectedValueOnce({ code: "ENDICIA_LOGIN_REQUIRED", message: "Endicia does not accept this pass phrase. Check it and log in again." });
+    fireEvent.change(screen.getByLabelText("Postage to add"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: "Buy Postage" }));
+    expect((await screen.findByTestId("endicia-login-again")).textContent).toContain("does not accept this pass phrase");
+    expect(screen.getByTestId("endicia-login")).toBeTruthy();
+    expect((screen.getByLabelText("Account number") as HTMLInputElement).value).toBe("2500123");
+  });
 });

@@ -28,6 +28,7 @@ export function PostageAccounts() {
       }
     } catch (e) {
       setError(e as AppError);
+      setView("login");
     }
   };
   useEffect(() => {
@@ -51,6 +52,11 @@ export function PostageAccounts() {
           {notice}
         </p>
       )}
+      {view === "login" && error?.code === "ENDICIA_LOGIN_REQUIRED" && (
+        <div className="notice notice-warn" role="alert" data-testid="endicia-login-again">
+          <strong>Log in again.</strong> {error.message}
+        </div>
+      )}
       {view === "login" && remembered && (
         <LoginForm
           remembered={remembered}
@@ -63,6 +69,13 @@ export function PostageAccounts() {
         <PostageDetails
           account={account}
           onAccount={setAccount}
+          onLoginLost={async (e) => {
+            setAccount(null);
+            setNotice(null);
+            setError(e);
+            setRemembered(await ipc.endiciaRemembered().catch(() => remembered));
+            setView("login");
+          }}
           onChange={() => setView("change")}
           onLogout={async () => {
             await ipc.endiciaLogout().catch(() => undefined);
@@ -190,7 +203,14 @@ function LoginForm(props: {
   );
 }
 
-function PostageDetails(props: { account: PostageAccount; onAccount: (a: PostageAccount) => void; onChange: () => void; onLogout: () => void }) {
+function PostageDetails(props: {
+  account: PostageAccount;
+  onAccount: (a: PostageAccount) => void;
+  /** The login stopped working (pass phrase changed elsewhere, account suspended). */
+  onLoginLost: (e: AppError) => void;
+  onChange: () => void;
+  onLogout: () => void;
+}) {
   const a = props.account;
   const [amount, setAmount] = useState("");
   const [busy, setBusy] = useState(false);
@@ -208,7 +228,9 @@ function PostageDetails(props: { account: PostageAccount; onAccount: (a: Postage
       setResponse(outcome.message);
       setAmount("");
     } catch (e) {
-      setError(e as AppError);
+      const error = e as AppError;
+      if (error.code === "ENDICIA_LOGIN_REQUIRED") return props.onLoginLost(error);
+      setError(error);
       // A refusal or a lost answer changes the account's purchases: show them as they are now.
       ipc.endiciaAccount().then(props.onAccount, () => undefined);
     } finally {
