@@ -256,6 +256,25 @@ impl EndiciaClient {
         root: &str,
         body: &T,
     ) -> Result<Answer, EndiciaError> {
+        let text = self.post(method, field, root, body).await?;
+        let answer =
+            wire::from_xml(&text).map_err(|e| EndiciaError::Malformed(format!("{method}: {e}")))?;
+        check_status(
+            method,
+            answer.status.as_deref(),
+            answer.error_message.as_deref(),
+        )?;
+        Ok(answer)
+    }
+
+    /// Posts `body` and returns the answer's text (any HTTP 200 body).
+    pub(crate) async fn post<T: serde::Serialize>(
+        &self,
+        method: &str,
+        field: &str,
+        root: &str,
+        body: &T,
+    ) -> Result<String, EndiciaError> {
         let xml = wire::to_xml(root, body).map_err(EndiciaError::Invalid)?;
         let url = self
             .config
@@ -277,26 +296,37 @@ impl EndiciaClient {
                 "HTTP {status} from {method}"
             )));
         }
-        let answer =
-            wire::from_xml(&text).map_err(|e| EndiciaError::Malformed(format!("{method}: {e}")))?;
-        let code = answer
-            .status
-            .as_deref()
-            .map(str::trim)
-            .ok_or_else(|| EndiciaError::Malformed(format!("{method}: no Status")))?;
-        let code: u32 = code
-            .parse()
-            .map_err(|_| EndiciaError::Malformed(format!("{method}: Status {code}")))?;
-        if code != 0 {
-            let message = answer.error_message.as_deref().unwrap_or("");
-            tracing::warn!(method, code, "Endicia refused a request");
-            return Err(EndiciaError::Refused(ElsRefusal::new(code, message)));
-        }
-        Ok(answer)
+        Ok(text)
+    }
+
+    pub(crate) fn requester_id(&self) -> &str {
+        &self.config.requester_id
     }
 }
 
-fn ci(credentials: &Credentials) -> CertifiedIntermediary<'_> {
+/// `Status` 0 is success; anything else is ELS's refusal with its message.
+pub(crate) fn check_status(
+    method: &str,
+    status: Option<&str>,
+    message: Option<&str>,
+) -> Result<(), EndiciaError> {
+    let code = status
+        .map(str::trim)
+        .ok_or_else(|| EndiciaError::Malformed(format!("{method}: no Status")))?;
+    let code: u32 = code
+        .parse()
+        .map_err(|_| EndiciaError::Malformed(format!("{method}: Status {code}")))?;
+    if code != 0 {
+        tracing::warn!(method, code, "Endicia refused a request");
+        return Err(EndiciaError::Refused(ElsRefusal::new(
+            code,
+            message.unwrap_or(""),
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn ci(credentials: &Credentials) -> CertifiedIntermediary<'_> {
     CertifiedIntermediary {
         account_id: &credentials.account_id,
         pass_phrase: credentials.pass_phrase.expose(),
@@ -312,7 +342,7 @@ fn lost_or_unreachable(e: reqwest::Error) -> EndiciaError {
     }
 }
 
-fn decimal(field: &str, value: Option<&String>) -> Result<Decimal, EndiciaError> {
+pub(crate) fn decimal(field: &str, value: Option<&String>) -> Result<Decimal, EndiciaError> {
     let text = value
         .map(|v| v.trim())
         .ok_or_else(|| EndiciaError::Malformed(format!("no {field} in the answer")))?;

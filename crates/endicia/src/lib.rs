@@ -1,6 +1,6 @@
 //! A typed client of the Endicia Label Server (ELS): the prepaid postage account's status and
 //! balance, postage purchases (recredits), pass phrase changes and the unlock of an account
-//! suspended after wrong pass phrases.
+//! suspended after wrong pass phrases; rates, labels, refunds and SCAN forms (`shipping.rs`).
 //!
 //! ELS is XML over HTTP: each method is `POST {service}/{Method}` with one form field holding
 //! the request XML, and every business answer is HTTP 200 with a `Status` element (0 = success,
@@ -23,6 +23,8 @@
 mod client;
 mod error;
 mod secret;
+mod shipping;
+mod shipping_wire;
 mod wire;
 
 pub use client::{
@@ -31,6 +33,9 @@ pub use client::{
 };
 pub use error::{ElsErrorKind, ElsRefusal, EndiciaError};
 pub use secret::Secret;
+pub use shipping::{
+    LabelAddress, LabelSpec, Parcel, PostageLabel, PostageRate, RefundResult, ScanForm,
+};
 
 /// The production service; tests and Sandbox mode point the client at the simulator instead.
 pub const PRODUCTION_SERVICE: &str =
