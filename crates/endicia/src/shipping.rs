@@ -182,7 +182,7 @@ impl EndiciaClient {
                 })
             })
             .collect::<Result<Vec<_>, EndiciaError>>()?;
-        rates.sort_by(|a, b| a.total.cmp(&b.total));
+        rates.sort_by_key(|r| r.total);
         Ok(rates)
     }
 
