@@ -124,7 +124,7 @@ async fn rates_then_a_label_charged_exactly_its_price() {
     assert!(refunds[0].approved, "{refunds:?}");
     assert!(!refunds[1].approved);
     let again = client
-        .refund(&demo(), &[label.tracking_number.clone()], "r2")
+        .refund(&demo(), std::slice::from_ref(&label.tracking_number), "r2")
         .await
         .unwrap();
     assert!(!again[0].approved, "{again:?}");
