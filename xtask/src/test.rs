@@ -26,10 +26,12 @@ const DISK_NEEDED_GB: u64 = 35;
 
 pub fn all() -> Result<()> {
     warn_if_disk_is_short();
+    // Before set-up: installing packages must not change tracked files either.
+    let tree_before = working_tree();
     setup::ensure(Purpose::Test)?;
     let mut tally = Tally::default();
     // Run in this order; a failed step does not stop the ones after it.
-    let steps: Vec<(&str, Result<()>)> = vec![
+    let mut steps: Vec<(&str, Result<()>)> = vec![
         ("UI build (typecheck + bundle)", build::ui()),
         ("TypeScript bindings are fresh", check_bindings()),
         ("UI unit tests (vitest)", ui_unit_tests(&mut tally)),
@@ -42,6 +44,10 @@ pub fn all() -> Result<()> {
         ("Fuzzing the parsers (bounded time)", fuzz::step(&mut tally)),
         ("End-to-end tests of the real app", e2e(&mut tally)),
     ];
+    steps.push((
+        "The run left the working tree as it found it",
+        tree_left_as_found(tree_before),
+    ));
     report(steps, tally)
 }
 
@@ -54,6 +60,39 @@ pub fn e2e_only() -> Result<()> {
         tally.passed, tally.failed, tally.skipped
     );
     result
+}
+
+/// `git status --porcelain` of the checkout, one entry per line; `None` outside a git checkout.
+fn working_tree() -> Option<std::collections::BTreeSet<String>> {
+    let out = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(sh::root())
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+/// The README's commands must leave a fresh clone clean: no rewritten lockfile, no generated
+/// file that is not ignored. Changes the checkout already had are not this run's doing.
+fn tree_left_as_found(before: Option<std::collections::BTreeSet<String>>) -> Result<()> {
+    say("Checking that the run left the working tree as it found it");
+    let (Some(before), Some(after)) = (before, working_tree()) else {
+        eprintln!("not a git checkout: nothing to compare");
+        return Ok(());
+    };
+    let changed: Vec<&String> = after.difference(&before).collect();
+    if !changed.is_empty() {
+        bail!(
+            "the run changed files in the checkout (commit them, ignore them, or stop writing \
+             them): {changed:?}"
+        );
+    }
+    Ok(())
 }
 
 /// Running out of disk half-way fails every step with confusing errors; say it up front.
