@@ -11,7 +11,7 @@ mod shipping;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::{AppError, DataDir, Desk, ErrorCode};
 
@@ -54,7 +54,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--version` says how this binary was built as well.
+    let long_version: &'static str = Box::leak(
+        format!(
+            "{} ({})",
+            shipdesk_core::VERSION,
+            shipdesk_core::build_description()
+        )
+        .into_boxed_str(),
+    );
+    let matches = Cli::command().version(long_version).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let out = Output::new(cli.json);
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,

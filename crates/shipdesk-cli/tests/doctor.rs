@@ -21,6 +21,12 @@ fn doctor_reports_data_dir_schema_and_environment_as_json() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["data_dir"], dir.path().display().to_string());
     assert_eq!(v["schema_version"], v["latest_schema_version"]);
+    assert!(
+        v["build"]
+            .as_str()
+            .is_some_and(|b| b.contains(" build for ")),
+        "{v}"
+    );
     assert!(v["schema_version"].as_u64().unwrap() >= 1);
     assert_eq!(v["environment"], "sandbox");
 }
@@ -120,4 +126,16 @@ fn every_command_writes_a_log_in_the_data_directory_or_where_asked() {
         .unwrap();
     assert!(out.status.success());
     assert!(std::fs::read_to_string(&chosen).unwrap().contains("doctor"));
+}
+
+#[test]
+fn version_says_how_the_binary_was_built() {
+    let out = shipdesk().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!("shipdesk {}", env!("CARGO_PKG_VERSION")))
+            && text.contains(" build for "),
+        "{text}"
+    );
 }

@@ -15,6 +15,8 @@ use crate::store::{Store, latest_schema_version};
 #[ts(export)]
 pub struct DoctorReport {
     pub version: String,
+    /// Profile, platform and commit of this build ([`crate::build_description`]).
+    pub build: String,
     pub data_dir: String,
     pub data_dir_source: String,
     pub database_path: String,
@@ -38,6 +40,7 @@ pub fn report(
     };
     Ok(DoctorReport {
         version: crate::VERSION.to_owned(),
+        build: crate::build_description(),
         data_dir: data_dir.root().display().to_string(),
         data_dir_source: source.to_owned(),
         database_path: data_dir.database_path().display().to_string(),
@@ -50,7 +53,7 @@ pub fn report(
 
 impl std::fmt::Display for DoctorReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "Shipdesk {}", self.version)?;
+        writeln!(f, "Shipdesk {} ({})", self.version, self.build)?;
         writeln!(
             f,
             "Data directory:  {} ({})",

@@ -27,3 +27,21 @@ pub use store::Store;
 
 /// The version of this build, shown by `shipdesk doctor` and the About box.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How this binary was built: profile, platform, and the commit when whoever built it said
+/// (`SHIPDESK_GIT_COMMIT` at build time; a source build without it does not guess).
+pub fn build_description() -> String {
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let commit = option_env!("SHIPDESK_GIT_COMMIT")
+        .map(|c| format!(", commit {c}"))
+        .unwrap_or_default();
+    format!(
+        "{profile} build for {}-{}{commit}",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}

@@ -2,7 +2,11 @@
 import type { Environment } from "./Environment";
 import type { PlatformAppStatus } from "./PlatformAppStatus";
 
-export type DoctorReport = { version: string, data_dir: string, data_dir_source: string, database_path: string, schema_version: number, latest_schema_version: number, environment: Environment, 
+export type DoctorReport = { version: string, 
+/**
+ * Profile, platform and commit of this build ([`crate::build_description`]).
+ */
+build: string, data_dir: string, data_dir_source: string, database_path: string, schema_version: number, latest_schema_version: number, environment: Environment, 
 /**
  * TEM's and Production's platform app for Sign in with USPS, or why there is none.
  */

@@ -22,7 +22,7 @@ vi.mock("../ipc", async (orig) => {
     ...real,
     ipc: {
       appReady: async () => 1,
-      doctor: async () => ({ version: "0.1.0", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox", platform_apps: [] }),
+      doctor: async () => ({ version: "0.1.0", build: "debug build for x86_64-linux", data_dir: "/tmp/x", data_dir_source: "default", database_path: "/tmp/x/db", schema_version: 3, latest_schema_version: 3, environment: "sandbox", platform_apps: [] }),
       ordersList: async () => ({ orders: [], total: 0 }),
       ordersTags: async () => [],
       shipments: async () => [], scanForms: async () => [], shipFromList: async () => [], pickups: async () => [],

@@ -64,7 +64,9 @@ function About() {
     <div role="tabpanel" data-panel="about">
       <dl className="facts" data-testid="doctor">
         <dt>Version</dt>
-        <dd>{report.version}</dd>
+        <dd data-field="version">{report.version}</dd>
+        <dt>Build</dt>
+        <dd data-field="build">{report.build}</dd>
         <dt>Data directory</dt>
         <dd data-field="data-dir">{report.data_dir}</dd>
         <dt>Database</dt>

@@ -27,6 +27,7 @@ const PRODUCTION_PROBLEM =
 function report(): DoctorReport {
   return {
     version: "0.1.0",
+    build: "debug build for x86_64-linux",
     data_dir: "/data",
     data_dir_source: "explicit",
     database_path: "/data/shipdesk.sqlite3",
