@@ -7,6 +7,7 @@ const endiciaLogin = vi.fn();
 const endiciaAccount = vi.fn();
 const endiciaBuy = vi.fn();
 const endiciaChangePassPhrase = vi.fn();
+const endiciaForget = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -19,6 +20,7 @@ vi.mock("../../ipc", async (orig) => {
       endiciaBuy: (a: string) => endiciaBuy(a),
       endiciaChangePassPhrase: (c: unknown) => endiciaChangePassPhrase(c),
       endiciaLogout: async () => undefined,
+      endiciaForget: () => endiciaForget(),
     },
   };
 });
@@ -43,6 +45,20 @@ describe("Settings › Postage accounts › Endicia", () => {
     endiciaAccount.mockReset().mockResolvedValue(account("100.00"));
     endiciaBuy.mockReset();
     endiciaChangePassPhrase.mockReset();
+    endiciaForget.mockReset().mockResolvedValue(undefined);
+  });
+
+  it("unticking Remember deletes the remembered login at once", async () => {
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true });
+    render(<PostageAccounts />);
+    const remember = (await screen.findByLabelText(/Remember account number and pass phrase/)) as HTMLInputElement;
+    expect(remember.checked).toBe(true);
+    expect((screen.getByLabelText("Pass phrase") as HTMLInputElement).placeholder).toContain("Remembered");
+    fireEvent.click(remember);
+    expect(endiciaForget).toHaveBeenCalledTimes(1);
+    expect((await screen.findByTestId("endicia-forgotten")).textContent).toContain("deleted");
+    expect((screen.getByLabelText("Pass phrase") as HTMLInputElement).placeholder).toBe("");
+    expect((screen.getByRole("button", { name: "Login" }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("logs in with the pass phrase hidden or shown, remembered on request", async () => {

@@ -125,8 +125,19 @@ function LoginForm(props: {
   const [remember, setRemember] = useState(r.account_number !== null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const [forgotten, setForgotten] = useState(false);
   const errors = fieldErrors(error);
-  const usesRemembered = r.pass_phrase_remembered && passPhrase === "" && accountNumber === r.account_number;
+  const usesRemembered = !forgotten && r.pass_phrase_remembered && passPhrase === "" && accountNumber === r.account_number;
+  // Unticking "Remember" deletes what was remembered at once: next time the fields start blank.
+  const toggleRemember = (on: boolean) => {
+    setRemember(on);
+    if (!on && r.account_number !== null && !forgotten) {
+      ipc.endiciaForget().then(
+        () => setForgotten(true),
+        (e) => setError(e as AppError),
+      );
+    }
+  };
 
   const login = async () => {
     setBusy(true);
@@ -165,7 +176,7 @@ function LoginForm(props: {
               data-field="pass_phrase"
               type={visible ? "text" : "password"}
               autoComplete="current-password"
-              placeholder={r.pass_phrase_remembered ? "Remembered (leave empty to use it)" : ""}
+              placeholder={r.pass_phrase_remembered && !forgotten ? "Remembered (leave empty to use it)" : ""}
               value={passPhrase}
               onChange={(e) => setPassPhrase(e.target.value)}
               aria-invalid={!!errors.pass_phrase}
@@ -178,9 +189,14 @@ function LoginForm(props: {
         <input type="checkbox" checked={visible} onChange={(e) => setVisible(e.target.checked)} data-field="show-pass-phrase" /> Make pass phrase visible
       </label>
       <label className="checkbox-line">
-        <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-field="remember" /> Remember account number and pass phrase
-        <span className="muted small"> (in the system keyring only; unticked, they are deleted at login)</span>
+        <input type="checkbox" checked={remember} onChange={(e) => toggleRemember(e.target.checked)} data-field="remember" /> Remember account number and pass phrase
+        <span className="muted small"> (in the system keyring only)</span>
       </label>
+      {forgotten && (
+        <p className="small" role="status" data-testid="endicia-forgotten">
+          The remembered account number and pass phrase were deleted from the keyring.
+        </p>
+      )}
       {error && !error.details && <ErrorNotice error={error} title="Could not log in to Endicia" />}
       <div className="section-actions">
         <button type="submit" className="primary" disabled={busy || (passPhrase === "" && !usesRemembered)} data-action="endicia-login">
