@@ -1,31 +1,18 @@
 //! The client against the Endicia simulator, one call per operation and each documented
 //! refusal it can meet: the typed answer or error kind it turns each into.
 
+mod common;
+
 use std::str::FromStr;
 use std::time::Duration;
 
+use common::{demo_with, sim};
 use endicia::{ClientConfig, Credentials, ElsErrorKind, EndiciaClient, EndiciaError, Secret};
-use endicia_sim::{DEMO_ACCOUNT_ID, DEMO_EMAIL, DEMO_PASS_PHRASE, EndiciaSimConfig};
+use endicia_sim::{DEMO_ACCOUNT_ID, DEMO_EMAIL, DEMO_PASS_PHRASE};
 use rust_decimal::Decimal;
 
-async fn sim() -> (endicia_sim::EndiciaSimHandle, EndiciaClient) {
-    let handle = endicia_sim::start(EndiciaSimConfig::sandbox())
-        .await
-        .unwrap();
-    let client = EndiciaClient::new(ClientConfig {
-        service_url: handle.service_url(),
-        requester_id: "lxxx".into(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
-    (handle, client)
-}
-
 fn demo(pass: &str) -> Credentials {
-    Credentials {
-        account_id: DEMO_ACCOUNT_ID.into(),
-        pass_phrase: Secret::new(pass),
-    }
+    demo_with(pass)
 }
 
 fn dec(s: &str) -> Decimal {

@@ -1,33 +1,15 @@
 //! Rates, labels, refunds and SCAN forms against the Endicia simulator: what each answers, and
 //! each refusal the client can meet, as its kind.
 
-use std::time::Duration;
+mod common;
 
-use endicia::{
-    ClientConfig, Credentials, ElsErrorKind, EndiciaClient, EndiciaError, LabelAddress, LabelSpec,
-    Parcel, Secret,
-};
-use endicia_sim::{DEMO_ACCOUNT_ID, DEMO_PASS_PHRASE, EndiciaSimConfig};
+use common::{demo_with, sim};
+use endicia::{Credentials, ElsErrorKind, EndiciaError, LabelAddress, LabelSpec, Parcel};
+use endicia_sim::{DEMO_ACCOUNT_ID, DEMO_PASS_PHRASE};
 use rust_decimal::Decimal;
 
-async fn sim() -> (endicia_sim::EndiciaSimHandle, EndiciaClient) {
-    let handle = endicia_sim::start(EndiciaSimConfig::sandbox())
-        .await
-        .unwrap();
-    let client = EndiciaClient::new(ClientConfig {
-        service_url: handle.service_url(),
-        requester_id: "lxxx".into(),
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap();
-    (handle, client)
-}
-
 fn demo() -> Credentials {
-    Credentials {
-        account_id: DEMO_ACCOUNT_ID.into(),
-        pass_phrase: Secret::new(DEMO_PASS_PHRASE),
-    }
+    demo_with(DEMO_PASS_PHRASE)
 }
 
 fn parcel(oz: i64) -> Parcel {

@@ -7,7 +7,8 @@ import { ipc, type AppError, type PostageAccount } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
 
-function Field(props: {
+/** One labelled input of an Endicia form, its error beside it. */
+export function Field(props: {
   id: string;
   label: string;
   field: string;
@@ -16,6 +17,9 @@ function Field(props: {
   error?: string;
   secret?: boolean;
   visible?: boolean;
+  placeholder?: string;
+  autoComplete?: string;
+  inputMode?: "numeric" | "decimal";
 }) {
   return (
     <div className="form-row">
@@ -25,6 +29,9 @@ function Field(props: {
           id={props.id}
           data-field={props.field}
           type={props.secret && !props.visible ? "password" : "text"}
+          placeholder={props.placeholder}
+          autoComplete={props.autoComplete}
+          inputMode={props.inputMode}
           value={props.value}
           onChange={(e) => props.onChange(e.target.value)}
           aria-invalid={!!props.error}

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { ipc, type AppError, type EndiciaRemembered, type PostageAccount } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
-import { ChangePassPhraseForm, UnlockForm } from "./EndiciaForms";
+import { ChangePassPhraseForm, Field, UnlockForm } from "./EndiciaForms";
 import { formatDate, formatMoney as money } from "../../format";
 
 type View = "login" | "details" | "change" | "unlock";
@@ -161,29 +161,19 @@ function LoginForm(props: {
       }}
     >
       <div className="form-grid">
-        <div className="form-row">
-          <label htmlFor="endicia-account">Account number</label>
-          <div>
-            <input id="endicia-account" data-field="account_number" inputMode="numeric" autoComplete="username" value={accountNumber} onChange={(e) => setAccountNumber(e.target.value)} aria-invalid={!!errors.account_number} />
-            {errors.account_number && <p className="field-error">{errors.account_number}</p>}
-          </div>
-        </div>
-        <div className="form-row">
-          <label htmlFor="endicia-pass">Pass phrase</label>
-          <div>
-            <input
-              id="endicia-pass"
-              data-field="pass_phrase"
-              type={visible ? "text" : "password"}
-              autoComplete="current-password"
-              placeholder={r.pass_phrase_remembered && !forgotten ? "Remembered (leave empty to use it)" : ""}
-              value={passPhrase}
-              onChange={(e) => setPassPhrase(e.target.value)}
-              aria-invalid={!!errors.pass_phrase}
-            />
-            {errors.pass_phrase && <p className="field-error">{errors.pass_phrase}</p>}
-          </div>
-        </div>
+        <Field id="endicia-account" label="Account number" field="account_number" inputMode="numeric" autoComplete="username" value={accountNumber} onChange={setAccountNumber} error={errors.account_number} />
+        <Field
+          id="endicia-pass"
+          label="Pass phrase"
+          field="pass_phrase"
+          secret
+          visible={visible}
+          autoComplete="current-password"
+          placeholder={r.pass_phrase_remembered && !forgotten ? "Remembered (leave empty to use it)" : ""}
+          value={passPhrase}
+          onChange={setPassPhrase}
+          error={errors.pass_phrase}
+        />
       </div>
       <label className="checkbox-line">
         <input type="checkbox" checked={visible} onChange={(e) => setVisible(e.target.checked)} data-field="show-pass-phrase" /> Make pass phrase visible
