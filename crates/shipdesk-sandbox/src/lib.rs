@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
+use shipdesk_core::carriers::endicia::SandboxDemo;
 use shipdesk_core::carriers::{
     AccountFields, PlatformApp, RunningEndiciaSandbox, RunningSandbox, SandboxHost,
 };
@@ -116,11 +117,13 @@ impl SandboxHost for UspsSimSandbox {
         })
     }
 
-    fn endicia_demo_login(&self) -> (String, String) {
-        (
-            endicia_sim::DEMO_ACCOUNT_ID.to_owned(),
-            endicia_sim::DEMO_PASS_PHRASE.to_owned(),
-        )
+    fn endicia_demo_login(&self) -> SandboxDemo {
+        SandboxDemo {
+            account_number: endicia_sim::DEMO_ACCOUNT_ID.to_owned(),
+            pass_phrase: endicia_sim::DEMO_PASS_PHRASE.to_owned(),
+            email: endicia_sim::DEMO_EMAIL.to_owned(),
+            challenge_answer: endicia_sim::DEMO_CHALLENGE_ANSWER.to_owned(),
+        }
     }
 }
 

@@ -50,8 +50,8 @@ pub trait SandboxHost: Send + Sync {
         state_dir: PathBuf,
     ) -> BoxFuture<'static, AppResult<Arc<dyn RunningEndiciaSandbox>>>;
 
-    /// The demo Endicia account's number and pass phrase, shown in Settings for Sandbox users.
-    fn endicia_demo_login(&self) -> (String, String);
+    /// The demo Endicia account's login and unlock answers, shown in Settings for Sandbox users.
+    fn endicia_demo_login(&self) -> super::endicia::SandboxDemo;
 }
 
 /// One started Endicia simulator; dropping the last handle stops it.
@@ -132,7 +132,7 @@ impl Connections {
     }
 
     /// The Sandbox's demo Endicia login, when this desk has a Sandbox.
-    pub fn endicia_demo_login(&self) -> Option<(String, String)> {
+    pub fn endicia_demo_login(&self) -> Option<super::endicia::SandboxDemo> {
         self.sandbox.host.as_ref().map(|h| h.endicia_demo_login())
     }
 

@@ -3,7 +3,7 @@
 // pass phrases (e-mail on file → challenge question → answer and a new pass phrase). Endicia's
 // rules (5–64 characters, not one of the last four) come back as errors beside the field.
 import { useState } from "react";
-import { ipc, type AppError, type PostageAccount } from "../../ipc";
+import { ipc, type AppError, type EndiciaSandboxDemo, type PostageAccount } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
 
@@ -110,7 +110,12 @@ export function ChangePassPhraseForm(props: { loggedIn: boolean; accountNumber: 
   );
 }
 
-export function UnlockForm(props: { accountNumber: string; onUnlocked: (a: PostageAccount) => void; onCancel: () => void }) {
+export function UnlockForm(props: {
+  accountNumber: string;
+  sandboxDemo: EndiciaSandboxDemo | null;
+  onUnlocked: (a: PostageAccount) => void;
+  onCancel: () => void;
+}) {
   const [accountNumber, setAccountNumber] = useState(props.accountNumber);
   const [email, setEmail] = useState("");
   const [question, setQuestion] = useState<string | null>(null);
@@ -162,6 +167,12 @@ export function UnlockForm(props: { accountNumber: string; onUnlocked: (a: Posta
         )}
       </div>
       {error && !error.details && <ErrorNotice error={error} title="The account was not unlocked" />}
+      {props.sandboxDemo && (
+        <p className="muted small" data-testid="endicia-sandbox-unlock">
+          Sandbox: the demo account's e-mail on file is <code>{props.sandboxDemo.email}</code> and its challenge answer{" "}
+          <code>{props.sandboxDemo.challenge_answer}</code>.
+        </p>
+      )}
       <div className="section-actions">
         <button type="submit" className="primary" data-action={question === null ? "endicia-get-question" : "endicia-unlock-submit"}>
           {question === null ? "Get the challenge question" : "Unlock"}

@@ -8,6 +8,8 @@ const endiciaAccount = vi.fn();
 const endiciaBuy = vi.fn();
 const endiciaChangePassPhrase = vi.fn();
 const endiciaForget = vi.fn();
+const endiciaChallengeQuestion = vi.fn();
+const endiciaUnlock = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -21,13 +23,20 @@ vi.mock("../../ipc", async (orig) => {
       endiciaChangePassPhrase: (c: unknown) => endiciaChangePassPhrase(c),
       endiciaLogout: async () => undefined,
       endiciaForget: () => endiciaForget(),
+      endiciaChallengeQuestion: (a: string, e: string) => endiciaChallengeQuestion(a, e),
+      endiciaUnlock: (u: unknown) => endiciaUnlock(u),
     },
   };
 });
 
 import { PostageAccounts } from "./PostageAccounts";
 
-const NOTHING: EndiciaRemembered = { account_number: null, pass_phrase_remembered: false, logged_in: null, sandbox_demo: { account_number: "2500123", pass_phrase: "Shipdesk demo 2026" } };
+const NOTHING: EndiciaRemembered = {
+  account_number: null,
+  pass_phrase_remembered: false,
+  logged_in: null,
+  sandbox_demo: { account_number: "2500123", pass_phrase: "Shipdesk demo 2026", email: "demo@shipdesk.example", challenge_answer: "Rex" },
+};
 
 function account(balance: string): PostageAccount {
   return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, open_purchase: null, purchases: [] };
@@ -120,5 +129,25 @@ describe("Settings › Postage accounts › Endicia", () => {
     expect((await screen.findByTestId("endicia-login-again")).textContent).toContain("does not accept this pass phrase");
     expect(screen.getByTestId("endicia-login")).toBeTruthy();
     expect((screen.getByLabelText("Account number") as HTMLInputElement).value).toBe("2500123");
+  });
+
+  it("unlocks a suspended account: the typed number carried over, the question, a new pass phrase, logged in", async () => {
+    endiciaChallengeQuestion.mockResolvedValue("Name of your first pet?");
+    endiciaUnlock.mockResolvedValue(account("100.00"));
+    render(<PostageAccounts />);
+    await screen.findByTestId("endicia-login");
+    fireEvent.change(screen.getByLabelText("Account number"), { target: { value: "2500123" } });
+    fireEvent.click(screen.getByRole("button", { name: "Account suspended? Unlock it" }));
+    expect((screen.getByLabelText("Account number") as HTMLInputElement).value).toBe("2500123");
+    expect(screen.getByTestId("endicia-sandbox-unlock").textContent).toContain("demo@shipdesk.example");
+    fireEvent.change(screen.getByLabelText("E-mail on file"), { target: { value: "demo@shipdesk.example" } });
+    fireEvent.click(screen.getByRole("button", { name: "Get the challenge question" }));
+    expect(await screen.findByText("Name of your first pet?")).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Answer"), { target: { value: "Rex" } });
+    fireEvent.change(screen.getByLabelText("New pass phrase"), { target: { value: "Unlocked again 1" } });
+    fireEvent.click(screen.getByRole("button", { name: "Unlock" }));
+    await screen.findByTestId("postage-details");
+    expect(endiciaUnlock).toHaveBeenCalledWith({ account_number: "2500123", challenge_answer: "Rex", new_pass_phrase: "Unlocked again 1" });
+    expect(screen.getByTestId("endicia-notice").textContent).toContain("unlocked");
   });
 });

@@ -17,6 +17,8 @@ export function PostageAccounts() {
   const [view, setView] = useState<View>("login");
   const [error, setError] = useState<AppError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The account number typed on the login form, for Change Pass Phrase and Unlock.
+  const [typedAccount, setTypedAccount] = useState("");
 
   const reload = async () => {
     try {
@@ -61,8 +63,14 @@ export function PostageAccounts() {
         <LoginForm
           remembered={remembered}
           onLoggedIn={(a) => loggedIn(a)}
-          onChange={() => setView("change")}
-          onUnlock={() => setView("unlock")}
+          onChange={(typed) => {
+            setTypedAccount(typed);
+            setView("change");
+          }}
+          onUnlock={(typed) => {
+            setTypedAccount(typed);
+            setView("unlock");
+          }}
         />
       )}
       {view === "details" && account && (
@@ -89,7 +97,7 @@ export function PostageAccounts() {
       {view === "change" && (
         <ChangePassPhraseForm
           loggedIn={account !== null}
-          accountNumber={account?.account_number ?? remembered?.account_number ?? ""}
+          accountNumber={account?.account_number ?? (typedAccount || remembered?.account_number) ?? ""}
           onDone={async () => {
             setNotice("The pass phrase was changed. Use the new one from now on.");
             if (account) setView("details");
@@ -103,7 +111,8 @@ export function PostageAccounts() {
       )}
       {view === "unlock" && (
         <UnlockForm
-          accountNumber={remembered?.account_number ?? ""}
+          accountNumber={(typedAccount || remembered?.account_number) ?? ""}
+          sandboxDemo={remembered?.sandbox_demo ?? null}
           onUnlocked={(a) => loggedIn(a, "The account is unlocked and you are logged in with the new pass phrase.")}
           onCancel={() => setView("login")}
         />
@@ -115,8 +124,8 @@ export function PostageAccounts() {
 function LoginForm(props: {
   remembered: EndiciaRemembered;
   onLoggedIn: (a: PostageAccount) => void;
-  onChange: () => void;
-  onUnlock: () => void;
+  onChange: (accountNumber: string) => void;
+  onUnlock: (accountNumber: string) => void;
 }) {
   const r = props.remembered;
   const [accountNumber, setAccountNumber] = useState(r.account_number ?? "");
@@ -192,10 +201,10 @@ function LoginForm(props: {
         <button type="submit" className="primary" disabled={busy || (passPhrase === "" && !usesRemembered)} data-action="endicia-login">
           {busy ? "Logging in…" : "Login"}
         </button>
-        <button type="button" onClick={props.onChange} data-action="endicia-change-pass-phrase">
+        <button type="button" onClick={() => props.onChange(accountNumber)} data-action="endicia-change-pass-phrase">
           Change Pass Phrase
         </button>
-        <button type="button" className="link-button" onClick={props.onUnlock} data-action="endicia-unlock">
+        <button type="button" className="link-button" onClick={() => props.onUnlock(accountNumber)} data-action="endicia-unlock">
           Account suspended? Unlock it
         </button>
       </div>

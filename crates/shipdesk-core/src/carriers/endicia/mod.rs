@@ -68,6 +68,9 @@ pub struct Remembered {
 pub struct SandboxDemo {
     pub account_number: String,
     pub pass_phrase: String,
+    /// The e-mail on file and the challenge answer, to unlock it after wrong pass phrases.
+    pub email: String,
+    pub challenge_answer: String,
 }
 
 /// "Postage details": the account as Endicia reports it now, and its purchases.
@@ -223,14 +226,7 @@ impl EndiciaAccounts {
             .as_ref()
             .map(|s| s.credentials.account_id.clone());
         let sandbox_demo = match self.environment()? {
-            Environment::Sandbox => {
-                self.connections
-                    .endicia_demo_login()
-                    .map(|(account_number, pass_phrase)| SandboxDemo {
-                        account_number,
-                        pass_phrase,
-                    })
-            }
+            Environment::Sandbox => self.connections.endicia_demo_login(),
             _ => None,
         };
         Ok(Remembered {
