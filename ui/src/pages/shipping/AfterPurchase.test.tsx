@@ -106,7 +106,10 @@ describe("Shipments page", () => {
     fireEvent.change(within(drawer).getByTestId("label-format"), { target: { value: "letter" } });
     fireEvent.click(within(drawer).getByRole("button", { name: "Print" }));
     await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "letter"));
-    fireEvent.click(within(drawer).getByRole("button", { name: "Print packing slip" }));
+    // A click while the labels are still printing is ignored (aria-disabled): wait for the end.
+    const slips = within(drawer).getByRole("button", { name: "Print packing slip" });
+    await waitFor(() => expect(slips.getAttribute("aria-disabled")).toBe("false"));
+    fireEvent.click(slips);
     await waitFor(() => expect(m.printPackingSlips).toHaveBeenCalledWith([1], 7));
     expect((await within(drawer).findByTestId("print-status")).textContent).toBe("Packing slips sent to the printer");
   });
