@@ -41,6 +41,7 @@ mod rates;
 mod refunds;
 mod scan;
 mod server;
+mod shared_file;
 mod state;
 mod wire;
 
@@ -161,7 +162,16 @@ pub(crate) struct Shared {
     state: Mutex<Durable>,
     pub faults: Faults,
     state_file: Option<PathBuf>,
+    /// The state file as this simulator last read or wrote it (`shared_file.rs`).
+    seen: Mutex<Option<shared_file::FileStamp>>,
     log_id: AtomicU64,
+}
+
+/// A call's turn on the state: the state file's lock (when there is a file) and the state,
+/// reloaded first if another process wrote it meanwhile.
+pub(crate) struct Turn<'a> {
+    pub state: MutexGuard<'a, Durable>,
+    _file_lock: Option<std::fs::File>,
 }
 
 impl Shared {
@@ -172,10 +182,42 @@ impl Shared {
 
     /// Writes the state file, when there is one (a failure is logged: the simulator goes on).
     pub fn persist(&self, d: &Durable) {
-        if let Some(path) = &self.state_file
-            && let Err(e) = state::save(path, d)
-        {
-            tracing::error!("endicia-sim: {e}");
+        if let Some(path) = &self.state_file {
+            match state::save(path, d) {
+                Ok(()) => *self.seen() = shared_file::FileStamp::of(path),
+                Err(e) => tracing::error!("endicia-sim: {e}"),
+            }
+        }
+    }
+
+    fn seen(&self) -> MutexGuard<'_, Option<shared_file::FileStamp>> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for this call's turn (blocking: call it off the async workers) and returns the
+    /// state as the file holds it now.
+    pub fn turn(&self) -> Turn<'_> {
+        let file_lock = self
+            .state_file
+            .as_deref()
+            .and_then(shared_file::lock_blocking);
+        let mut state = self.lock();
+        if let Some(path) = &self.state_file {
+            let now = shared_file::FileStamp::of(path);
+            if now.is_some() && now != *self.seen() {
+                match state::load(path) {
+                    Ok(Some(d)) => {
+                        *state = d;
+                        *self.seen() = now;
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!("endicia-sim: {e}"),
+                }
+            }
+        }
+        Turn {
+            state,
+            _file_lock: file_lock,
         }
     }
 
@@ -185,20 +227,24 @@ impl Shared {
     }
 
     /// The state after crediting refunds that have come due.
-    fn settled(&self) -> MutexGuard<'_, Durable> {
-        let mut st = self.lock();
-        if st.settle_refunds(self.faults.now()) {
-            self.persist(&st);
+    fn settled(&self) -> Turn<'_> {
+        let mut turn = self.turn();
+        if turn.state.settle_refunds(self.faults.now()) {
+            self.persist(&turn.state);
         }
-        st
+        turn
     }
 
     pub fn ledger(&self) -> Vec<LedgerEntry> {
-        self.settled().ledger.clone()
+        self.settled().state.ledger.clone()
     }
 
     pub fn snapshot(&self, id: &str) -> Option<AccountSnapshot> {
-        self.settled().accounts.get(id).map(AccountSnapshot::from)
+        self.settled()
+            .state
+            .accounts
+            .get(id)
+            .map(AccountSnapshot::from)
     }
 }
 
@@ -270,6 +316,10 @@ pub async fn start(config: EndiciaSimConfig) -> Result<EndiciaSimHandle, SimErro
     if let Some(path) = &config.state_file {
         state::save(path, &durable)?;
     }
+    let seen = config
+        .state_file
+        .as_deref()
+        .and_then(shared_file::FileStamp::of);
     let bind_err = |source| SimError::Bind {
         addr: config.bind,
         source,
@@ -283,6 +333,7 @@ pub async fn start(config: EndiciaSimConfig) -> Result<EndiciaSimHandle, SimErro
         state: Mutex::new(durable),
         faults: Faults::default(),
         state_file: config.state_file,
+        seen: Mutex::new(seen),
         log_id: AtomicU64::new(40_001),
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -204,7 +204,11 @@ async fn service(
                 );
             };
             let injected = faults.take_failure(m.name);
-            run(&shared, m, &request, injected)
+            // A turn may wait for another process's: off the async workers.
+            let turn_shared = shared.clone();
+            tokio::task::spawn_blocking(move || run(&turn_shared, m, &request, injected))
+                .await
+                .expect("a simulator call panicked")
         }
     };
     // The work is committed (and persisted) by now; the answer is lost on purpose.
@@ -233,9 +237,10 @@ fn version() -> String {
 /// Handles one call under the state lock; the state file is rewritten when anything changed
 /// (also on failures that count a bad pass phrase).
 fn run(shared: &Shared, m: &Method, request: &str, injected: Option<u32>) -> String {
-    let mut st = shared.lock();
+    let mut turn = shared.turn();
+    let st = &mut turn.state;
     let mut ctx = Ctx {
-        d: &mut st,
+        d: st,
         now: shared.faults.now(),
         refund_delay: shared.faults.refund_delay(),
         dirty: false,
@@ -259,9 +264,9 @@ fn run(shared: &Shared, m: &Method, request: &str, injected: Option<u32>) -> Str
     };
     let dirty = ctx.dirty;
     if dirty {
-        shared.persist(&st);
+        shared.persist(st);
     }
-    drop(st);
+    drop(turn);
     result.unwrap_or_else(|e| error_body(m, &e, shared.next_log_id()))
 }
 
@@ -393,12 +398,13 @@ async fn account(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Respon
 }
 
 async fn suspend(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let mut st = s.lock();
+    let mut turn = s.turn();
+    let st = &mut turn.state;
     let Some(acct) = st.accounts.get_mut(&id) else {
         return text(StatusCode::NOT_FOUND, format!("no account {id}"));
     };
     acct.suspended = true;
-    s.persist(&st);
+    s.persist(st);
     ok()
 }
 

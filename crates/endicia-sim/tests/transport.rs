@@ -316,3 +316,32 @@ async fn state_file_survives_a_restart() {
     .expect("a corrupt state file is refused");
     assert!(matches!(err, endicia_sim::SimError::StateFormat { .. }));
 }
+
+/// Two processes on one data directory (the app and a CLI command) run a simulator each on one
+/// state file: they are one Endicia. Purchases through either land in one balance and one
+/// ledger, and concurrent ones never overwrite each other.
+#[tokio::test]
+async fn two_simulators_on_one_state_file_are_one_endicia() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = EndiciaSimConfig {
+        state_file: Some(dir.path().join("endicia.json")),
+        ..EndiciaSimConfig::sandbox()
+    };
+    let app = endicia_sim::start(config.clone()).await.unwrap();
+    let cli = endicia_sim::start(config).await.unwrap();
+    assert_eq!(status(&buy(&app, "25").await), 0);
+    let seen = account_status(&cli, DEMO_ACCOUNT_ID, DEMO_PASS_PHRASE).await;
+    assert_eq!(tag(&seen, "PostageBalance").as_deref(), Some("125.00"));
+
+    // At once, through both.
+    let (a, b) = tokio::join!(buy(&app, "10"), buy(&cli, "20"));
+    assert_eq!((status(&a), status(&b)), (0, 0));
+    let balance =
+        |sim: &endicia_sim::EndiciaSimHandle| sim.account(DEMO_ACCOUNT_ID).unwrap().balance;
+    assert_eq!(balance(&app), dec("155"));
+    assert_eq!(balance(&cli), dec("155"));
+    assert_eq!(app.ledger().len(), 3);
+    assert_eq!(cli.ledger(), app.ledger());
+    app.shutdown().await;
+    cli.shutdown().await;
+}
