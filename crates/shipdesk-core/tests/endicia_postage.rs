@@ -99,6 +99,12 @@ async fn every_purchase_endicia_applied_is_recorded_once_and_nothing_else() {
     assert!(lost.message.contains("answer was lost"), "{}", lost.message);
 
     // Two clicks at once: one purchase.
+    // The first purchase is still on its way when the second click comes.
+    h.endicia_sim(
+        "delay-next",
+        Some(json!({"method": "BuyPostageXML", "millis": 700})),
+    )
+    .await;
     let (a, b) = tokio::join!(endicia.buy_postage("10"), endicia.buy_postage("10"));
     assert!(
         a.is_ok() != b.is_ok(),
