@@ -20,11 +20,8 @@ use crate::error::AppResult;
 use crate::orders::OrdersService;
 use crate::paths::DataDir;
 use crate::ports::{Clock, Opener, SecretStore, SystemClock, SystemOpener};
-use crate::settings::SettingsStore;
 use crate::shipping::{LogPurchaseSteps, LpPrinter, Printer, PurchaseObserver, ShippingService};
 use crate::store::Store;
-
-const ENVIRONMENT_SETTING: &str = "environment";
 
 #[derive(Clone)]
 pub struct Desk {
@@ -225,10 +222,7 @@ impl Desk {
 
     /// The environment new USPS accounts start in; Sandbox until the user chooses otherwise.
     pub fn environment(&self) -> AppResult<Environment> {
-        match self.store.setting(ENVIRONMENT_SETTING)? {
-            Some(s) => s.parse(),
-            None => Ok(Environment::default()),
-        }
+        Environment::of_desk(self.store.as_ref())
     }
 
     pub fn doctor(&self) -> AppResult<DoctorReport> {

@@ -4,6 +4,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::AppResult;
+use crate::settings::SettingsStore;
+
+/// The setting that keeps the desk-wide environment choice.
+const DESK_ENVIRONMENT: &str = "environment";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -15,6 +21,14 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// The desk's environment: the user's choice, Sandbox until they make one.
+    pub fn of_desk(settings: &dyn SettingsStore) -> AppResult<Environment> {
+        match settings.setting(DESK_ENVIRONMENT)? {
+            Some(s) => s.parse(),
+            None => Ok(Environment::default()),
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Environment::Sandbox => "Sandbox",

@@ -24,8 +24,6 @@ use crate::error::{AppError, AppResult, ErrorCode};
 
 const DEMO_SEEDED_SETTING: &str = "usps_sandbox_demo_seeded";
 const DEMO_NICKNAME: &str = "Sandbox demo";
-/// The desk-wide environment choice (see `Desk::environment`).
-const ENVIRONMENT_SETTING: &str = "environment";
 
 /// A USPS simulator this build can run for Sandbox accounts, and the demo business it knows.
 pub trait SandboxHost: Send + Sync {
@@ -167,9 +165,7 @@ impl Connections {
             return Ok(None);
         }
         // Only while the desk is in Sandbox (the default until the user picks TEM/Production).
-        if let Some(env) = self.settings.setting(ENVIRONMENT_SETTING)?
-            && env.parse::<Environment>().ok() != Some(Environment::Sandbox)
-        {
+        if Environment::of_desk(self.settings.as_ref()).ok() != Some(Environment::Sandbox) {
             return Ok(None);
         }
         self.settings

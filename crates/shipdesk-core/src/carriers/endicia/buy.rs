@@ -63,7 +63,7 @@ impl EndiciaAccounts {
             Err(e) => return Err(self.failed(&e, None).await),
         };
         // Settle what a lost answer or a crash left open before buying anything new.
-        self.settle_open(&client, &credentials, &before).await?;
+        self.settle_open(&credentials, &before)?;
         let request_id = Self::request_id();
         let recredit = self.journal.record_recredit(
             &credentials.account_id,
@@ -122,11 +122,7 @@ impl EndiciaAccounts {
                 );
                 let open = self.journal.recredit(recredit.id)?;
                 match self.check(&client, &credentials, &open).await {
-                    Ok(Some(settled)) if settled.state == RecreditState::Done => {
-                        let status = client
-                            .account_status(&credentials, &Self::request_id())
-                            .await
-                            .map_err(|e| app_error(&e, None))?;
+                    Ok((Some(settled), status)) if settled.state == RecreditState::Done => {
                         Ok(PurchaseOutcome {
                             message: format!(
                                 "Endicia's answer was lost, but the account shows the ${amount} \
@@ -157,32 +153,32 @@ impl EndiciaAccounts {
             )));
         }
         let client = self.client().await?;
-        Ok(self
-            .check(&client, &credentials, &recredit)
-            .await?
-            .unwrap_or(self.journal.recredit(id)?))
+        match self.check(&client, &credentials, &recredit).await? {
+            (Some(settled), _) => Ok(settled),
+            // Still open: as it is now, with its note.
+            (None, _) => self.journal.recredit(id),
+        }
     }
 
     /// Settles the account's open purchase, if any, from a status just read.
-    pub(super) async fn settle_open(
+    pub(super) fn settle_open(
         &self,
-        client: &EndiciaClient,
         credentials: &Credentials,
         status: &AccountStatus,
     ) -> AppResult<()> {
         if let Some(open) = self.journal.open_recredit(&credentials.account_id)? {
             self.settle_from(&open, status)?;
-            let _ = client;
         }
         Ok(())
     }
 
+    /// Reads the account's registers and settles `recredit` if they tell; the status read.
     async fn check(
         &self,
         client: &EndiciaClient,
         credentials: &Credentials,
         recredit: &Recredit,
-    ) -> AppResult<Option<Recredit>> {
+    ) -> AppResult<(Option<Recredit>, AccountStatus)> {
         let status = match client
             .account_status(credentials, &Self::request_id())
             .await
@@ -190,7 +186,7 @@ impl EndiciaAccounts {
             Ok(s) => s,
             Err(e) => return Err(self.failed(&e, None).await),
         };
-        self.settle_from(recredit, &status)
+        Ok((self.settle_from(recredit, &status)?, status))
     }
 
     /// Settles `recredit` when the registers tell; `None` (with a note) when they do not yet.

@@ -133,6 +133,8 @@ pub struct EndiciaAccounts {
     connections: Arc<Connections>,
     journal: Arc<dyn RecreditJournal>,
     session: tokio::sync::Mutex<Option<Session>>,
+    /// One client (one connection pool) per service URL, rebuilt when the environment changes.
+    client: std::sync::Mutex<Option<Arc<EndiciaClient>>>,
 }
 
 impl EndiciaAccounts {
@@ -141,6 +143,7 @@ impl EndiciaAccounts {
             connections,
             journal,
             session: tokio::sync::Mutex::new(None),
+            client: std::sync::Mutex::new(None),
         }
     }
 
@@ -151,14 +154,11 @@ impl EndiciaAccounts {
     }
 
     fn environment(&self) -> AppResult<Environment> {
-        match self.connections.settings().setting("environment")? {
-            Some(s) => s.parse(),
-            None => Ok(Environment::default()),
-        }
+        Environment::of_desk(self.connections.settings().as_ref())
     }
 
     /// A client for the desk's environment.
-    async fn client(&self) -> AppResult<EndiciaClient> {
+    async fn client(&self) -> AppResult<Arc<EndiciaClient>> {
         let (service_url, requester_id) = match self.environment()? {
             Environment::Sandbox => (
                 self.connections.endicia_sandbox_url().await?,
@@ -184,12 +184,20 @@ impl EndiciaAccounts {
                 )
             }
         };
-        EndiciaClient::new(ClientConfig {
-            service_url,
-            requester_id,
-            timeout: TIMEOUT,
-        })
-        .map_err(|e| app_error(&e, None))
+        let mut cached = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(client) = cached.as_ref().filter(|c| *c.service_url() == service_url) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(
+            EndiciaClient::new(ClientConfig {
+                service_url,
+                requester_id,
+                timeout: TIMEOUT,
+            })
+            .map_err(|e| app_error(&e, None))?,
+        );
+        *cached = Some(client.clone());
+        Ok(client)
     }
 
     fn request_id() -> String {
@@ -285,7 +293,7 @@ impl EndiciaAccounts {
             remembered: login.remember,
         });
         // A purchase left open by a lost answer or a crash is settled first.
-        self.settle_open(&client, &credentials, &status).await?;
+        self.settle_open(&credentials, &status)?;
         self.view(&credentials, &status, login.remember)
     }
 
@@ -341,7 +349,7 @@ impl EndiciaAccounts {
             Ok(s) => s,
             Err(e) => return Err(self.failed(&e, None).await),
         };
-        self.settle_open(&client, &credentials, &status).await?;
+        self.settle_open(&credentials, &status)?;
         self.view(&credentials, &status, remembered)
     }
 
