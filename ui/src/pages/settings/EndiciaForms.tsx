@@ -3,9 +3,10 @@
 // pass phrases (e-mail on file → challenge question → answer and a new pass phrase). Endicia's
 // rules (5–64 characters, not one of the last four) come back as errors beside the field.
 import { useState } from "react";
-import { ipc, type AppError, type EndiciaSandboxDemo, type PostageAccount } from "../../ipc";
+import { ipc, type EndiciaSandboxDemo, type PostageAccount } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
+import { useAction } from "../../components/useAction";
 
 /** One labelled input of an Endicia form, its error beside it. */
 export function Field(props: {
@@ -53,25 +54,17 @@ export function ChangePassPhraseForm(props: { loggedIn: boolean; accountNumber: 
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
   const [visible, setVisible] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = { ...fieldErrors(error) };
+  const { busy, error, run } = useAction();
+  const errors = fieldErrors(error);
   const mismatch = confirm !== "" && confirm !== next ? "The two new pass phrases differ." : undefined;
 
-  const change = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const change = () =>
+    run(async () => {
       await ipc.endiciaChangePassPhrase(
         props.loggedIn ? { new_pass_phrase: next } : { account_number: accountNumber, current_pass_phrase: current, new_pass_phrase: next },
       );
       props.onDone();
-    } catch (e) {
-      setError(e as AppError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <form
@@ -121,25 +114,12 @@ export function UnlockForm(props: {
   const [question, setQuestion] = useState<string | null>(null);
   const [answer, setAnswer] = useState("");
   const [next, setNext] = useState("");
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run } = useAction();
   const errors = fieldErrors(error);
 
-  const ask = async () => {
-    setError(null);
-    try {
-      setQuestion(await ipc.endiciaChallengeQuestion(accountNumber, email));
-    } catch (e) {
-      setError(e as AppError);
-    }
-  };
-  const unlock = async () => {
-    setError(null);
-    try {
-      props.onUnlocked(await ipc.endiciaUnlock({ account_number: accountNumber, challenge_answer: answer, new_pass_phrase: next }));
-    } catch (e) {
-      setError(e as AppError);
-    }
-  };
+  const ask = () => run(async () => setQuestion(await ipc.endiciaChallengeQuestion(accountNumber, email)));
+  const unlock = () =>
+    run(async () => props.onUnlocked(await ipc.endiciaUnlock({ account_number: accountNumber, challenge_answer: answer, new_pass_phrase: next })));
 
   return (
     <form
@@ -174,7 +154,7 @@ export function UnlockForm(props: {
         </p>
       )}
       <div className="section-actions">
-        <button type="submit" className="primary" data-action={question === null ? "endicia-get-question" : "endicia-unlock-submit"}>
+        <button type="submit" className="primary" disabled={busy} data-action={question === null ? "endicia-get-question" : "endicia-unlock-submit"}>
           {question === null ? "Get the challenge question" : "Unlock"}
         </button>
         <button type="button" onClick={props.onCancel}>

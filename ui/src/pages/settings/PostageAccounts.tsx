@@ -8,6 +8,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
 import { ChangePassPhraseForm, Field, UnlockForm } from "./EndiciaForms";
 import { formatDate, formatMoney as money } from "../../format";
+import { useAction } from "../../components/useAction";
 
 type View = "login" | "details" | "change" | "unlock";
 
@@ -132,8 +133,7 @@ function LoginForm(props: {
   const [passPhrase, setPassPhrase] = useState("");
   const [visible, setVisible] = useState(false);
   const [remember, setRemember] = useState(r.account_number !== null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [forgotten, setForgotten] = useState(false);
   const errors = fieldErrors(error);
   const usesRemembered = !forgotten && r.pass_phrase_remembered && passPhrase === "" && accountNumber === r.account_number;
@@ -148,17 +148,8 @@ function LoginForm(props: {
     }
   };
 
-  const login = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      props.onLoggedIn(await ipc.endiciaLogin({ account_number: accountNumber, pass_phrase: passPhrase === "" ? undefined : passPhrase, remember }));
-    } catch (e) {
-      setError(e as AppError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const login = () =>
+    run(async () => props.onLoggedIn(await ipc.endiciaLogin({ account_number: accountNumber, pass_phrase: passPhrase === "" ? undefined : passPhrase, remember })));
 
   return (
     <form
