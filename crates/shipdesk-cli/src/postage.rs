@@ -15,7 +15,7 @@ use crate::output::{Output, one_line};
 
 #[derive(Debug, Subcommand)]
 pub enum PostageCommand {
-    /// Endicia prepaid postage account: login, status, buy, change-pass-phrase, logout.
+    /// Endicia prepaid postage account: login, status, buy, change-pass-phrase, pay-labels, logout.
     #[command(subcommand)]
     Endicia(EndiciaCommand),
 }
@@ -34,6 +34,12 @@ pub enum EndiciaCommand {
     ChangePassPhrase {
         #[arg(long)]
         account: Option<String>,
+    },
+    /// Pay for labels, batches and SCAN forms from this account (`on`), or from the default
+    /// USPS account again (`off`).
+    PayLabels {
+        #[arg(value_parser = ["on", "off"])]
+        switch: String,
     },
     /// Forget the remembered account number and pass phrase.
     Logout,
@@ -122,6 +128,11 @@ pub fn run(cmd: PostageCommand, desk: &Desk, out: &Output) -> Result<(), AppErro
                     "The pass phrase was changed.".into()
                 })
             }
+            EndiciaCommand::PayLabels { switch } => {
+                endicia.login_remembered().await?;
+                let account = endicia.set_pays_labels(switch == "on").await?;
+                out.value(&account, account_text)
+            }
             EndiciaCommand::Logout => {
                 endicia.logout().await;
                 endicia.forget()?;
@@ -141,6 +152,11 @@ fn account_text(a: &PostageAccount) -> String {
             a.balance, a.printed
         ),
     ];
+    lines.push(if a.pays_labels {
+        "Labels are paid from this account.".to_owned()
+    } else {
+        "Labels are paid from the default USPS account.".to_owned()
+    });
     if let Some(open) = &a.open_purchase {
         lines.push(format!(
             "A purchase of ${} is not confirmed yet: {}",

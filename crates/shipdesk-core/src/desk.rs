@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use time::UtcOffset;
 
+use crate::carriers::PostageRouter;
 use crate::carriers::endicia::EndiciaAccounts;
 use crate::carriers::platform_apps::{self, PlatformAppSources};
 use crate::carriers::{
@@ -148,9 +149,14 @@ impl DeskBuilder {
         let connections = Arc::new(connections);
         // A fresh data directory in Sandbox gets the connected demo account.
         connections.ensure_sandbox_demo_account()?;
+        let endicia = Arc::new(EndiciaAccounts::new(
+            connections.clone(),
+            store.clone(),
+            store.clone(),
+        ));
         let shipping = Arc::new(ShippingService::new(
             store.clone(),
-            connections.clone(),
+            Arc::new(PostageRouter::new(connections.clone(), endicia.clone())),
             clock.clone(),
             self.printer.unwrap_or_else(|| Arc::new(LpPrinter)),
             self.purchase_observer
@@ -158,7 +164,6 @@ impl DeskBuilder {
             local_offset,
         ));
         let orders = Arc::new(OrdersService::new(&store, clock));
-        let endicia = Arc::new(EndiciaAccounts::new(connections.clone(), store.clone()));
         Ok(Desk {
             data_dir: self.data_dir,
             store,

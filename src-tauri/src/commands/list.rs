@@ -46,7 +46,8 @@ macro_rules! with_app_commands {
             postage: postage_endicia_remembered, postage_endicia_login, postage_endicia_logout,
                 postage_endicia_forget, postage_endicia_account, postage_endicia_buy,
                 postage_endicia_check_purchase, postage_endicia_change_pass_phrase,
-                postage_endicia_challenge_question, postage_endicia_unlock;
+                postage_endicia_challenge_question, postage_endicia_unlock,
+                postage_endicia_pay_labels;
         }
     };
 }

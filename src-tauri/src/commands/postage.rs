@@ -42,6 +42,14 @@ pub async fn postage_endicia_account(
 }
 
 #[tauri::command]
+pub async fn postage_endicia_pay_labels(
+    state: State<'_, AppState>,
+    pays: bool,
+) -> Result<PostageAccount, AppError> {
+    state.desk()?.endicia().set_pays_labels(pays).await
+}
+
+#[tauri::command]
 pub async fn postage_endicia_buy(
     state: State<'_, AppState>,
     amount: String,

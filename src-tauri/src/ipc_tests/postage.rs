@@ -90,3 +90,59 @@ fn a_sandbox_desk_logs_in_to_endicia_buys_postage_and_changes_the_pass_phrase() 
     let forgotten = t.ok("postage_endicia_remembered", json!({}));
     assert_eq!(forgotten["account_number"], Value::Null, "{forgotten}");
 }
+
+#[test]
+fn labels_are_paid_from_the_endicia_account_once_it_pays_for_them() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", super::shipping::ship_from_input("Shop"));
+    let demo_pass = t.ok("postage_endicia_remembered", json!({}))["sandbox_demo"]["pass_phrase"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let account = login(&t, &demo_pass, false);
+    assert_eq!(account["pays_labels"], false, "{account}");
+    let paying = t.ok("postage_endicia_pay_labels", json!({"pays": true}));
+    assert_eq!(paying["pays_labels"], true, "{paying}");
+
+    let order = super::shipping::order_to_chicago(&t, "#E100");
+    let rates = t.ok(
+        "rates_for_order",
+        json!({"orderId": order, "package": null, "shipFromId": null, "shipTo": null,
+               "accountId": null}),
+    );
+    assert_eq!(rates["paid_from"], "Endicia 2500123", "{rates}");
+    let bought = t.ok(
+        "label_buy",
+        json!({"request": super::shipping::purchase(&order, &super::shipping::ground_advantage())}),
+    );
+    let postage: f64 = bought["shipment"]["postage"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let after = t.ok("postage_endicia_account", json!({}));
+    let balance: f64 = after["balance"].as_str().unwrap().parse().unwrap();
+    assert!((balance - (100.0 - postage)).abs() < 0.001, "{after}");
+
+    let voided = t.ok(
+        "label_void",
+        json!({"shipmentId": bought["shipment"]["id"]}),
+    );
+    assert!(
+        voided["usps_status"]
+            .as_str()
+            .unwrap()
+            .contains("Refund approved"),
+        "{voided}"
+    );
+
+    // Back to the default USPS account (the Sandbox demo).
+    let usps = t.ok("postage_endicia_pay_labels", json!({"pays": false}));
+    assert_eq!(usps["pays_labels"], false);
+    let rates = t.ok(
+        "rates_for_order",
+        json!({"orderId": super::shipping::order_to_chicago(&t, "#E101"), "package": null,
+               "shipFromId": null, "shipTo": null, "accountId": null}),
+    );
+    assert_ne!(rates["paid_from"], "Endicia 2500123", "{rates}");
+}

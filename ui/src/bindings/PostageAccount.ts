@@ -14,6 +14,11 @@ printed: string,
  */
 status: string, remembered: boolean, 
 /**
+ * Labels, batches and SCAN forms are paid from this account ("Pay for labels from this
+ * account"), not the default USPS account.
+ */
+pays_labels: boolean, 
+/**
  * A purchase whose outcome is not settled yet (its answer was lost).
  */
 open_purchase: PostagePurchase | null, 

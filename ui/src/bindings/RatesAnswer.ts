@@ -37,4 +37,8 @@ contract_prices: boolean,
 /**
  * True when this answer came from the cache instead of a new USPS call.
  */
-from_cache: boolean, };
+from_cache: boolean, 
+/**
+ * The account the postage is paid from (its nickname, e.g. "Endicia 2500123").
+ */
+paid_from: string, };

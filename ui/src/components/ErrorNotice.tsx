@@ -27,6 +27,13 @@ export function ErrorNotice({ error, title }: { error: AppError; title?: string 
     <div className="notice notice-error" role="alert" data-error-code={error.code}>
       {title && <strong>{title}</strong>}
       <p>{error.message}</p>
+      {error.code === "ENDICIA_LOGIN_REQUIRED" && (
+        <p>
+          <a href="#/settings/postage" data-action="endicia-log-in-again">
+            Log in to Endicia
+          </a>
+        </p>
+      )}
       {technical.length > 0 && (
         <details className="error-details" data-testid="error-details">
           <summary>Details</summary>

@@ -34,6 +34,7 @@ mod listener;
 mod model;
 mod onboarding;
 mod own_app;
+mod postage_router;
 pub mod platform_apps;
 mod records;
 mod sandbox;
@@ -64,6 +65,7 @@ pub use onboarding::{
     OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStep, OnboardingStepKey,
 };
 pub use own_app::DisconnectOutcome;
+pub(crate) use postage_router::PostageRouter;
 pub use own_app::OwnAppRequest;
 pub use records::{
     AccountStore, Identifier, NewAccount, nickname_taken, no_such_account,

@@ -41,6 +41,27 @@ pub struct AccountSummary {
     /// Whether the account holds a contract (NSA): its labels are charged its contract prices,
     /// and "You pay" is the contract price where it has one.
     pub has_contract: bool,
+    /// Who is paid for the postage.
+    pub payer: Payer,
+}
+
+/// How an account pays for postage: each way is one [`PostageProvider`] implementation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payer {
+    /// A USPS business account, billed through its Enterprise Payment Account.
+    UspsDirect,
+    /// An Endicia prepaid postage account: labels are paid from its balance.
+    Endicia { account_number: String },
+}
+
+impl Payer {
+    /// Who sells the label, as the user knows it.
+    pub fn seller(&self) -> &'static str {
+        match self {
+            Payer::UspsDirect => "USPS",
+            Payer::Endicia { .. } => "Endicia",
+        }
+    }
 }
 
 impl AccountSummary {
@@ -154,6 +175,9 @@ pub enum KeyCancel {
         tracking_number: String,
         dispute_id: Option<String>,
     },
+    /// The provider cannot tell whether the key made a label (it finds no label by key): what
+    /// the user should check with the provider.
+    Unknown { advice: String },
 }
 
 /// How a void ended at the provider.

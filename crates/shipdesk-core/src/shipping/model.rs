@@ -157,6 +157,8 @@ pub struct RatesAnswer {
     pub contract_prices: bool,
     /// True when this answer came from the cache instead of a new USPS call.
     pub from_cache: bool,
+    /// The account the postage is paid from (its nickname, e.g. "Endicia 2500123").
+    pub paid_from: String,
 }
 
 /// The rates view for one order.

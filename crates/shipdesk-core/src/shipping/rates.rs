@@ -68,6 +68,7 @@ impl ShippingService {
             contract_unavailable: found.contract_unavailable,
             contract_prices: found.contract_prices,
             from_cache: false,
+            paid_from: account.nickname.clone(),
         };
         self.rate_cache.put(key, &answer);
         Ok(answer)

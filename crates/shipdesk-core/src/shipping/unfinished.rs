@@ -163,10 +163,12 @@ impl ShippingService {
                 }
                 Err(e) => return Err(e),
             };
+            let seller = account.payer.seller();
             match self.postage.cancel_by_key(&account, &attempt.key).await? {
-                KeyCancel::NeverMade => (None, "USPS never made a label for it".to_owned()),
+                KeyCancel::NeverMade => (None, format!("{seller} never made a label for it")),
+                KeyCancel::Unknown { advice } => (None, advice),
                 KeyCancel::Canceled { tracking_number } => {
-                    let what = format!("USPS had made label {tracking_number}; it was canceled");
+                    let what = format!("{seller} had made label {tracking_number}; it was canceled");
                     (Some(tracking_number), what)
                 }
                 KeyCancel::RefundRequested {
@@ -174,7 +176,7 @@ impl ShippingService {
                     dispute_id,
                 } => {
                     let what = format!(
-                        "USPS had made label {tracking_number}; a refund was requested \
+                        "{seller} had made label {tracking_number}; a refund was requested \
                          (dispute {})",
                         dispute_id.as_deref().unwrap_or("?")
                     );

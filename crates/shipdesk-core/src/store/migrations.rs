@@ -22,6 +22,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0009_setup_editing.sql"),
     include_str!("../../migrations/0010_account_contract.sql"),
     include_str!("../../migrations/0011_endicia_recredits.sql"),
+    include_str!("../../migrations/0012_endicia_labels.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -10,6 +10,7 @@ const endiciaChangePassPhrase = vi.fn();
 const endiciaForget = vi.fn();
 const endiciaChallengeQuestion = vi.fn();
 const endiciaUnlock = vi.fn();
+const endiciaPayLabels = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -25,6 +26,7 @@ vi.mock("../../ipc", async (orig) => {
       endiciaForget: () => endiciaForget(),
       endiciaChallengeQuestion: (a: string, e: string) => endiciaChallengeQuestion(a, e),
       endiciaUnlock: (u: unknown) => endiciaUnlock(u),
+      endiciaPayLabels: (p: boolean) => endiciaPayLabels(p),
     },
   };
 });
@@ -39,7 +41,7 @@ const NOTHING: EndiciaRemembered = {
 };
 
 function account(balance: string): PostageAccount {
-  return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, open_purchase: null, purchases: [] };
+  return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, pays_labels: false, open_purchase: null, purchases: [] };
 }
 
 function fieldError(field: string, message: string): AppError {
@@ -100,6 +102,20 @@ describe("Settings › Postage accounts › Endicia", () => {
     expect((await screen.findByTestId("server-response")).textContent).toContain("$150.00");
     await waitFor(() => expect(screen.getByText("Account postage balance").nextElementSibling?.textContent).toBe("$150.00"));
     expect(endiciaBuy).toHaveBeenLastCalledWith("50");
+  });
+
+  it("pays for labels from the account once the box is ticked, and says so", async () => {
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true, logged_in: "2500123" });
+    render(<PostageAccounts />);
+    await screen.findByTestId("postage-details");
+    const box = screen.getByLabelText("Pay for labels from this account") as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(screen.getByText(/Labels are paid from your default USPS account/)).toBeTruthy();
+    endiciaPayLabels.mockResolvedValueOnce({ ...account("100.00"), pays_labels: true });
+    fireEvent.click(box);
+    await waitFor(() => expect((screen.getByLabelText("Pay for labels from this account") as HTMLInputElement).checked).toBe(true));
+    expect(endiciaPayLabels).toHaveBeenCalledWith(true);
+    expect(screen.getByText(/paid from this balance/)).toBeTruthy();
   });
 
   it("shows Endicia's pass phrase rule beside the new pass phrase", async () => {

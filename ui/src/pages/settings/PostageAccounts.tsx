@@ -243,6 +243,16 @@ function PostageDetails(props: {
       setBusy(false);
     }
   };
+  const payLabels = async (pays: boolean) => {
+    setError(null);
+    try {
+      props.onAccount(await ipc.endiciaPayLabels(pays));
+    } catch (e) {
+      const error = e as AppError;
+      if (error.code === "ENDICIA_LOGIN_REQUIRED") return props.onLoginLost(error);
+      setError(error);
+    }
+  };
   const checkAgain = async (id: number) => {
     setError(null);
     try {
@@ -267,6 +277,15 @@ function PostageDetails(props: {
         <dt>Status</dt>
         <dd data-field="status">{a.status}</dd>
       </dl>
+      <label className="checkbox-line">
+        <input type="checkbox" checked={a.pays_labels} onChange={(e) => void payLabels(e.target.checked)} data-field="pays-labels" />
+        Pay for labels from this account
+      </label>
+      <p className="muted small">
+        {a.pays_labels
+          ? "Labels, batches and End of Day forms are paid from this balance. Address checks, tracking and pickups still go through your USPS account."
+          : "Labels are paid from your default USPS account."}
+      </p>
       {a.open_purchase && (
         <div className="notice notice-warn" data-testid="open-purchase">
           A postage purchase of {money(a.open_purchase.amount)} is not confirmed yet. {a.open_purchase.message ?? ""} It is never sent twice.{" "}

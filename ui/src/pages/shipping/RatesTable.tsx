@@ -151,7 +151,8 @@ export function RatesTable(props: {
       <table className="dense" data-testid="rates">
         <caption className="muted">
           {rates.origin_zip} → {rates.destination_zip}
-          {rates.from_cache ? " · saved answer, no new USPS call" : ""}
+          <span data-testid="paid-from"> · paid from {rates.paid_from}</span>
+          {rates.from_cache ? " · saved answer, no new carrier call" : ""}
         </caption>
         <thead>
           <tr>

@@ -55,6 +55,7 @@ export const RATES: RatesAnswer = {
   contract_prices: true,
   contract_unavailable: null,
   from_cache: false,
+  paid_from: "Sandbox demo",
   recommended: { mail_class: "USPS_GROUND_ADVANTAGE", rate_indicator: "SP", processing_category: "MACHINABLE" },
   recommended_flat_rate: null,
   quotes: [

@@ -50,6 +50,16 @@ fn read_registers(recredit: &Recredit, status: &AccountStatus, sent_long_ago: bo
 }
 
 impl EndiciaAccounts {
+    /// Whether a request sent at `sent_at` (RFC 3339) can no longer land: unknown is long ago.
+    pub(super) fn sent_long_ago(&self, sent_at: Option<&str>) -> bool {
+        let now = self.connections.clock().now();
+        sent_at
+            .and_then(|s| {
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .is_none_or(|sent| now - sent >= SETTLE_AFTER)
+    }
+
     /// Buys `amount` of postage for the logged-in account, once.
     pub async fn buy_postage(&self, amount: &str) -> AppResult<PurchaseOutcome> {
         let amount = super::parse_amount(amount)?;
@@ -195,14 +205,7 @@ impl EndiciaAccounts {
         recredit: &Recredit,
         status: &AccountStatus,
     ) -> AppResult<Option<Recredit>> {
-        let now = self.connections.clock().now();
-        let sent_long_ago = recredit
-            .sent_at
-            .as_deref()
-            .and_then(|s| {
-                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .is_none_or(|sent| now - sent >= SETTLE_AFTER);
+        let sent_long_ago = self.sent_long_ago(recredit.sent_at.as_deref());
         let end = match read_registers(recredit, status, sent_long_ago) {
             Reading::Applied => RecreditEnd::Done {
                 balance_after: status.postage_balance,

@@ -16,6 +16,8 @@
 mod buy;
 mod errors;
 mod journal;
+mod payer;
+mod postage;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -28,6 +30,7 @@ use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
 
 pub use journal::{Recredit, RecreditEnd, RecreditJournal, RecreditState};
+pub use payer::{EndiciaPayers, LabelSend, PayerRow};
 
 use super::Connections;
 use crate::environment::Environment;
@@ -86,6 +89,9 @@ pub struct PostageAccount {
     /// In words: "Active", or Endicia's status letter.
     pub status: String,
     pub remembered: bool,
+    /// Labels, batches and SCAN forms are paid from this account ("Pay for labels from this
+    /// account"), not the default USPS account.
+    pub pays_labels: bool,
     /// A purchase whose outcome is not settled yet (its answer was lost).
     pub open_purchase: Option<Recredit>,
     /// The latest purchases, newest first.
@@ -132,16 +138,22 @@ struct Session {
 pub struct EndiciaAccounts {
     connections: Arc<Connections>,
     journal: Arc<dyn RecreditJournal>,
+    payers: Arc<dyn EndiciaPayers>,
     session: tokio::sync::Mutex<Option<Session>>,
     /// One client (one connection pool) per service URL, rebuilt when the environment changes.
     client: std::sync::Mutex<Option<Arc<EndiciaClient>>>,
 }
 
 impl EndiciaAccounts {
-    pub(crate) fn new(connections: Arc<Connections>, journal: Arc<dyn RecreditJournal>) -> Self {
+    pub(crate) fn new(
+        connections: Arc<Connections>,
+        journal: Arc<dyn RecreditJournal>,
+        payers: Arc<dyn EndiciaPayers>,
+    ) -> Self {
         Self {
             connections,
             journal,
+            payers,
             session: tokio::sync::Mutex::new(None),
             client: std::sync::Mutex::new(None),
         }
@@ -369,6 +381,8 @@ impl EndiciaAccounts {
                 format!("Not active ({})", status.status)
             },
             remembered,
+            pays_labels: self.paying_account_number()?.as_deref()
+                == Some(credentials.account_id.as_str()),
             open_purchase: self.journal.open_recredit(&credentials.account_id)?,
             purchases: self.journal.recredits(&credentials.account_id, 10)?,
         })

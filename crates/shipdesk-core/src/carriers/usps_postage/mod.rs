@@ -26,7 +26,7 @@ use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
+    Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
     PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, SendOutcome, TrackingAnswer,
     VoidAnswer, VoidResult,
 };
@@ -43,6 +43,7 @@ fn summary(record: UspsAccountRecord) -> AccountSummary {
         environment: record.environment,
         eps_account: record.eps_account,
         has_contract: record.has_contract,
+        payer: Payer::UspsDirect,
     }
 }
 

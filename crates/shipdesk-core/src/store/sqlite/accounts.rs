@@ -3,7 +3,8 @@
 //!
 //! A removed account keeps its row (`removed_at` set) so its id is never given to another
 //! account and every purchase, label, SCAN form and pickup keeps naming the account it was made
-//! through (foreign keys, migration 0007). Every query here sees live accounts only.
+//! through (foreign keys, migration 0007). Every query here sees live USPS accounts only: the
+//! rows of Endicia accounts that pay for labels (`provider = 'endicia'`) are `endicia.rs`'s.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -27,7 +28,7 @@ fn contract_source_column(source: ContractSource) -> &'static str {
     }
 }
 
-fn environment_column(env: Environment) -> &'static str {
+pub(super) fn environment_column(env: Environment) -> &'static str {
     match env {
         Environment::Sandbox => "sandbox",
         Environment::Tem => "tem",
@@ -112,7 +113,7 @@ fn unique_violation(e: &rusqlite::Error) -> bool {
 fn select_one(conn: &Connection, id: AccountId) -> AppResult<Option<UspsAccountRecord>> {
     Ok(conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM usps_accounts WHERE id = ?1 AND removed_at IS NULL"),
+            &format!("SELECT {COLUMNS} FROM usps_accounts WHERE id = ?1 AND removed_at IS NULL AND provider = 'usps'"),
             [id],
             from_row,
         )
@@ -170,7 +171,7 @@ impl AccountStore for Store {
                 .query_row(
                     &format!(
                         "SELECT {COLUMNS} FROM usps_accounts
-                         WHERE nickname = ?1 AND removed_at IS NULL"
+                         WHERE nickname = ?1 AND removed_at IS NULL AND provider = 'usps'"
                     ),
                     [nickname],
                     from_row,
@@ -182,7 +183,7 @@ impl AccountStore for Store {
     fn list(&self) -> AppResult<Vec<UspsAccountRecord>> {
         self.read(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM usps_accounts WHERE removed_at IS NULL
+                "SELECT {COLUMNS} FROM usps_accounts WHERE removed_at IS NULL AND provider = 'usps'
                  ORDER BY is_default DESC, nickname"
             ))?;
             let rows = stmt.query_map([], from_row)?;
@@ -196,7 +197,7 @@ impl AccountStore for Store {
                 .query_row(
                     &format!(
                         "SELECT {COLUMNS} FROM usps_accounts
-                         WHERE is_default = 1 AND removed_at IS NULL"
+                         WHERE is_default = 1 AND removed_at IS NULL AND provider = 'usps'"
                     ),
                     [],
                     from_row,
@@ -216,7 +217,7 @@ impl AccountStore for Store {
             let changed = tx.execute(
                 "UPDATE usps_accounts SET state_json = ?2,
                      last_verified_at = COALESCE(?3, last_verified_at), updated_at = ?4
-                 WHERE id = ?1 AND removed_at IS NULL",
+                 WHERE id = ?1 AND removed_at IS NULL AND provider = 'usps'",
                 params![id, state_json(state)?, verified_at, now],
             )?;
             if changed == 0 {
@@ -314,7 +315,7 @@ impl AccountStore for Store {
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE usps_accounts SET has_contract = ?2, contract_source = ?3, updated_at = ?4
-                 WHERE id = ?1 AND removed_at IS NULL",
+                 WHERE id = ?1 AND removed_at IS NULL AND provider = 'usps'",
                 params![id, has_contract, contract_source_column(source), now],
             )?;
             if changed == 0 {
@@ -328,7 +329,7 @@ impl AccountStore for Store {
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE usps_accounts SET mode = ?2, client_id = ?3, updated_at = ?4
-                 WHERE id = ?1 AND removed_at IS NULL",
+                 WHERE id = ?1 AND removed_at IS NULL AND provider = 'usps'",
                 params![id, mode_column(mode), mode.client_id(), now],
             )?;
             if changed == 0 {
@@ -369,7 +370,7 @@ impl AccountStore for Store {
             )?;
             tx.execute(
                 "UPDATE usps_accounts SET is_default = 1
-                 WHERE id = (SELECT MIN(id) FROM usps_accounts WHERE removed_at IS NULL)
+                 WHERE id = (SELECT MIN(id) FROM usps_accounts WHERE removed_at IS NULL AND provider = 'usps')
                    AND NOT EXISTS (SELECT 1 FROM usps_accounts WHERE is_default = 1)",
                 [],
             )?;

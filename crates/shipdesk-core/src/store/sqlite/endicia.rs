@@ -1,5 +1,7 @@
-//! [`RecreditJournal`] over the `endicia_recredits` table. Each step is its own IMMEDIATE
-//! transaction; the partial unique index `endicia_one_open_recredit` backs "one open purchase
+//! [`RecreditJournal`] over the `endicia_recredits` table, and [`EndiciaPayers`]: the
+//! `usps_accounts` rows of Endicia accounts that pay for labels and `endicia_label_sends`.
+//!
+//! Each journal step is its own IMMEDIATE transaction; the partial unique index `endicia_one_open_recredit` backs "one open purchase
 //! per account", across processes too, and every transition must change exactly one open row.
 
 use std::str::FromStr;
@@ -7,8 +9,13 @@ use std::str::FromStr;
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
-use crate::carriers::endicia::{Recredit, RecreditEnd, RecreditJournal, RecreditState};
+use super::accounts::environment_column;
+use crate::carriers::endicia::{
+    EndiciaPayers, LabelSend, PayerRow, Recredit, RecreditEnd, RecreditJournal, RecreditState,
+};
+use crate::environment::Environment;
 use crate::error::{AppError, AppResult};
+use crate::postage::AccountId;
 use crate::store::Store;
 
 const COLUMNS: &str = "id, account_number, amount, request_id, state, funded_before, \
@@ -249,5 +256,125 @@ mod tests {
         );
         assert!(twice.is_err(), "a settled purchase stays settled");
         assert_eq!(store.recredits("2500123", 10).unwrap().len(), 1);
+    }
+}
+
+impl EndiciaPayers for Store {
+    fn payer_row(
+        &self,
+        account_number: &str,
+        environment: Environment,
+        now: &str,
+    ) -> AppResult<AccountId> {
+        let env = environment_column(environment);
+        self.write(|tx| {
+            let found = tx
+                .query_row(
+                    "SELECT id FROM usps_accounts
+                     WHERE provider = 'endicia' AND endicia_account = ?1 AND environment = ?2",
+                    params![account_number, env],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = found {
+                return Ok(id);
+            }
+            tx.execute(
+                "INSERT INTO usps_accounts (nickname, environment, mode, client_id, is_default,
+                     is_sandbox_demo, state_json, created_at, updated_at, provider,
+                     endicia_account)
+                 VALUES (?1, ?2, 'sign_in', '', 0, 0, '{\"state\":\"connected\"}', ?3, ?3,
+                     'endicia', ?4)",
+                params![
+                    format!("Endicia {account_number}"),
+                    env,
+                    now,
+                    account_number
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    AppError::conflict(format!(
+                        "A USPS account is already named \"Endicia {account_number}\": rename it \
+                         in Carrier Settings to pay labels from this Endicia account."
+                    ))
+                }
+                e => e.into(),
+            })?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    fn payer(&self, id: AccountId) -> AppResult<Option<PayerRow>> {
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT id, endicia_account, environment, nickname FROM usps_accounts
+                     WHERE id = ?1 AND provider = 'endicia'",
+                    [id],
+                    |r| {
+                        let env: String = r.get(2)?;
+                        Ok(PayerRow {
+                            id: r.get(0)?,
+                            account_number: r.get(1)?,
+                            environment: env.parse().map_err(|_| bad(&env))?,
+                            nickname: r.get(3)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+
+    fn label_send(&self, idempotency_key: &str) -> AppResult<Option<LabelSend>> {
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT account_number, serial_before, printed_before, sends, updated_at
+                     FROM endicia_label_sends WHERE idempotency_key = ?1",
+                    [idempotency_key],
+                    |r| {
+                        Ok(LabelSend {
+                            account_number: r.get(0)?,
+                            serial_before: r.get::<_, i64>(1)?.try_into().unwrap_or(0),
+                            printed_before: amount(r.get(2)?)?,
+                            sends: r.get(3)?,
+                            sent_at: r.get(4)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+
+    fn record_label_send(
+        &self,
+        idempotency_key: &str,
+        account_number: &str,
+        serial_before: u64,
+        printed_before: Decimal,
+        now: &str,
+    ) -> AppResult<()> {
+        let serial = i64::try_from(serial_before)
+            .map_err(|e| AppError::internal("Endicia serial number", &e))?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO endicia_label_sends (idempotency_key, account_number, serial_before,
+                     printed_before, sends, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)
+                 ON CONFLICT (idempotency_key) DO UPDATE SET serial_before = ?3,
+                     printed_before = ?4, sends = sends + 1, updated_at = ?5",
+                params![
+                    idempotency_key,
+                    account_number,
+                    serial,
+                    printed_before.to_string(),
+                    now
+                ],
+            )?;
+            Ok(())
+        })
     }
 }

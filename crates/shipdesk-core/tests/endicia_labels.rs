@@ -1,0 +1,299 @@
+//! Labels paid from an Endicia prepaid postage account, through the desk the app and the CLI
+//! use (`desk.shipping()` → the postage router → the Endicia provider → the Sandbox's Endicia
+//! simulator): rates, a label that lowers the balance, a void that is a refund, the End of Day
+//! form, and the purchase journal's exactly-once rules where ELS labels are not idempotent.
+
+use std::sync::{Arc, Mutex};
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use shipdesk_core::carriers::endicia::Login;
+use shipdesk_core::orders::{Address, LineItem, OrderInput};
+use shipdesk_core::ports::{Clock, MemorySecretStore};
+use shipdesk_core::postage::model::{Dimensions, Package, RateChoice};
+use shipdesk_core::shipping::{PurchaseRequest, ShipFromInput, ShipToChoice};
+use shipdesk_core::{DataDir, Desk, ErrorCode};
+use time::{Duration, OffsetDateTime};
+
+const DEMO: &str = "2500123";
+
+#[derive(Default)]
+struct MovableClock(Mutex<Duration>);
+
+impl Clock for MovableClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + *self.0.lock().unwrap()
+    }
+}
+
+struct Shop {
+    _dir: tempfile::TempDir,
+    desk: Desk,
+    clock: Arc<MovableClock>,
+}
+
+impl Shop {
+    /// A Sandbox desk with no USPS account, logged in to the demo Endicia account, paying for
+    /// labels from it.
+    async fn paying_from_endicia() -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(MovableClock::default());
+        let desk = Desk::builder(DataDir::at(dir.path()))
+            .secrets(Arc::new(MemorySecretStore::default()))
+            .clock(clock.clone())
+            .usps(shipdesk_core::carriers::ConnectionsConfig {
+                sandbox_demo_account: false,
+                ..Default::default()
+            })
+            .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+            .build()
+            .unwrap();
+        desk.endicia()
+            .login(Login {
+                account_number: DEMO.into(),
+                pass_phrase: Some("Shipdesk demo 2026".into()),
+                remember: false,
+            })
+            .await
+            .unwrap();
+        let account = desk.endicia().set_pays_labels(true).await.unwrap();
+        assert!(account.pays_labels);
+        desk.shipping()
+            .add_ship_from(ShipFromInput {
+                nickname: "Shop".into(),
+                address: Address {
+                    name: "John Smith".into(),
+                    street1: "4120 Bingham Ave".into(),
+                    city: "Saint Louis".into(),
+                    state: "MO".into(),
+                    zip5: "63116".into(),
+                    country: "US".into(),
+                    ..Default::default()
+                },
+                is_default: true,
+            })
+            .unwrap();
+        Shop {
+            _dir: dir,
+            desk,
+            clock,
+        }
+    }
+
+    fn order(&self, number: &str) -> i64 {
+        self.desk
+            .orders()
+            .create(OrderInput {
+                order_number: number.into(),
+                ship_to: Address {
+                    name: "Ana Gomez".into(),
+                    street1: "2516 W North Ave".into(),
+                    city: "Chicago".into(),
+                    state: "IL".into(),
+                    zip5: "60647".into(),
+                    country: "US".into(),
+                    ..Default::default()
+                },
+                items: vec![LineItem {
+                    sku: None,
+                    title: "Widget".into(),
+                    quantity: 1,
+                    unit_price: None,
+                    weight_oz: Some(Decimal::from(12)),
+                }],
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+    }
+
+    fn request(order_id: i64) -> PurchaseRequest {
+        PurchaseRequest {
+            order_id,
+            account_id: None,
+            rate: RateChoice::single_piece("USPS_GROUND_ADVANTAGE"),
+            package: Package {
+                weight_oz: Decimal::from(12),
+                dimensions: Dimensions {
+                    length_in: Decimal::from(10),
+                    width_in: Decimal::from(8),
+                    height_in: Decimal::from(4),
+                },
+            },
+            ship_from_id: None,
+            ship_date: None,
+            ship_to: ShipToChoice::AsEntered,
+            ignore_bad_address: false,
+            allow_additional_label: false,
+        }
+    }
+
+    async fn sim(&self, path: &str, body: Option<Value>) -> Value {
+        let service = self.desk.connections().endicia_sandbox_url().await.unwrap();
+        let url = service.join(&format!("/__sim/{path}")).unwrap();
+        let client = reqwest::Client::new();
+        let request = match body {
+            Some(body) => client.post(url).json(&body),
+            None => client.get(url),
+        };
+        let answer = request.send().await.unwrap();
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+        answer.json().await.unwrap_or(Value::Null)
+    }
+
+    /// The tracking numbers of the labels Endicia charged the demo account for.
+    async fn labels_charged(&self) -> Vec<String> {
+        let ledger = self.sim("ledger", None).await;
+        ledger
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["account_id"] == DEMO && e["kind"] == "Label")
+            .map(|e| e["tracking_number"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn balance(&self) -> Decimal {
+        self.desk.endicia().account().await.unwrap().balance
+    }
+}
+
+#[tokio::test]
+async fn a_label_paid_from_endicia_lowers_its_balance_and_a_void_is_a_refund() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let order = shop.order("E1");
+
+    let rates = shipping
+        .rates_for_order(None, order, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(rates.paid_from, "Endicia 2500123");
+    let ground = rates
+        .quotes
+        .iter()
+        .find(|q| q.choice.mail_class == "USPS_GROUND_ADVANTAGE")
+        .expect("Endicia prices Ground Advantage");
+    let you_pay = ground.price.unwrap();
+
+    let before = shop.balance().await;
+    let label = shipping.buy_label(Shop::request(order)).await.unwrap().shipment;
+    assert_eq!(label.postage, you_pay, "the label costs what the rate said");
+    assert_eq!(shop.balance().await, before - you_pay);
+    assert_eq!(shop.labels_charged().await, [label.tracking_number.clone()]);
+
+    // A second label for the same order needs an explicit request; nothing is charged.
+    let again = shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(again.code, ErrorCode::Conflict, "{again:?}");
+    assert_eq!(shop.labels_charged().await.len(), 1);
+
+    // End of Day: the SCAN form comes from Endicia.
+    let forms = shipping.create_scan_forms(None, None).await.unwrap();
+    assert_eq!(forms.len(), 1, "{forms:?}");
+    assert!(!shipping.scan_form_pdf(forms[0].id).unwrap().is_empty());
+
+    // Void: Endicia approves a refund (credited later, as at Endicia).
+    let order2 = shop.order("E2");
+    let second = shipping
+        .buy_label(Shop::request(order2))
+        .await
+        .unwrap()
+        .shipment;
+    // Endicia credits approved refunds about two weeks later.
+    shop.sim(
+        "refund-delay",
+        Some(json!({"millis": 14 * 24 * 3600 * 1000u64})),
+    )
+    .await;
+    let voided = shipping.void_label(second.id).await.unwrap();
+    assert!(
+        voided.usps_status.contains("Refund approved"),
+        "{voided:?}"
+    );
+    // Once Endicia credits the refund, the postage is back on the balance and in its ledger.
+    let before_credit = shop.balance().await;
+    assert!(shop.labels_charged().await.contains(&second.tracking_number));
+    shop.sim("advance-clock", Some(json!({"seconds": 15 * 24 * 3600})))
+        .await;
+    assert_eq!(shop.balance().await, before_credit + second.postage);
+    let ledger = shop.sim("ledger", None).await;
+    let credited: Vec<&Value> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "RefundCredit")
+        .collect();
+    assert_eq!(credited.len(), 1, "{ledger}");
+    assert_eq!(credited[0]["tracking_number"], second.tracking_number.as_str());
+}
+
+#[tokio::test]
+async fn a_label_whose_answer_was_lost_is_never_bought_twice() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let order = shop.order("L1");
+
+    shop.sim(
+        "drop-answer",
+        Some(json!({"method": "GetPostageLabelXML"})),
+    )
+    .await;
+    let lost = shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 1, "{lost:?}");
+    assert_eq!(shop.labels_charged().await.len(), 1, "Endicia made it");
+
+    // Checking again reads the registers: a piece was made since, so nothing is sent again,
+    // now or later.
+    let attempt = shipping.purchases_to_check().unwrap()[0].attempt_id;
+    for _ in 0..2 {
+        let check = shipping.check_purchase_again(attempt).await.unwrap_err();
+        assert!(check.message.contains("will not buy it again"), "{check:?}");
+        shop.clock.0.lock().unwrap().clone_from(&Duration::minutes(5));
+    }
+    assert_eq!(shop.labels_charged().await.len(), 1);
+
+    // Discarding says what to check at Endicia.
+    let discarded = shipping.discard_purchase(attempt).await.unwrap();
+    assert!(
+        discarded.message.contains("transaction history"),
+        "{discarded:?}"
+    );
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_refused_label_charges_nothing_and_the_next_try_buys_once() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let order = shop.order("R1");
+
+    shop.sim(
+        "fail-next",
+        Some(json!({"method": "GetPostageLabelXML", "code": 12133})),
+    )
+    .await;
+    let busy = shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(busy.code, ErrorCode::EndiciaUnavailable, "{busy:?}");
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
+    assert!(shop.labels_charged().await.is_empty());
+
+    let label = shipping.buy_label(Shop::request(order)).await.unwrap().shipment;
+    assert_eq!(shop.labels_charged().await, [label.tracking_number]);
+}
+
+#[tokio::test]
+async fn without_a_login_the_label_is_not_sent_and_says_log_in() {
+    let shop = Shop::paying_from_endicia().await;
+    let order = shop.order("N1");
+    shop.desk.endicia().logout().await;
+    let err = shop
+        .desk
+        .shipping()
+        .buy_label(Shop::request(order))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::EndiciaLoginRequired, "{err:?}");
+    assert!(err.message.contains("2500123"), "{err:?}");
+    assert!(shop.labels_charged().await.is_empty());
+    assert_eq!(shop.desk.shipping().unfinished_purchases().unwrap(), 0);
+}
