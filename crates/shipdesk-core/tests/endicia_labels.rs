@@ -177,7 +177,11 @@ async fn a_label_paid_from_endicia_lowers_its_balance_and_a_void_is_a_refund() {
     let you_pay = ground.price.unwrap();
 
     let before = shop.balance().await;
-    let label = shipping.buy_label(Shop::request(order)).await.unwrap().shipment;
+    let label = shipping
+        .buy_label(Shop::request(order))
+        .await
+        .unwrap()
+        .shipment;
     assert_eq!(label.postage, you_pay, "the label costs what the rate said");
     assert_eq!(shop.balance().await, before - you_pay);
     assert_eq!(shop.labels_charged().await, [label.tracking_number.clone()]);
@@ -206,13 +210,14 @@ async fn a_label_paid_from_endicia_lowers_its_balance_and_a_void_is_a_refund() {
     )
     .await;
     let voided = shipping.void_label(second.id).await.unwrap();
-    assert!(
-        voided.usps_status.contains("Refund approved"),
-        "{voided:?}"
-    );
+    assert!(voided.usps_status.contains("Refund approved"), "{voided:?}");
     // Once Endicia credits the refund, the postage is back on the balance and in its ledger.
     let before_credit = shop.balance().await;
-    assert!(shop.labels_charged().await.contains(&second.tracking_number));
+    assert!(
+        shop.labels_charged()
+            .await
+            .contains(&second.tracking_number)
+    );
     shop.sim("advance-clock", Some(json!({"seconds": 15 * 24 * 3600})))
         .await;
     assert_eq!(shop.balance().await, before_credit + second.postage);
@@ -224,7 +229,10 @@ async fn a_label_paid_from_endicia_lowers_its_balance_and_a_void_is_a_refund() {
         .filter(|e| e["kind"] == "RefundCredit")
         .collect();
     assert_eq!(credited.len(), 1, "{ledger}");
-    assert_eq!(credited[0]["tracking_number"], second.tracking_number.as_str());
+    assert_eq!(
+        credited[0]["tracking_number"],
+        second.tracking_number.as_str()
+    );
 }
 
 #[tokio::test]
@@ -233,11 +241,8 @@ async fn a_label_whose_answer_was_lost_is_never_bought_twice() {
     let shipping = shop.desk.shipping();
     let order = shop.order("L1");
 
-    shop.sim(
-        "drop-answer",
-        Some(json!({"method": "GetPostageLabelXML"})),
-    )
-    .await;
+    shop.sim("drop-answer", Some(json!({"method": "GetPostageLabelXML"})))
+        .await;
     let lost = shipping.buy_label(Shop::request(order)).await.unwrap_err();
     assert_eq!(shipping.unfinished_purchases().unwrap(), 1, "{lost:?}");
     assert_eq!(shop.labels_charged().await.len(), 1, "Endicia made it");
@@ -248,7 +253,11 @@ async fn a_label_whose_answer_was_lost_is_never_bought_twice() {
     for _ in 0..2 {
         let check = shipping.check_purchase_again(attempt).await.unwrap_err();
         assert!(check.message.contains("will not buy it again"), "{check:?}");
-        shop.clock.0.lock().unwrap().clone_from(&Duration::minutes(5));
+        shop.clock
+            .0
+            .lock()
+            .unwrap()
+            .clone_from(&Duration::minutes(5));
     }
     assert_eq!(shop.labels_charged().await.len(), 1);
 
@@ -277,7 +286,11 @@ async fn a_refused_label_charges_nothing_and_the_next_try_buys_once() {
     assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
     assert!(shop.labels_charged().await.is_empty());
 
-    let label = shipping.buy_label(Shop::request(order)).await.unwrap().shipment;
+    let label = shipping
+        .buy_label(Shop::request(order))
+        .await
+        .unwrap()
+        .shipment;
     assert_eq!(shop.labels_charged().await, [label.tracking_number]);
 }
 
@@ -296,4 +309,43 @@ async fn without_a_login_the_label_is_not_sent_and_says_log_in() {
     assert!(err.message.contains("2500123"), "{err:?}");
     assert!(shop.labels_charged().await.is_empty());
     assert_eq!(shop.desk.shipping().unfinished_purchases().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_batch_preview_shows_the_balance_it_is_paid_from_and_each_label_is_charged_once() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let orders = vec![shop.order("B1"), shop.order("B2")];
+    let input = shipdesk_core::shipping::BatchInput {
+        order_ids: orders,
+        service: Some(RateChoice::single_piece("USPS_GROUND_ADVANTAGE")),
+        ..Default::default()
+    };
+    let preview = shipping.preview_batch(&input).await.unwrap();
+    assert_eq!(preview.paid_from, "Endicia 2500123");
+    assert_eq!(preview.balance, Some(Decimal::from(100)));
+    assert_eq!(preview.priced, 2, "{preview:?}");
+
+    let report = shipping
+        .buy_orders(
+            &input,
+            &shipdesk_core::shipping::BatchOptions::default(),
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.bought.len(), 2, "{report:?}");
+    let spent: Decimal = report.bought.iter().map(|s| s.postage).sum();
+    assert_eq!(spent, preview.total, "charged what the preview said");
+    assert_eq!(shop.balance().await, Decimal::from(100) - spent);
+    let mut charged = shop.labels_charged().await;
+    charged.sort();
+    let mut stored: Vec<String> = report
+        .bought
+        .iter()
+        .map(|s| s.tracking_number.clone())
+        .collect();
+    stored.sort();
+    assert_eq!(charged, stored);
 }

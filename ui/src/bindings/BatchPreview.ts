@@ -33,4 +33,13 @@ services: Array<BatchServiceTotal>,
 /**
  * Whether every order to buy has a recommended service (else the user picks one service).
  */
-every_order_has_recommendation: boolean, };
+every_order_has_recommendation: boolean, 
+/**
+ * The account the batch is paid from, by name.
+ */
+paid_from: string, 
+/**
+ * Its prepaid balance, when it keeps one (an Endicia account): a batch costing more than
+ * this cannot be bought in full until postage is bought.
+ */
+balance: string | null, };

@@ -3,4 +3,4 @@
 /**
  * Whether USPS can deliver to an address, from the addresses API's DPV confirmation.
  */
-export type Deliverable = "yes" | "no" | "unknown";
+export type Deliverable = "yes" | "no" | "unknown" | "not_checked";

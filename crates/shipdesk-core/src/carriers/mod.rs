@@ -34,8 +34,8 @@ mod listener;
 mod model;
 mod onboarding;
 mod own_app;
-mod postage_router;
 pub mod platform_apps;
+mod postage_router;
 mod records;
 mod sandbox;
 mod secrets;
@@ -65,8 +65,8 @@ pub use onboarding::{
     OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStep, OnboardingStepKey,
 };
 pub use own_app::DisconnectOutcome;
-pub(crate) use postage_router::PostageRouter;
 pub use own_app::OwnAppRequest;
+pub(crate) use postage_router::PostageRouter;
 pub use records::{
     AccountStore, Identifier, NewAccount, nickname_taken, no_such_account,
     open_purchases_block_removal, open_purchases_keep_identifiers,

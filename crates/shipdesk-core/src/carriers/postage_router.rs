@@ -13,9 +13,8 @@ use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound,
-    ProviderFuture, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, TrackingAnswer,
-    VoidAnswer,
+    Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
+    PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, TrackingAnswer, VoidAnswer,
 };
 
 pub(crate) struct PostageRouter {
@@ -231,7 +230,8 @@ impl PostageProvider for PostageRouter {
                     .await;
             }
             let usps = self.usps_for("A carrier pickup")?;
-            self.usps().cancel_pickup(&usps, confirmation_number, etag)
+            self.usps()
+                .cancel_pickup(&usps, confirmation_number, etag)
                 .await
         })
     }

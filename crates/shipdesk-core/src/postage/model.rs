@@ -60,6 +60,9 @@ pub enum Deliverable {
     /// Matched but not fully confirmed (DPV `D` secondary missing, `S` secondary unconfirmed),
     /// or USPS gave no DPV answer.
     Unknown,
+    /// Not checked: no USPS account to ask (labels paid from Endicia, which checks no
+    /// address). The message says why; the address is used as entered.
+    NotChecked,
 }
 
 /// One field where USPS's standardized address differs from what was entered.

@@ -222,6 +222,12 @@ pub struct BatchPreview {
     pub services: Vec<BatchServiceTotal>,
     /// Whether every order to buy has a recommended service (else the user picks one service).
     pub every_order_has_recommendation: bool,
+    /// The account the batch is paid from, by name.
+    pub paid_from: String,
+    /// Its prepaid balance, when it keeps one (an Endicia account): a batch costing more than
+    /// this cannot be bought in full until postage is bought.
+    #[ts(type = "string | null")]
+    pub balance: Option<Decimal>,
 }
 
 /// What a batch settles once, before asking USPS anything.
@@ -489,6 +495,12 @@ impl ShippingService {
             priced: 0,
             services: Vec::new(),
             every_order_has_recommendation: true,
+            paid_from: job.account.nickname.clone(),
+            balance: self
+                .postage
+                .balance(&job.account)
+                .await?
+                .map(|b| b.available),
         };
         let mut services: HashMap<RateChoice, BatchServiceTotal> = HashMap::new();
         for (order, plan) in planned {
@@ -817,6 +829,9 @@ impl ShippingService {
                             .await
                             .map_err(|e| (None, e))?;
                         match recognised(&check) {
+                            _ if check.deliverable == Deliverable::NotChecked => {
+                                ShipToChoice::AsEntered
+                            }
                             Some(address) => ShipToChoice::Standardized {
                                 address: Box::new(address),
                             },

@@ -168,7 +168,8 @@ impl ShippingService {
                 KeyCancel::NeverMade => (None, format!("{seller} never made a label for it")),
                 KeyCancel::Unknown { advice } => (None, advice),
                 KeyCancel::Canceled { tracking_number } => {
-                    let what = format!("{seller} had made label {tracking_number}; it was canceled");
+                    let what =
+                        format!("{seller} had made label {tracking_number}; it was canceled");
                     (Some(tracking_number), what)
                 }
                 KeyCancel::RefundRequested {

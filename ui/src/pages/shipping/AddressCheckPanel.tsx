@@ -46,6 +46,15 @@ export function AddressCheckPanel(props: {
 }) {
   const { check } = props;
   const unknown = check.standardized == null || check.deliverable === "no";
+  if (check.deliverable === "not_checked") {
+    return (
+      <div data-testid="address-check" data-deliverable={check.deliverable}>
+        <p className="notice notice-warn">
+          The address was not checked{check.message ? `: ${check.message}` : "."} The label is printed as entered.
+        </p>
+      </div>
+    );
+  }
   return (
     <div data-testid="address-check" data-deliverable={check.deliverable}>
       {unknown ? (

@@ -398,6 +398,8 @@ function preview(lines: BatchPreviewLine[], patch: Partial<BatchPreview> = {}): 
       { choice: PRIORITY.choice, product_name: PRIORITY.product_name, description: null, total: sum(() => PRIORITY), priced: buying.length },
     ],
     every_order_has_recommendation: true,
+    paid_from: "Sandbox demo",
+    balance: null,
     ...patch,
   };
 }
@@ -465,6 +467,18 @@ describe("Ship dialog, many orders", () => {
       allow_additional_label: false,
       service: undefined,
     });
+  });
+
+  it("holds a batch that costs more than the prepaid balance and offers to buy postage first", async () => {
+    m.previewBatch.mockResolvedValueOnce(preview([line(1), line(2)], { paid_from: "Endicia 2500123", balance: "6.00" }));
+    render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const short = await screen.findByTestId("balance-short");
+    expect(short.textContent).toContain("Endicia 2500123");
+    expect(short.textContent).toContain("$6.00");
+    expect(short.textContent).toContain("$10.20");
+    expect(screen.getByRole("link", { name: "Buy postage first" }).getAttribute("href")).toBe("#/settings/postage");
+    expect((screen.getByRole("button", { name: /Buy 2 labels/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("batch-summary").textContent).toContain("Paid from Endicia 2500123 (balance $6.00)");
   });
 
   it("prices one service for every order at each order's own quote, and prints as entered only when asked", async () => {

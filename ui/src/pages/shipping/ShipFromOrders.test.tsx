@@ -50,6 +50,8 @@ describe("Ship from the Orders page", () => {
       priced: input.order_ids.length,
       services: [],
       every_order_has_recommendation: true,
+      paid_from: "Sandbox demo",
+      balance: null,
     }));
   });
 

@@ -91,7 +91,8 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
   const total = service === EACH ? preview?.total : chosen?.total;
   const priced = service === EACH ? preview?.priced : chosen?.priced;
   const toBuyCount = preview && !stale ? preview.to_buy : toBuy.length;
-  const ready = !!preview && !stale && !!batch && toBuyCount > 0 && (service === EACH ? eachOffered : !!chosen);
+  const balanceShort = preview?.balance != null && total != null && Number(total) > Number(preview.balance);
+  const ready = !!preview && !stale && !!batch && toBuyCount > 0 && (service === EACH ? eachOffered : !!chosen) && !balanceShort;
 
   const start = () => {
     if (!ready || !batch) return;
@@ -183,7 +184,19 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
               {toBuyCount} of {preview.lines.length} orders to buy
               {total != null && priced != null && priced > 0 ? ` · expected total ${formatMoney(total)}` : ""}
               {priced != null && priced < toBuyCount ? ` (${toBuyCount - priced} not priced for this service)` : ""}.
+              {` Paid from ${preview.paid_from}`}
+              {preview.balance != null ? ` (balance ${formatMoney(preview.balance)})` : ""}.
             </p>
+            {balanceShort && (
+              <p className="notice notice-warn" data-testid="balance-short">
+                The postage balance of {preview.paid_from}, {formatMoney(preview.balance!)}, is less than this batch's{" "}
+                {formatMoney(total!)}.{" "}
+                <a href="#/settings/postage" data-action="buy-postage-first">
+                  Buy postage first
+                </a>
+                , then get rates again.
+              </p>
+            )}
             {preview.using_fallback > 0 && setup.batch?.fallbackWeightOz && (
               <p className="muted" data-testid="uses-typed-weight">
                 {preview.using_fallback === 1 ? "1 order has no weight of its own" : `${preview.using_fallback} orders have no weight of their own`}{" "}

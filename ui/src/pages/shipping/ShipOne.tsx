@@ -120,7 +120,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
   }, [check, checkError, setup.package, getRates]);
 
   const stale = rates != null && ratesFor !== ratesKey;
-  const unknownAddress = !!check && (check.standardized == null || check.deliverable === "no");
+  const unknownAddress = !!check && check.deliverable !== "not_checked" && (check.standardized == null || check.deliverable === "no");
   const canBuy =
     !buying && !outcome && !!selected && !!setup.package && !stale && (!unknownAddress || printAnyway) && (!mustConfirm || another);
 

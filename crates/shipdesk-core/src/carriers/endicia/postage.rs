@@ -23,8 +23,8 @@ use crate::orders::Address;
 use crate::postage::model::{AddressCheck, Deliverable, QuotePackaging, RateChoice, RateQuote};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    Payer, PostageBalance, PricesFound, PurchaseFailure, RateRequest, ScanFormMade,
-    ScanFormOrder, SendOutcome, VoidAnswer, VoidResult,
+    Payer, PostageBalance, PricesFound, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder,
+    SendOutcome, VoidAnswer, VoidResult,
 };
 
 /// The setting naming the account row that pays for labels when none is chosen (empty: the
@@ -198,9 +198,7 @@ impl EndiciaAccounts {
             return Ok(None);
         };
         let env = self.environment()?;
-        Ok(self
-            .payer_account(id)?
-            .filter(|a| a.environment == env))
+        Ok(self.payer_account(id)?.filter(|a| a.environment == env))
     }
 
     /// "Pay for labels from this account": the logged-in account pays for every label,
@@ -208,11 +206,9 @@ impl EndiciaAccounts {
     pub async fn set_pays_labels(&self, pays: bool) -> AppResult<super::PostageAccount> {
         if pays {
             let (credentials, _) = self.credentials().await?;
-            let id = self.payers.payer_row(
-                &credentials.account_id,
-                self.environment()?,
-                &self.now(),
-            )?;
+            let id =
+                self.payers
+                    .payer_row(&credentials.account_id, self.environment()?, &self.now())?;
             self.connections
                 .settings()
                 .set_setting(PAYS_LABELS, &id.to_string())?;
@@ -378,8 +374,7 @@ impl EndiciaAccounts {
         };
         let serial = status.serial_number.unwrap_or(0);
         if let Some(before) = self.payers.label_send(key).map_err(unknown)? {
-            if serial != before.serial_before || status.ascending_balance != before.printed_before
-            {
+            if serial != before.serial_before || status.ascending_balance != before.printed_before {
                 return Err(unknown(AppError::new(
                     ErrorCode::EndiciaRefused,
                     maybe_made(&p.account_number),
@@ -504,7 +499,9 @@ impl EndiciaAccounts {
             .ok_or_else(|| {
                 AppError::new(
                     ErrorCode::EndiciaUnavailable,
-                    format!("Endicia's refund answer did not mention {tracking_number}. Try again."),
+                    format!(
+                        "Endicia's refund answer did not mention {tracking_number}. Try again."
+                    ),
                 )
             })?;
         if result.approved {
@@ -569,7 +566,7 @@ impl EndiciaAccounts {
         ))
     }
 
-    /// ELS checks no address: with no USPS account to ask, the address goes unchecked.
+    /// ELS checks no address: with no USPS account to ask, the address is used as entered.
     pub(crate) fn unchecked(address: &Address, why: &str) -> AddressCheck {
         AddressCheck {
             as_entered: address.clone(),
@@ -577,7 +574,7 @@ impl EndiciaAccounts {
             differences: Vec::new(),
             corrections: Vec::new(),
             usps_notes: Vec::new(),
-            deliverable: Deliverable::Unknown,
+            deliverable: Deliverable::NotChecked,
             dpv_confirmation: None,
             carrier_route: None,
             business: None,
