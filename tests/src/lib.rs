@@ -249,8 +249,10 @@ impl App {
         self.artifacts.join(format!("{}-{file}", self.name))
     }
 
-    /// Saves a screenshot of the whole virtual screen under the artifacts folder.
+    /// Saves a screenshot of the whole virtual screen under the artifacts folder. WebKitGTK
+    /// paints the X window a moment after the DOM changes, so it waits for that first.
     pub fn screenshot(&self, label: &str) -> PathBuf {
+        std::thread::sleep(Duration::from_millis(600));
         let _ = std::fs::create_dir_all(&self.artifacts);
         let path = self.artifacts.join(format!("{}-{label}.png", self.name));
         let _ = Command::new("import")

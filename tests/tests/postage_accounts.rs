@@ -1,17 +1,52 @@
 //! Settings › Postage accounts › Endicia in the real app, against the Sandbox's Endicia
 //! simulator: the login form (pass phrase hidden, then shown) → Login with the demo account →
 //! Postage details with the balance → Buy Postage $50 → the balance is $50 higher and the
-//! server's response is shown → Change Pass Phrase to the current one → Endicia's "not one of
-//! the last four" rule shown beside the field. A screenshot of each state.
+//! server's response is shown → "Pay for labels from this account" → one order shipped, its
+//! rates and label paid from Endicia → the balance is lower by the label's postage → the label
+//! voided: Endicia's refund shown and listed → Change Pass Phrase to the current one → Endicia's
+//! "not one of the last four" rule shown beside the field. A screenshot of each state.
 
-use shipdesk_e2e::launch;
+use std::time::{Duration, Instant};
+
+use rust_decimal::Decimal;
+use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample};
+use shipdesk_e2e::{App, launch};
+
+/// The balance Postage details shows, read as the digits of the locale's money format.
+async fn balance_shown(app: &App) -> Decimal {
+    let text = app
+        .find("[data-testid=postage-details] [data-field=balance]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let digits: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("balance {text:?}"))
+}
+
+/// Opens Settings › Postage accounts and waits for the logged-in account's details.
+async fn postage_details(app: &App) {
+    app.click("nav a[data-nav='settings']").await;
+    app.click("[data-tab=postage]").await;
+    app.find("[data-testid=postage-details] [data-field=balance]")
+        .await;
+}
 
 #[tokio::test]
 async fn logs_in_to_endicia_buys_postage_and_shows_a_pass_phrase_rule_inline() {
     let name = "logs_in_to_endicia_buys_postage_and_shows_a_pass_phrase_rule_inline";
+    let Some(fixtures) = fixtures() else {
+        return;
+    };
     let Some(app) = launch(name).await else {
         return;
     };
+    import_shopify_sample(&app, &fixtures).await;
     app.click("nav a[data-nav='settings']").await;
     app.click("[data-tab=postage]").await;
     let demo = app
@@ -69,6 +104,73 @@ async fn logs_in_to_endicia_buys_postage_and_shows_a_pass_phrase_rule_inline() {
     )
     .await;
     app.screenshot("bought");
+
+    // Labels are paid from this account from now on.
+    app.click("[data-testid=postage-details] [data-field=pays-labels]")
+        .await;
+    app.wait_for_text("[data-testid=postage-details]", "paid from this balance")
+        .await;
+    let before = balance_shown(&app).await;
+
+    // Ship #2001: its rates and its label come from Endicia.
+    app.click("nav a[data-nav='orders']").await;
+    app.click("input[aria-label='Select order #2001']").await;
+    app.click("[data-action=ship]").await;
+    app.wait_for_text("#ship-title", "Ship order #2001").await;
+    add_ship_from(&app).await;
+    app.find("[aria-label='Weight, pounds']")
+        .await
+        .send_keys("1")
+        .await
+        .unwrap();
+    app.wait_for_text("[data-testid=paid-from]", "Endicia 2500123")
+        .await;
+    app.find("[data-testid=rates] input[type=radio]:checked")
+        .await;
+    app.click("[data-action=buy-label]").await;
+    app.wait_for_text("[data-testid=bought]", "Label bought")
+        .await;
+    app.screenshot("label-paid-from-endicia");
+    app.click("[data-action=close-ship]").await;
+
+    // The balance is lower by the label's postage.
+    app.click("nav a[data-nav='shipments']").await;
+    let row = app
+        .wait_for_text("tr[data-order='#2001']", "Label created")
+        .await;
+    postage_details(&app).await;
+    let start = Instant::now();
+    let after = loop {
+        let now = balance_shown(&app).await;
+        if now < before {
+            break now;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the balance stayed {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let spent = before - after;
+    assert!(
+        row.contains(&spent.to_string()),
+        "the shipment's postage {spent} is what the balance went down by: {row}"
+    );
+    app.screenshot("balance-after-label");
+
+    // Void: a refund at Endicia, listed on the label.
+    app.click("nav a[data-nav='shipments']").await;
+    app.click("tr[data-order='#2001'] td:nth-child(2)").await;
+    app.click("[data-action=void]").await;
+    app.click("[data-action=confirm-void]").await;
+    app.wait_for_text("[data-testid=void-result]", "Refund approved by Endicia")
+        .await;
+    app.wait_for_text("tr[data-order='#2001']", "Refund requested")
+        .await;
+    app.screenshot("refund");
+    app.click("[data-testid=shipment-drawer] button[aria-label='Close label details']")
+        .await;
+    postage_details(&app).await;
 
     // Endicia's own rule: the new pass phrase may not be one of the last four.
     app.click("[data-testid=postage-details] [data-action=endicia-change-pass-phrase]")

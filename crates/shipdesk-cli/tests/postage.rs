@@ -1,7 +1,8 @@
 //! `shipdesk postage endicia …` run as the real binary against the in-process Sandbox Endicia
 //! simulator: login (pass phrase on stdin, never printed) remembers the login in the OS
-//! keyring, then status, buy (and an amount refused beside its field), change-pass-phrase and
-//! logout each run as their own process. Needs a Secret Service (skipped where none answers).
+//! keyring, then status, buy (and an amount refused beside its field), change-pass-phrase,
+//! pay-labels and logout each run as their own process. Needs a Secret Service (skipped where
+//! none answers).
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -103,6 +104,11 @@ fn login_is_remembered_and_each_command_uses_it() {
     cli.ok(&["change-pass-phrase"], Some("Another pass phrase 2\n"));
     // The new pass phrase was remembered: the next command logs in with it.
     assert_eq!(cli.ok(&["status"], None)["balance"], "150.00");
+
+    // Labels paid from the account, as a setting of the data directory every command reads.
+    assert_eq!(cli.ok(&["pay-labels", "on"], None)["pays_labels"], true);
+    assert_eq!(cli.ok(&["status"], None)["pays_labels"], true);
+    assert_eq!(cli.ok(&["pay-labels", "off"], None)["pays_labels"], false);
 
     cli.ok(&["logout"], None);
     let gone = cli.err(&["status"], None);

@@ -184,7 +184,10 @@ async fn a_label_paid_from_endicia_lowers_its_balance_and_a_void_is_a_refund() {
         .shipment;
     assert_eq!(label.postage, you_pay, "the label costs what the rate said");
     assert_eq!(shop.balance().await, before - you_pay);
-    assert_eq!(shop.labels_charged().await, [label.tracking_number.clone()]);
+    assert_eq!(
+        shop.labels_charged().await,
+        vec![label.tracking_number.clone()]
+    );
 
     // A second label for the same order needs an explicit request; nothing is charged.
     let again = shipping.buy_label(Shop::request(order)).await.unwrap_err();

@@ -8,6 +8,10 @@ import { formatDay } from "./packageForm";
 import { SHIPMENT_STATUS, isValidPostage, whyNotVoidable } from "./status";
 
 function voidResult(o: VoidOutcome): string {
+  if (o.shipment.status === "refund_requested" && o.shipment.dispute_id == null && o.usps_status !== "DISPUTED") {
+    // A refund at the seller of the label (Endicia): its own words, credited to the balance later.
+    return `${o.usps_status}. The postage comes back to the account's balance when it is credited.`;
+  }
   return o.shipment.status === "refund_requested"
     ? `Refund requested — USPS dispute ${o.shipment.dispute_id ?? "(no id given)"}. USPS decides the refund; its state is kept here.`
     : "Canceled — the label was voided before USPS manifested it; you are not charged.";

@@ -313,7 +313,7 @@ impl EndiciaAccounts {
                 })
             })
             .collect();
-        quotes.sort_by(|a, b| a.price.cmp(&b.price));
+        quotes.sort_by_key(|q| q.price);
         Ok(PricesFound {
             quotes,
             contract_requested: false,
@@ -507,7 +507,10 @@ impl EndiciaAccounts {
         if result.approved {
             Ok(VoidAnswer {
                 result: VoidResult::RefundRequested { dispute_id: None },
-                provider_status: format!("Refund approved by Endicia: {}", result.message),
+                provider_status: format!(
+                    "Refund approved by Endicia: {}",
+                    result.message.trim().trim_end_matches('.')
+                ),
             })
         } else {
             Err(AppError::new(

@@ -206,59 +206,6 @@ impl RecreditJournal for Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn one_open_purchase_per_account_and_each_end_is_final() {
-        let store = Store::open_in_memory().unwrap();
-        let now = "2026-12-02T10:00:00Z";
-        let first = store
-            .record_recredit("2500123", d("50.00"), "r1", d("100.00"), now)
-            .unwrap();
-        assert_eq!(first.state, RecreditState::Intent);
-        let again = store
-            .record_recredit("2500123", d("50.00"), "r2", d("100.00"), now)
-            .unwrap_err();
-        assert_eq!(again.code, crate::error::ErrorCode::Conflict);
-        // Another account is not blocked.
-        store
-            .record_recredit("2500124", d("10"), "r3", d("0"), now)
-            .unwrap();
-        store.mark_recredit_sent(first.id, now).unwrap();
-        assert_eq!(
-            store.open_recredit("2500123").unwrap().unwrap().state,
-            RecreditState::Sent
-        );
-        let done = store
-            .settle_recredit(
-                first.id,
-                &RecreditEnd::Done {
-                    balance_after: d("150.00"),
-                    transaction_id: Some("7".into()),
-                },
-                now,
-            )
-            .unwrap();
-        assert_eq!(done.balance_after, Some(d("150.00")));
-        assert!(store.open_recredit("2500123").unwrap().is_none());
-        let twice = store.settle_recredit(
-            first.id,
-            &RecreditEnd::NotApplied {
-                message: "x".into(),
-            },
-            now,
-        );
-        assert!(twice.is_err(), "a settled purchase stays settled");
-        assert_eq!(store.recredits("2500123", 10).unwrap().len(), 1);
-    }
-}
-
 impl EndiciaPayers for Store {
     fn payer_row(
         &self,
@@ -376,5 +323,58 @@ impl EndiciaPayers for Store {
             )?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn one_open_purchase_per_account_and_each_end_is_final() {
+        let store = Store::open_in_memory().unwrap();
+        let now = "2026-12-02T10:00:00Z";
+        let first = store
+            .record_recredit("2500123", d("50.00"), "r1", d("100.00"), now)
+            .unwrap();
+        assert_eq!(first.state, RecreditState::Intent);
+        let again = store
+            .record_recredit("2500123", d("50.00"), "r2", d("100.00"), now)
+            .unwrap_err();
+        assert_eq!(again.code, crate::error::ErrorCode::Conflict);
+        // Another account is not blocked.
+        store
+            .record_recredit("2500124", d("10"), "r3", d("0"), now)
+            .unwrap();
+        store.mark_recredit_sent(first.id, now).unwrap();
+        assert_eq!(
+            store.open_recredit("2500123").unwrap().unwrap().state,
+            RecreditState::Sent
+        );
+        let done = store
+            .settle_recredit(
+                first.id,
+                &RecreditEnd::Done {
+                    balance_after: d("150.00"),
+                    transaction_id: Some("7".into()),
+                },
+                now,
+            )
+            .unwrap();
+        assert_eq!(done.balance_after, Some(d("150.00")));
+        assert!(store.open_recredit("2500123").unwrap().is_none());
+        let twice = store.settle_recredit(
+            first.id,
+            &RecreditEnd::NotApplied {
+                message: "x".into(),
+            },
+            now,
+        );
+        assert!(twice.is_err(), "a settled purchase stays settled");
+        assert_eq!(store.recredits("2500123", 10).unwrap().len(), 1);
     }
 }
