@@ -1,7 +1,7 @@
 //! Misbehaviour on demand, so tests (and the app's end-to-end suite, over `/__sim/...`) can meet
 //! the failures a real Endicia account produces: an error code on the next call of a method, a
 //! slow answer, an answer lost after the work was committed (the case exactly-once
-//! reconciliation exists for), a refund credit that arrives late, and a clock moved forward.
+//! reconciliation exists for), a request lost before any work was done, a refund credit that arrives late, and a clock moved forward.
 //!
 //! Method names are the path suffixes (`BuyPostageXML`), matched case-insensitively.
 
@@ -13,6 +13,7 @@ use std::time::Duration;
 struct Rules {
     fail: HashMap<String, VecDeque<u32>>,
     drop_answer: HashMap<String, u32>,
+    drop_request: HashMap<String, u32>,
     delay: HashMap<String, VecDeque<Duration>>,
     refund_delay: Duration,
     clock_offset: Duration,
@@ -49,6 +50,12 @@ impl Faults {
         *self.lock().drop_answer.entry(key(method)).or_default() += 1;
     }
 
+    /// The next call of `method` is lost on its way: the connection closes and nothing is
+    /// done — what a client cannot tell apart from an answer lost after the work.
+    pub fn drop_request_before_commit(&self, method: &str) {
+        *self.lock().drop_request.entry(key(method)).or_default() += 1;
+    }
+
     /// The next call of `method` waits `delay` before it is handled.
     pub fn delay_next(&self, method: &str, delay: Duration) {
         self.lock()
@@ -79,6 +86,7 @@ impl Faults {
         let mut rules = self.lock();
         rules.fail.clear();
         rules.drop_answer.clear();
+        rules.drop_request.clear();
         rules.delay.clear();
     }
 
@@ -93,6 +101,17 @@ impl Faults {
     pub(crate) fn take_drop(&self, method: &str) -> bool {
         let mut rules = self.lock();
         match rules.drop_answer.get_mut(&key(method)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn take_drop_request(&self, method: &str) -> bool {
+        let mut rules = self.lock();
+        match rules.drop_request.get_mut(&key(method)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 true

@@ -137,6 +137,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/__sim/fail-next", post(fail_next))
         .route("/__sim/drop-answer", post(drop_answer))
+        .route("/__sim/drop-request", post(drop_request))
         .route("/__sim/delay-next", post(delay_next))
         .route("/__sim/refund-delay", post(refund_delay))
         .route("/__sim/advance-clock", post(advance_clock))
@@ -190,6 +191,13 @@ async fn service(
     let faults = &shared.faults;
     if let Some(delay) = faults.take_delay(name) {
         tokio::time::sleep(delay).await;
+    }
+    // Lost on its way: nothing is done, and the client hears nothing.
+    if faults.take_drop_request(name)
+        && let Some(Extension(Killer(kill))) = killer.as_ref()
+    {
+        kill.notify_one();
+        std::future::pending::<()>().await;
     }
     let answer = match find(name) {
         None => version(),
@@ -364,6 +372,14 @@ async fn drop_answer(State(s): State<Arc<Shared>>, Json(b): Json<MethodOnly>) ->
         return bad_method(&b.method);
     }
     s.faults.drop_answer_after_commit(&b.method);
+    ok()
+}
+
+async fn drop_request(State(s): State<Arc<Shared>>, Json(b): Json<MethodOnly>) -> Response {
+    if !known(&b.method) {
+        return bad_method(&b.method);
+    }
+    s.faults.drop_request_before_commit(&b.method);
     ok()
 }
 

@@ -27,35 +27,63 @@ impl Clock for MovableClock {
 }
 
 struct Shop {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     desk: Desk,
     clock: Arc<MovableClock>,
 }
 
+fn open_desk(dir: &std::path::Path, clock: Arc<MovableClock>) -> Desk {
+    Desk::builder(DataDir::at(dir))
+        .secrets(Arc::new(MemorySecretStore::default()))
+        .clock(clock)
+        .usps(shipdesk_core::carriers::ConnectionsConfig {
+            sandbox_demo_account: false,
+            ..Default::default()
+        })
+        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
+        .build()
+        .unwrap()
+}
+
+async fn login(desk: &Desk) {
+    desk.endicia()
+        .login(Login {
+            account_number: DEMO.into(),
+            pass_phrase: Some("Shipdesk demo 2026".into()),
+            remember: false,
+        })
+        .await
+        .unwrap();
+}
+
 impl Shop {
+    /// The same data directory in a new process (the simulator's state file carries over).
+    async fn restarted(self) -> Shop {
+        let Shop { dir, desk, clock } = self;
+        drop(desk);
+        let desk = open_desk(dir.path(), clock.clone());
+        login(&desk).await;
+        Shop { dir, desk, clock }
+    }
+
+    /// Tracking numbers of the labels stored on shipments.
+    fn stored_labels(&self) -> Vec<String> {
+        self.desk
+            .shipping()
+            .shipments(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.tracking_number)
+            .collect()
+    }
+
     /// A Sandbox desk with no USPS account, logged in to the demo Endicia account, paying for
     /// labels from it.
     async fn paying_from_endicia() -> Shop {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(MovableClock::default());
-        let desk = Desk::builder(DataDir::at(dir.path()))
-            .secrets(Arc::new(MemorySecretStore::default()))
-            .clock(clock.clone())
-            .usps(shipdesk_core::carriers::ConnectionsConfig {
-                sandbox_demo_account: false,
-                ..Default::default()
-            })
-            .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
-            .build()
-            .unwrap();
-        desk.endicia()
-            .login(Login {
-                account_number: DEMO.into(),
-                pass_phrase: Some("Shipdesk demo 2026".into()),
-                remember: false,
-            })
-            .await
-            .unwrap();
+        let desk = open_desk(dir.path(), clock.clone());
+        login(&desk).await;
         let account = desk.endicia().set_pays_labels(true).await.unwrap();
         assert!(account.pays_labels);
         desk.shipping()
@@ -73,11 +101,7 @@ impl Shop {
                 is_default: true,
             })
             .unwrap();
-        Shop {
-            _dir: dir,
-            desk,
-            clock,
-        }
+        Shop { dir, desk, clock }
     }
 
     fn order(&self, number: &str) -> i64 {
@@ -351,4 +375,170 @@ async fn a_batch_preview_shows_the_balance_it_is_paid_from_and_each_label_is_cha
         .collect();
     stored.sort();
     assert_eq!(charged, stored);
+}
+
+#[tokio::test]
+async fn a_lost_endicia_login_asks_every_window_to_log_in_again() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let connections = shop.desk.connections();
+    assert_eq!(connections.connection_snapshot().unwrap().endicia, None);
+
+    // The pass phrase was changed elsewhere: Endicia refuses it on the label request.
+    shop.sim(
+        "fail-next",
+        Some(json!({"method": "GetPostageLabelXML", "code": 12507})),
+    )
+    .await;
+    let order = shop.order("P1");
+    let err = shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::EndiciaLoginRequired, "{err:?}");
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
+    let attention = connections.connection_snapshot().unwrap().endicia.unwrap();
+    assert_eq!(attention.account_number, DEMO);
+    assert!(attention.prompt);
+    assert!(attention.reason.contains("pass phrase"), "{attention:?}");
+
+    // Remind Me Later hides the prompt; the banner (the attention) stays, and so does the need.
+    assert!(connections.snooze_endicia_prompt().is_some());
+    let snoozed = connections.connection_snapshot().unwrap().endicia.unwrap();
+    assert!(!snoozed.prompt);
+    let still = shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(still.code, ErrorCode::EndiciaLoginRequired, "{still:?}");
+
+    // Logging in again ends it, and the label is bought.
+    shop.desk
+        .endicia()
+        .login(Login {
+            account_number: DEMO.into(),
+            pass_phrase: Some("Shipdesk demo 2026".into()),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(connections.connection_snapshot().unwrap().endicia, None);
+    shipping.buy_label(Shop::request(order)).await.unwrap();
+    assert_eq!(shop.labels_charged().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_label_request_lost_on_its_way_is_sent_again_once_the_registers_prove_it_was_not_made() {
+    let shop = Shop::paying_from_endicia().await;
+    let shipping = shop.desk.shipping();
+    let order = shop.order("W1");
+
+    shop.sim(
+        "drop-request",
+        Some(json!({"method": "GetPostageLabelXML"})),
+    )
+    .await;
+    shipping.buy_label(Shop::request(order)).await.unwrap_err();
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 1);
+    assert!(shop.labels_charged().await.is_empty());
+    let attempt = shipping.purchases_to_check().unwrap()[0].attempt_id;
+
+    // Too early to tell: a request still on its way could land.
+    let early = shipping.check_purchase_again(attempt).await.unwrap_err();
+    assert!(early.message.contains("two minutes"), "{early:?}");
+    assert!(shop.labels_charged().await.is_empty());
+
+    // Later, the registers have not moved: nothing was made, so it is sent again — once.
+    *shop.clock.0.lock().unwrap() += Duration::minutes(3);
+    let label = shipping.check_purchase_again(attempt).await.unwrap();
+    assert_eq!(shop.labels_charged().await, vec![label.tracking_number]);
+    assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
+}
+
+/// What can go wrong with a label request at Endicia.
+#[derive(Debug, Clone, Copy)]
+enum LabelFault {
+    None,
+    Refused(u32),
+    AnswerLost,
+    RequestLost,
+    Slow,
+}
+
+#[tokio::test]
+async fn every_fault_on_an_endicia_label_leaves_at_most_one_charge_per_order() {
+    let faults = [
+        LabelFault::None,
+        LabelFault::Refused(12503), // not enough postage
+        LabelFault::Refused(12133), // account busy
+        LabelFault::Refused(12130), // service unavailable
+        LabelFault::AnswerLost,
+        LabelFault::RequestLost,
+        LabelFault::Slow,
+    ];
+    let mut combinations = 0;
+    for fault in faults {
+        for restart in [false, true] {
+            let case = format!("{fault:?}, restarted: {restart}");
+            let mut shop = Shop::paying_from_endicia().await;
+            let order = shop.order("M1");
+            let method = json!({"method": "GetPostageLabelXML"});
+            match fault {
+                LabelFault::None => {}
+                LabelFault::Refused(code) => {
+                    shop.sim(
+                        "fail-next",
+                        Some(json!({"method": "GetPostageLabelXML", "code": code})),
+                    )
+                    .await;
+                }
+                LabelFault::AnswerLost => {
+                    shop.sim("drop-answer", Some(method)).await;
+                }
+                LabelFault::RequestLost => {
+                    shop.sim("drop-request", Some(method)).await;
+                }
+                LabelFault::Slow => {
+                    shop.sim(
+                        "delay-next",
+                        Some(json!({"method": "GetPostageLabelXML", "millis": 300})),
+                    )
+                    .await;
+                }
+            }
+            let first = shop.desk.shipping().buy_label(Shop::request(order)).await;
+            if restart {
+                shop = shop.restarted().await;
+            }
+            *shop.clock.0.lock().unwrap() += Duration::minutes(3);
+            let shipping = shop.desk.shipping();
+            // Whatever is open is checked again (the app does it at start and from "Purchases
+            // to check"), then the user buys what is still not bought.
+            for open in shipping.purchases_to_check().unwrap() {
+                let _ = shipping.check_purchase_again(open.attempt_id).await;
+            }
+            let stored = shop.stored_labels();
+            if stored.is_empty() && shipping.unfinished_purchases().unwrap() == 0 {
+                shipping.buy_label(Shop::request(order)).await.unwrap();
+            }
+            let charged = shop.labels_charged().await;
+            assert!(
+                charged.len() <= 1,
+                "{case}: charged {charged:?} ({first:?})"
+            );
+            let stored = shop.stored_labels();
+            match fault {
+                // Endicia made it and the answer is gone: never bought again, still open for
+                // the user to check at Endicia.
+                LabelFault::AnswerLost => {
+                    assert!(stored.is_empty(), "{case}");
+                    assert_eq!(shipping.unfinished_purchases().unwrap(), 1, "{case}");
+                    assert_eq!(charged.len(), 1, "{case}");
+                }
+                _ => {
+                    assert_eq!(
+                        charged, stored,
+                        "{case}: the ledger equals the labels stored"
+                    );
+                    assert_eq!(stored.len(), 1, "{case}");
+                }
+            }
+            combinations += 1;
+        }
+    }
+    println!("endicia label fault matrix: {combinations} combinations");
 }

@@ -49,6 +49,14 @@ pub async fn postage_endicia_pay_labels(
     state.desk()?.endicia().set_pays_labels(pays).await
 }
 
+/// "Remind Me Later" on the Endicia log-in prompt: when it ends (RFC 3339), if anything asked.
+#[tauri::command]
+pub fn postage_endicia_remind_later(
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    Ok(state.desk()?.connections().snooze_endicia_prompt())
+}
+
 #[tauri::command]
 pub async fn postage_endicia_buy(
     state: State<'_, AppState>,

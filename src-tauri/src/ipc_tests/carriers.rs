@@ -218,6 +218,7 @@ fn a_window_that_opens_reads_the_snapshot_the_events_continue() {
         [
             "accounts",
             "contract_prices_said",
+            "endicia",
             "guide_offer",
             "revision"
         ],

@@ -136,6 +136,28 @@ fn labels_are_paid_from_the_endicia_account_once_it_pays_for_them() {
         "{voided}"
     );
 
+    // Logged out: the next label asks every window to log in again; Remind Me Later hides the
+    // prompt, not the need.
+    t.ok("postage_endicia_logout", json!({}));
+    let order = super::shipping::order_to_chicago(&t, "#E102");
+    let lost = t.err(
+        "label_buy",
+        json!({"request": super::shipping::purchase(&order, &super::shipping::ground_advantage())}),
+    );
+    assert_eq!(lost["code"], "ENDICIA_LOGIN_REQUIRED", "{lost}");
+    let snapshot = t.ok("carriers_connection_snapshot", json!({}));
+    assert_eq!(
+        snapshot["endicia"]["account_number"], "2500123",
+        "{snapshot}"
+    );
+    assert_eq!(snapshot["endicia"]["prompt"], true);
+    assert!(t.ok("postage_endicia_remind_later", json!({})).is_string());
+    let snoozed = t.ok("carriers_connection_snapshot", json!({}));
+    assert_eq!(snoozed["endicia"]["prompt"], false, "{snoozed}");
+    login(&t, &demo_pass, false);
+    let back = t.ok("carriers_connection_snapshot", json!({}));
+    assert_eq!(back["endicia"], Value::Null, "{back}");
+
     // Back to the default USPS account (the Sandbox demo).
     let usps = t.ok("postage_endicia_pay_labels", json!({"pays": false}));
     assert_eq!(usps["pays_labels"], false);

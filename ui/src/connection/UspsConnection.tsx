@@ -16,6 +16,7 @@ import { ReconnectPrompt } from "./ReconnectPrompt";
 import { Diagnosis } from "./Diagnosis";
 import { KeyringPrompt } from "./KeyringPrompt";
 import { ContractQuestion, GuideOfferBanner } from "./ContractOffer";
+import { EndiciaBanner, EndiciaPrompt } from "./EndiciaLogin";
 import { connectionReducer, initialView, needingReconnect, routeFailure, type PromptRequest } from "./connectionReducer";
 import "./connection.css";
 
@@ -171,6 +172,10 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
   );
 
   const { prompt, retryOffer, diagnosis, keyring } = view;
+  const endicia = view.snapshot?.endicia ?? null;
+  const endiciaKey = endicia ? `${endicia.account_number}:${endicia.reason}` : null;
+  // "Log in again" takes the user to the login form: the prompt stays away for this loss.
+  const [endiciaLoggingIn, setEndiciaLoggingIn] = useState<string | null>(null);
   const mode = prompt?.accountId != null ? accounts?.find((a) => a.id === prompt.accountId)?.mode : undefined;
 
   return (
@@ -178,6 +183,7 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
       <div className="usps-frame">
         {needing.length > 0 && <ConnectionBanner needing={needing} onReconnect={reconnect} />}
         {offer === "connect_for_contract" && <GuideOfferBanner onOpenGuide={openGuide} />}
+        {endicia && <EndiciaBanner attention={endicia} />}
         {retryOffer && (
           <RetryOffer
             onRetry={() => {
@@ -193,6 +199,13 @@ export function UspsConnectionProvider(props: { children: ReactNode }): JSX.Elem
       </div>
       {askOnOpen && offer === "ask_about_contract" && !prompt && <ContractQuestion onAnswer={answer} onLater={() => setAskOnOpen(false)} />}
       {keyring && !prompt && <KeyringPrompt error={keyring.error} retry={keyring.retry} onClose={() => dispatch({ type: "keyring_closed" })} />}
+      {endicia?.prompt && !prompt && endiciaLoggingIn !== endiciaKey && (
+        <EndiciaPrompt
+          attention={endicia}
+          onLogIn={() => setEndiciaLoggingIn(endiciaKey)}
+          onRemindLater={() => void ipc.endiciaRemindLater().catch(() => undefined)}
+        />
+      )}
       {prompt && (
         <ReconnectPrompt
           key={`${prompt.accountId}-${prompt.startNow}`}

@@ -28,5 +28,5 @@ export const NEEDS_RECONNECT: ConnectionState = { state: "needs_reconnect", reas
 
 /** A connection snapshot as core emits it: nothing about contract prices asked or offered. */
 export function connectionSnapshot(revision: number, accounts: AccountConnection[], patch: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return { revision, accounts, contract_prices_said: null, guide_offer: "none", ...patch };
+  return { revision, accounts, contract_prices_said: null, guide_offer: "none", endicia: null, ...patch };
 }

@@ -9,6 +9,7 @@ import type { ConnectOutcome } from "../bindings/ConnectOutcome";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { AccountConnection } from "../bindings/AccountConnection";
 import type { ConnectionSnapshot } from "../bindings/ConnectionSnapshot";
+import type { EndiciaAttention } from "../bindings/EndiciaAttention";
 import type { ConnectionMode } from "../bindings/ConnectionMode";
 import type { ConnectionState } from "../bindings/ConnectionState";
 import type { DisconnectOutcome } from "../bindings/DisconnectOutcome";
@@ -31,6 +32,7 @@ export type {
   ConnectOutcome,
   ConnectionCheck,
   ConnectionSnapshot,
+  EndiciaAttention,
   ConnectionMode,
   ConnectionState,
   DisconnectOutcome,

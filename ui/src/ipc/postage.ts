@@ -31,6 +31,8 @@ export const postageIpc = {
   endiciaForget: () => call<void>("postage_endicia_forget"),
   endiciaAccount: () => call<PostageAccount>("postage_endicia_account"),
   /** Buys postage once (journaled before it is sent); `amount` as typed ("50", "$1,000"). */
+  /** "Remind Me Later" on the Endicia log-in prompt; core emits the new snapshot. */
+  endiciaRemindLater: () => call<string | null>("postage_endicia_remind_later"),
   endiciaPayLabels: (pays: boolean) => call<PostageAccount>("postage_endicia_pay_labels", { pays }),
   endiciaBuy: (amount: string) => call<PostagePurchaseOutcome>("postage_endicia_buy", { amount }),
   endiciaCheckPurchase: (id: number) => call<PostagePurchase>("postage_endicia_check_purchase", { id }),

@@ -59,7 +59,7 @@ pub use guide_offer::GuideOffer;
 pub use keyring_store::{KEYRING_SERVICE, KeyringSecretStore};
 pub use model::{
     AccountConnection, AccountFields, AccountId, ConnectOutcome, ConnectionMode,
-    ConnectionSnapshot, ConnectionState, ContractSource, UspsAccountRecord,
+    ConnectionSnapshot, ConnectionState, ContractSource, EndiciaAttention, UspsAccountRecord,
 };
 pub use onboarding::{
     OnboardingAction, OnboardingGuide, OnboardingStatus, OnboardingStep, OnboardingStepKey,
@@ -175,6 +175,8 @@ pub struct Connections {
     quota_hits: Mutex<HashMap<AccountId, (time::OffsetDateTime, Option<Duration>)>>,
     /// Classes the last contract price search found no contract price for, per account.
     contract_gaps: contract::ContractGaps,
+    /// The Endicia account that pays for labels and must be logged in to again, and why.
+    endicia_login_lost: Mutex<Option<(AccountId, String, String)>>,
 }
 
 impl std::fmt::Debug for Connections {
@@ -214,6 +216,7 @@ impl Connections {
             snapshot_revision: Mutex::new(0),
             quota_hits: Mutex::new(HashMap::new()),
             contract_gaps: contract::ContractGaps::default(),
+            endicia_login_lost: Mutex::new(None),
         })
     }
 
@@ -355,13 +358,71 @@ impl Connections {
                 state: a.state,
             })
             .collect();
+        let endicia = self
+            .endicia_login_lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .map(|(account_id, account_number, reason)| EndiciaAttention {
+                prompt: !self.prompt_snoozed(account_id),
+                account_id,
+                account_number,
+                reason,
+            });
         *revision += 1;
         Ok(ConnectionSnapshot {
             revision: *revision,
             accounts,
             contract_prices_said,
             guide_offer,
+            endicia,
         })
+    }
+
+    /// The Endicia account that pays for labels lost its login: every window shows the banner
+    /// and, unless snoozed, the "log in again" prompt.
+    pub(crate) fn endicia_login_lost(&self, account: AccountId, number: &str, reason: &str) {
+        let next = Some((account, number.to_owned(), reason.to_owned()));
+        let mut lost = self
+            .endicia_login_lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if *lost != next {
+            *lost = next;
+            drop(lost);
+            self.broadcast_snapshot();
+        }
+    }
+
+    /// Endicia account `number` is logged in again (or no longer pays for labels).
+    pub(crate) fn endicia_login_back(&self, number: Option<&str>) {
+        let mut lost = self
+            .endicia_login_lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let Some((account, lost_number, _)) = lost.as_ref() else {
+            return;
+        };
+        if number.is_none_or(|n| n == lost_number) {
+            self.snoozes.clear(*account);
+            *lost = None;
+            drop(lost);
+            self.broadcast_snapshot();
+        }
+    }
+
+    /// "Remind Me Later" for the Endicia prompt: hidden until the end of the local day; the
+    /// banner stays. Returns when the snooze ends (RFC 3339), or `None` when nothing asks.
+    pub fn snooze_endicia_prompt(&self) -> Option<String> {
+        let account = self
+            .endicia_login_lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(id, _, _)| *id)?;
+        let until = self.snoozes.snooze(account, self.clock.now());
+        self.broadcast_snapshot();
+        Some(until.format(&Rfc3339).unwrap_or_default())
     }
 
     /// Tells subscribers about a change (nothing to do without any: the CLI has none).

@@ -216,6 +216,23 @@ pub struct ConnectionSnapshot {
     pub contract_prices_said: Option<bool>,
     /// Whether to ask that question, or to offer the business account guide from a banner.
     pub guide_offer: super::GuideOffer,
+    /// The Endicia account that pays for labels, when it needs the user to log in again.
+    pub endicia: Option<EndiciaAttention>,
+}
+
+/// "Log in to Endicia again": the Endicia account that pays for labels lost its login (its
+/// pass phrase was changed elsewhere, Endicia suspended it, or the app started without a
+/// remembered login), so labels cannot be bought until the user logs in. The banner shows while
+/// this is set; the prompt while `prompt` is (Remind Me Later clears it until the day ends).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EndiciaAttention {
+    #[ts(type = "number")]
+    pub account_id: AccountId,
+    pub account_number: String,
+    /// What Endicia said, in the app's words.
+    pub reason: String,
+    pub prompt: bool,
 }
 
 impl ConnectionSnapshot {

@@ -300,6 +300,8 @@ impl EndiciaAccounts {
             self.forget()?;
         }
         tracing::info!(account = %credentials.account_id, "logged in to Endicia");
+        self.connections
+            .endicia_login_back(Some(&credentials.account_id));
         *self.session.lock().await = Some(Session {
             credentials: credentials.clone(),
             remembered: login.remember,
@@ -344,10 +346,26 @@ impl EndiciaAccounts {
 
     /// A failed call: a dead login ends the session; the error as the app shows it.
     async fn failed(&self, error: &endicia::EndiciaError, field: Option<&str>) -> AppError {
+        let shown = app_error(error, field);
         if needs_login(error) {
-            *self.session.lock().await = None;
+            let ended = self.session.lock().await.take();
+            if let Some(session) = ended {
+                self.login_lost(&session.credentials.account_id, &shown.message);
+            }
         }
-        app_error(error, field)
+        shown
+    }
+
+    /// When `account_number` pays for labels, every window offers to log in again.
+    fn login_lost(&self, account_number: &str, reason: &str) {
+        match self.paying_account() {
+            Ok(Some(paying)) if Self::number_of(&paying).ok() == Some(account_number) => {
+                self.connections
+                    .endicia_login_lost(paying.id, account_number, reason);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("could not read which account pays for labels: {e}"),
+        }
     }
 
     /// "Postage details" now.

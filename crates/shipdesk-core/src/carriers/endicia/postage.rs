@@ -214,6 +214,7 @@ impl EndiciaAccounts {
                 .set_setting(PAYS_LABELS, &id.to_string())?;
         } else {
             self.connections.settings().set_setting(PAYS_LABELS, "")?;
+            self.connections.endicia_login_back(None);
         }
         self.account().await
     }
@@ -237,19 +238,26 @@ impl EndiciaAccounts {
         if remembered.as_deref() == Some(account_number)
             && self.remembered_secret(super::PASS_PHRASE)?.is_some()
         {
-            self.login_remembered().await?;
+            if let Err(e) = self.login_remembered().await {
+                if e.code == ErrorCode::EndiciaLoginRequired {
+                    self.login_lost(account_number, &e.message);
+                }
+                return Err(e);
+            }
             return Ok(self.credentials().await?.0);
         }
-        Err(AppError::new(
+        let error = AppError::new(
             ErrorCode::EndiciaLoginRequired,
             format!(
                 "Log in to Endicia account {account_number} (Settings › Postage accounts) to pay \
                  for labels from it."
             ),
-        ))
+        );
+        self.login_lost(account_number, &error.message);
+        Err(error)
     }
 
-    fn number_of(account: &AccountSummary) -> AppResult<&str> {
+    pub(super) fn number_of(account: &AccountSummary) -> AppResult<&str> {
         match &account.payer {
             Payer::Endicia { account_number } => Ok(account_number),
             Payer::UspsDirect => Err(AppError::internal(
