@@ -8,7 +8,9 @@
 use std::io::BufRead;
 
 use clap::{Args, Subcommand};
-use shipdesk_core::carriers::endicia::{Login, PassPhraseChange, PostageAccount, PurchaseOutcome};
+use shipdesk_core::carriers::endicia::{
+    AutoBuyInput, Login, PassPhraseChange, PostageAccount, PurchaseOutcome,
+};
 use shipdesk_core::{AppError, Desk};
 
 use crate::output::{Output, one_line};
@@ -40,6 +42,16 @@ pub enum EndiciaCommand {
     PayLabels {
         #[arg(value_parser = ["on", "off"])]
         switch: String,
+    },
+    /// Buy postage automatically: `--below 25 --amount 50` buys $50 whenever a label is about
+    /// to be bought with less than $25 on the balance; `--off` turns it off.
+    AutoBuy {
+        #[arg(long, required_unless_present = "off", requires = "amount")]
+        below: Option<String>,
+        #[arg(long, requires = "below")]
+        amount: Option<String>,
+        #[arg(long, conflicts_with_all = ["below", "amount"])]
+        off: bool,
     },
     /// Forget the remembered account number and pass phrase.
     Logout,
@@ -133,6 +145,14 @@ pub fn run(cmd: PostageCommand, desk: &Desk, out: &Output) -> Result<(), AppErro
                 let account = endicia.set_pays_labels(switch == "on").await?;
                 out.value(&account, account_text)
             }
+            EndiciaCommand::AutoBuy { below, amount, .. } => {
+                endicia.login_remembered().await?;
+                let auto = below
+                    .zip(amount)
+                    .map(|(below, amount)| AutoBuyInput { below, amount });
+                let account = endicia.set_auto_buy(auto).await?;
+                out.value(&account, account_text)
+            }
             EndiciaCommand::Logout => {
                 endicia.logout().await;
                 endicia.forget()?;
@@ -157,6 +177,12 @@ fn account_text(a: &PostageAccount) -> String {
     } else {
         "Labels are paid from the default USPS account.".to_owned()
     });
+    if let Some(auto) = &a.auto_buy {
+        lines.push(format!(
+            "Buys ${} of postage automatically when the balance is below ${}.",
+            auto.amount, auto.below
+        ));
+    }
     if let Some(open) = &a.open_purchase {
         lines.push(format!(
             "A purchase of ${} is not confirmed yet: {}",

@@ -109,6 +109,17 @@ fn login_is_remembered_and_each_command_uses_it() {
     assert_eq!(cli.ok(&["pay-labels", "on"], None)["pays_labels"], true);
     assert_eq!(cli.ok(&["status"], None)["pays_labels"], true);
     assert_eq!(cli.ok(&["pay-labels", "off"], None)["pays_labels"], false);
+    let auto = cli.ok(&["auto-buy", "--below", "25", "--amount", "50"], None);
+    assert_eq!(auto["auto_buy"]["amount"], "50", "{auto}");
+    let refused = cli.err(&["auto-buy", "--below", "25", "--amount", "5"], None);
+    assert!(
+        refused["details"]["fields"]["auto_amount"].is_string(),
+        "{refused}"
+    );
+    assert_eq!(
+        cli.ok(&["auto-buy", "--off"], None)["auto_buy"],
+        Value::Null
+    );
 
     cli.ok(&["logout"], None);
     let gone = cli.err(&["status"], None);

@@ -542,3 +542,51 @@ async fn every_fault_on_an_endicia_label_leaves_at_most_one_charge_per_order() {
     }
     println!("endicia label fault matrix: {combinations} combinations");
 }
+
+#[tokio::test]
+async fn postage_is_bought_automatically_before_a_label_when_the_balance_is_low() {
+    let shop = Shop::paying_from_endicia().await;
+    let endicia = shop.desk.endicia();
+    let shipping = shop.desk.shipping();
+    // Off by default: a label leaves the balance as it is.
+    assert_eq!(endicia.account().await.unwrap().auto_buy, None);
+    let first = shipping
+        .buy_label(Shop::request(shop.order("A1")))
+        .await
+        .unwrap()
+        .shipment;
+    let after_first = Decimal::from(100) - first.postage;
+    assert_eq!(shop.balance().await, after_first);
+
+    // Below $99 (it is now), buy $50 before the next label.
+    let account = endicia
+        .set_auto_buy(Some(shipdesk_core::carriers::endicia::AutoBuyInput {
+            below: "$99".into(),
+            amount: "50".into(),
+        }))
+        .await
+        .unwrap();
+    assert_eq!(account.auto_buy.unwrap().amount, Decimal::from(50));
+    let second = shipping
+        .buy_label(Shop::request(shop.order("A2")))
+        .await
+        .unwrap()
+        .shipment;
+    assert_eq!(
+        shop.balance().await,
+        after_first + Decimal::from(50) - second.postage
+    );
+    let bought: Vec<Decimal> = endicia
+        .account()
+        .await
+        .unwrap()
+        .purchases
+        .iter()
+        .map(|p| p.amount)
+        .collect();
+    assert_eq!(bought, [Decimal::from(50)], "bought once");
+    assert_eq!(shop.labels_charged().await.len(), 2);
+
+    // Off again.
+    assert_eq!(endicia.set_auto_buy(None).await.unwrap().auto_buy, None);
+}

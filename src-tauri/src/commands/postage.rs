@@ -2,7 +2,8 @@
 
 use shipdesk_core::AppError;
 use shipdesk_core::carriers::endicia::{
-    Login, PassPhraseChange, PostageAccount, PurchaseOutcome, Recredit, Remembered, Unlock,
+    AutoBuyInput, Login, PassPhraseChange, PostageAccount, PurchaseOutcome, Recredit, Remembered,
+    Unlock,
 };
 use tauri::State;
 
@@ -47,6 +48,14 @@ pub async fn postage_endicia_pay_labels(
     pays: bool,
 ) -> Result<PostageAccount, AppError> {
     state.desk()?.endicia().set_pays_labels(pays).await
+}
+
+#[tauri::command]
+pub async fn postage_endicia_auto_buy(
+    state: State<'_, AppState>,
+    auto: Option<AutoBuyInput>,
+) -> Result<PostageAccount, AppError> {
+    state.desk()?.endicia().set_auto_buy(auto).await
 }
 
 /// "Remind Me Later" on the Endicia log-in prompt: when it ends (RFC 3339), if anything asked.

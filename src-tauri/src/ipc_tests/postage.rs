@@ -104,6 +104,20 @@ fn labels_are_paid_from_the_endicia_account_once_it_pays_for_them() {
     let paying = t.ok("postage_endicia_pay_labels", json!({"pays": true}));
     assert_eq!(paying["pays_labels"], true, "{paying}");
 
+    // Buy postage automatically: a balance that is not an amount is refused beside its field.
+    let bad = t.err(
+        "postage_endicia_auto_buy",
+        json!({"auto": {"below": "lots", "amount": "50"}}),
+    );
+    assert!(bad["details"]["fields"]["auto_below"].is_string(), "{bad}");
+    let auto = t.ok(
+        "postage_endicia_auto_buy",
+        json!({"auto": {"below": "$20", "amount": "50"}}),
+    );
+    assert_eq!(auto["auto_buy"]["below"], "20", "{auto}");
+    let off = t.ok("postage_endicia_auto_buy", json!({"auto": null}));
+    assert_eq!(off["auto_buy"], Value::Null, "{off}");
+
     let order = super::shipping::order_to_chicago(&t, "#E100");
     let rates = t.ok(
         "rates_for_order",

@@ -7,6 +7,8 @@ import type { EndiciaRemembered } from "../bindings/EndiciaRemembered";
 import type { EndiciaSandboxDemo } from "../bindings/EndiciaSandboxDemo";
 import type { EndiciaUnlock } from "../bindings/EndiciaUnlock";
 import type { PostageAccount } from "../bindings/PostageAccount";
+import type { PostageAutoBuy } from "../bindings/PostageAutoBuy";
+import type { PostageAutoBuyInput } from "../bindings/PostageAutoBuyInput";
 import type { PostagePurchase } from "../bindings/PostagePurchase";
 import type { PostagePurchaseOutcome } from "../bindings/PostagePurchaseOutcome";
 import type { RecreditState } from "../bindings/RecreditState";
@@ -18,6 +20,8 @@ export type {
   EndiciaSandboxDemo,
   EndiciaUnlock,
   PostageAccount,
+  PostageAutoBuy,
+  PostageAutoBuyInput,
   PostagePurchase,
   PostagePurchaseOutcome,
   RecreditState,
@@ -33,6 +37,8 @@ export const postageIpc = {
   /** Buys postage once (journaled before it is sent); `amount` as typed ("50", "$1,000"). */
   /** "Remind Me Later" on the Endicia log-in prompt; core emits the new snapshot. */
   endiciaRemindLater: () => call<string | null>("postage_endicia_remind_later"),
+  /** "Buy postage automatically" on (the two amounts as typed) or off (`null`). */
+  endiciaAutoBuy: (auto: PostageAutoBuyInput | null) => call<PostageAccount>("postage_endicia_auto_buy", { auto }),
   endiciaPayLabels: (pays: boolean) => call<PostageAccount>("postage_endicia_pay_labels", { pays }),
   endiciaBuy: (amount: string) => call<PostagePurchaseOutcome>("postage_endicia_buy", { amount }),
   endiciaCheckPurchase: (id: number) => call<PostagePurchase>("postage_endicia_check_purchase", { id }),

@@ -11,6 +11,7 @@ const endiciaForget = vi.fn();
 const endiciaChallengeQuestion = vi.fn();
 const endiciaUnlock = vi.fn();
 const endiciaPayLabels = vi.fn();
+const endiciaAutoBuy = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -27,6 +28,7 @@ vi.mock("../../ipc", async (orig) => {
       endiciaChallengeQuestion: (a: string, e: string) => endiciaChallengeQuestion(a, e),
       endiciaUnlock: (u: unknown) => endiciaUnlock(u),
       endiciaPayLabels: (p: boolean) => endiciaPayLabels(p),
+      endiciaAutoBuy: (a: unknown) => endiciaAutoBuy(a),
     },
   };
 });
@@ -41,7 +43,7 @@ const NOTHING: EndiciaRemembered = {
 };
 
 function account(balance: string): PostageAccount {
-  return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, pays_labels: false, open_purchase: null, purchases: [] };
+  return { account_number: "2500123", balance, printed: "0", status: "Active", remembered: true, pays_labels: false, auto_buy: null, open_purchase: null, purchases: [] };
 }
 
 function fieldError(field: string, message: string): AppError {
@@ -116,6 +118,23 @@ describe("Settings › Postage accounts › Endicia", () => {
     await waitFor(() => expect((screen.getByLabelText("Pay for labels from this account") as HTMLInputElement).checked).toBe(true));
     expect(endiciaPayLabels).toHaveBeenCalledWith(true);
     expect(screen.getByText(/paid from this balance/)).toBeTruthy();
+  });
+
+  it("buys postage automatically below a balance once saved, and shows a refused amount", async () => {
+    endiciaRemembered.mockResolvedValue({ ...NOTHING, account_number: "2500123", pass_phrase_remembered: true, logged_in: "2500123" });
+    render(<PostageAccounts />);
+    await screen.findByTestId("postage-details");
+    fireEvent.click(screen.getByLabelText("Buy postage automatically"));
+    fireEvent.change(screen.getByLabelText("When the balance is below"), { target: { value: "25" } });
+    fireEvent.change(screen.getByLabelText("buy"), { target: { value: "5" } });
+    endiciaAutoBuy.mockRejectedValueOnce(fieldError("auto_amount", "The smallest postage purchase is $10.00."));
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect((await screen.findByTestId("auto-buy-error")).textContent).toContain("$10.00");
+    endiciaAutoBuy.mockResolvedValueOnce({ ...account("100.00"), auto_buy: { below: "25", amount: "50" } });
+    fireEvent.change(screen.getByLabelText("buy"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect((await screen.findByTestId("auto-buy-status")).textContent).toContain("$50.00");
+    expect(endiciaAutoBuy).toHaveBeenLastCalledWith({ below: "25", amount: "50" });
   });
 
   it("shows Endicia's pass phrase rule beside the new pass phrase", async () => {

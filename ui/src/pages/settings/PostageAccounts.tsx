@@ -3,7 +3,7 @@
 // Postage to add with Buy Postage, the server's response, and the recent purchases. Change Pass
 // Phrase and the unlock of a suspended account are their own forms (EndiciaForms.tsx).
 import { useEffect, useState } from "react";
-import { ipc, type AppError, type EndiciaRemembered, type PostageAccount } from "../../ipc";
+import { ipc, type AppError, type EndiciaRemembered, type PostageAccount, type PostageAutoBuyInput } from "../../ipc";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrors } from "./fieldErrors";
 import { ChangePassPhraseForm, Field, UnlockForm } from "./EndiciaForms";
@@ -281,6 +281,7 @@ function PostageDetails(props: {
         <input type="checkbox" checked={a.pays_labels} onChange={(e) => void payLabels(e.target.checked)} data-field="pays-labels" />
         Pay for labels from this account
       </label>
+      <AutoBuyForm account={a} onAccount={props.onAccount} />
       <p className="muted small">
         {a.pays_labels
           ? "Labels, batches and End of Day forms are paid from this balance. Address checks, tracking and pickups still go through your USPS account."
@@ -342,6 +343,55 @@ function PostageDetails(props: {
           Log out
         </button>
       </div>
+    </div>
+  );
+}
+
+/** "Buy postage automatically": below a balance, a set amount is bought before the next label. */
+function AutoBuyForm(props: { account: PostageAccount; onAccount: (a: PostageAccount) => void }) {
+  const current = props.account.auto_buy;
+  const [on, setOn] = useState(current !== null);
+  const [below, setBelow] = useState(current?.below ?? "");
+  const [amount, setAmount] = useState(current?.amount ?? "");
+  const { busy, error, run } = useAction();
+  const errors = fieldErrors(error);
+  const save = (auto: PostageAutoBuyInput | null) =>
+    run(async () => {
+      props.onAccount(await ipc.endiciaAutoBuy(auto));
+    });
+  const toggle = (checked: boolean) => {
+    setOn(checked);
+    if (!checked && current !== null) void save(null);
+  };
+  return (
+    <div className="auto-buy" data-testid="auto-buy">
+      <label className="checkbox-line">
+        <input type="checkbox" checked={on} onChange={(e) => toggle(e.target.checked)} data-field="auto-buy" /> Buy postage automatically
+      </label>
+      {on && (
+        <form
+          className="buy-postage"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save({ below, amount });
+          }}
+        >
+          <label htmlFor="auto-below">When the balance is below</label>
+          <input id="auto-below" data-field="auto_below" inputMode="decimal" placeholder="$25.00" value={below} onChange={(e) => setBelow(e.target.value)} aria-invalid={!!errors.auto_below} />
+          <label htmlFor="auto-amount">buy</label>
+          <input id="auto-amount" data-field="auto_amount" inputMode="decimal" placeholder="$50.00" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={!!errors.auto_amount} />
+          <button type="submit" disabled={busy || below.trim() === "" || amount.trim() === ""} data-action="save-auto-buy">
+            Save
+          </button>
+        </form>
+      )}
+      {(errors.auto_below || errors.auto_amount) && <p className="field-error" data-testid="auto-buy-error">{errors.auto_below ?? errors.auto_amount}</p>}
+      {error && !errors.auto_below && !errors.auto_amount && <ErrorNotice error={error} />}
+      {current && (
+        <p className="muted small" data-testid="auto-buy-status">
+          Before a label, {money(current.amount)} of postage is bought when the balance is below {money(current.below)}.
+        </p>
+      )}
     </div>
   );
 }

@@ -13,6 +13,7 @@
 //! (`RequesterID`), issued by Endicia after certification; a build without one
 //! (`SHIPDESK_ENDICIA_REQUESTER_ID` at build time) says so instead of calling Endicia.
 
+mod auto_buy;
 mod buy;
 mod errors;
 mod journal;
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
 
+pub use auto_buy::{AutoBuy, AutoBuyInput};
 pub use journal::{Recredit, RecreditEnd, RecreditJournal, RecreditState};
 pub use payer::{EndiciaPayers, LabelSend, PayerRow};
 
@@ -92,6 +94,8 @@ pub struct PostageAccount {
     /// Labels, batches and SCAN forms are paid from this account ("Pay for labels from this
     /// account"), not the default USPS account.
     pub pays_labels: bool,
+    /// "Buy postage automatically", when it is on.
+    pub auto_buy: Option<AutoBuy>,
     /// A purchase whose outcome is not settled yet (its answer was lost).
     pub open_purchase: Option<Recredit>,
     /// The latest purchases, newest first.
@@ -401,6 +405,7 @@ impl EndiciaAccounts {
             remembered,
             pays_labels: self.paying_account_number()?.as_deref()
                 == Some(credentials.account_id.as_str()),
+            auto_buy: self.auto_buy()?,
             open_purchase: self.journal.open_recredit(&credentials.account_id)?,
             purchases: self.journal.recredits(&credentials.account_id, 10)?,
         })

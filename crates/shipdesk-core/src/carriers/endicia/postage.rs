@@ -380,6 +380,20 @@ impl EndiciaAccounts {
             Ok(s) => s,
             Err(e) => return Err(refused(self.call_failed(&e).await)),
         };
+        // "Buy postage automatically" tops the balance up before the label, not after: a
+        // label's answer is never held up (or lost in a crash) behind a postage purchase.
+        let status = if self.auto_buy_due(status.postage_balance) {
+            self.auto_buy_now(status.postage_balance).await;
+            match client
+                .account_status(&credentials, &Self::request_id())
+                .await
+            {
+                Ok(s) => s,
+                Err(e) => return Err(refused(self.call_failed(&e).await)),
+            }
+        } else {
+            status
+        };
         let serial = status.serial_number.unwrap_or(0);
         if let Some(before) = self.payers.label_send(key).map_err(unknown)? {
             if serial != before.serial_before || status.ascending_balance != before.printed_before {
