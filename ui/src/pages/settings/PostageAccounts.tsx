@@ -281,12 +281,12 @@ function PostageDetails(props: {
         <input type="checkbox" checked={a.pays_labels} onChange={(e) => void payLabels(e.target.checked)} data-field="pays-labels" />
         Pay for labels from this account
       </label>
-      <AutoBuyForm account={a} onAccount={props.onAccount} />
       <p className="muted small">
         {a.pays_labels
           ? "Labels, batches and End of Day forms are paid from this balance. Address checks, tracking and pickups still go through your USPS account."
           : "Labels are paid from your default USPS account."}
       </p>
+      <AutoBuyForm account={a} onAccount={props.onAccount} />
       {a.open_purchase && (
         <div className="notice notice-warn" data-testid="open-purchase">
           A postage purchase of {money(a.open_purchase.amount)} is not confirmed yet. {a.open_purchase.message ?? ""} It is never sent twice.{" "}
