@@ -6,51 +6,20 @@
 //! once for two clicks. The simulator's ledger always agrees with the purchases recorded as
 //! bought.
 
-use std::sync::{Arc, Mutex};
+mod endicia_common;
 
+use std::sync::Arc;
+
+use endicia_common::*;
 use rust_decimal::Decimal;
-use shipdesk_core::carriers::endicia::{Login, RecreditJournal, RecreditState};
-use shipdesk_core::ports::{Clock, MemorySecretStore};
-use shipdesk_core::{DataDir, Desk, ErrorCode};
-use time::{Duration, OffsetDateTime};
+use shipdesk_core::carriers::endicia::{RecreditJournal, RecreditState};
+use shipdesk_core::ports::Clock;
+use shipdesk_core::{Desk, ErrorCode};
+use time::Duration;
 
-const DEMO: &str = "2500123";
-
-/// The wall clock, moved forward by the test.
-#[derive(Default)]
-struct MovableClock(Mutex<Duration>);
-
-impl MovableClock {
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-}
-
-impl Clock for MovableClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + *self.0.lock().unwrap()
-    }
-}
-
+/// A desk over `dir`, as a process of its own.
 fn desk(dir: &std::path::Path, clock: Arc<MovableClock>) -> Desk {
-    Desk::builder(DataDir::at(dir))
-        .secrets(Arc::new(MemorySecretStore::default()))
-        .clock(clock)
-        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
-        .build()
-        .unwrap()
-}
-
-async fn login(desk: &Desk) -> Decimal {
-    desk.endicia()
-        .login(Login {
-            account_number: DEMO.into(),
-            pass_phrase: Some("Shipdesk demo 2026".into()),
-            remember: false,
-        })
-        .await
-        .unwrap()
-        .balance
+    sandbox_desk(dir, clock, true)
 }
 
 fn now_text(clock: &MovableClock) -> String {
@@ -124,24 +93,6 @@ async fn purchases_a_crash_left_open_are_settled_and_never_sent_twice() {
         .map(|p| p.amount)
         .collect();
     assert_eq!(bought, [Decimal::from(20)]);
-}
-
-/// The simulator's postage purchases for the demo account, as amounts.
-async fn purchases_at_endicia(desk: &Desk) -> Vec<Decimal> {
-    let service = desk.connections().endicia_sandbox_url().await.unwrap();
-    let ledger: serde_json::Value = reqwest::get(service.join("/__sim/ledger").unwrap())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    ledger
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["account_id"] == DEMO && e["kind"] == "Purchase")
-        .map(|e| e["amount"].as_str().unwrap().parse().unwrap())
-        .collect()
 }
 
 fn bought(desk: &Desk) -> Vec<Decimal> {

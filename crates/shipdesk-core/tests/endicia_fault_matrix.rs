@@ -6,25 +6,16 @@
 //! equals the purchases the journal records as bought, the balance is the opening balance plus
 //! those, and the next purchase goes through once.
 
-use std::sync::{Arc, Mutex};
+mod endicia_common;
 
+use std::sync::Arc;
+
+use endicia_common::*;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
-use shipdesk_core::carriers::endicia::{Login, RecreditJournal, RecreditState};
-use shipdesk_core::ports::{Clock, MemorySecretStore};
-use shipdesk_core::{DataDir, Desk};
-use time::{Duration, OffsetDateTime};
-
-const DEMO: &str = "2500123";
-
-#[derive(Default)]
-struct MovableClock(Mutex<Duration>);
-
-impl Clock for MovableClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + *self.0.lock().unwrap()
-    }
-}
+use serde_json::json;
+use shipdesk_core::Desk;
+use shipdesk_core::carriers::endicia::{RecreditJournal, RecreditState};
+use time::Duration;
 
 /// What goes wrong with the purchase, as the simulator's controls set it up.
 #[derive(Debug, Clone, Copy)]
@@ -48,57 +39,6 @@ const FAULTS: [Fault; 8] = [
     Fault::AnswerLost,
     Fault::Slow,
 ];
-
-fn desk(dir: &std::path::Path, clock: Arc<MovableClock>) -> Desk {
-    Desk::builder(DataDir::at(dir))
-        .secrets(Arc::new(MemorySecretStore::default()))
-        .clock(clock)
-        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
-        .build()
-        .unwrap()
-}
-
-async fn login(desk: &Desk) -> Decimal {
-    desk.endicia()
-        .login(Login {
-            account_number: DEMO.into(),
-            pass_phrase: Some("Shipdesk demo 2026".into()),
-            remember: false,
-        })
-        .await
-        .unwrap()
-        .balance
-}
-
-async fn control(desk: &Desk, path: &str, body: Value) {
-    let service = desk.connections().endicia_sandbox_url().await.unwrap();
-    let answer = reqwest::Client::new()
-        .post(service.join(&format!("/__sim/{path}")).unwrap())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(answer.status().is_success(), "{path}: {}", answer.status());
-}
-
-async fn purchases_at_endicia(desk: &Desk) -> Vec<Decimal> {
-    let service = desk.connections().endicia_sandbox_url().await.unwrap();
-    let ledger: Value = reqwest::get(service.join("/__sim/ledger").unwrap())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut amounts: Vec<Decimal> = ledger
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["account_id"] == DEMO && e["kind"] == "Purchase")
-        .map(|e| e["amount"].as_str().unwrap().parse().unwrap())
-        .collect();
-    amounts.sort();
-    amounts
-}
 
 fn recorded_bought(desk: &Desk) -> Vec<Decimal> {
     let mut amounts: Vec<Decimal> = desk
@@ -137,28 +77,33 @@ async fn every_fault_on_a_postage_purchase_ends_with_the_ledger_equal_to_the_jou
             let case = format!("{fault:?}, restarted: {restart}");
             let dir = tempfile::tempdir().unwrap();
             let clock = Arc::new(MovableClock::default());
-            let mut desk = desk(dir.path(), clock.clone());
+            let mut desk = sandbox_desk(dir.path(), clock.clone(), true);
             let opening = login(&desk).await;
             match fault {
                 Fault::None => {}
                 Fault::Refused(code) => {
-                    control(
+                    sim(
                         &desk,
                         "fail-next",
-                        json!({"method": "BuyPostageXML", "code": code}),
+                        Some(json!({"method": "BuyPostageXML", "code": code})),
                     )
-                    .await
+                    .await;
                 }
                 Fault::AnswerLost => {
-                    control(&desk, "drop-answer", json!({"method": "BuyPostageXML"})).await
+                    sim(
+                        &desk,
+                        "drop-answer",
+                        Some(json!({"method": "BuyPostageXML"})),
+                    )
+                    .await;
                 }
                 Fault::Slow => {
-                    control(
+                    sim(
                         &desk,
                         "delay-next",
-                        json!({"method": "BuyPostageXML", "millis": 300}),
+                        Some(json!({"method": "BuyPostageXML", "millis": 300})),
                     )
-                    .await
+                    .await;
                 }
             }
             let first = desk.endicia().buy_postage("25").await;
@@ -168,10 +113,10 @@ async fn every_fault_on_a_postage_purchase_ends_with_the_ledger_equal_to_the_jou
             }
             if restart {
                 drop(desk);
-                desk = self::desk(dir.path(), clock.clone());
+                desk = sandbox_desk(dir.path(), clock.clone(), true);
                 login(&desk).await;
             }
-            *clock.0.lock().unwrap() += Duration::minutes(3);
+            clock.advance(Duration::minutes(3));
             assert_agree(&desk, opening, &case).await;
 
             // Nothing is stuck: the next purchase goes through, once.

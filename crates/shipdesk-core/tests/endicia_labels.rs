@@ -3,28 +3,18 @@
 //! simulator): rates, a label that lowers the balance, a void that is a refund, the End of Day
 //! form, and the purchase journal's exactly-once rules where ELS labels are not idempotent.
 
-use std::sync::{Arc, Mutex};
+mod endicia_common;
 
+use std::sync::Arc;
+
+use endicia_common::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use shipdesk_core::carriers::endicia::Login;
 use shipdesk_core::orders::{Address, LineItem, OrderInput};
-use shipdesk_core::ports::{Clock, MemorySecretStore};
 use shipdesk_core::postage::model::{Dimensions, Package, RateChoice};
 use shipdesk_core::shipping::{PurchaseRequest, ShipFromInput, ShipToChoice};
-use shipdesk_core::{DataDir, Desk, ErrorCode};
-use time::{Duration, OffsetDateTime};
-
-const DEMO: &str = "2500123";
-
-#[derive(Default)]
-struct MovableClock(Mutex<Duration>);
-
-impl Clock for MovableClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + *self.0.lock().unwrap()
-    }
-}
+use shipdesk_core::{Desk, ErrorCode};
+use time::Duration;
 
 struct Shop {
     dir: tempfile::TempDir,
@@ -32,28 +22,9 @@ struct Shop {
     clock: Arc<MovableClock>,
 }
 
+/// A desk with no USPS account: only Endicia, which checks no address.
 fn open_desk(dir: &std::path::Path, clock: Arc<MovableClock>) -> Desk {
-    Desk::builder(DataDir::at(dir))
-        .secrets(Arc::new(MemorySecretStore::default()))
-        .clock(clock)
-        .usps(shipdesk_core::carriers::ConnectionsConfig {
-            sandbox_demo_account: false,
-            ..Default::default()
-        })
-        .sandbox(shipdesk_sandbox::UspsSimSandbox::host())
-        .build()
-        .unwrap()
-}
-
-async fn login(desk: &Desk) {
-    desk.endicia()
-        .login(Login {
-            account_number: DEMO.into(),
-            pass_phrase: Some("Shipdesk demo 2026".into()),
-            remember: false,
-        })
-        .await
-        .unwrap();
+    sandbox_desk(dir, clock, false)
 }
 
 impl Shop {
@@ -153,26 +124,14 @@ impl Shop {
     }
 
     async fn sim(&self, path: &str, body: Option<Value>) -> Value {
-        let service = self.desk.connections().endicia_sandbox_url().await.unwrap();
-        let url = service.join(&format!("/__sim/{path}")).unwrap();
-        let client = reqwest::Client::new();
-        let request = match body {
-            Some(body) => client.post(url).json(&body),
-            None => client.get(url),
-        };
-        let answer = request.send().await.unwrap();
-        assert!(answer.status().is_success(), "{path}: {}", answer.status());
-        answer.json().await.unwrap_or(Value::Null)
+        sim(&self.desk, path, body).await
     }
 
     /// The tracking numbers of the labels Endicia charged the demo account for.
     async fn labels_charged(&self) -> Vec<String> {
-        let ledger = self.sim("ledger", None).await;
-        ledger
-            .as_array()
-            .unwrap()
+        ledger(&self.desk, "Label")
+            .await
             .iter()
-            .filter(|e| e["account_id"] == DEMO && e["kind"] == "Label")
             .map(|e| e["tracking_number"].as_str().unwrap().to_owned())
             .collect()
     }
@@ -280,11 +239,7 @@ async fn a_label_whose_answer_was_lost_is_never_bought_twice() {
     for _ in 0..2 {
         let check = shipping.check_purchase_again(attempt).await.unwrap_err();
         assert!(check.message.contains("will not buy it again"), "{check:?}");
-        shop.clock
-            .0
-            .lock()
-            .unwrap()
-            .clone_from(&Duration::minutes(5));
+        shop.clock.advance(Duration::minutes(5));
     }
     assert_eq!(shop.labels_charged().await.len(), 1);
 
@@ -407,15 +362,7 @@ async fn a_lost_endicia_login_asks_every_window_to_log_in_again() {
     assert_eq!(still.code, ErrorCode::EndiciaLoginRequired, "{still:?}");
 
     // Logging in again ends it, and the label is bought.
-    shop.desk
-        .endicia()
-        .login(Login {
-            account_number: DEMO.into(),
-            pass_phrase: Some("Shipdesk demo 2026".into()),
-            remember: false,
-        })
-        .await
-        .unwrap();
+    login(&shop.desk).await;
     assert_eq!(connections.connection_snapshot().unwrap().endicia, None);
     shipping.buy_label(Shop::request(order)).await.unwrap();
     assert_eq!(shop.labels_charged().await.len(), 1);
@@ -443,7 +390,7 @@ async fn a_label_request_lost_on_its_way_is_sent_again_once_the_registers_prove_
     assert!(shop.labels_charged().await.is_empty());
 
     // Later, the registers have not moved: nothing was made, so it is sent again — once.
-    *shop.clock.0.lock().unwrap() += Duration::minutes(3);
+    shop.clock.advance(Duration::minutes(3));
     let label = shipping.check_purchase_again(attempt).await.unwrap();
     assert_eq!(shop.labels_charged().await, vec![label.tracking_number]);
     assert_eq!(shipping.unfinished_purchases().unwrap(), 0);
@@ -504,7 +451,7 @@ async fn every_fault_on_an_endicia_label_leaves_at_most_one_charge_per_order() {
             if restart {
                 shop = shop.restarted().await;
             }
-            *shop.clock.0.lock().unwrap() += Duration::minutes(3);
+            shop.clock.advance(Duration::minutes(3));
             let shipping = shop.desk.shipping();
             // Whatever is open is checked again (the app does it at start and from "Purchases
             // to check"), then the user buys what is still not bought.

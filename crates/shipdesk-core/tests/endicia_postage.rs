@@ -4,6 +4,7 @@
 //! the simulator's ledger equal to the purchases the journal records as bought.
 
 mod carriers_common;
+mod endicia_common;
 
 use carriers_common::*;
 use rust_decimal::Decimal;
@@ -11,39 +12,20 @@ use serde_json::{Value, json};
 use shipdesk_core::ErrorCode;
 use shipdesk_core::carriers::endicia::{Login, RecreditState};
 
-const DEMO: &str = "2500123";
-const DEMO_PASS: &str = "Shipdesk demo 2026";
+use endicia_common::{DEMO, DEMO_PASS};
 
 impl Harness {
     /// POST (or GET, with no body) an Endicia simulator control.
     async fn endicia_sim(&self, path: &str, body: Option<Value>) -> Value {
-        let service = self.desk.connections().endicia_sandbox_url().await.unwrap();
-        let url = service.join(&format!("/__sim/{path}")).unwrap();
-        let client = reqwest::Client::new();
-        let request = match body {
-            Some(body) => client.post(url).json(&body),
-            None => client.get(url),
-        };
-        let answer = request.send().await.unwrap();
-        assert!(answer.status().is_success(), "{path}: {}", answer.status());
-        answer.json().await.unwrap_or(Value::Null)
+        endicia_common::sim(&self.desk, path, body).await
     }
 
-    /// The simulator's postage purchases for the demo account, as amounts.
+    /// The simulator's postage purchases for the demo account, as amounts, in order.
     async fn recredits_at_endicia(&self) -> Vec<Decimal> {
-        let ledger = self.endicia_sim("ledger", None).await;
-        ledger
-            .as_array()
-            .unwrap()
+        endicia_common::ledger(&self.desk, "Purchase")
+            .await
             .iter()
-            .filter(|e| e["account_id"] == DEMO && e["kind"] == "Purchase")
-            .map(|e| {
-                let amount = e["amount"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| e["amount"].to_string());
-                amount.parse().unwrap()
-            })
+            .map(|e| e["amount"].as_str().unwrap().parse().unwrap())
             .collect()
     }
 }
