@@ -119,7 +119,7 @@ done
 exec "$@"
 "#;
 
-fn wait_for_file(path: &Path, child: &mut Child, limit: Duration) -> Result<Duration> {
+pub fn wait_for_file(path: &Path, child: &mut Child, limit: Duration) -> Result<Duration> {
     let start = Instant::now();
     while start.elapsed() < limit {
         if path.exists() {

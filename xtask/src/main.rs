@@ -7,12 +7,15 @@
 //! - `bench`: the benchmark harness; prints one table.
 //! - `e2e`: only the end-to-end tests (after set-up), for iterating on them.
 //! - `fuzz`: only the fuzzing step of `test` (fuzz/), optionally longer or for one target.
+//! - `dist`: the release app's installers (.deb, .rpm); `--check` installs, starts and removes
+//!   the .deb.
 //!
 //! Plain std::process: the tool must build before anything else is installed.
 
 mod bench;
 mod build;
 mod desktop;
+mod dist;
 mod fuzz;
 mod setup;
 mod sh;
@@ -54,6 +57,15 @@ enum Cmd {
     Bench,
     /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
     Bindings,
+    /// Build the release app's installers: a .deb and an .rpm (target/release/bundle/).
+    Dist {
+        /// Then install the .deb, start the installed app under Xvfb, and remove it (root).
+        #[arg(long)]
+        check: bool,
+        /// From the debug build instead (quick; what `cargo xtask test` checks).
+        #[arg(long)]
+        debug: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,6 +80,7 @@ fn main() -> std::process::ExitCode {
         Cmd::Fuzz { seconds, targets } => fuzz::run(seconds, &targets),
         Cmd::Bench => bench::run(),
         Cmd::Bindings => test::regenerate_bindings(),
+        Cmd::Dist { check, debug } => dist::run(check, debug),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -43,6 +43,10 @@ pub fn all() -> Result<()> {
         ),
         ("Fuzzing the parsers (bounded time)", fuzz::step(&mut tally)),
         ("End-to-end tests of the real app", e2e(&mut tally)),
+        (
+            "The .deb installs, starts and uninstalls",
+            crate::dist::test_step(),
+        ),
     ];
     steps.push((
         "The run left the working tree as it found it",
