@@ -175,4 +175,9 @@ async fn main() {
          pdf_bytes={pdf_bytes}",
         calls as f64 / labels as f64
     );
+    let ratio = seconds / bound;
+    println!(
+        "batch_ratio_vs_latency_bound={ratio:.2} batch_ratio_target=1.1 batch_ratio_meets={}",
+        if ratio <= 1.1 { "yes" } else { "no" }
+    );
 }

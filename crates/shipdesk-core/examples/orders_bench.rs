@@ -135,6 +135,10 @@ fn generate(path: &Path, orders: usize) -> std::io::Result<u64> {
     Ok(rows)
 }
 
+fn meets(ok: bool) -> &'static str {
+    if ok { "yes" } else { "no" }
+}
+
 fn sqlite3_import(csv: &Path, dir: &Path) -> Option<f64> {
     let db = dir.join("plain.sqlite3");
     let start = Instant::now();
@@ -213,7 +217,14 @@ fn main() {
     );
 
     match sqlite3_import(&csv, dir.path()) {
-        Some(s) => println!("sqlite3_import_seconds={s:.2} (plain table, same file)"),
+        Some(s) => {
+            println!("sqlite3_import_seconds={s:.2} (plain table, same file)");
+            let ratio = secs / s;
+            println!(
+                "import_ratio_vs_sqlite3={ratio:.2} import_ratio_target=3.0 import_ratio_meets={}",
+                meets(ratio <= 3.0)
+            );
+        }
         None => println!("sqlite3_import_seconds=n/a (sqlite3 command not available)"),
     }
 
@@ -271,6 +282,10 @@ fn main() {
         percentile(&times, 0.95),
         times.last().copied().unwrap_or(0.0),
         hits / times.len() as u64
+    );
+    println!(
+        "search_p95_target_ms=20 search_p95_meets={}",
+        meets(percentile(&times, 0.95) <= 20.0)
     );
     let start = Instant::now();
     let page = svc
