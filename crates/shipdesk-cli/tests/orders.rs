@@ -98,6 +98,18 @@ fn imports_the_shared_fixtures_and_lists_them_as_json() {
     assert_eq!(summary["format"], "shopify");
     assert_eq!(summary["new"], 3);
 
+    // A scan: by the marketplace's order id too; an already shipped order is refused (exit 1).
+    let scanned = desk.json(&["orders", "scan", "7000000000001"]);
+    assert_eq!(scanned["order"]["order_number"], "#2001", "{scanned}");
+    assert_eq!(scanned["refusal"], Value::Null);
+    let shipped = desk.run(&["orders", "scan", "2003"]);
+    assert!(!shipped.status.success());
+    assert!(
+        String::from_utf8_lossy(&shipped.stdout).contains("already shipped"),
+        "{}",
+        String::from_utf8_lossy(&shipped.stdout)
+    );
+
     let generic = dir.join("generic_sample.csv");
     let refused = desk.run(&["--json", "orders", "import", s(&generic)]);
     assert!(!refused.status.success());

@@ -19,7 +19,7 @@ macro_rules! with_app_commands {
     ($then:ident) => {
         $then! {
             app: app_ready, doctor;
-            orders: orders_list, orders_get, orders_create, orders_update, orders_archive,
+            orders: orders_list, orders_get, orders_scan, orders_create, orders_update, orders_archive,
                 orders_set_tags, orders_tags, orders_import_pick_file, orders_import_preview,
                 orders_import,
                 orders_import_cancel, mappings_list, mapping_save, mapping_delete;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use shipdesk_core::AppError;
 use shipdesk_core::import::{ColumnMapping, ImportOptions, ImportPreview, ImportSummary};
-use shipdesk_core::orders::{Order, OrderInput, OrderPage, OrderQuery};
+use shipdesk_core::orders::{Order, OrderInput, OrderPage, OrderQuery, ScannedOrder};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::AppState;
@@ -18,6 +18,12 @@ pub fn orders_list(state: State<'_, AppState>, query: OrderQuery) -> Result<Orde
 #[tauri::command]
 pub fn orders_get(state: State<'_, AppState>, id: i64) -> Result<Order, AppError> {
     state.desk()?.orders().get(id)
+}
+
+/// Scan-to-ship: the order a scanned code names, and whether to ship it.
+#[tauri::command]
+pub fn orders_scan(state: State<'_, AppState>, code: String) -> Result<ScannedOrder, AppError> {
+    state.desk()?.orders().scan(&code)
 }
 
 #[tauri::command]

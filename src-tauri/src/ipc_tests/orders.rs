@@ -29,6 +29,14 @@ fn an_order_is_created_read_edited_tagged_and_archived() {
     assert_eq!(created["items"][0]["unit_price"], "12.00");
     let id = created["id"].clone();
     assert_eq!(t.ok("orders_get", json!({"id": id})), created);
+    // A scanner types the number without the `#`, then Enter.
+    let scanned = t.ok("orders_scan", json!({"code": "1001\r\n"}));
+    assert_eq!(scanned["order"]["id"], id, "{scanned}");
+    assert_eq!(scanned["refusal"], serde_json::Value::Null);
+    assert_eq!(
+        t.err("orders_scan", json!({"code": "4242"}))["code"],
+        "NOT_FOUND"
+    );
 
     let mut edited = order_input("#1001");
     edited["notes"] = json!("Leave at the back door");

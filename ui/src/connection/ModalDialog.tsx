@@ -34,7 +34,8 @@ export function ModalDialog(props: {
     const dialog = box.current;
     const before = document.activeElement as HTMLElement | null;
     if (dialog) openDialogs.push(dialog);
-    const first = dialog?.querySelector<HTMLElement>(FOCUSABLE);
+    // A field marked `data-autofocus` (the weight of a scanned order) takes the focus first.
+    const first = dialog?.querySelector<HTMLElement>("[data-autofocus]") ?? dialog?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? dialog)?.focus();
     const strayEscape = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || openDialogs[openDialogs.length - 1] !== dialog) return;

@@ -8,12 +8,15 @@ import type { ImportOptions } from "../bindings/ImportOptions";
 import type { ImportPreview } from "../bindings/ImportPreview";
 import type { ImportSummary } from "../bindings/ImportSummary";
 import type { Progress } from "../bindings/Progress";
+import type { ScannedOrder } from "../bindings/ScannedOrder";
 
-export type { Order, OrderInput, OrderPage, OrderQuery, ColumnMapping, ImportOptions, ImportPreview, ImportSummary, Progress };
+export type { Order, OrderInput, OrderPage, OrderQuery, ColumnMapping, ImportOptions, ImportPreview, ImportSummary, Progress, ScannedOrder };
 
 export const ordersIpc = {
   ordersList: (query: OrderQuery) => call<OrderPage>("orders_list", { query }),
   ordersGet: (id: number) => call<Order>("orders_get", { id }),
+  /** Scan-to-ship: the order a scanned code names, and why not to ship it (if so). */
+  ordersScan: (code: string) => call<ScannedOrder>("orders_scan", { code }),
   ordersCreate: (input: OrderInput) => call<Order>("orders_create", { input }),
   ordersUpdate: (id: number, input: OrderInput) => call<Order>("orders_update", { id, input }),
   ordersArchive: (ids: number[], archived: boolean) => call<number>("orders_archive", { ids, archived }),

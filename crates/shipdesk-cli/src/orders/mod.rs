@@ -43,6 +43,9 @@ pub enum OrdersCommand {
     List(ListArgs),
     /// Show one order by its number (`#1001` or `1001`).
     Show { number: String },
+    /// What a barcode scan of an order number (or marketplace order id) finds, and whether it
+    /// may be shipped; exits non-zero when it may not.
+    Scan { code: String },
     /// Archive orders by number.
     Archive {
         #[arg(required = true)]
@@ -135,6 +138,17 @@ pub fn run(cmd: OrdersCommand, svc: &OrdersService, out: &Output) -> Result<(), 
                 text.push(format!("{} order(s)", orders.len()));
                 text.join("\n")
             })
+        }
+        OrdersCommand::Scan { code } => {
+            let scanned = svc.scan(&code)?;
+            out.value(&scanned, |s| match &s.refusal {
+                None => format!("Ship it: {}", text::order_detail(&s.order)),
+                Some(why) => format!("Do not ship: {why}"),
+            })?;
+            match scanned.refusal {
+                None => Ok(()),
+                Some(why) => Err(AppError::new(shipdesk_core::ErrorCode::Conflict, why)),
+            }
         }
         OrdersCommand::Show { number } => {
             let order = svc.get_by_number(&number)?;

@@ -10,6 +10,7 @@ pub mod label_fields;
 mod model;
 #[cfg(test)]
 mod query_tests;
+mod scan;
 mod service;
 #[cfg(test)]
 mod service_tests;
@@ -22,6 +23,7 @@ pub use model::{
     Address, ArchivedFilter, LineItem, Order, OrderInput, OrderPage, OrderQuery, OrderSort,
     OrderSource, OrderStatus, SourceKind,
 };
+pub use scan::ScannedOrder;
 pub use service::{OrdersService, PREVIEW_ROWS};
 pub use store::{
     DEFAULT_PAGE_SIZE, ExistingOrder, MAX_PAGE_SIZE, MappingStore, OrderStore, OrderTransaction,

@@ -215,6 +215,15 @@ impl OrdersService {
             .ok_or_else(|| AppError::not_found(format!("There is no order number {n}")))
     }
 
+    /// By the marketplace's own order id (the newest when two sources share one).
+    pub(crate) fn by_source_id(&self, source_id: &str) -> AppResult<Option<Order>> {
+        Ok(self
+            .orders
+            .orders_by_source_id(source_id)?
+            .into_iter()
+            .next())
+    }
+
     /// A new order typed into the form.
     pub fn create(&self, input: OrderInput) -> AppResult<Order> {
         let valid = validate_order(input).map_err(into_error)?;

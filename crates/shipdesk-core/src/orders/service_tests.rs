@@ -481,3 +481,35 @@ Shipping City,Shipping Province,Shipping Zip\n\
     assert_eq!(preview.first_rows.len(), 3);
     assert_eq!(preview.mapped_preview.len(), 1);
 }
+
+#[test]
+fn a_scan_finds_the_order_by_number_or_marketplace_id_and_says_when_not_to_ship() {
+    let Some(dir) = fixtures() else { return };
+    let env = Env::new();
+    env.import(&dir.join("shopify_sample.csv"), None).unwrap();
+    let svc = env.svc();
+    let ready = svc.scan("2001\r\n").unwrap();
+    assert_eq!(ready.order.order_number, "#2001");
+    assert_eq!(ready.refusal, None);
+    let by_id = svc.scan("7000000000001").unwrap();
+    assert_eq!(by_id.order.order_number, "#2001");
+    let shipped = svc.scan("#2003").unwrap();
+    assert!(
+        shipped
+            .refusal
+            .as_deref()
+            .unwrap()
+            .contains("already shipped"),
+        "{shipped:?}"
+    );
+    svc.archive(&[ready.order.id], true).unwrap();
+    let archived = svc.scan("#2001").unwrap();
+    assert!(archived.refusal.unwrap().contains("archived"));
+    let none = svc.scan("9999").unwrap_err();
+    assert_eq!(none.code, crate::error::ErrorCode::NotFound);
+    assert!(none.message.contains("9999"), "{none:?}");
+    assert_eq!(
+        svc.scan(" \n").unwrap_err().code,
+        crate::error::ErrorCode::Validation
+    );
+}

@@ -33,6 +33,9 @@ pub trait OrderStore: Send + Sync {
     /// Orders with exactly this number, newest first (two marketplaces may both have a `1001`).
     fn orders_by_number(&self, number: &str) -> AppResult<Vec<Order>>;
 
+    /// By the marketplace's own order id, newest first.
+    fn orders_by_source_id(&self, source_id: &str) -> AppResult<Vec<Order>>;
+
     /// One page of the filtered, sorted list, and how many orders match in all.
     ///
     /// `search` matches when every word typed begins a word of the order number, name, company,

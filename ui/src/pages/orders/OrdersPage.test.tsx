@@ -26,6 +26,7 @@ const ordersArchive = vi.fn();
 const importPreview = vi.fn();
 const importOrders = vi.fn();
 const ordersCreate = vi.fn();
+const ordersScan = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -37,6 +38,7 @@ vi.mock("../../ipc", async (orig) => {
       ordersArchive: (ids: number[], a: boolean) => ordersArchive(ids, a),
       ordersSetTags: async () => undefined,
       ordersCreate: (i: unknown) => ordersCreate(i),
+      ordersScan: (c: string) => ordersScan(c),
       mappingsList: async () => [],
       pickOrderFile: async () => "/tmp/orders.csv",
       importPreview: (p: string, m: unknown) => importPreview(p, m),
@@ -59,6 +61,28 @@ describe("Orders page", () => {
       return { orders: rows.slice(off, off + (q.limit ?? 100)), total: rows.length };
     });
     ordersArchive.mockReset().mockResolvedValue(1);
+  });
+
+  it("scan-to-ship: F2 focuses the scan field; a code that must not ship is said loudly and buys nothing", async () => {
+    render(<OrdersPage />);
+    await screen.findByText("5,000 orders");
+    fireEvent.keyDown(window, { key: "F2" });
+    const field = screen.getByLabelText("Scan an order to ship") as HTMLInputElement;
+    expect(document.activeElement).toBe(field);
+    ordersScan.mockResolvedValueOnce({ order: order(3, { status: "shipped" }), refusal: "Order #1003 is already shipped: a scan does not buy a second label." });
+    fireEvent.change(field, { target: { value: "1003" } });
+    fireEvent.submit(field.closest("form")!);
+    const note = await screen.findByTestId("scan-note");
+    expect(note.getAttribute("role")).toBe("alert");
+    expect(note.textContent).toContain("already shipped");
+    expect(ordersScan).toHaveBeenCalledWith("1003");
+    expect(field.value).toBe("");
+    expect(screen.queryByTestId("ship-dialog")).toBeNull();
+
+    ordersScan.mockRejectedValueOnce({ code: "NOT_FOUND", message: "No order has the number or marketplace order id \"42\" that was scanned." });
+    fireEvent.change(field, { target: { value: "42" } });
+    fireEvent.submit(field.closest("form")!);
+    await waitFor(() => expect(screen.getByTestId("scan-note").textContent).toContain("\"42\""));
   });
 
   it("renders only the visible rows of a large result", async () => {

@@ -10,7 +10,8 @@ import { OrderDrawer } from "./OrderDrawer";
 import { ModalDialog } from "../../connection/ModalDialog";
 import { OrderForm } from "./OrderForm";
 import { ImportDialog } from "./ImportDialog";
-import { ShipDialog } from "../shipping/ShipDialog";
+import { ShipDialog, type ScanMode } from "../shipping/ShipDialog";
+import { ScanField, type ScanNote } from "./ScanToShip";
 
 const EMPTY_SELECTION: Selection = { ids: new Set(), anchor: null };
 
@@ -28,6 +29,10 @@ export function OrdersPage() {
   const [tags, setTags] = useState<string[]>([]);
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [shipping, setShipping] = useState<Order[] | null>(null);
+  // Scan-to-ship: the Ship dialog was opened by a scan (and returns the focus to the scan field).
+  const scanBox = useRef<HTMLInputElement>(null);
+  const [scanned, setScanned] = useState(false);
+  const [scanNote, setScanNote] = useState<ScanNote | null>(null);
   /** The order number just created with New order, to confirm the save in its drawer. */
   const [created, setCreated] = useState<string | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -47,6 +52,9 @@ export function OrdersPage() {
       if (e.key === "/" && !typing && !dialog) {
         e.preventDefault();
         searchBox.current?.focus();
+      } else if (e.key === "F2" && !dialog && !shipping) {
+        e.preventDefault();
+        scanBox.current?.focus();
       } else if (e.key === "Escape" && open && !dialog && !shipping) {
         setOpen(null);
         setCreated(null);
@@ -89,6 +97,21 @@ export function OrdersPage() {
     }
   };
 
+  const closeShipping = () => {
+    setShipping(null);
+    if (scanned) {
+      setScanned(false);
+      setTimeout(() => scanBox.current?.focus(), 0);
+    }
+  };
+
+  const scanMode: ScanMode = {
+    onDone: (text) => {
+      setScanNote({ kind: "done", text });
+      closeShipping();
+    },
+  };
+
   const addTag = async () => {
     const name = window.prompt("Tag to add to the selected orders");
     if (!name?.trim()) return;
@@ -112,6 +135,16 @@ export function OrdersPage() {
           Import orders
         </button>
       </header>
+      <ScanField
+        ref={scanBox}
+        note={scanNote}
+        onNote={setScanNote}
+        onShip={(order) => {
+          setScanNote(null);
+          setScanned(true);
+          setShipping([order]);
+        }}
+      />
       <div className="toolbar" role="search">
         <input
           ref={searchBox}
@@ -226,7 +259,8 @@ export function OrdersPage() {
       {shipping && (
         <ShipDialog
           orders={shipping}
-          onClose={() => setShipping(null)}
+          scan={scanned ? scanMode : undefined}
+          onClose={closeShipping}
           onShipped={() => {
             refresh();
             if (open) ipc.ordersGet(open.id).then(setOpen, () => undefined);

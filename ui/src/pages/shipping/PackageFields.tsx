@@ -11,6 +11,8 @@ export function PackageFields(props: {
   problem: string | null;
   /** Many orders: each ships at its own weight, and the weight fields are only for orders without one. */
   forOrdersWithoutWeight?: boolean;
+  /** Put the cursor in the pounds field (a scanned order without a weight: weigh, type, Enter). */
+  focusWeight?: boolean;
 }) {
   const { draft, presets, onChange } = props;
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -61,6 +63,7 @@ export function PackageFields(props: {
               value={draft.lb}
               onChange={set("lb")}
               aria-label={props.forOrdersWithoutWeight ? "Weight for orders without one, pounds" : "Weight, pounds"}
+              data-autofocus={props.focusWeight || undefined}
               aria-describedby={props.forOrdersWithoutWeight ? "weight-if-none" : undefined}
               data-testid="weight-lb"
             />

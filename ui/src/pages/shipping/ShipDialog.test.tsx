@@ -132,6 +132,30 @@ describe("Ship dialog, one order", () => {
     await waitFor(() => expect(m.printLabels).toHaveBeenCalledWith([1], "4x6"));
   });
 
+  it("scan mode: Buy has the focus once it can buy, and the bought label goes to the printer at once", async () => {
+    m.buyLabel.mockResolvedValue({ shipment: shipment(1), resumed_earlier_attempt: false });
+    const done = vi.fn();
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} scan={{ onDone: done }} />);
+    await screen.findByTestId("rates");
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-action")).toBe("buy-label"));
+    // Enter on the focused button is its click.
+    fireEvent.click(document.activeElement as HTMLElement);
+    await waitFor(() => expect(done).toHaveBeenCalled());
+    expect(m.printLabels).toHaveBeenCalledWith([1], null);
+    expect(done.mock.calls[0][0]).toContain("sent to the printer");
+  });
+
+  it("scan mode: a failed print is said, the label stays bought", async () => {
+    m.buyLabel.mockResolvedValue({ shipment: shipment(1), resumed_earlier_attempt: false });
+    m.printLabels.mockRejectedValue({ code: "PRINTING_FAILED", message: "No printer is set up." });
+    const done = vi.fn();
+    render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} scan={{ onDone: done }} />);
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-action")).toBe("buy-label"));
+    fireEvent.click(document.activeElement as HTMLElement);
+    await waitFor(() => expect(done).toHaveBeenCalled());
+    expect(done.mock.calls[0][0]).toContain("printing failed: No printer is set up.");
+  });
+
   it("preselects and marks the service core recommends, not the cheapest row", async () => {
     m.ratesForOrder.mockResolvedValue(RATES_CHEAPEST_UNSAFE);
     render(<ShipDialog orders={[order(1)]} onClose={() => undefined} onShipped={() => undefined} />);

@@ -22,11 +22,18 @@ export type ShipSetup = {
 };
 
 /**
+ * A Ship dialog opened by a scan: Buy takes the focus once it can buy, the bought label goes to
+ * the printer at once, and `onDone` gets one line saying so (the page closes the dialog and
+ * gives the focus back to the scan field).
+ */
+export type ScanMode = { onDone: (summary: string) => void };
+
+/**
  * Ship one order or many: the package, ship date and ship-from address are shared; one order
  * then gets the address check, rates and Buy, many orders a batch. Esc closes (not while a
  * purchase is running: the result must be seen).
  */
-export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; onClose: () => void; onShipped: () => void }) {
+export function ShipDialog({ orders, onClose, onShipped, scan }: { orders: Order[]; onClose: () => void; onShipped: () => void; scan?: ScanMode }) {
   const [presets, setPresets] = useState<PackagePreset[]>([]);
   const [addresses, setAddresses] = useState<ShipFromAddress[] | null>(null);
   const [shipFromId, setShipFromId] = useState<number | null>(null);
@@ -100,6 +107,7 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
             onPresetSaved={(p) => setPresets((list) => [...list.filter((x) => x.id !== p.id), p])}
             problem={setup.packageProblem}
             forOrdersWithoutWeight={many}
+            focusWeight={!!scan && !many && itemsWeightOz(orders) == null}
           />
           <div className="row">
             <label className="field">
@@ -122,7 +130,7 @@ export function ShipDialog({ orders, onClose, onShipped }: { orders: Order[]; on
       )}
       {addresses && addresses.length > 0 && shipFromId != null ? (
         orders.length === 1 ? (
-          <ShipOne order={orders[0]} setup={setup} onBusy={setBusy} onShipped={onShipped} onCommitted={() => setCommitted(true)} />
+          <ShipOne order={orders[0]} setup={setup} onBusy={setBusy} onShipped={onShipped} onCommitted={() => setCommitted(true)} scan={scan} />
         ) : (
           <ShipMany orders={orders} setup={setup} onBusy={setBusy} onShipped={onShipped} onCommitted={() => setCommitted(true)} />
         )

@@ -7,7 +7,7 @@ import { formatMoney } from "../../format";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
 import { RatesTable, recommendedQuote, sameChoice, type PackagingMode } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
-import type { ShipSetup } from "./ShipDialog";
+import type { ScanMode, ShipSetup } from "./ShipDialog";
 import { OrderForm, orderToInput } from "../orders/OrderForm";
 
 function alreadyHasLabel(e: AppError): boolean {
@@ -24,7 +24,14 @@ const needsReconnect = (e: AppError | null) => e?.code === "USPS_RECONNECT_REQUI
  * Reconnect button, since Remind Me Later leaves nothing else to wait for), or when the user
  * stops waiting (Cancel). A stopped or superseded request's late answer is ignored.
  */
-export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boolean) => void; onShipped: () => void; onCommitted: () => void }) {
+export function ShipOne(props: {
+  order: Order;
+  setup: ShipSetup;
+  onBusy: (b: boolean) => void;
+  onShipped: () => void;
+  onCommitted: () => void;
+  scan?: ScanMode;
+}) {
   const { setup } = props;
   // The order as last saved: its address can be fixed here when USPS does not recognize it.
   const [order, setOrder] = useState(props.order);
@@ -45,6 +52,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
   const [mustConfirm, setMustConfirm] = useState(order.status === "shipped");
   const [outcome, setOutcome] = useState<PurchaseOutcome | null>(null);
   const inFlight = useRef(false);
+  const buyButton = useRef<HTMLButtonElement>(null);
   // The newest address check and rates request; a stopped or older one's answer is dropped.
   const checkRun = useRef(0);
   const ratesRun = useRef(0);
@@ -124,6 +132,12 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
   const canBuy =
     !buying && !outcome && !!selected && !!setup.package && !stale && (!unknownAddress || printAnyway) && (!mustConfirm || another);
 
+  // Scan mode: Enter buys as soon as a label can be bought.
+  const scanning = !!props.scan;
+  useEffect(() => {
+    if (scanning && canBuy) buyButton.current?.focus();
+  }, [scanning, canBuy]);
+
   const buy = async () => {
     if (inFlight.current || !selected || !setup.package) return;
     inFlight.current = true;
@@ -144,6 +158,16 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       setOutcome(result);
       props.onCommitted();
       props.onShipped();
+      if (props.scan) {
+        const s = result.shipment;
+        const bought = `Order ${order.order_number}: ${s.service_name} label ${s.tracking_number} bought (${formatMoney(s.postage)})`;
+        try {
+          await ipc.printLabels([s.id], null);
+          props.scan.onDone(`${bought} and sent to the printer.`);
+        } catch (e) {
+          props.scan.onDone(`${bought}; printing failed: ${(e as AppError).message} Print it from Shipments.`);
+        }
+      }
     } catch (e) {
       const err = e as AppError;
       if (alreadyHasLabel(err)) {
@@ -250,7 +274,7 @@ export function ShipOne(props: { order: Order; setup: ShipSetup; onBusy: (b: boo
       {buyError && <ErrorNotice error={buyError} title="The label was not bought" />}
       {!outcome && (
         <div className="form-actions">
-          <button type="button" className="primary" onClick={() => void buy()} disabled={!canBuy} aria-busy={buying} data-action="buy-label">
+          <button ref={buyButton} type="button" className="primary" onClick={() => void buy()} disabled={!canBuy} aria-busy={buying} data-action="buy-label">
             {buying ? "Buying label…" : selected && !stale ? `Buy label · ${formatMoney(selected.price)}` : "Buy label"}
           </button>
         </div>

@@ -51,6 +51,19 @@ impl OrderStore for Store {
         })
     }
 
+    fn orders_by_source_id(&self, source_id: &str) -> AppResult<Vec<Order>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.source_id = ?1 ORDER BY o.id DESC"
+            ))?;
+            let mut orders = stmt
+                .query_map([source_id], order_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            attach_children(conn, &mut orders)?;
+            Ok(orders)
+        })
+    }
+
     fn list(&self, q: &OrderQuery) -> AppResult<OrderPage> {
         let mut conditions: Vec<&str> = Vec::new();
         let mut params: Vec<Value> = Vec::new();
