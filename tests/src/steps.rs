@@ -184,3 +184,17 @@ fn sim_request(base: &str, method: &str, path: &str, body: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     answer
 }
+
+/// A print command that files each print job as `<dir>/<job>.pdf` (the app runs it instead of
+/// `lp` when `SHIPDESK_PRINT_COMMAND` names it).
+pub fn fake_printer(dir: &Path) -> PathBuf {
+    let script = dir.join("print.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat > '{}'/\"$1\".pdf\n", dir.display()),
+    )
+    .expect("the print script is written");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("the print script is executable");
+    script
+}

@@ -6,24 +6,14 @@
 //! same way. Set-up (importing the sample, the ship-from address) uses the mouse; the scan loop
 //! never does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
-use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample, wait_until_gone};
+use shipdesk_e2e::steps::{
+    add_ship_from, fake_printer, fixtures, import_shopify_sample, wait_until_gone,
+};
 use shipdesk_e2e::{App, launch_with_env};
-
-/// A print command that files each job as `<dir>/<job>.pdf`.
-fn fake_printer(dir: &Path) -> PathBuf {
-    let script = dir.join("print.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > '{}'/\"$1\".pdf\n", dir.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    script
-}
 
 async fn wait_for_printed(dir: &Path, count: usize) {
     let start = Instant::now();

@@ -9,20 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use shipdesk_e2e::steps::{add_ship_from, fixtures, import_shopify_sample};
+use shipdesk_e2e::steps::{add_ship_from, fake_printer, fixtures, import_shopify_sample};
 use shipdesk_e2e::{App, launch};
-
-/// A print command that files each job as `<dir>/<job>.pdf`.
-fn fake_printer(dir: &Path) -> PathBuf {
-    let script = dir.join("print.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\ncat > '{}'/\"$1\".pdf\n", dir.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    script
-}
 
 fn printed_pdfs(dir: &Path) -> Vec<PathBuf> {
     let mut pdfs: Vec<PathBuf> = std::fs::read_dir(dir)
