@@ -537,3 +537,32 @@ async fn postage_is_bought_automatically_before_a_label_when_the_balance_is_low(
     // Off again.
     assert_eq!(endicia.set_auto_buy(None).await.unwrap().auto_buy, None);
 }
+
+#[tokio::test]
+async fn two_processes_on_one_data_directory_buy_one_endicia_label_for_one_order() {
+    let shop = Shop::paying_from_endicia().await;
+    // The app and a CLI command: each its own desk (database connections, Sandbox simulator over
+    // the one state file), one data directory.
+    let cli = open_desk(shop.dir.path(), shop.clock.clone());
+    login(&cli).await;
+    let order = shop.order("T1");
+    // The app's request is still on its way when the command's comes.
+    shop.sim(
+        "delay-next",
+        Some(json!({"method": "GetPostageLabelXML", "millis": 700})),
+    )
+    .await;
+    let (app, command) = tokio::join!(
+        shop.desk.shipping().buy_label(Shop::request(order)),
+        async {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            cli.shipping().buy_label(Shop::request(order)).await
+        }
+    );
+    assert!(app.is_ok(), "{app:?}");
+    let refused = command.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict, "{refused:?}");
+    assert_eq!(shop.labels_charged().await, shop.stored_labels());
+    assert_eq!(shop.stored_labels().len(), 1);
+    assert_eq!(cli.shipping().unfinished_purchases().unwrap(), 0);
+}

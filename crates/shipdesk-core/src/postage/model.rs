@@ -39,6 +39,23 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(0.0)
 }
 
+/// How USPS names a mail class (`PRIORITY_MAIL`) on a label and in the shipment list,
+/// whoever sold the label.
+pub fn service_name(mail_class: &str) -> String {
+    match mail_class {
+        "PRIORITY_MAIL_EXPRESS" => "Priority Mail Express".into(),
+        "PRIORITY_MAIL" => "Priority Mail".into(),
+        "USPS_GROUND_ADVANTAGE" => "USPS Ground Advantage".into(),
+        "FIRST-CLASS_MAIL" => "First-Class Mail".into(),
+        "PARCEL_SELECT" => "Parcel Select".into(),
+        "MEDIA_MAIL" => "Media Mail".into(),
+        "LIBRARY_MAIL" => "Library Mail".into(),
+        "BOUND_PRINTED_MATTER" => "Bound Printed Matter".into(),
+        "USPS_RETAIL_GROUND" => "USPS Retail Ground".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// USPS money (JSON numbers) as exact cents.
 pub(crate) fn money(value: f64) -> Decimal {
     let mut cents = Decimal::from_f64_retain(value)

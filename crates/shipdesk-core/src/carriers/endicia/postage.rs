@@ -17,10 +17,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{EndiciaAccounts, PayerRow};
-use crate::environment::Environment;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::Address;
-use crate::postage::model::{AddressCheck, Deliverable, QuotePackaging, RateChoice, RateQuote};
+use crate::postage::model::{
+    AddressCheck, Deliverable, QuotePackaging, RateChoice, RateQuote, service_name,
+};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
     Payer, PostageBalance, PricesFound, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder,
@@ -267,11 +268,6 @@ impl EndiciaAccounts {
         }
     }
 
-    /// A failed call: the session ends when the login died; the error as the app shows it.
-    async fn call_failed(&self, error: &EndiciaError) -> AppError {
-        self.failed(error, None).await
-    }
-
     pub(crate) async fn endicia_rates(
         &self,
         account: &AccountSummary,
@@ -293,7 +289,7 @@ impl EndiciaAccounts {
             .await
         {
             Ok(r) => r,
-            Err(e) => return Err(self.call_failed(&e).await),
+            Err(e) => return Err(self.failed(&e, None).await),
         };
         let mut quotes: Vec<RateQuote> = rates
             .into_iter()
@@ -378,7 +374,7 @@ impl EndiciaAccounts {
             .await
         {
             Ok(s) => s,
-            Err(e) => return Err(refused(self.call_failed(&e).await)),
+            Err(e) => return Err(refused(self.failed(&e, None).await)),
         };
         // "Buy postage automatically" tops the balance up before the label, not after: a
         // label's answer is never held up (or lost in a crash) behind a postage purchase.
@@ -389,7 +385,7 @@ impl EndiciaAccounts {
                 .await
             {
                 Ok(s) => s,
-                Err(e) => return Err(refused(self.call_failed(&e).await)),
+                Err(e) => return Err(refused(self.failed(&e, None).await)),
             }
         } else {
             status
@@ -433,7 +429,7 @@ impl EndiciaAccounts {
             Ok(label) => label,
             Err(e) => {
                 let lost = matches!(e, EndiciaError::AnswerLost(_) | EndiciaError::Malformed(_));
-                let error = self.call_failed(&e).await;
+                let error = self.failed(&e, None).await;
                 return Err(if lost { unknown(error) } else { refused(error) });
             }
         };
@@ -457,7 +453,7 @@ impl EndiciaAccounts {
             label_bytes: Some(label.image),
             label_content_type: Some("application/pdf".into()),
             metadata_json: metadata.to_string(),
-            sample: account.environment == Environment::Sandbox,
+            sample: account.is_sandbox(),
         })
     }
 
@@ -478,7 +474,7 @@ impl EndiciaAccounts {
             .await
         {
             Ok(s) => s,
-            Err(e) => return Err(self.call_failed(&e).await),
+            Err(e) => return Err(self.failed(&e, None).await),
         };
         let unmoved = status.serial_number.unwrap_or(0) == before.serial_before
             && status.ascending_balance == before.printed_before;
@@ -513,7 +509,7 @@ impl EndiciaAccounts {
             .await
         {
             Ok(r) => r,
-            Err(e) => return Err(self.call_failed(&e).await),
+            Err(e) => return Err(self.failed(&e, None).await),
         };
         let result = results
             .into_iter()
@@ -563,7 +559,7 @@ impl EndiciaAccounts {
                 tracking_numbers: Vec::new(),
                 pdf: Some(form.image),
             }),
-            Err(e) => Err(self.call_failed(&e).await),
+            Err(e) => Err(self.failed(&e, None).await),
         }
     }
 
@@ -580,7 +576,7 @@ impl EndiciaAccounts {
             Ok(s) => Ok(Some(PostageBalance {
                 available: s.postage_balance,
             })),
-            Err(e) => Err(self.call_failed(&e).await),
+            Err(e) => Err(self.failed(&e, None).await),
         }
     }
 
@@ -607,21 +603,6 @@ impl EndiciaAccounts {
             message: Some(why.to_owned()),
         }
     }
-}
-
-/// USPS's name for a service, as the label and the shipment list show it.
-fn service_name(usps_class: &str) -> String {
-    match usps_class {
-        "PRIORITY_MAIL_EXPRESS" => "Priority Mail Express",
-        "PRIORITY_MAIL" => "Priority Mail",
-        "USPS_GROUND_ADVANTAGE" => "USPS Ground Advantage",
-        "FIRST-CLASS_MAIL" => "First-Class Mail",
-        "PARCEL_SELECT" => "Parcel Select",
-        "MEDIA_MAIL" => "Media Mail",
-        "LIBRARY_MAIL" => "Library Mail",
-        other => other,
-    }
-    .to_owned()
 }
 
 #[cfg(test)]

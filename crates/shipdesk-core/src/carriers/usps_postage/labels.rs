@@ -11,23 +11,8 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::Address;
 use crate::orders::label_fields::label_problems;
 use crate::orders::validate::into_error;
-use crate::postage::model::{money, to_f64};
+use crate::postage::model::{money, service_name, to_f64};
 use crate::postage::{BoughtLabel, LabelOrder};
-
-/// How USPS names its mail classes on a label.
-pub(super) fn service_name(mail_class: &str) -> String {
-    match mail_class {
-        "PRIORITY_MAIL_EXPRESS" => "Priority Mail Express".into(),
-        "PRIORITY_MAIL" => "Priority Mail".into(),
-        "USPS_GROUND_ADVANTAGE" => "USPS Ground Advantage".into(),
-        "PARCEL_SELECT" => "Parcel Select".into(),
-        "MEDIA_MAIL" => "Media Mail".into(),
-        "LIBRARY_MAIL" => "Library Mail".into(),
-        "BOUND_PRINTED_MATTER" => "Bound Printed Matter".into(),
-        "USPS_RETAIL_GROUND" => "USPS Retail Ground".into(),
-        other => other.replace('_', " "),
-    }
-}
 
 /// Who a USPS address is for, as printed: a first and last name, or a firm (the company, or a
 /// one-word name), in the plain ASCII USPS prints.
