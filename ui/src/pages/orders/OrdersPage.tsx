@@ -106,8 +106,8 @@ export function OrdersPage() {
   };
 
   const scanMode: ScanMode = {
-    onDone: (text) => {
-      setScanNote({ kind: "done", text });
+    onDone: (text, printed) => {
+      setScanNote({ kind: printed ? "done" : "unprinted", text });
       closeShipping();
     },
   };

@@ -8,7 +8,13 @@ import { forwardRef, useState } from "react";
 import { ipc, type AppError, type Order } from "../../ipc";
 
 /** What the last scan came to, shown beside the field. */
-export type ScanNote = { kind: "done" | "refused"; text: string };
+export type ScanNote = { kind: "done" | "unprinted" | "refused"; text: string };
+
+const NOTE_CLASS: Record<ScanNote["kind"], string> = {
+  done: "scan-note",
+  unprinted: "notice notice-warn scan-note",
+  refused: "notice notice-error scan-note",
+};
 
 export const ScanField = forwardRef<HTMLInputElement, { note: ScanNote | null; onNote: (n: ScanNote) => void; onShip: (o: Order) => void }>(function ScanField(props, ref) {
   const [code, setCode] = useState("");
@@ -49,8 +55,8 @@ export const ScanField = forwardRef<HTMLInputElement, { note: ScanNote | null; o
       />
       {props.note && (
         <p
-          className={props.note.kind === "refused" ? "notice notice-error scan-note" : "scan-note"}
-          role={props.note.kind === "refused" ? "alert" : "status"}
+          className={NOTE_CLASS[props.note.kind]}
+          role={props.note.kind === "done" ? "status" : "alert"}
           data-testid="scan-note"
           data-kind={props.note.kind}
         >

@@ -143,6 +143,7 @@ describe("Ship dialog, one order", () => {
     await waitFor(() => expect(done).toHaveBeenCalled());
     expect(m.printLabels).toHaveBeenCalledWith([1], null);
     expect(done.mock.calls[0][0]).toContain("sent to the printer");
+    expect(done.mock.calls[0][1]).toBe(true);
   });
 
   it("scan mode: a failed print is said, the label stays bought", async () => {
@@ -153,7 +154,8 @@ describe("Ship dialog, one order", () => {
     await waitFor(() => expect(document.activeElement?.getAttribute("data-action")).toBe("buy-label"));
     fireEvent.click(document.activeElement as HTMLElement);
     await waitFor(() => expect(done).toHaveBeenCalled());
-    expect(done.mock.calls[0][0]).toContain("printing failed: No printer is set up.");
+    expect(done.mock.calls[0][0]).toContain("but not printed: No printer is set up. Print it from Shipments.");
+    expect(done.mock.calls[0][1]).toBe(false);
   });
 
   it("preselects and marks the service core recommends, not the cheapest row", async () => {

@@ -26,7 +26,7 @@ export type ShipSetup = {
  * the printer at once, and `onDone` gets one line saying so (the page closes the dialog and
  * gives the focus back to the scan field).
  */
-export type ScanMode = { onDone: (summary: string) => void };
+export type ScanMode = { onDone: (summary: string, printed: boolean) => void };
 
 /**
  * Ship one order or many: the package, ship date and ship-from address are shared; one order

@@ -163,9 +163,10 @@ export function ShipOne(props: {
         const bought = `Order ${order.order_number}: ${s.service_name} label ${s.tracking_number} bought (${formatMoney(s.postage)})`;
         try {
           await ipc.printLabels([s.id], null);
-          props.scan.onDone(`${bought} and sent to the printer.`);
+          props.scan.onDone(`${bought} and sent to the printer.`, true);
         } catch (e) {
-          props.scan.onDone(`${bought}; printing failed: ${(e as AppError).message} Print it from Shipments.`);
+          const why = (e as AppError).message.trim().replace(/([^.])$/, "$1.");
+          props.scan.onDone(`${bought}, but not printed: ${why} Print it from Shipments.`, false);
         }
       }
     } catch (e) {

@@ -135,6 +135,18 @@ fn parcel(weight_oz: Decimal, dimensions_in: [Decimal; 3]) -> Parcel {
     }
 }
 
+/// ELS's pricing names in words: `CommercialBase` → "Commercial Base".
+fn words(pricing: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in pricing.chars().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Our reference for a label at ELS (`PartnerTransactionID`, at most 25 characters).
 fn partner_reference(idempotency_key: &str) -> String {
     idempotency_key
@@ -302,7 +314,7 @@ impl EndiciaAccounts {
                         processing_category: "MACHINABLE".into(),
                     },
                     product_name: r.service,
-                    description: r.pricing.map(|p| format!("{p} price (Endicia)")),
+                    description: r.pricing.map(|p| format!("{} price (Endicia)", words(&p))),
                     zone: r.zone.map(|z| format!("{z:0>2}")),
                     retail: None,
                     commercial: Some(r.total),
@@ -617,6 +629,12 @@ mod tests {
         }
         assert!(els_class("PRIORITY_MAIL_INTERNATIONAL").is_err());
         assert_eq!(usps_class("priority"), Some("PRIORITY_MAIL"));
+    }
+
+    #[test]
+    fn pricing_names_read_as_words() {
+        assert_eq!(words("CommercialBase"), "Commercial Base");
+        assert_eq!(words("Retail"), "Retail");
     }
 
     #[test]
