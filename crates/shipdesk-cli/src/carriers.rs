@@ -117,6 +117,10 @@ struct FieldArgs {
     /// answer decides.
     #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
     contract: Option<bool>,
+    /// The calls an hour USPS allows this account's app per API, when USPS raised it from the
+    /// default 60: long batches are paced to it instead of being refused.
+    #[arg(long, value_name = "N")]
+    calls_per_hour: Option<u32>,
 }
 
 impl FieldArgs {
@@ -128,6 +132,7 @@ impl FieldArgs {
             manifest_mid: self.manifest_mid.clone(),
             eps_account: self.eps.clone(),
             has_contract: self.contract,
+            calls_per_hour: self.calls_per_hour,
         }
     }
 }
@@ -384,7 +389,8 @@ fn account_line(a: &UspsAccountRecord) -> String {
     };
     format!(
         "#{id} {nick}{default}  [{env}, {mode} {client}]  {state}\n    CRID {crid}  MID {mid}  \
-         manifest MID {mmid}  EPS {eps}  contract prices {contract}  last verified {verified}",
+         manifest MID {mmid}  EPS {eps}  contract prices {contract}  {calls} calls an hour  \
+         last verified {verified}",
         id = a.id,
         nick = a.nickname,
         default = if a.is_default { " (default)" } else { "" },
@@ -396,6 +402,7 @@ fn account_line(a: &UspsAccountRecord) -> String {
         mmid = show(&a.manifest_mid),
         eps = show(&a.eps_account),
         contract = contract_text(a),
+        calls = a.allowance_per_hour(),
         verified = a.last_verified_at.as_deref().unwrap_or("never"),
     )
 }

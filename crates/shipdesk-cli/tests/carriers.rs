@@ -340,6 +340,32 @@ fn add_with_a_custom_host() {
 }
 
 #[test]
+fn an_account_is_paced_to_the_calls_an_hour_usps_allows_its_app() {
+    let cli = Cli::new();
+    let demo = || cli.json(&["list"], None)[0].clone();
+    assert!(demo()["calls_per_hour"].is_null());
+    let text = cli.run(&["carriers", "list"], None);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("60 calls an hour"),
+        "USPS's default shows when none is set"
+    );
+    let edited = cli.json(&["edit", "Sandbox demo", "--calls-per-hour", "5000"], None);
+    assert_eq!(edited["calls_per_hour"], 5000, "{edited}");
+    let text = cli.run(&["carriers", "list"], None);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("5000 calls an hour"));
+    // Another edit leaves it alone; zero is refused with the field named.
+    cli.json(&["edit", "Sandbox demo", "--nickname", "Shop"], None);
+    assert_eq!(demo()["calls_per_hour"], 5000);
+    let refused = cli.run(&["carriers", "edit", "Shop", "--calls-per-hour", "0"], None);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("Calls per hour must be a whole number"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+#[test]
 fn whether_an_account_holds_a_contract_is_the_users_word_when_given() {
     let cli = Cli::new();
     let demo = || cli.json(&["list"], None)[0].clone();

@@ -18,6 +18,9 @@ use shipdesk_core::shipping::{
 use shipdesk_core::{DataDir, Desk, Environment};
 use usps::ClientConfig;
 
+/// The simulator's hourly allowance and the account's: high, so the batch measures latency only.
+const QUOTA: u32 = 1_000_000;
+
 fn arg(i: usize, default: u64) -> u64 {
     std::env::args()
         .nth(i)
@@ -43,7 +46,7 @@ async fn main() {
     let concurrency = arg(2, 4) as u32;
     let latency_ms = arg(3, 150);
 
-    let scenario = usps_sim::Scenario::demo().with_quota_per_hour(1_000_000);
+    let scenario = usps_sim::Scenario::demo().with_quota_per_hour(QUOTA);
     let sim = usps_sim::start(usps_sim::SimConfig::new(scenario))
         .await
         .expect("simulator");
@@ -78,6 +81,7 @@ async fn main() {
                 manifest_mid: Some("902345672".into()),
                 eps_account: Some("1000012345".into()),
                 has_contract: None,
+                calls_per_hour: Some(QUOTA),
             },
             client_id: "shipdesk-sandbox".into(),
             client_secret: "shipdesk-sandbox-secret".into(),

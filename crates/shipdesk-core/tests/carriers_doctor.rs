@@ -78,6 +78,7 @@ async fn an_unlinked_login_fails_the_match_and_payment_steps() {
                 eps_account: Some("1000012399".into()),
                 nickname: None,
                 has_contract: None,
+                calls_per_hour: None,
             },
         )
         .unwrap();

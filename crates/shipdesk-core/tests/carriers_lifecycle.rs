@@ -207,6 +207,7 @@ async fn unlinked_login_is_not_authorized_for_the_eps_account() {
                 eps_account: Some("1000012399".into()),
                 nickname: None,
                 has_contract: None,
+                calls_per_hour: None,
             },
         )
         .unwrap();

@@ -98,6 +98,7 @@ impl SandboxHost for UspsSimSandbox {
             mid,
             eps_account: user.eps_accounts.first().cloned(),
             has_contract: None,
+            calls_per_hour: None,
         }
     }
 

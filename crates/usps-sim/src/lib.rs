@@ -115,6 +115,38 @@ pub(crate) struct Shared {
     pub panics: panics::PanicLog,
     /// Where the next label request waits, once it has arrived ([`SimHandle::hold_next_label`]).
     pub label_hold: Mutex<Option<Arc<LabelHold>>>,
+    /// How far the hourly quota windows' clock runs ahead of the wall clock
+    /// ([`SimHandle::advance_quota_clock`]).
+    quota_clock_ahead_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Shared {
+    /// The time the hourly quota windows are counted in.
+    pub(crate) fn quota_now_ms(&self) -> u64 {
+        ids::now_ms()
+            + self
+                .quota_clock_ahead_ms
+                .load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The clock a simulator counts its hourly quota windows in ([`SimHandle::quota_clock`]).
+#[derive(Clone)]
+pub struct QuotaClock(Arc<Shared>);
+
+impl QuotaClock {
+    /// Moves the quota windows' clock `by` ahead of the wall clock.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.0
+            .quota_clock_ahead_ms
+            .fetch_add(by.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl std::fmt::Debug for QuotaClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuotaClock").finish_non_exhaustive()
+    }
 }
 
 /// A label request held by the simulator after it arrived and before the label is made: the
@@ -190,6 +222,12 @@ impl SimHandle {
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(hold.clone());
         hold
+    }
+
+    /// The clock of the hourly quota windows, to move ahead so a test sees an hour of quota
+    /// pass in no time (a client pacing itself on a simulated clock moves both).
+    pub fn quota_clock(&self) -> QuotaClock {
+        QuotaClock(self.shared.clone())
     }
 
     pub fn ledger(&self) -> Vec<LedgerEntry> {
@@ -329,6 +367,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         seen: Mutex::new(None),
         panics: panics::PanicLog::default(),
         label_hold: Mutex::new(None),
+        quota_clock_ahead_ms: std::sync::atomic::AtomicU64::new(0),
     });
     shared.persist(&shared.lock());
     drop(turn);

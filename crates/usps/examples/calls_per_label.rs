@@ -22,6 +22,8 @@ use usps::{
 use usps_sim::{Scenario, SimConfig};
 
 const LABELS: usize = 100;
+/// The simulator's hourly allowance, and the client's: high, so no call is held.
+const QUOTA: u32 = 1_000_000;
 const CLIENT: &str = "shipdesk-sandbox";
 const SECRET: &str = "shipdesk-sandbox-secret";
 
@@ -35,6 +37,7 @@ fn account(client: &UspsClient) -> UspsAccount {
             manifest_mid: "902345672".into(),
             eps_account: "1000012345".into(),
         }),
+        allowance: usps::Allowance::PerHour(QUOTA),
     };
     client.account(config, Arc::new(MemoryTokenStore::default()))
 }
@@ -92,10 +95,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let sim = usps_sim::start(SimConfig::new(
-        Scenario::demo().with_quota_per_hour(1_000_000),
-    ))
-    .await?;
+    let sim = usps_sim::start(SimConfig::new(Scenario::demo().with_quota_per_hour(QUOTA))).await?;
     let environment = Environment::sandbox(sim.base_url());
     let typed_client = UspsClient::new(environment.clone())?;
     let buyer = account(&typed_client);

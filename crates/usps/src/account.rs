@@ -23,7 +23,8 @@ use crate::auth::tokens::{AccessToken, GrantKind, TokenManager};
 use crate::client::UspsClient;
 use crate::error::UspsError;
 use crate::models::{AccountIdentity, PaymentAuthorizationRequest, Pricing};
-use crate::operation::Operation;
+use crate::operation::{Api, Operation};
+use crate::pacing::{Allowance, Forecast};
 use crate::secret::Secret;
 use crate::transport::RawResponse;
 
@@ -37,6 +38,8 @@ pub struct AccountConfig {
     pub grant: GrantKind,
     /// Needed for payments and labels; address and price calls work without it.
     pub identity: Option<AccountIdentity>,
+    /// The hourly call allowance USPS gave the app (its default product's, unless raised).
+    pub allowance: Allowance,
 }
 
 #[derive(Clone)]
@@ -69,6 +72,8 @@ impl std::fmt::Debug for UspsAccount {
 impl UspsClient {
     /// An account bound to this client's environment and connection pool.
     pub fn account(&self, config: AccountConfig, store: Arc<dyn RefreshTokenStore>) -> UspsAccount {
+        self.pacer()
+            .set_allowance(&config.credentials.client_id, config.allowance);
         UspsAccount {
             inner: Arc::new(AccountInner {
                 client: self.clone(),
@@ -87,6 +92,14 @@ impl UspsAccount {
 
     pub fn identity(&self) -> Option<&AccountIdentity> {
         self.inner.identity.as_ref()
+    }
+
+    /// How long until every call of `needs` may have left within the app's hourly allowance.
+    pub fn forecast(&self, needs: &[(Api, u32)]) -> Forecast {
+        self.inner
+            .client
+            .pacer()
+            .forecast(&self.inner.tokens.credentials().client_id, needs)
     }
 
     /// A usable access token (cached, or renewed once for all concurrent callers).
@@ -160,7 +173,12 @@ impl UspsAccount {
             let result = self
                 .inner
                 .client
-                .send(operation, token.scope_grant(operation.api()), request)
+                .send_paced(
+                    operation,
+                    token.scope_grant(operation.api()),
+                    request,
+                    &self.inner.tokens.credentials().client_id,
+                )
                 .await;
             match result {
                 // A 401: the access token may have expired or been revoked server-side. Renew

@@ -15,6 +15,7 @@ use crate::classify::ScopeGrant;
 use crate::environment::Environment;
 use crate::error::UspsError;
 use crate::operation::Operation;
+use crate::pacing::{PaceClock, Pacer, WallClock};
 use crate::secret::Secret;
 use crate::transport::{CallCounters, CallCounts, RawResponse, RetryPolicy, Transport};
 
@@ -25,6 +26,8 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
     pub user_agent: String,
+    /// The time the hourly call allowance is kept in (a simulated one in tests).
+    pub pace_clock: Arc<dyn PaceClock>,
 }
 
 impl Default for ClientConfig {
@@ -34,6 +37,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: concat!("shipdesk-usps/", env!("CARGO_PKG_VERSION")).to_owned(),
+            pace_clock: Arc::new(WallClock::default()),
         }
     }
 }
@@ -74,6 +78,7 @@ impl UspsClient {
             http,
             retry: config.retry,
             counters: CallCounters::default(),
+            pacer: Pacer::new(config.pace_clock),
         };
         Ok(Self {
             inner: Arc::new(ClientInner {
@@ -91,6 +96,11 @@ impl UspsClient {
     /// Requests sent so far, per API family (each retry counts).
     pub fn call_counts(&self) -> CallCounts {
         self.inner.transport.counters.snapshot()
+    }
+
+    /// Each app's calls of the past hour, against its hourly allowance.
+    pub fn pacer(&self) -> &Pacer {
+        &self.inner.transport.pacer
     }
 
     /// The COP link to open in the system browser.
@@ -180,7 +190,24 @@ impl UspsClient {
         scope: ScopeGrant,
         request: reqwest::RequestBuilder,
     ) -> Result<RawResponse, UspsError> {
-        self.inner.transport.send(operation, scope, request).await
+        self.inner
+            .transport
+            .send(operation, scope, request, None)
+            .await
+    }
+
+    /// [`Self::send`] within the hourly allowance of the app `client_id`.
+    pub(crate) async fn send_paced(
+        &self,
+        operation: Operation,
+        scope: ScopeGrant,
+        request: reqwest::RequestBuilder,
+        client_id: &str,
+    ) -> Result<RawResponse, UspsError> {
+        self.inner
+            .transport
+            .send(operation, scope, request, Some(client_id))
+            .await
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {

@@ -23,6 +23,7 @@ mod error;
 pub mod limits;
 pub mod models;
 mod operation;
+pub mod pacing;
 mod secret;
 mod transport;
 mod wire;
@@ -36,6 +37,7 @@ pub use client::{ClientConfig, UspsClient};
 pub use environment::Environment;
 pub use error::{ErrorClass, ReconnectReason, Rejection, RejectionDetail, UspsError};
 pub use operation::{Api, Operation, RetrySafety};
+pub use pacing::{Allowance, Forecast, PaceClock, Pacer, USPS_DEFAULT_CALLS_PER_HOUR, WallClock};
 pub use secret::Secret;
 pub use transport::{CallCounts, RetryPolicy};
 

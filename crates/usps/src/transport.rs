@@ -13,6 +13,10 @@ use crate::classify::{
 };
 use crate::error::UspsError;
 use crate::operation::{Api, Operation, RetrySafety};
+use crate::pacing::Pacer;
+
+/// How long an API stays closed after a 429 that does not say when to come back.
+const QUOTA_PAUSE_WITHOUT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How transient failures are retried. Only operations whose [`RetrySafety`] allows it are
 /// retried after the request may have reached USPS; a connection that never opened is always
@@ -130,15 +134,19 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) retry: RetryPolicy,
     pub(crate) counters: CallCounters,
+    pub(crate) pacer: Pacer,
 }
 
 impl Transport {
     /// Send `request` (cloned per attempt) and return the success answer or the classified error.
+    /// With `paced_as` (the app's client id) each attempt first waits for the app's hourly
+    /// allowance of the operation's API.
     pub(crate) async fn send(
         &self,
         operation: Operation,
         scope: ScopeGrant,
         request: RequestBuilder,
+        paced_as: Option<&str>,
     ) -> Result<RawResponse, UspsError> {
         let safety = operation.retry_safety();
         let mut maybe_applied = false;
@@ -151,6 +159,9 @@ impl Transport {
                     "{operation} request body cannot be repeated"
                 )));
             };
+            if let Some(client_id) = paced_as {
+                self.pacer.admit(client_id, operation.api()).await;
+            }
             self.counters.record(operation.api());
             let outcome = match this_try.send().await {
                 Ok(response) => {
@@ -173,6 +184,12 @@ impl Transport {
                     let status = answer.status.as_u16();
                     let error =
                         classify_response(operation, status, &answer.headers, &answer.body, scope);
+                    if let (Some(client_id), UspsError::QuotaExceeded { retry_after, .. }) =
+                        (paced_as, &error)
+                    {
+                        let closed = retry_after.unwrap_or(QUOTA_PAUSE_WITHOUT_RETRY_AFTER);
+                        self.pacer.refused(client_id, operation.api(), closed);
+                    }
                     let UspsError::Transient { retry_after, .. } = &error else {
                         return Err(error);
                     };

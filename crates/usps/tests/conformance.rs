@@ -945,6 +945,7 @@ async fn every_client_request_and_response_model_conforms_to_the_specs() {
             credentials: AppCredentials::new("conformance", "conformance-secret"),
             grant: GrantKind::ClientCredentials { scope: None },
             identity: Some(identity()),
+            allowance: usps::Allowance::Unlimited,
         },
         Arc::new(MemoryTokenStore::default()),
     );

@@ -7,7 +7,9 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use usps::models::*;
-use usps::{ClientConfig, Environment, ErrorClass, Operation, RetryPolicy, UspsClient, UspsError};
+use usps::{
+    Api, ClientConfig, Environment, ErrorClass, Operation, RetryPolicy, UspsClient, UspsError,
+};
 
 #[tokio::test]
 async fn missing_product_is_not_entitled() {
@@ -86,7 +88,17 @@ async fn quota_exceeded_carries_retry_after_and_is_not_retried() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.sim_calls("addresses") - before, 1, "429 is not retried");
-    account.city_state("63116").await.unwrap();
+    // Nothing more goes to the addresses API until USPS said to come back; others go on.
+    let closed = h.client.pacer().next_call_in(CLIENT, Api::Addresses);
+    assert!(
+        closed > Duration::from_secs(1790) && closed <= Duration::from_secs(1800),
+        "{closed:?}"
+    );
+    assert_eq!(
+        h.client.pacer().next_call_in(CLIENT, Api::Prices),
+        Duration::ZERO
+    );
+    assert_eq!(h.sim_calls("addresses") - before, 1);
 }
 
 #[tokio::test]
@@ -270,6 +282,7 @@ async fn slow_answer_to_an_unsafe_call_is_outcome_unknown() {
             credentials: usps::AppCredentials::new(CLIENT, SECRET),
             grant: usps::GrantKind::ClientCredentials { scope: None },
             identity: Some(demo_identity()),
+            allowance: usps::Allowance::default(),
         },
         std::sync::Arc::new(usps::MemoryTokenStore::default()),
     );

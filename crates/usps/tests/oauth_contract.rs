@@ -130,6 +130,7 @@ async fn a_refresh_token_rotated_by_another_process_is_picked_up_from_the_store(
             credentials: AppCredentials::new(CLIENT, SECRET),
             grant: GrantKind::AuthorizationCode,
             identity: Some(demo_identity()),
+            allowance: usps::Allowance::PerHour(100_000),
         },
         store.clone(),
     );
@@ -188,6 +189,7 @@ async fn missing_refresh_token_means_reconnect() {
         credentials: AppCredentials::new(CLIENT, SECRET),
         grant: GrantKind::AuthorizationCode,
         identity: None,
+        allowance: usps::Allowance::PerHour(100_000),
     };
     let account = h
         .client
@@ -273,6 +275,7 @@ async fn rotated_token_is_saved_before_the_new_access_token_is_used() {
         credentials: AppCredentials::new(CLIENT, SECRET),
         grant: GrantKind::AuthorizationCode,
         identity: None,
+        allowance: usps::Allowance::PerHour(100_000),
     };
     let account = h.client.account(config, store.clone());
     let code = h.consent("demo", "s").await;

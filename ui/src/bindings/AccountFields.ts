@@ -8,4 +8,9 @@ export type AccountFields = { nickname: string | null, crid: string | null, mid:
  * Whether the account holds a contract (NSA), as the user says; `None` leaves it as it is
  * (or as USPS shows it).
  */
-has_contract?: boolean, };
+has_contract?: boolean, 
+/**
+ * The calls an hour USPS allows the account's app per API, when USPS raised it from the
+ * default product's 60; `None` leaves it as it is.
+ */
+calls_per_hour?: number, };

@@ -36,4 +36,9 @@ has_contract: boolean,
 /**
  * Who said whether it holds one; `None` until USPS or the user has.
  */
-contract_source: ContractSource | null, };
+contract_source: ContractSource | null, 
+/**
+ * The calls an hour USPS allows the account's app per API, when USPS raised it; `None`:
+ * the default product's 60. Long batches are paced to it.
+ */
+calls_per_hour: number | null, };

@@ -20,6 +20,7 @@ export function account(id: number, state: ConnectionState = { state: "connected
     updated_at: "2026-11-20T10:00:00Z",
     has_contract: false,
     contract_source: null,
+    calls_per_hour: null,
     ...patch,
   };
 }

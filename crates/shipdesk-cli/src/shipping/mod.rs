@@ -230,6 +230,7 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 concurrency,
                 ..Default::default()
             };
+            note(&shipping.estimate_batch(&input, &options).await?.message);
             let cancel = Arc::new(AtomicBool::new(false));
             let interrupt = stop_on_ctrl_c(cancel.clone())?;
             let report = shipping

@@ -165,5 +165,6 @@ pub fn preview_text(p: &BatchPreview) -> String {
         p.using_fallback,
         p.without_weight
     ));
+    lines.push(p.duration.message.clone());
     lines.join("\n")
 }

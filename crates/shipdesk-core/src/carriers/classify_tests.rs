@@ -27,6 +27,7 @@ fn record(mode: ConnectionMode, state: ConnectionState) -> UspsAccountRecord {
         updated_at: "2026-01-01T00:00:00Z".into(),
         has_contract: false,
         contract_source: None,
+        calls_per_hour: None,
     }
 }
 

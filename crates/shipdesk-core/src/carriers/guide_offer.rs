@@ -105,6 +105,7 @@ mod tests {
             updated_at: "2026-12-01T00:00:00Z".into(),
             has_contract: contract.is_some_and(|(holds, _)| holds),
             contract_source: contract.map(|(_, source)| source),
+            calls_per_hour: None,
         }
     }
 

@@ -105,6 +105,9 @@ pub struct UspsAccountRecord {
     pub has_contract: bool,
     /// Who said whether it holds one; `None` until USPS or the user has.
     pub contract_source: Option<ContractSource>,
+    /// The calls an hour USPS allows the account's app per API, when USPS raised it; `None`:
+    /// the default product's 60. Long batches are paced to it.
+    pub calls_per_hour: Option<u32>,
 }
 
 /// Where an account's "holds a contract" came from.
@@ -156,6 +159,7 @@ impl UspsAccountRecord {
             updated_at: String::new(),
             has_contract: fields.has_contract.unwrap_or(false),
             contract_source: fields.has_contract.map(|_| ContractSource::Entered),
+            calls_per_hour: fields.calls_per_hour,
         }
     }
 
@@ -182,6 +186,24 @@ pub struct AccountFields {
     #[serde(default)]
     #[ts(optional)]
     pub has_contract: Option<bool>,
+    /// The calls an hour USPS allows the account's app per API, when USPS raised it from the
+    /// default product's 60; `None` leaves it as it is.
+    #[serde(default)]
+    #[ts(optional)]
+    pub calls_per_hour: Option<u32>,
+}
+
+impl UspsAccountRecord {
+    /// The hourly allowance the account's calls are paced to.
+    pub fn allowance(&self) -> usps::Allowance {
+        usps::Allowance::PerHour(self.allowance_per_hour())
+    }
+
+    /// Calls an hour per API: the account's own, else USPS's default.
+    pub fn allowance_per_hour(&self) -> u32 {
+        self.calls_per_hour
+            .unwrap_or(usps::USPS_DEFAULT_CALLS_PER_HOUR)
+    }
 }
 
 /// One account's connection as every window shows it: its state, and whether the Reconnect

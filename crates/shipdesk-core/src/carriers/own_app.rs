@@ -210,6 +210,7 @@ impl Connections {
                 .then(|| claims.payment_accounts.first().cloned())
                 .flatten(),
             has_contract: None,
+            calls_per_hour: None,
         };
         let updated = if prefill == AccountFields::default() {
             record.clone()

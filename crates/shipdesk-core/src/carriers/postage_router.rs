@@ -12,9 +12,10 @@ use crate::error::{AppError, AppResult};
 use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
-    AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
-    PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, TrackingAnswer, VoidAnswer,
+    AccountId, AccountSummary, BoughtLabel, CallNeeds, CallWait, KeyCancel, LabelDocument,
+    LabelOrder, LabelPayload, Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider,
+    PricesFound, ProviderFuture, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder,
+    TrackingAnswer, VoidAnswer,
 };
 
 pub(crate) struct PostageRouter {
@@ -245,5 +246,26 @@ impl PostageProvider for PostageRouter {
         } else {
             self.usps().balance(account)
         }
+    }
+
+    fn call_wait<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+        needs: CallNeeds,
+    ) -> ProviderFuture<'a, AppResult<CallWait>> {
+        if !is_endicia(account) {
+            return self.usps().call_wait(account, needs);
+        }
+        // Endicia's label server sets no hourly allowance; the address checks are USPS's.
+        Box::pin(async move {
+            let Ok(usps) = self.usps_for("The address check") else {
+                return Ok(CallWait::default());
+            };
+            let checks = CallNeeds {
+                address_checks: needs.address_checks,
+                ..CallNeeds::default()
+            };
+            self.usps().call_wait(&usps, checks).await
+        })
     }
 }

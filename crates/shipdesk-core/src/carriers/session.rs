@@ -120,6 +120,7 @@ impl Connections {
                 credentials,
                 grant,
                 identity: record.identity(),
+                allowance: record.allowance(),
             },
             token_store,
         ))

@@ -10,6 +10,8 @@ use super::model::AccountFields;
 use crate::error::{AppError, AppResult, ErrorDetails};
 
 const NICKNAME_MAX: usize = 60;
+/// The most calls an hour an account can be paced to (the column's limit).
+const CALLS_PER_HOUR_MAX: u32 = 1_000_000;
 
 /// Trims every field, turns blanks into `None`, and checks what is set.
 pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
@@ -20,6 +22,7 @@ pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
         manifest_mid: trimmed(&fields.manifest_mid),
         eps_account: trimmed(&fields.eps_account),
         has_contract: fields.has_contract,
+        calls_per_hour: fields.calls_per_hour,
     };
     let mut problems = BTreeMap::new();
     if let Some(nickname) = &clean.nickname
@@ -49,6 +52,14 @@ pub fn normalize(fields: &AccountFields) -> AppResult<AccountFields> {
         && let Some(problem) = eps_problem(eps)
     {
         problems.insert("eps_account", problem);
+    }
+    if let Some(calls) = clean.calls_per_hour
+        && !(1..=CALLS_PER_HOUR_MAX).contains(&calls)
+    {
+        problems.insert(
+            "calls_per_hour",
+            format!("Calls per hour must be a whole number from 1 to {CALLS_PER_HOUR_MAX}"),
+        );
     }
     if problems.is_empty() {
         return Ok(clean);
@@ -135,6 +146,7 @@ mod tests {
             manifest_mid: Some(manifest.into()),
             eps_account: Some(eps.into()),
             has_contract: None,
+            calls_per_hour: None,
         }
     }
 
@@ -174,6 +186,26 @@ mod tests {
         assert!(problems["mid"].contains("6 or 9 digits"));
         assert!(problems["manifest_mid"].starts_with("Manifest MID"));
         assert!(problems["eps_account"].contains("10 digits"));
+    }
+
+    #[test]
+    fn calls_per_hour_is_a_whole_number_the_column_takes() {
+        let with = |n| AccountFields {
+            calls_per_hour: Some(n),
+            ..fields("", "", "", "")
+        };
+        assert_eq!(normalize(&with(5000)).unwrap().calls_per_hour, Some(5000));
+        for bad in [0, 1_000_001] {
+            let err = normalize(&with(bad)).unwrap_err();
+            let Some(crate::ErrorDetails::Fields { fields: problems }) = err.details.as_deref()
+            else {
+                panic!("field details expected: {:?}", err.details);
+            };
+            assert_eq!(
+                problems["calls_per_hour"],
+                "Calls per hour must be a whole number from 1 to 1000000"
+            );
+        }
     }
 
     #[test]

@@ -256,6 +256,25 @@ pub struct PostageBalance {
     pub available: Decimal,
 }
 
+/// The calls a run of work will make, by kind, to forecast its wait for hourly allowances.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallNeeds {
+    pub address_checks: u32,
+    pub rate_requests: u32,
+    pub labels: u32,
+}
+
+/// How long calls will wait for the hourly allowance of the account's app before the last of
+/// them may leave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallWait {
+    pub wait: std::time::Duration,
+    /// The calls whose allowance sets the wait, in words ("label requests"), when there is one.
+    pub limited_by: Option<&'static str>,
+    /// The allowance the calls are paced to; `None` when they are not paced.
+    pub calls_per_hour: Option<u32>,
+}
+
 /// Whoever sells the postage. One implementation per way of paying; every call takes the
 /// account it is for, and failures come back already classified.
 pub trait PostageProvider: Send + Sync {
@@ -358,4 +377,12 @@ pub trait PostageProvider: Send + Sync {
         &'a self,
         account: &'a AccountSummary,
     ) -> ProviderFuture<'a, AppResult<Option<PostageBalance>>>;
+
+    /// How long `needs` would wait for the hourly allowances of the account's app before the
+    /// last of them may leave (nothing is sent): calls are held, never refused, within them.
+    fn call_wait<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+        needs: CallNeeds,
+    ) -> ProviderFuture<'a, AppResult<CallWait>>;
 }

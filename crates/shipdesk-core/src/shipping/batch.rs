@@ -46,10 +46,17 @@ use super::package::{order_weight_oz, validate_package};
 use super::setup::validate_dimensions;
 use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 use crate::orders::{Address, Order, OrderStatus};
-use crate::postage::AccountSummary;
+use crate::postage::{AccountSummary, CallNeeds, CallWait};
 
 /// How many times one order waits out a quota answer before it is reported.
 const MAX_QUOTA_WAITS: u32 = 5;
+
+/// USPS calls one order of a batch makes once its rates are known: the address check and the
+/// label.
+const CALLS_PER_ORDER: u32 = 2;
+
+/// What one USPS call takes, for estimates: most answer within a second, labels a little more.
+const TYPICAL_CALL: Duration = Duration::from_millis(1200);
 
 /// Distinct rate requests in flight at once while previewing.
 const PREVIEW_RATE_CONCURRENCY: usize = 4;
@@ -228,6 +235,24 @@ pub struct BatchPreview {
     /// this cannot be bought in full until postage is bought.
     #[ts(type = "string | null")]
     pub balance: Option<Decimal>,
+    /// How long buying it will take, said before it starts.
+    pub duration: BatchDuration,
+}
+
+/// How long a batch will take: its calls at USPS's pace, and the waits for the hourly
+/// allowance USPS gives the account's app (60 calls an hour per API by default), which the
+/// batch waits out instead of spending calls on refusals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BatchDuration {
+    /// The whole batch, waits included (an estimate).
+    #[ts(type = "number")]
+    pub seconds: u64,
+    /// Of which waiting for the hourly allowance.
+    #[ts(type = "number")]
+    pub allowance_wait_seconds: u64,
+    /// What to expect, in words.
+    pub message: String,
 }
 
 /// What a batch settles once, before asking USPS anything.
@@ -386,6 +411,22 @@ impl Shared<'_> {
         });
     }
 
+    fn report_allowance_wait(&self, wait: Duration) {
+        let (done, bought, failed) = *self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        (self.progress)(BatchProgress {
+            done,
+            total: self.total,
+            bought,
+            failed,
+            waiting_for_quota_secs: Some(wait.as_secs()),
+            message: format!(
+                "{done} of {} — waiting {} for USPS's hourly allowance",
+                self.total,
+                spoken_duration(wait)
+            ),
+        });
+    }
+
     fn finish(&self, outcome: &Outcome) {
         {
             let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
@@ -487,6 +528,11 @@ impl ShippingService {
         }
 
         let mut preview = BatchPreview {
+            duration: BatchDuration {
+                seconds: 0,
+                allowance_wait_seconds: 0,
+                message: String::new(),
+            },
             lines: Vec::with_capacity(planned.len()),
             to_buy: 0,
             using_fallback: 0,
@@ -568,6 +614,10 @@ impl ShippingService {
                 quote,
             });
         }
+        // The preview's rates are cached: buying asks USPS for none again.
+        preview.duration = self
+            .duration_of(&job, preview.to_buy, 0, BatchOptions::default().concurrency)
+            .await?;
         preview.services = services.into_values().collect();
         preview.services.sort_by(|a, b| {
             b.priced
@@ -576,6 +626,53 @@ impl ShippingService {
                 .then_with(|| a.product_name.cmp(&b.product_name))
         });
         Ok(preview)
+    }
+
+    /// How long buying `input` will take, without asking USPS anything: what `shipdesk labels
+    /// buy` says before it starts.
+    pub async fn estimate_batch(
+        &self,
+        input: &BatchInput,
+        options: &BatchOptions,
+    ) -> AppResult<BatchDuration> {
+        let job = self.batch_job(input)?;
+        let mut to_buy = 0;
+        let mut destinations = HashSet::new();
+        for &id in &input.order_ids {
+            let order = self.order(id)?;
+            let plan = self.plan(&job, &order);
+            if plan.blocked.is_none() {
+                to_buy += 1;
+                destinations.insert((zip5(&order.ship_to.zip5), plan.package));
+            }
+        }
+        // Without a service for the batch, each order's own is chosen from its rates: one
+        // request per destination and package, unless the rate cache still holds it.
+        let rate_requests = match &input.service {
+            Some(_) => 0,
+            None => destinations.len() as u32,
+        };
+        self.duration_of(&job, to_buy, rate_requests, options.concurrency)
+            .await
+    }
+
+    async fn duration_of(
+        &self,
+        job: &Job<'_>,
+        to_buy: u32,
+        rate_requests: u32,
+        concurrency: u32,
+    ) -> AppResult<BatchDuration> {
+        let needs = CallNeeds {
+            address_checks: match job.input.addresses {
+                BatchAddresses::Standardized => to_buy,
+                BatchAddresses::AsEntered => 0,
+            },
+            rate_requests,
+            labels: to_buy,
+        };
+        let wait = self.postage.call_wait(&job.account, needs).await?;
+        Ok(batch_duration(to_buy, concurrency, wait))
     }
 
     /// Buys a label for each order of `input`, each at its own weight and through the address
@@ -790,6 +887,7 @@ impl ShippingService {
             if shared.halted() || !shared.wait_for_quota().await {
                 return Outcome::NotStarted(order.id);
             }
+            self.say_allowance_wait(job, &steps, shared).await;
             let (request, e) = match self.order_steps(job, order, package, &mut steps).await {
                 Ok(outcome) => return outcome,
                 Err(failure) => failure,
@@ -806,6 +904,23 @@ impl ShippingService {
                 shared.stop_with(&e);
             }
             return failed(order.id, Some(order), request, e);
+        }
+    }
+
+    /// Tells the batch's progress when this order's next calls wait for the hourly allowance
+    /// (the client holds them until the allowance lets them leave).
+    async fn say_allowance_wait(&self, job: &Job<'_>, steps: &Steps, shared: &Shared<'_>) {
+        let checks_address =
+            steps.ship_to.is_none() && job.input.addresses == BatchAddresses::Standardized;
+        let needs = CallNeeds {
+            address_checks: u32::from(checks_address),
+            rate_requests: u32::from(steps.rate.is_none()),
+            labels: 1,
+        };
+        if let Ok(wait) = self.postage.call_wait(&job.account, needs).await
+            && wait.wait >= Duration::from_secs(1)
+        {
+            shared.report_allowance_wait(wait.wait);
         }
     }
 
@@ -904,4 +1019,91 @@ pub(crate) fn retry_after(error: &AppError) -> Option<Duration> {
         .and_then(|d| d.retry_after_secs())
         .unwrap_or(60);
     Some(Duration::from_secs(secs))
+}
+
+/// The estimate [`BatchPreview::duration`] shows: `to_buy` orders, `concurrency` at a time, with
+/// the calls' wait for the hourly allowance.
+fn batch_duration(to_buy: u32, concurrency: u32, wait: CallWait) -> BatchDuration {
+    let rounds = to_buy.div_ceil(concurrency.max(1));
+    let working = TYPICAL_CALL * CALLS_PER_ORDER * rounds;
+    let total = working.max(wait.wait + TYPICAL_CALL * CALLS_PER_ORDER);
+    let message = if to_buy == 0 {
+        "Nothing to buy.".to_owned()
+    } else if wait.wait.is_zero() {
+        format!("About {}.", spoken_duration(total))
+    } else {
+        let limit = match (wait.calls_per_hour, wait.limited_by) {
+            (Some(n), Some(calls)) => format!("USPS allows this account's app {n} {calls} an hour"),
+            _ => "USPS's hourly allowance for this account's app is spent".to_owned(),
+        };
+        format!(
+            "About {}: {limit}, so the batch waits about {} for it instead of being refused. \
+             Keep Shipdesk open until it is done.",
+            spoken_duration(total),
+            spoken_duration(wait.wait)
+        )
+    };
+    BatchDuration {
+        seconds: total.as_secs(),
+        allowance_wait_seconds: wait.wait.as_secs(),
+        message,
+    }
+}
+
+/// "40 s", "3 min", "1 h 5 min".
+fn spoken_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs < 60 {
+        return format!("{} s", secs.max(1));
+    }
+    let minutes = secs.div_ceil(60);
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::*;
+
+    fn wait(secs: u64, per_hour: u32) -> CallWait {
+        CallWait {
+            wait: Duration::from_secs(secs),
+            limited_by: (secs > 0).then_some("label requests"),
+            calls_per_hour: Some(per_hour),
+        }
+    }
+
+    #[test]
+    fn a_batch_within_the_allowance_takes_its_calls_time() {
+        let d = batch_duration(40, 4, wait(0, 60));
+        assert_eq!(d.seconds, 24);
+        assert_eq!(d.allowance_wait_seconds, 0);
+        assert_eq!(d.message, "About 24 s.");
+        assert_eq!(batch_duration(0, 4, wait(0, 60)).message, "Nothing to buy.");
+    }
+
+    #[test]
+    fn a_batch_beyond_the_allowance_says_how_long_it_waits_and_why() {
+        let d = batch_duration(100, 4, wait(3605, 60));
+        assert_eq!(d.allowance_wait_seconds, 3605);
+        assert_eq!(d.seconds, 3607);
+        assert_eq!(
+            d.message,
+            "About 1 h 1 min: USPS allows this account's app 60 label requests an hour, so the \
+             batch waits about 1 h 1 min for it instead of being refused. Keep Shipdesk open \
+             until it is done."
+        );
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(spoken_duration(Duration::from_millis(200)), "1 s");
+        assert_eq!(spoken_duration(Duration::from_secs(59)), "59 s");
+        assert_eq!(spoken_duration(Duration::from_secs(61)), "2 min");
+        assert_eq!(spoken_duration(Duration::from_secs(3600)), "1 h");
+        assert_eq!(spoken_duration(Duration::from_secs(3905)), "1 h 6 min");
+    }
 }

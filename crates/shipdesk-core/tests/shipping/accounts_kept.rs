@@ -36,6 +36,7 @@ async fn add_account(rig: &Rig, nickname: &str) -> i64 {
                 manifest_mid: Some(id.manifest_mid),
                 eps_account: Some(id.eps_account),
                 has_contract: None,
+                calls_per_hour: None,
             },
             client_id: "shipdesk-sandbox".into(),
             client_secret: "shipdesk-sandbox-secret".into(),

@@ -51,6 +51,7 @@ async fn connect_contract_business(rig: &Rig) -> i64 {
                 manifest_mid: user.manifest_mid.clone(),
                 eps_account: user.eps_accounts.first().cloned(),
                 has_contract: None,
+                calls_per_hour: None,
             },
             client_id: NSA_APP.into(),
             client_secret: format!("{NSA_APP}-secret"),
@@ -167,6 +168,7 @@ async fn an_account_the_user_marks_as_contract_is_refused_by_usps_and_nothing_is
             ACCOUNT_ID,
             &AccountFields {
                 has_contract: Some(true),
+                calls_per_hour: None,
                 ..Default::default()
             },
         )

@@ -24,7 +24,7 @@ use shipdesk_core::shipping::{
 };
 use shipdesk_core::{DataDir, Desk, Environment, Store};
 use usps::models::AccountIdentity;
-use usps::{ClientConfig, RetryPolicy};
+use usps::{ClientConfig, PaceClock, RetryPolicy};
 use usps_sim::{LedgerKind, Scenario, SimConfig, SimHandle};
 
 pub const ACCOUNT_ID: i64 = 1;
@@ -111,6 +111,40 @@ pub struct RigOptions {
     pub observer: Option<Arc<dyn PurchaseObserver>>,
     /// The simulator's businesses and apps; the demo scenario when absent.
     pub scenario: Option<Scenario>,
+    /// The clock USPS calls are paced in; the wall clock when absent.
+    pub pace_clock: Option<Arc<SimulatedHours>>,
+}
+
+/// A clock that moves only when the pacer waits: each wait moves it, and the simulator's
+/// quota windows, ahead at once. Hours of pacing run in no time.
+#[derive(Debug, Default)]
+pub struct SimulatedHours {
+    elapsed_ms: std::sync::atomic::AtomicU64,
+    sim: std::sync::OnceLock<usps_sim::QuotaClock>,
+}
+
+impl SimulatedHours {
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.elapsed_ms.load(Ordering::SeqCst))
+    }
+}
+
+impl PaceClock for SimulatedHours {
+    fn elapsed(&self) -> Duration {
+        SimulatedHours::elapsed(self)
+    }
+
+    fn sleep(
+        &self,
+        wait: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.elapsed_ms
+            .fetch_add(wait.as_millis() as u64, Ordering::SeqCst);
+        if let Some(sim) = self.sim.get() {
+            sim.advance(wait);
+        }
+        Box::pin(std::future::ready(()))
+    }
 }
 
 impl Default for RigOptions {
@@ -121,6 +155,7 @@ impl Default for RigOptions {
             max_attempts: 3,
             observer: None,
             scenario: None,
+            pace_clock: None,
         }
     }
 }
@@ -139,6 +174,9 @@ impl Rig {
         let sim = usps_sim::start(SimConfig::new(scenario))
             .await
             .expect("sim");
+        if let Some(clock) = &options.pace_clock {
+            let _ = clock.sim.set(sim.quota_clock());
+        }
         let dir = tempfile::tempdir().unwrap();
         let printer = Arc::new(FakePrinter::default());
         let secrets = Arc::new(SwitchableSecrets::default());
@@ -162,6 +200,7 @@ impl Rig {
                     manifest_mid: Some(id.manifest_mid),
                     eps_account: Some(id.eps_account),
                     has_contract: None,
+                    calls_per_hour: Some(options.quota_per_hour),
                 },
                 client_id: "shipdesk-sandbox".into(),
                 client_secret: "shipdesk-sandbox-secret".into(),
@@ -458,6 +497,10 @@ fn open_desk(
                     initial_backoff: Duration::from_millis(10),
                     max_backoff: Duration::from_millis(50),
                     max_retry_after: Duration::from_secs(2),
+                },
+                pace_clock: match &options.pace_clock {
+                    Some(clock) => clock.clone(),
+                    None => Arc::new(usps::WallClock::default()),
                 },
                 ..ClientConfig::default()
             },

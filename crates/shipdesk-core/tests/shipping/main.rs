@@ -12,6 +12,7 @@ mod harness;
 mod label_fields;
 mod never_sent;
 mod order_contents;
+mod quota_pacing;
 mod sandbox;
 mod setup_editing;
 mod unsent;

@@ -81,6 +81,7 @@ pub fn authorize(shared: &Shared, headers: &HeaderMap, api: Api) -> Result<Calle
     if !opens(&record.scopes) || !opens(&app_scopes) {
         return Err(ApiError::missing_product(version));
     }
+    let now = shared.quota_now_ms();
     let limit = app
         .quota_per_hour
         .unwrap_or(st.scenario.quotas.default_per_hour);

@@ -32,10 +32,14 @@ pub fn demo_identity() -> AccountIdentity {
     }
 }
 
+/// The simulator's hourly allowance in bulk tests, and the client's: no call is held.
+pub const BULK_QUOTA: u32 = 100_000;
+const QUOTA: usps::Allowance = usps::Allowance::PerHour(BULK_QUOTA);
+
 /// The demo scenario with a quota high enough for bulk tests, plus an app owned by the
 /// business that never linked its accounts in COP.
 pub fn scenario() -> Scenario {
-    let mut scenario = Scenario::demo().with_quota_per_hour(100_000);
+    let mut scenario = Scenario::demo().with_quota_per_hour(BULK_QUOTA);
     let mut unlinked = scenario.app(CLIENT).expect("demo app").clone();
     unlinked = App {
         client_id: UNLINKED_CLIENT.into(),
@@ -96,6 +100,7 @@ impl Harness {
             credentials: AppCredentials::new(id, secret),
             grant: GrantKind::ClientCredentials { scope: None },
             identity,
+            allowance: QUOTA,
         };
         self.client
             .account(config, Arc::new(MemoryTokenStore::default()))
@@ -108,6 +113,7 @@ impl Harness {
             credentials: AppCredentials::new(CLIENT, SECRET),
             grant: GrantKind::AuthorizationCode,
             identity: Some(demo_identity()),
+            allowance: QUOTA,
         };
         let account = self.client.account(config, store.clone());
         let code = self.consent(username, "state-123").await;

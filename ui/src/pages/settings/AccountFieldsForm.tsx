@@ -4,7 +4,7 @@ import { useId } from "react";
 import type { AccountFields } from "../../ipc";
 import type { FieldErrors } from "./fieldErrors";
 
-type TextField = Exclude<keyof AccountFields, "has_contract">;
+type TextField = Exclude<keyof AccountFields, "has_contract" | "calls_per_hour">;
 
 const FIELDS: { key: TextField; label: string; hint: string }[] = [
   { key: "nickname", label: "Nickname", hint: "How this account is shown in Shipdesk" },
@@ -25,6 +25,9 @@ export function AccountFieldsForm(props: {
   const base = useId();
   const shown = props.only ? FIELDS.filter((f) => props.only!.includes(f.key)) : FIELDS;
   const contractShown = !props.only || props.only.includes("has_contract");
+  const allowanceShown = !props.only || props.only.includes("calls_per_hour");
+  const allowanceId = `${base}-calls_per_hour`;
+  const allowanceError = props.errors.calls_per_hour;
   return (
     <>
       {shown.map((f) => {
@@ -69,6 +72,36 @@ export function AccountFieldsForm(props: {
           </div>
         </div>
       )}
+      {allowanceShown && (
+        <div className="form-row">
+          <label htmlFor={allowanceId}>Calls per hour</label>
+          <div>
+            <input
+              id={allowanceId}
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              data-field="calls_per_hour"
+              value={props.value.calls_per_hour ?? ""}
+              placeholder="60 (USPS’s default)"
+              aria-invalid={allowanceError ? true : undefined}
+              aria-describedby={`${allowanceId}-hint`}
+              onChange={(e) =>
+                props.onChange({ ...props.value, calls_per_hour: e.target.value === "" ? undefined : Number(e.target.value) })
+              }
+            />
+            <p className="muted" id={`${allowanceId}-hint`}>
+              USPS allows each app 60 calls an hour per API unless it raised yours; long batches wait for the allowance.
+            </p>
+            {allowanceError && (
+              <p className="field-error" data-error-for="calls_per_hour">
+                {allowanceError}
+              </p>
+            )}
+          </div>
+        </div>
+      )}
     </>
   );
 }
@@ -76,5 +109,5 @@ export function AccountFieldsForm(props: {
 /** Blank inputs mean "no value" to core. */
 export function cleanFields(f: AccountFields): AccountFields {
   const v = (s: string | null) => (s && s.trim() ? s.trim() : null);
-  return { nickname: v(f.nickname), crid: v(f.crid), mid: v(f.mid), manifest_mid: v(f.manifest_mid), eps_account: v(f.eps_account), has_contract: f.has_contract };
+  return { nickname: v(f.nickname), crid: v(f.crid), mid: v(f.mid), manifest_mid: v(f.manifest_mid), eps_account: v(f.eps_account), has_contract: f.has_contract, calls_per_hour: f.calls_per_hour };
 }

@@ -119,6 +119,34 @@ describe("Carrier Settings › USPS", () => {
     expect(edit).toBeTruthy();
   });
 
+  it("sets the calls an hour USPS allows the account's app, and shows core's message when it is out of range", async () => {
+    uspsAccounts.mockResolvedValue([account(1), account(2)]);
+    uspsUpdateAccount.mockImplementation(async (id: number) => account(id, { state: "connected" }, { calls_per_hour: 5000 }));
+    renderSettings();
+    await screen.findByTestId("usps-accounts");
+    const edit = await openEdit("Account 2");
+    const calls = within(edit).getByLabelText("Calls per hour") as HTMLInputElement;
+    expect(calls.value).toBe("");
+    expect(calls.placeholder).toContain("60");
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(uspsUpdateAccount).toHaveBeenCalledTimes(1));
+    expect(uspsUpdateAccount.mock.calls[0][1]).not.toHaveProperty("calls_per_hour");
+
+    fireEvent.change(calls, { target: { value: "5000" } });
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(uspsUpdateAccount).toHaveBeenCalledTimes(2));
+    expect(uspsUpdateAccount.mock.calls[1][1]).toMatchObject({ calls_per_hour: 5000 });
+
+    uspsUpdateAccount.mockRejectedValueOnce({
+      code: "VALIDATION",
+      message: "Calls per hour must be a whole number from 1 to 1000000",
+      details: { kind: "fields", fields: { calls_per_hour: "Calls per hour must be a whole number from 1 to 1000000" } },
+    });
+    fireEvent.change(calls, { target: { value: "0" } });
+    fireEvent.click(within(edit).getByRole("button", { name: "Save" }));
+    expect((await within(edit).findByText("Calls per hour must be a whole number from 1 to 1000000", { selector: "[data-error-for]" })).textContent).toBeTruthy();
+  });
+
   it("shows core's message next to each invalid field", async () => {
     uspsUpdateAccount.mockRejectedValue({
       code: "VALIDATION",

@@ -9,7 +9,7 @@ import { ENVIRONMENT_LABEL } from "./StatusChip";
 
 export function EditAccount(props: { account: UspsAccountRecord; onBack: () => void; onChanged: () => void }) {
   const a = props.account;
-  const [fields, setFields] = useState<AccountFields>({ nickname: a.nickname, crid: a.crid, mid: a.mid, manifest_mid: a.manifest_mid, eps_account: a.eps_account, has_contract: a.has_contract });
+  const [fields, setFields] = useState<AccountFields>({ nickname: a.nickname, crid: a.crid, mid: a.mid, manifest_mid: a.manifest_mid, eps_account: a.eps_account, has_contract: a.has_contract, calls_per_hour: a.calls_per_hour ?? undefined });
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
@@ -22,6 +22,7 @@ export function EditAccount(props: { account: UspsAccountRecord; onBack: () => v
       const cleaned = cleanFields(fields);
       // Saving other fields leaves what USPS detected alone; only a changed box is the user's word.
       if (cleaned.has_contract === a.has_contract) delete cleaned.has_contract;
+      if (cleaned.calls_per_hour == null || cleaned.calls_per_hour === a.calls_per_hour) delete cleaned.calls_per_hour;
       await ipc.uspsUpdateAccount(a.id, cleaned);
       setSaved(true);
       props.onChanged();

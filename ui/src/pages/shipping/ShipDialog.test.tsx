@@ -426,6 +426,7 @@ function preview(lines: BatchPreviewLine[], patch: Partial<BatchPreview> = {}): 
     every_order_has_recommendation: true,
     paid_from: "Sandbox demo",
     balance: null,
+    duration: { seconds: 12, allowance_wait_seconds: 0, message: "About 12 s." },
     ...patch,
   };
 }
@@ -505,6 +506,17 @@ describe("Ship dialog, many orders", () => {
     expect(screen.getByRole("link", { name: "Buy postage first" }).getAttribute("href")).toBe("#/settings/postage");
     expect((screen.getByRole("button", { name: /Buy 2 labels/ }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByTestId("batch-summary").textContent).toContain("Paid from Endicia 2500123 (balance $6.00)");
+  });
+
+  it("says up front how long a batch beyond USPS's hourly allowance will take", async () => {
+    const message =
+      "About 1 h 1 min: USPS allows this account's app 60 label requests an hour, so the batch waits about 1 h 1 min for it instead of being refused. Keep Shipdesk open until it is done.";
+    m.previewBatch.mockResolvedValueOnce(preview([line(1), line(2)], { duration: { seconds: 3665, allowance_wait_seconds: 3605, message } }));
+    render(<ShipDialog orders={[order(1), order(2)]} onClose={() => undefined} onShipped={() => undefined} />);
+    const said = await screen.findByTestId("batch-duration");
+    expect(said.textContent).toBe(message);
+    expect(said.className).toContain("notice-warn");
+    expect((screen.getByRole("button", { name: /Buy 2 labels/ }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("prices one service for every order at each order's own quote, and prints as entered only when asked", async () => {

@@ -187,6 +187,14 @@ export function ShipMany(props: { orders: Order[]; setup: ShipSetup; onBusy: (b:
               {` Paid from ${preview.paid_from}`}
               {preview.balance != null ? ` (balance ${formatMoney(preview.balance)})` : ""}.
             </p>
+            {toBuyCount > 0 && (
+              <p
+                className={preview.duration.allowance_wait_seconds > 0 ? "notice notice-warn" : "muted"}
+                data-testid="batch-duration"
+              >
+                {preview.duration.message}
+              </p>
+            )}
             {balanceShort && (
               <p className="notice notice-warn" data-testid="balance-short">
                 The postage balance of {preview.paid_from}, {formatMoney(preview.balance!)}, is less than this batch's{" "}

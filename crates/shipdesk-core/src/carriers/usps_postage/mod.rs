@@ -18,17 +18,17 @@ mod tracking;
 use usps::models::{
     IdempotencyKey, LabelFormat, RateListQuery, ReprintImageInfo, ReprintRequest, TrackingExpand,
 };
-use usps::{ErrorClass, UspsError};
+use usps::{Allowance, Api, ErrorClass, UspsError};
 
 use super::{Connections, UspsAccountRecord};
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
 use crate::postage::model::{AddressCheck, PickupEligibility};
 use crate::postage::{
-    AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
-    Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider, PricesFound, ProviderFuture,
-    PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder, SendOutcome, TrackingAnswer,
-    VoidAnswer, VoidResult,
+    AccountId, AccountSummary, BoughtLabel, CallNeeds, CallWait, KeyCancel, LabelDocument,
+    LabelOrder, LabelPayload, Payer, PickupBooked, PickupOrder, PostageBalance, PostageProvider,
+    PricesFound, ProviderFuture, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder,
+    SendOutcome, TrackingAnswer, VoidAnswer, VoidResult,
 };
 
 /// USPS's "Order not found": no label exists for the idempotency key.
@@ -576,5 +576,47 @@ impl PostageProvider for Connections {
     ) -> ProviderFuture<'a, AppResult<Option<PostageBalance>>> {
         // An Enterprise Payment Account is billed, not prepaid: USPS offers no balance to read.
         Box::pin(async { Ok(None) })
+    }
+
+    fn call_wait<'a>(
+        &'a self,
+        account: &'a AccountSummary,
+        needs: CallNeeds,
+    ) -> ProviderFuture<'a, AppResult<CallWait>> {
+        Box::pin(self.forecast_calls(account, needs))
+    }
+}
+
+impl Connections {
+    /// The pacer's forecast for the account's app, at the allowance the account records.
+    async fn forecast_calls(
+        &self,
+        account: &AccountSummary,
+        needs: CallNeeds,
+    ) -> AppResult<CallWait> {
+        let record = Connections::account(self, account.id)?;
+        let client = self.client_for(&record).await?;
+        let client_id = record.mode.client_id();
+        client.pacer().set_allowance(client_id, record.allowance());
+        let forecast = client.pacer().forecast(
+            client_id,
+            &[
+                (Api::Addresses, needs.address_checks),
+                (Api::Prices, needs.rate_requests),
+                (Api::Labels, needs.labels),
+            ],
+        );
+        Ok(CallWait {
+            wait: forecast.wait,
+            limited_by: forecast.limited_by.map(|api| match api {
+                Api::Addresses => "address checks",
+                Api::Prices => "price requests",
+                _ => "label requests",
+            }),
+            calls_per_hour: match forecast.allowance {
+                Allowance::PerHour(n) => Some(n),
+                Allowance::Unlimited => None,
+            },
+        })
     }
 }

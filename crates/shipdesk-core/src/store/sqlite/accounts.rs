@@ -19,7 +19,7 @@ use crate::store::Store;
 
 const COLUMNS: &str = "id, nickname, environment, base_url, crid, mid, manifest_mid, eps_account, \
      mode, client_id, is_default, is_sandbox_demo, state_json, last_verified_at, created_at, updated_at, \
-     has_contract, contract_source";
+     has_contract, contract_source, calls_per_hour";
 
 fn contract_source_column(source: ContractSource) -> &'static str {
     match source {
@@ -81,6 +81,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UspsAccountRecord> {
         updated_at: row.get(15)?,
         has_contract: row.get(16)?,
         contract_source,
+        calls_per_hour: row.get(18)?,
     })
 }
 
@@ -131,8 +132,10 @@ impl AccountStore for Store {
             let inserted = tx.execute(
                 "INSERT INTO usps_accounts (nickname, environment, base_url, crid, mid,
                      manifest_mid, eps_account, mode, client_id, is_default, is_sandbox_demo,
-                     state_json, created_at, updated_at, has_contract, contract_source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
+                     state_json, created_at, updated_at, has_contract, contract_source,
+                     calls_per_hour)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15,
+                     ?16)",
                 params![
                     new.nickname,
                     environment_column(new.environment),
@@ -151,6 +154,7 @@ impl AccountStore for Store {
                     new.fields
                         .has_contract
                         .map(|_| contract_source_column(ContractSource::Entered)),
+                    new.fields.calls_per_hour,
                 ],
             );
             match inserted {
@@ -281,7 +285,7 @@ impl AccountStore for Store {
             let updated = tx.execute(
                 "UPDATE usps_accounts SET nickname = COALESCE(?2, nickname), crid = ?3, mid = ?4,
                      manifest_mid = ?5, eps_account = ?6, updated_at = ?7, has_contract = ?8,
-                     contract_source = ?9
+                     contract_source = ?9, calls_per_hour = COALESCE(?10, calls_per_hour)
                  WHERE id = ?1",
                 params![
                     id,
@@ -293,6 +297,7 @@ impl AccountStore for Store {
                     now,
                     has_contract,
                     contract_source.map(contract_source_column),
+                    fields.calls_per_hour,
                 ],
             );
             match updated {
