@@ -26,7 +26,7 @@ const EXAMPLES: &[(&str, &str, &str, &[&str])] = &[
         &[],
     ),
     (
-        "500-label batch, 150 ms added latency",
+        "500-label batch at 150 ms latency; 100 labels at 60 calls/hour (simulated clock)",
         "shipdesk-core",
         "batch_bench",
         &[],
