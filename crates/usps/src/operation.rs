@@ -15,10 +15,15 @@ pub enum Api {
     ScanForms,
     CarrierPickup,
     Tracking,
+    InternationalPrices,
+    InternationalLabels,
 }
 
+/// How many API families there are.
+pub(crate) const API_COUNT: usize = 10;
+
 impl Api {
-    pub const ALL: [Api; 8] = [
+    pub const ALL: [Api; API_COUNT] = [
         Api::OAuth,
         Api::Addresses,
         Api::Prices,
@@ -27,6 +32,8 @@ impl Api {
         Api::ScanForms,
         Api::CarrierPickup,
         Api::Tracking,
+        Api::InternationalPrices,
+        Api::InternationalLabels,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +46,8 @@ impl Api {
             Api::ScanForms => "scan-forms",
             Api::CarrierPickup => "carrier-pickup",
             Api::Tracking => "tracking",
+            Api::InternationalPrices => "international-prices",
+            Api::InternationalLabels => "international-labels",
         }
     }
 
@@ -55,6 +64,8 @@ impl Api {
             Api::ScanForms => &["scan-forms", "scan-form"],
             Api::CarrierPickup => &["pickup", "carrier-pickup"],
             Api::Tracking => &["tracking"],
+            Api::InternationalPrices => &["international-prices"],
+            Api::InternationalLabels => &["international-labels"],
         }
     }
 
@@ -95,6 +106,10 @@ pub enum Operation {
     PickupGet,
     PickupCancel,
     Tracking,
+    IntlBaseRatesList,
+    IntlLabelCreate,
+    IntlLabelCancel,
+    IntlLabelCancelByIdempotencyKey,
 }
 
 impl Operation {
@@ -109,6 +124,10 @@ impl Operation {
             ScanFormCreate => Api::ScanForms,
             PickupEligibility | PickupCreate | PickupGet | PickupCancel => Api::CarrierPickup,
             Tracking => Api::Tracking,
+            IntlBaseRatesList => Api::InternationalPrices,
+            IntlLabelCreate | IntlLabelCancel | IntlLabelCancelByIdempotencyKey => {
+                Api::InternationalLabels
+            }
         }
     }
 
@@ -116,15 +135,16 @@ impl Operation {
         use Operation::*;
         match self {
             Token | AddressValidate | CityState | BaseRates | BaseRatesList | TotalRates
-            | PaymentAuthorization | PaymentAccount | PickupEligibility | PickupGet | Tracking => {
-                RetrySafety::Safe
-            }
-            LabelCreate => RetrySafety::IdempotencyKey,
+            | PaymentAuthorization | PaymentAccount | PickupEligibility | PickupGet | Tracking
+            | IntlBaseRatesList => RetrySafety::Safe,
+            LabelCreate | IntlLabelCreate => RetrySafety::IdempotencyKey,
             // Revoke is harmless to repeat but its failure is not worth a retry loop; cancels,
             // reprints (limited to 3), SCAN forms and pickups change state on every call.
             Revoke
             | LabelCancel
             | LabelCancelByIdempotencyKey
+            | IntlLabelCancel
+            | IntlLabelCancelByIdempotencyKey
             | LabelReprint
             | ScanFormCreate
             | PickupCreate
@@ -134,7 +154,7 @@ impl Operation {
 
     /// Label calls carry the payment authorization token; a 401 may mean either token is stale.
     pub fn needs_payment_token(self) -> bool {
-        self.api() == Api::Labels
+        matches!(self.api(), Api::Labels | Api::InternationalLabels)
     }
 }
 

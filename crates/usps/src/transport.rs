@@ -12,7 +12,7 @@ use crate::classify::{
     ScopeGrant, TransportFailure, classify_response, classify_transport, escalate_after_retries,
 };
 use crate::error::UspsError;
-use crate::operation::{Api, Operation, RetrySafety};
+use crate::operation::{API_COUNT, Api, Operation, RetrySafety};
 use crate::pacing::Pacer;
 
 /// How long an API stays closed after a 429 that does not say when to come back.
@@ -53,7 +53,7 @@ impl RetryPolicy {
 
 /// Requests sent per API family (every attempt counts, as USPS meters attempts).
 #[derive(Debug, Default)]
-pub(crate) struct CallCounters([AtomicU64; 8]);
+pub(crate) struct CallCounters([AtomicU64; API_COUNT]);
 
 impl CallCounters {
     fn record(&self, api: Api) {
@@ -67,7 +67,7 @@ impl CallCounters {
 
 /// A snapshot of [`crate::UspsClient::call_counts`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallCounts([(Api, u64); 8]);
+pub struct CallCounts([(Api, u64); API_COUNT]);
 
 impl CallCounts {
     pub fn get(&self, api: Api) -> u64 {

@@ -394,6 +394,10 @@ enum Call {
     GetPickup(String),
     CancelPickup(String),
     Tracking(String, TrackingExpand),
+    IntlRates(IntlRateListQuery),
+    CreateIntlLabel(Box<IntlLabelRequest>),
+    CancelIntlLabel(String),
+    CancelIntlLabelByKey(String),
 }
 
 impl Call {
@@ -479,6 +483,26 @@ impl Call {
                 "GET /tracking/v3/tracking/{trackingNumber}",
                 JSON,
             ),
+            Call::IntlRates(_) => (
+                Operation::IntlBaseRatesList,
+                "POST /international-prices/v3/base-rates-list/search",
+                JSON,
+            ),
+            Call::CreateIntlLabel(_) => (
+                Operation::IntlLabelCreate,
+                "POST /international-labels/v3/international-label",
+                VENDOR,
+            ),
+            Call::CancelIntlLabel(_) => (
+                Operation::IntlLabelCancel,
+                "DELETE /international-labels/v3/international-label/{trackingNumber}",
+                JSON,
+            ),
+            Call::CancelIntlLabelByKey(_) => (
+                Operation::IntlLabelCancelByIdempotencyKey,
+                "DELETE /international-labels/v3/international-label",
+                JSON,
+            ),
         }
     }
 
@@ -527,6 +551,24 @@ impl Call {
             Call::GetPickup(n) => format!("{:?}", account.get_pickup(n).await?),
             Call::CancelPickup(n) => format!("{:?}", account.cancel_pickup(n, "\"1\"").await?),
             Call::Tracking(tn, expand) => format!("{:?}", account.tracking(tn, *expand).await?),
+            Call::IntlRates(q) => format!("{:?}", account.intl_base_rates_list(q).await?),
+            Call::CreateIntlLabel(r) => format!(
+                "{:?}",
+                account
+                    .create_intl_label(
+                        r,
+                        &IdempotencyKey::new("6f1c1c1e-8f0e-4c39-9d0a-3c2b4a5d6e7f"),
+                        LabelFormat::VendorJson
+                    )
+                    .await?
+            ),
+            Call::CancelIntlLabel(tn) => format!("{:?}", account.cancel_intl_label(tn).await?),
+            Call::CancelIntlLabelByKey(key) => format!(
+                "{:?}",
+                account
+                    .cancel_intl_label_by_idempotency_key(&IdempotencyKey::new(key.clone()))
+                    .await?
+            ),
         })
     }
 }
@@ -681,9 +723,94 @@ fn rate_list(edge: bool) -> RateListQuery {
     }
 }
 
+fn intl_label_request(edge: bool) -> IntlLabelRequest {
+    IntlLabelRequest {
+        image_info: IntlImageInfo::default(),
+        to_address: IntlAddress {
+            first_name: Some(if edge {
+                "F".repeat(50)
+            } else {
+                "Amelie".into()
+            }),
+            last_name: Some("Tremblay".into()),
+            firm: edge.then(|| "M".repeat(50)),
+            street_address: if edge {
+                text(50)
+            } else {
+                "24 Sussex Dr".into()
+            },
+            secondary_address: edge.then(|| text(50)),
+            city: if edge {
+                "C".repeat(28)
+            } else {
+                "Ottawa".into()
+            },
+            province: Some(if edge { "P".repeat(40) } else { "ON".into() }),
+            postal_code: Some("K1M 1M4".into()),
+            country: "Canada".into(),
+            country_iso_alpha2_code: "CA".into(),
+            phone: edge.then(|| "6135550123".into()),
+        },
+        from_address: label_address(edge),
+        package_description: IntlPackageDescription {
+            mail_class: "PRIORITY_MAIL_INTERNATIONAL".into(),
+            rate_indicator: "SP".into(),
+            processing_category: "MACHINABLE".into(),
+            destination_entry_facility_type: "NONE".into(),
+            weight_uom: "lb".into(),
+            weight: 2.0,
+            dimensions_uom: "in".into(),
+            length: 10.0,
+            width: 8.0,
+            height: 4.0,
+            mailing_date: mailing_date(),
+            package_options: Some(IntlPackageOptions {
+                non_delivery_option: Some("RETURN".into()),
+                package_value: None,
+            }),
+        },
+        customs_form: CustomsForm {
+            customs_content_type: "MERCHANDISE".into(),
+            aes_itn: "NO EEI 30.37(a)".into(),
+            invoice_number: edge.then(|| "I".repeat(15)),
+            contents: vec![CustomsItem {
+                item_description: if edge {
+                    "D".repeat(30)
+                } else {
+                    "Hand cream".into()
+                },
+                item_quantity: 2,
+                item_value: 12.5,
+                weight_uom: "lb".into(),
+                item_weight: 0.5,
+                hs_tariff_number: Some(if edge {
+                    "3".repeat(14)
+                } else {
+                    "330499".into()
+                }),
+                country_of_origin: "US".into(),
+            }],
+            ..Default::default()
+        },
+    }
+}
+
 fn calls() -> Vec<Call> {
     let mut out = vec![];
     for edge in [false, true] {
+        out.push(Call::IntlRates(IntlRateListQuery {
+            origin_zip_code: "63116".into(),
+            foreign_postal_code: edge.then(|| "K1M 1M4".into()),
+            destination_country_code: "CA".into(),
+            weight: 2.0,
+            length: 10.0,
+            width: 8.0,
+            height: 4.0,
+            price_type: edge.then(|| "COMMERCIAL_BASE".into()),
+            mailing_date: Some(mailing_date()),
+            ..Default::default()
+        }));
+        out.push(Call::CreateIntlLabel(Box::new(intl_label_request(edge))));
         out.push(Call::ValidateAddress(AddressQuery {
             firm: edge.then(|| "M".repeat(limits::NAME_PART_MAX)),
             street_address: if edge {
@@ -904,6 +1031,8 @@ fn calls() -> Vec<Call> {
             },
         ),
         Call::CancelLabel("9205590164917312751089".into()),
+        Call::CancelIntlLabel("CP123456785US".into()),
+        Call::CancelIntlLabelByKey("6f1c1c1e-8f0e-4c39-9d0a-3c2b4a5d6e7f".into()),
         Call::CancelLabelByKey("6f1c1c1e-8f0e-4c39-9d0a-3c2b4a5d6e7f".into()),
         Call::GetPickup("WTC123456789".into()),
         Call::CancelPickup("WTC123456789".into()),

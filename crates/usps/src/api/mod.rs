@@ -2,6 +2,7 @@
 
 mod addresses;
 pub(crate) mod documents;
+mod international;
 pub(crate) mod labels;
 mod payments;
 pub(crate) mod pickup;

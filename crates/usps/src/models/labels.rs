@@ -175,7 +175,7 @@ pub struct LabelMetadata {
     pub label_address: Option<LabelAddress>,
     #[serde(default)]
     pub routing_information: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "internationalTrackingNumber")]
     pub tracking_number: String,
     #[serde(default)]
     pub construct_code: Option<String>,
@@ -198,7 +198,7 @@ pub struct LabelMetadata {
     pub weight_uom: Option<String>,
     #[serde(default)]
     pub weight: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number_or_text")]
     pub dimensional_weight: Option<f64>,
     #[serde(default)]
     pub fees: Vec<Fee>,
@@ -322,6 +322,21 @@ impl IdempotencyKey {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A number USPS sometimes sends as text (`"dimensionalWeight": "0.0"` on international labels).
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("not a number: {s:?}"))),
+        Some(other) => Err(serde::de::Error::custom(format!("not a number: {other}"))),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod addresses;
 pub mod common;
+pub mod international;
 pub mod labels;
 pub mod payments;
 pub mod pickup;
@@ -15,6 +16,7 @@ pub mod tracking;
 
 pub use addresses::*;
 pub use common::*;
+pub use international::*;
 pub use labels::*;
 pub use payments::*;
 pub use pickup::*;
