@@ -81,6 +81,7 @@ fn leave_purchase_unfinished(data: &std::path::Path) {
             &LabelOrder {
                 from: &from,
                 to: &order.ship_to,
+                customs: None,
                 package: &package,
                 rate: &rate,
                 mailing_date: &today,

@@ -176,6 +176,7 @@ fn leave_sent_purchase(desk: &Desk, number: &str) {
             &LabelOrder {
                 from: &from,
                 to: &order.ship_to,
+                customs: None,
                 package: &package,
                 rate: &rate,
                 mailing_date: &today,

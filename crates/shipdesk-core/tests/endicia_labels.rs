@@ -120,6 +120,7 @@ impl Shop {
             ship_to: ShipToChoice::AsEntered,
             ignore_bad_address: false,
             allow_additional_label: false,
+            customs: None,
         }
     }
 

@@ -6,7 +6,15 @@ import type { RateQuote } from "./RateQuote";
 /**
  * Every eligible service for one package between two ZIP codes.
  */
-export type RatesAnswer = { origin_zip: string, destination_zip: string, package: Package, 
+export type RatesAnswer = { origin_zip: string, 
+/**
+ * ISO alpha-2; `US` at home.
+ */
+destination_country: string, 
+/**
+ * The ZIP Code at home, the postal code abroad.
+ */
+destination_zip: string, package: Package, 
 /**
  * Cheapest first.
  */

@@ -44,6 +44,15 @@ impl PostageRouter {
     }
 }
 
+/// Shipdesk buys Endicia labels for US addresses only.
+fn endicia_abroad(account: &AccountSummary) -> AppError {
+    AppError::validation(format!(
+        "{} pays for US labels only: buy labels abroad from a USPS account (choose it in the \
+         Ship dialog, or make it pay in Settings › Postage accounts)",
+        account.nickname
+    ))
+}
+
 fn is_endicia(account: &AccountSummary) -> bool {
     matches!(account.payer, Payer::Endicia { .. })
 }
@@ -84,6 +93,9 @@ impl PostageProvider for PostageRouter {
         account: &'a AccountSummary,
         request: &'a RateRequest,
     ) -> ProviderFuture<'a, AppResult<PricesFound>> {
+        if is_endicia(account) && request.is_international() {
+            return Box::pin(async move { Err(endicia_abroad(account)) });
+        }
         if is_endicia(account) {
             Box::pin(self.endicia.endicia_rates(account, request))
         } else {
@@ -96,6 +108,9 @@ impl PostageProvider for PostageRouter {
         account: &AccountSummary,
         order: &LabelOrder<'_>,
     ) -> AppResult<LabelPayload> {
+        if is_endicia(account) && !order.to.is_domestic() {
+            return Err(endicia_abroad(account));
+        }
         if is_endicia(account) {
             self.endicia.endicia_label_payload(account, order)
         } else {

@@ -11,6 +11,7 @@
 //! Every method answers in the app's own types and [`AppError`]s: a provider has already
 //! classified its failure (and updated the account's connection state) before shipping sees it.
 
+pub mod customs;
 pub mod model;
 
 use std::future::Future;
@@ -71,10 +72,13 @@ impl AccountSummary {
     }
 }
 
-/// Prices for one package between two ZIP codes on one mailing date.
+/// Prices for one package from a ZIP Code to a destination on one mailing date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateRequest {
     pub origin_zip: String,
+    /// ISO 3166-1 alpha-2; `US` for a domestic package (territories and military included).
+    pub destination_country: String,
+    /// The ZIP Code at home; the postal code as written abroad (may be empty).
     pub destination_zip: String,
     pub package: Package,
     /// YYYY-MM-DD.
@@ -94,11 +98,19 @@ pub struct PricesFound {
     pub contract_prices: bool,
 }
 
+impl RateRequest {
+    pub fn is_international(&self) -> bool {
+        self.destination_country != "US"
+    }
+}
+
 /// Everything a label needs, in the app's terms.
 #[derive(Debug, Clone, Copy)]
 pub struct LabelOrder<'a> {
     pub from: &'a Address,
     pub to: &'a Address,
+    /// The customs declaration of a package abroad (already checked: `customs::validated`).
+    pub customs: Option<&'a customs::CustomsDeclaration>,
     pub package: &'a Package,
     pub rate: &'a RateChoice,
     /// YYYY-MM-DD.

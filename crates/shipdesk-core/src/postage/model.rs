@@ -52,6 +52,11 @@ pub fn service_name(mail_class: &str) -> String {
         "LIBRARY_MAIL" => "Library Mail".into(),
         "BOUND_PRINTED_MATTER" => "Bound Printed Matter".into(),
         "USPS_RETAIL_GROUND" => "USPS Retail Ground".into(),
+        "PRIORITY_MAIL_EXPRESS_INTERNATIONAL" => "Priority Mail Express International".into(),
+        "PRIORITY_MAIL_INTERNATIONAL" => "Priority Mail International".into(),
+        "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => {
+            "First-Class Package International Service".into()
+        }
         other => other.replace('_', " "),
     }
 }
@@ -118,6 +123,25 @@ pub struct AddressCheck {
     pub message: Option<String>,
 }
 
+impl AddressCheck {
+    /// No check was made (`why` says why): the address prints as entered.
+    pub fn not_checked(address: &Address, why: &str) -> Self {
+        AddressCheck {
+            as_entered: address.clone(),
+            standardized: None,
+            differences: Vec::new(),
+            corrections: Vec::new(),
+            usps_notes: Vec::new(),
+            deliverable: Deliverable::NotChecked,
+            dpv_confirmation: None,
+            carrier_route: None,
+            business: None,
+            vacant: None,
+            message: Some(why.to_owned()),
+        }
+    }
+}
+
 /// The service to buy, as a rate row names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -133,8 +157,14 @@ pub struct RateChoice {
 impl RateChoice {
     /// A single-piece machinable parcel of `mail_class`: what `--service CLASS` means.
     pub fn single_piece(mail_class: &str) -> Self {
+        let class = mail_class.trim().to_ascii_uppercase().replace('-', "_");
+        // USPS spells its First-Class products with a hyphen.
+        let class = match class.strip_prefix("FIRST_CLASS") {
+            Some(rest) => format!("FIRST-CLASS{rest}"),
+            None => class,
+        };
         Self {
-            mail_class: mail_class.trim().to_ascii_uppercase().replace('-', "_"),
+            mail_class: class,
             rate_indicator: "SP".into(),
             processing_category: "MACHINABLE".into(),
         }

@@ -8,17 +8,16 @@ use crate::orders::Address;
 use crate::orders::countries::country_name;
 use crate::postage::AccountId;
 
-/// The refusal to send anything to USPS for an address outside the US: Shipdesk keeps and marks
-/// international orders but buys domestic labels only so far, so a foreign address is refused
-/// here, before any USPS call, naming its country.
+/// A batch's refusal of an order abroad: its label needs the customs form the Ship dialog (or
+/// `shipdesk labels buy --customs`) fills in, one order at a time.
 pub(crate) fn refuse_international(order_number: &str, to: &Address) -> AppResult<()> {
     if to.is_domestic() {
         return Ok(());
     }
     let country = format!("{} ({})", country_name(&to.country), to.country);
     let message = format!(
-        "Order {order_number} ships to {country}: international shipping is not supported yet \
-         (Shipdesk buys USPS labels for US addresses only)"
+        "Order {order_number} ships to {country}: a label abroad needs its customs form, so it \
+         is bought on its own (Ship it alone)"
     );
     Err(
         AppError::validation(message.clone()).with_details(ErrorDetails::OrderProblems {
@@ -45,7 +44,15 @@ impl ShippingService {
         order_id: i64,
     ) -> AppResult<AddressCheck> {
         let order = self.order(order_id)?;
-        refuse_international(&order.order_number, &order.ship_to)?;
+        if !order.ship_to.is_domestic() {
+            return Ok(AddressCheck::not_checked(
+                &order.ship_to,
+                &format!(
+                    "USPS checks US addresses only: the address in {} prints as entered",
+                    country_name(&order.ship_to.country)
+                ),
+            ));
+        }
         self.check_address(account_id, &order.ship_to).await
     }
 }

@@ -1000,6 +1000,7 @@ impl ShippingService {
             ignore_bad_address: job.input.addresses == BatchAddresses::AsEntered,
             allow_additional_label: job.input.allow_additional_label
                 && order.status == OrderStatus::Shipped,
+            customs: None,
         };
         match self.buy_label(request.clone()).await {
             Ok(outcome) => Ok(Outcome::Bought(Box::new(outcome.shipment))),

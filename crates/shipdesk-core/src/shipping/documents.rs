@@ -3,9 +3,10 @@
 //! A label bought from real USPS is kept byte for byte as USPS returned it, and that PDF is what
 //! prints and saves. Shipdesk does not re-impose USPS's PDFs (there is no PDF merger in the
 //! build): several real labels print as one job per label, one label per page, and save as one
-//! file per label, whatever the layout setting. Sandbox labels were drawn by Shipdesk's own
-//! renderer in the simulator, so they are redrawn from the shipment's data — 4x6 or two per
-//! Letter page, as the user chose — and previewed as SVG. A real label's preview is a PNG made
+//! file per label, whatever the layout setting. Domestic sandbox labels were drawn by Shipdesk's
+//! own renderer in the simulator, so they are redrawn from the shipment's data — 4x6 or two per
+//! Letter page, as the user chose — and previewed as SVG; a sandbox label abroad (with its
+//! customs declaration pages) prints as the simulator returned it, like a real one. A real label's preview is a PNG made
 //! from USPS's PDF with `pdftoppm` (poppler), since the webview cannot show PDFs inline.
 
 use std::path::{Path, PathBuf};
@@ -82,6 +83,12 @@ pub(crate) fn label_spec(s: &Shipment) -> labels::LabelSpec {
     }
 }
 
+/// Whether Shipdesk draws the label itself: a domestic sandbox label. A sandbox label abroad is
+/// the simulator's PDF as it came (its customs declaration pages are USPS's to draw).
+fn redrawn(s: &Shipment) -> bool {
+    s.sample && s.ship_to.is_domestic()
+}
+
 fn render_error(e: labels::RenderError) -> AppError {
     AppError::internal("The label could not be drawn", &e)
 }
@@ -145,7 +152,7 @@ impl ShippingService {
             return Err(refused);
         }
         let (sandbox, real): (Vec<&Shipment>, Vec<&Shipment>) =
-            shipments.iter().partition(|s| s.sample);
+            shipments.iter().partition(|s| redrawn(s));
         let mut docs = Vec::new();
         if !sandbox.is_empty() {
             let specs: Vec<_> = sandbox.iter().map(|s| label_spec(s)).collect();
@@ -265,7 +272,7 @@ impl ShippingService {
         if let Some(refused) = not_postage(&s) {
             return Err(refused);
         }
-        if s.sample {
+        if redrawn(&s) {
             return Ok(LabelPreview::Svg {
                 svg: labels::render_label_svg(&label_spec(&s)),
             });

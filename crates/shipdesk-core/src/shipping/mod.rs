@@ -18,6 +18,7 @@
 
 mod address_check;
 mod batch;
+mod customs;
 mod documents;
 mod end_of_day;
 mod model;
@@ -47,6 +48,7 @@ pub use batch::{
     BatchAddresses, BatchHold, BatchInput, BatchOptions, BatchPreview, BatchPreviewLine,
     BatchServiceTotal, HoldReason, WeightSource,
 };
+pub use customs::{CustomsDraft, SkuCustoms, SkuCustomsBook};
 pub use model::*;
 pub use model_shipments::*;
 pub use observer::{LogPurchaseSteps, PurchaseObserver, PurchaseStep, StepFuture};
@@ -74,6 +76,7 @@ pub struct ShippingService {
     setup: Arc<dyn ShippingSetupStore>,
     /// The label layout the user chose.
     settings: Arc<dyn SettingsStore>,
+    customs_book: Arc<dyn SkuCustomsBook>,
     /// The orders labels are bought for.
     orders: Arc<dyn OrderStore>,
     /// Whoever sells the postage (USPS-direct: the connection service).
@@ -131,9 +134,11 @@ impl ShippingService {
             + SettingsStore
             + OrderStore
             + VoidJournal
+            + SkuCustomsBook
             + 'static,
     {
         Self {
+            customs_book: store.clone(),
             journal: store.clone(),
             voids: store.clone(),
             shipments: store.clone(),

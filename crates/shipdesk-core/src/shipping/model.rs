@@ -138,6 +138,9 @@ impl ShipToChoice {
 #[ts(export)]
 pub struct RatesAnswer {
     pub origin_zip: String,
+    /// ISO alpha-2; `US` at home.
+    pub destination_country: String,
+    /// The ZIP Code at home, the postal code abroad.
     pub destination_zip: String,
     pub package: Package,
     /// Cheapest first.

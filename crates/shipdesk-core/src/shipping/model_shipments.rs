@@ -38,6 +38,10 @@ pub struct PurchaseRequest {
     /// Buy even though the order already has a label (a second package, a replacement).
     #[serde(default)]
     pub allow_additional_label: bool,
+    /// The customs declaration, for a package abroad (required there, ignored at home).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub customs: Option<crate::postage::customs::CustomsDeclaration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

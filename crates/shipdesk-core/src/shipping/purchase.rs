@@ -9,7 +9,6 @@
 
 use super::PurchaseStep;
 use super::ShippingService;
-use super::address_check::refuse_international;
 use super::model::ShipToChoice;
 use super::model_shipments::Shipment;
 use super::model_shipments::{PurchaseOutcome, PurchaseRequest};
@@ -17,7 +16,9 @@ use super::package::validate_package;
 use super::store::{ActiveLabel, Attempt, CommittedLabel, Intent, Lease, NewAttempt};
 use crate::error::{AppError, AppResult, ErrorCode, ErrorDetails};
 use crate::orders::{Address, OrderStatus};
+use crate::postage::customs::{self, CustomsDeclaration};
 use crate::postage::{BoughtLabel, LabelOrder, SendOutcome};
+use rust_decimal::Decimal;
 
 fn valid_date(s: &str) -> bool {
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -81,7 +82,6 @@ impl ShippingService {
                 label,
             ));
         }
-        refuse_international(&order.order_number, &order.ship_to)?;
         validate_package(&request.package)?;
         let account = self.account(request.account_id)?;
         let from = self.ship_from(request.ship_from_id)?;
@@ -97,13 +97,14 @@ impl ShippingService {
             // the store keeps, since it is stored with the label.
             ShipToChoice::Standardized { address } => crate::orders::text::clean_address(address),
         };
-        refuse_international(&order.order_number, &ship_to)?;
+        let customs = customs_for(&order.order_number, &ship_to, &request)?;
         let _slot = self.claim(order.id, &order.order_number)?;
         let payload = self.postage.label_payload(
             &account,
             &LabelOrder {
                 from: &from.address,
                 to: &ship_to,
+                customs: customs.as_ref(),
                 package: &request.package,
                 rate: &request.rate,
                 mailing_date: &mailing_date,
@@ -128,6 +129,12 @@ impl ShippingService {
             .reached(PurchaseStep::IntentCommitted, &attempt)
             .await;
         let shipment = self.send_attempt(&attempt).await?;
+        if let Some(declaration) = &customs
+            && let Err(e) = self.remember_customs(declaration)
+        {
+            // The label is bought; only the next order's prefill is lost.
+            tracing::warn!(error = %e.message, "could not save the items' customs data");
+        }
         Ok(PurchaseOutcome {
             shipment,
             resumed_earlier_attempt: resumed,
@@ -255,4 +262,43 @@ impl ShippingService {
         };
         CommittedLabel { label, ship_from }
     }
+}
+
+/// The checked customs declaration of a package abroad; `None` at home. A package abroad
+/// without one, or with one that misses something, is refused naming the fields to fill in.
+fn customs_for(
+    order_number: &str,
+    to: &Address,
+    request: &PurchaseRequest,
+) -> AppResult<Option<CustomsDeclaration>> {
+    if to.is_domestic() {
+        return Ok(None);
+    }
+    let Some(declaration) = &request.customs else {
+        return Err(AppError::invalid_fields(
+            format!(
+                "Order {order_number} ships to {}: fill in its customs form first",
+                crate::orders::countries::country_name(&to.country)
+            ),
+            [("customs", "A package abroad needs its customs declaration")],
+        ));
+    };
+    let declaration = customs::validated(declaration, &to.country)?;
+    let value = declaration.total_value();
+    let capped = request.rate.mail_class == "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE"
+        || matches!(
+            request.rate.rate_indicator.as_str(),
+            "FE" | "FA" | "FP" | "FS" | "E4" | "E6"
+        );
+    if capped && value > Decimal::from(400) {
+        return Err(AppError::invalid_fields(
+            format!(
+                "{} takes contents worth at most $400; these are declared at ${value:.2}. \
+                 Choose Priority Mail International in your own box",
+                crate::postage::model::service_name(&request.rate.mail_class)
+            ),
+            [("rate", "At most $400 of contents")],
+        ));
+    }
+    Ok(Some(declaration))
 }

@@ -5,7 +5,6 @@
 use futures_util::StreamExt;
 
 use super::ShippingService;
-use super::address_check::refuse_international;
 use super::model::{OrderRates, Package, RatesAnswer};
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
@@ -18,13 +17,59 @@ fn zip5(zip: &str) -> String {
     zip.trim().chars().take(5).collect()
 }
 
+/// `(country, postal code)` of an address as USPS prices it.
+fn destination_of(to: &Address) -> (&str, &str) {
+    let country = to.country.trim();
+    let country = if country.is_empty() { "US" } else { country };
+    (country, to.zip5.as_str())
+}
+
 impl ShippingService {
-    /// Every eligible service for `package` from `origin_zip` to `destination_zip`, cached.
+    /// Every eligible service for `package` from `origin_zip` to `destination_zip` (in the US),
+    /// cached.
     pub async fn rates(
         &self,
         account_id: Option<AccountId>,
         origin_zip: &str,
         destination_zip: &str,
+        package: &Package,
+        mailing_date: Option<&str>,
+    ) -> AppResult<RatesAnswer> {
+        self.rates_to(
+            account_id,
+            origin_zip,
+            ("US", destination_zip),
+            package,
+            mailing_date,
+        )
+        .await
+    }
+
+    /// Rates to an address, at home or abroad.
+    pub(crate) async fn rates_to_address(
+        &self,
+        account_id: Option<AccountId>,
+        origin_zip: &str,
+        to: &Address,
+        package: &Package,
+        mailing_date: Option<&str>,
+    ) -> AppResult<RatesAnswer> {
+        self.rates_to(
+            account_id,
+            origin_zip,
+            destination_of(to),
+            package,
+            mailing_date,
+        )
+        .await
+    }
+
+    /// Every eligible service for `package` from `origin_zip` to `(country, postal code)`.
+    async fn rates_to(
+        &self,
+        account_id: Option<AccountId>,
+        origin_zip: &str,
+        (country, postal_code): (&str, &str),
         package: &Package,
         mailing_date: Option<&str>,
     ) -> AppResult<RatesAnswer> {
@@ -38,16 +83,21 @@ impl ShippingService {
             .unwrap_or_else(|| self.today());
         let request = RateRequest {
             origin_zip: zip5(origin_zip),
-            destination_zip: zip5(destination_zip),
+            destination_country: country.to_owned(),
+            destination_zip: match country {
+                "US" => zip5(postal_code),
+                _ => postal_code.trim().to_owned(),
+            },
             package: *package,
             mailing_date: date,
         };
         let key = format!(
-            "{}|{}|{}|{}|{}|{}|{:?}",
+            "{}|{}|{}|{}|{}|{}|{}|{:?}",
             account.id,
             account.eps_account.as_deref().unwrap_or(""),
             account.has_contract,
             request.origin_zip,
+            request.destination_country,
             request.destination_zip,
             request.mailing_date,
             request.package
@@ -59,6 +109,7 @@ impl ShippingService {
         super::service_choice::annotate(&mut found.quotes, package);
         let answer = RatesAnswer {
             origin_zip: request.origin_zip,
+            destination_country: request.destination_country,
             destination_zip: request.destination_zip,
             package: *package,
             recommended: super::recommended_service(&found.quotes, package),
@@ -94,30 +145,38 @@ impl ShippingService {
             };
             plans.push((order, pkg));
         }
-        // Identical requests are asked once; distinct ones a few at a time.
+        // Identical requests are asked once; distinct ones a few at a time. Abroad, USPS prices
+        // by country: orders to one country share an answer.
         let origin: &str = &from.address.zip5;
+        let request_of = |o: &crate::orders::Order, p: &Package| {
+            let (country, postal) = destination_of(&o.ship_to);
+            let postal = if country == "US" {
+                zip5(postal)
+            } else {
+                String::new()
+            };
+            (country.to_owned(), postal, *p)
+        };
         let mut seen = std::collections::HashSet::new();
-        let unique: Vec<(String, Package)> = plans
+        let unique: Vec<(String, String, Package)> = plans
             .iter()
-            .filter(|(o, _)| o.ship_to.is_domestic())
-            .map(|(o, p)| (zip5(&o.ship_to.zip5), *p))
+            .map(|(o, p)| request_of(o, p))
             .filter(|k| seen.insert(k.clone()))
             .collect();
-        let answers: std::collections::HashMap<(String, Package), AppResult<RatesAnswer>> =
+        let answers: std::collections::HashMap<(String, String, Package), AppResult<RatesAnswer>> =
             futures_util::stream::iter(unique)
-                .map(|(zip, p)| async move {
-                    let r = self.rates(account_id, origin, &zip, &p, None).await;
-                    ((zip, p), r)
+                .map(|(country, postal, p)| async move {
+                    let r = self
+                        .rates_to(account_id, origin, (&country, &postal), &p, None)
+                        .await;
+                    ((country, postal, p), r)
                 })
                 .buffer_unordered(RATE_CONCURRENCY)
                 .collect()
                 .await;
         let results: Vec<AppResult<RatesAnswer>> = plans
             .iter()
-            .map(|(o, p)| {
-                refuse_international(&o.order_number, &o.ship_to)
-                    .and_then(|()| answers[&(zip5(&o.ship_to.zip5), *p)].clone())
-            })
+            .map(|(o, p)| answers[&request_of(o, p)].clone())
             .collect();
         Ok(plans
             .into_iter()
@@ -154,8 +213,7 @@ impl ShippingService {
             None => self.default_package(&order)?,
         };
         let to = ship_to.unwrap_or(&order.ship_to);
-        refuse_international(&order.order_number, to)?;
-        self.rates(account_id, &from.address.zip5, &to.zip5, &pkg, None)
+        self.rates_to_address(account_id, &from.address.zip5, to, &pkg, None)
             .await
     }
 

@@ -17,7 +17,10 @@
 //! (`recommended_flat_rate`). A flat-rate product is never the default for a shop's own box:
 //! the label would be for a USPS envelope or box the package is not in.
 //!
-//! - Classes: USPS Ground Advantage, Priority Mail, Priority Mail Express. Every other class
+//! - Classes: USPS Ground Advantage, Priority Mail, Priority Mail Express, and abroad First-Class
+//!   Package International Service, Priority Mail International and Priority Mail Express
+//!   International (First-Class Package International takes contents worth at most $400: the
+//!   purchase checks the customs value against it). Every other class
 //!   is never a default — the content-restricted ones above, Parcel Select and USPS Connect
 //!   (entered at a destination facility), USPS Retail Ground (a retail product for items that
 //!   cannot fly) — and neither is a class this list does not know yet.
@@ -83,7 +86,14 @@ fn cheapest_fitting(
 /// classes anyone may use anywhere.
 fn restriction(mail_class: &str) -> Option<&'static str> {
     Some(match mail_class {
-        "PRIORITY_MAIL_EXPRESS" | "PRIORITY_MAIL" | "USPS_GROUND_ADVANTAGE" => return None,
+        "PRIORITY_MAIL_EXPRESS"
+        | "PRIORITY_MAIL"
+        | "USPS_GROUND_ADVANTAGE"
+        | "PRIORITY_MAIL_EXPRESS_INTERNATIONAL"
+        | "PRIORITY_MAIL_INTERNATIONAL" => return None,
+        "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => {
+            "Up to 4 lb, and contents worth at most $400."
+        }
         "MEDIA_MAIL" => {
             "Only books, printed music, sound and video recordings and educational media — no \
              advertising. USPS may open the package and charge the difference."
@@ -116,9 +126,9 @@ fn is_default_class(mail_class: &str) -> bool {
 /// Faster first; `u8::MAX` for classes that are never a default.
 fn class_speed_rank(mail_class: &str) -> u8 {
     match mail_class {
-        "PRIORITY_MAIL_EXPRESS" => 0,
-        "PRIORITY_MAIL" => 1,
-        "USPS_GROUND_ADVANTAGE" => 2,
+        "PRIORITY_MAIL_EXPRESS" | "PRIORITY_MAIL_EXPRESS_INTERNATIONAL" => 0,
+        "PRIORITY_MAIL" | "PRIORITY_MAIL_INTERNATIONAL" => 1,
+        "USPS_GROUND_ADVANTAGE" | "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => 2,
         _ => u8::MAX,
     }
 }
@@ -153,13 +163,14 @@ fn packaging(rate_indicator: &str) -> Option<Packaging> {
         // Single piece, Priority Mail Express single piece, cubic, dimensional rectangular and
         // non-rectangular, oversized.
         "SP" | "PA" | "CP" | "DR" | "DN" | "OS" => Packaging::Own,
-        // Flat Rate Envelope and Padded Flat Rate Envelope: 12-1/2" × 9-1/2".
-        "FE" | "FP" => Packaging::FlatRateEnvelope {
+        // Flat Rate Envelope and Padded Flat Rate Envelope: 12-1/2" × 9-1/2" (E4: Priority
+        // Mail Express International's).
+        "FE" | "FP" | "E4" => Packaging::FlatRateEnvelope {
             length: inches(12, 4),
             width: inches(9, 4),
         },
-        // Legal Flat Rate Envelope: 15" × 9-1/2".
-        "FA" => Packaging::FlatRateEnvelope {
+        // Legal Flat Rate Envelope: 15" × 9-1/2" (E6: Priority Mail Express International's).
+        "FA" | "E6" => Packaging::FlatRateEnvelope {
             length: inches(15, 0),
             width: inches(9, 4),
         },

@@ -319,6 +319,7 @@ impl Rig {
             ship_to: ShipToChoice::AsEntered,
             ignore_bad_address: false,
             allow_additional_label: false,
+            customs: None,
         }
     }
 

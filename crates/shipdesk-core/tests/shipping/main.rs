@@ -9,6 +9,7 @@ mod fault_matrix;
 mod faults;
 mod flows;
 mod harness;
+mod international;
 mod label_fields;
 mod never_sent;
 mod order_contents;

@@ -24,6 +24,7 @@ fn intent_left_behind(rig: &Rig, order: i64, mail_class: &str) -> Attempt {
             &LabelOrder {
                 from: &from,
                 to: &to,
+                customs: None,
                 package: &pkg,
                 rate: &rate,
                 mailing_date: &today(),

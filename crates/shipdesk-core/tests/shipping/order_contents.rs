@@ -11,7 +11,7 @@ use shipdesk_core::ErrorCode;
 use shipdesk_core::import::{ImportOptions, ImportSummary};
 use shipdesk_core::shipping::{BatchOptions, HoldReason, WeightSource};
 
-use super::harness::Rig;
+use super::harness::{Rig, json_of};
 
 /// A Shopify orders export with one order to Austin and one to Ottawa.
 const SHOPIFY_WITH_CANADA: &str = "Name,Email,Financial Status,Fulfillment Status,\
@@ -38,7 +38,7 @@ fn import(rig: &Rig, dir: &tempfile::TempDir, name: &str, text: &str) -> ImportS
 }
 
 #[tokio::test]
-async fn an_international_order_is_kept_marked_and_never_sent_to_usps() {
+async fn an_international_order_is_kept_priced_abroad_and_bought_only_with_its_customs_form() {
     let rig = Rig::start().await;
     let dir = tempfile::tempdir().unwrap();
     let summary = import(&rig, &dir, "orders_export.csv", SHOPIFY_WITH_CANADA);
@@ -53,7 +53,7 @@ async fn an_international_order_is_kept_marked_and_never_sent_to_usps() {
     assert_eq!(ottawa.ship_to.country, "CA");
     assert!(!ottawa.ship_to.is_domestic());
 
-    let usps_calls = rig.sim.calls();
+    let labels_before = rig.sim_calls("international-labels") + rig.sim_calls("labels");
     let refused = rig
         .shipping
         .buy_label(rig.request(ottawa.id))
@@ -61,37 +61,43 @@ async fn an_international_order_is_kept_marked_and_never_sent_to_usps() {
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Validation);
     assert!(
-        refused.message.contains("Canada (CA)")
-            && refused
-                .message
-                .contains("international shipping is not supported yet"),
+        refused.message.contains("ships to Canada") && refused.message.contains("customs form"),
         "{}",
         refused.message
     );
-    let Some(shipdesk_core::ErrorDetails::OrderProblems { problems }) = refused.details.as_deref()
-    else {
-        panic!("the refusal names the field: {refused:?}");
-    };
-    assert_eq!(problems[0].field, "ship_to.country");
+    assert!(
+        json_of(&refused)["details"]["fields"]["customs"].is_string(),
+        "the refusal names the form: {refused:?}"
+    );
+    // Priced by country, its address left as entered (USPS checks US addresses only).
     let rates = rig
         .shipping
         .rates_for_order(None, ottawa.id, None, None, None)
         .await
-        .unwrap_err();
-    assert!(rates.message.contains("Canada"), "{}", rates.message);
+        .unwrap();
+    assert_eq!(rates.destination_country, "CA");
+    assert!(
+        rates
+            .quotes
+            .iter()
+            .all(|q| q.choice.mail_class.contains("INTERNATIONAL"))
+    );
     let check = rig
         .shipping
         .check_order_address(None, ottawa.id)
         .await
-        .unwrap_err();
-    assert_eq!(check.code, ErrorCode::Validation);
+        .unwrap();
+    assert_eq!(
+        check.deliverable,
+        shipdesk_core::shipping::Deliverable::NotChecked
+    );
     let many = rig
         .shipping
         .rates_for_orders(None, &[ottawa.id], None, None)
         .await
         .unwrap();
-    assert!(many[0].rates.is_none());
-    assert!(many[0].error.as_ref().unwrap().message.contains("Canada"));
+    assert!(many[0].rates.is_some(), "{:?}", many[0].error);
+    // A batch buys no customs form: the order is held for the Ship dialog.
     let batch = rig.batch(&[ottawa.id]);
     let preview = rig.shipping.preview_batch(&batch).await.unwrap();
     assert_eq!(preview.to_buy, 0);
@@ -101,7 +107,7 @@ async fn an_international_order_is_kept_marked_and_never_sent_to_usps() {
             .as_ref()
             .unwrap()
             .message
-            .contains("Canada")
+            .contains("customs form")
     );
     let report = rig
         .shipping
@@ -115,7 +121,11 @@ async fn an_international_order_is_kept_marked_and_never_sent_to_usps() {
         .unwrap();
     assert!(report.bought.is_empty());
     assert_eq!(report.validation_problems.len(), 1, "{report:?}");
-    assert_eq!(rig.sim.calls(), usps_calls, "nothing was asked of USPS");
+    assert_eq!(
+        rig.sim_calls("international-labels") + rig.sim_calls("labels"),
+        labels_before,
+        "no label was asked of USPS"
+    );
     assert_eq!(rig.open_attempts(), 0);
 
     // Its packing slip still prints, with the country on the address.

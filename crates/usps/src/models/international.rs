@@ -3,7 +3,7 @@
 //! with `internationalTrackingNumber` for the tracking number (read into
 //! [`LabelMetadata::tracking_number`](super::LabelMetadata)).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::LabelAddress;
 
@@ -36,7 +36,7 @@ pub struct IntlRateListQuery {
 }
 
 /// `POST /international-labels/v3/international-label`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntlLabelRequest {
     pub image_info: IntlImageInfo,
@@ -47,7 +47,7 @@ pub struct IntlLabelRequest {
     pub customs_form: CustomsForm,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntlImageInfo {
     /// PDF.
@@ -66,7 +66,7 @@ impl Default for IntlImageInfo {
 }
 
 /// The addressee abroad.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntlAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ pub struct IntlAddress {
     pub phone: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntlPackageDescription {
     /// FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE, PRIORITY_MAIL_INTERNATIONAL,
@@ -116,7 +116,7 @@ pub struct IntlPackageDescription {
     pub package_options: Option<IntlPackageOptions>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntlPackageOptions {
     /// RETURN, REDIRECT or ABANDON: what happens to a piece that cannot be delivered.
@@ -127,7 +127,7 @@ pub struct IntlPackageOptions {
 }
 
 /// The customs declaration printed with the label (PS Form 2976 / 2976-A).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomsForm {
     /// MERCHANDISE, GIFT, DOCUMENT, COMMERCIAL_SAMPLE, RETURNED_GOODS, OTHER, ...
@@ -148,7 +148,7 @@ pub struct CustomsForm {
     pub contents: Vec<CustomsItem>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomsItem {
     pub item_description: String,

@@ -49,6 +49,7 @@ const PKG = { weight_oz: "8", dimensions: { length_in: "10", width_in: "8", heig
 
 export const RATES: RatesAnswer = {
   origin_zip: "78701",
+  destination_country: "US",
   destination_zip: "78701",
   package: PKG,
   contract_requested: true,

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{EndiciaAccounts, PayerRow};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::Address;
-use crate::postage::model::{
-    AddressCheck, Deliverable, QuotePackaging, RateChoice, RateQuote, service_name,
-};
+use crate::postage::model::{AddressCheck, QuotePackaging, RateChoice, RateQuote, service_name};
 use crate::postage::{
     AccountId, AccountSummary, BoughtLabel, KeyCancel, LabelDocument, LabelOrder, LabelPayload,
     Payer, PostageBalance, PricesFound, PurchaseFailure, RateRequest, ScanFormMade, ScanFormOrder,
@@ -601,19 +599,7 @@ impl EndiciaAccounts {
 
     /// ELS checks no address: with no USPS account to ask, the address is used as entered.
     pub(crate) fn unchecked(address: &Address, why: &str) -> AddressCheck {
-        AddressCheck {
-            as_entered: address.clone(),
-            standardized: None,
-            differences: Vec::new(),
-            corrections: Vec::new(),
-            usps_notes: Vec::new(),
-            deliverable: Deliverable::NotChecked,
-            dpv_confirmation: None,
-            carrier_route: None,
-            business: None,
-            vacant: None,
-            message: Some(why.to_owned()),
-        }
+        AddressCheck::not_checked(address, why)
     }
 }
 

@@ -5,12 +5,17 @@ use usps::limits::{
     is_valid_email, label_text, length_plus_girth, max_length_plus_girth_in, max_weight_lb,
     split_name, us_phone_digits,
 };
-use usps::models::{ImageInfo, Label, LabelAddress, LabelRequest, PackageDescription};
+use usps::models::{
+    CustomsForm, ImageInfo, IntlAddress, IntlImageInfo, IntlLabelRequest, IntlPackageDescription,
+    IntlPackageOptions, Label, LabelAddress, LabelRequest, PackageDescription,
+};
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::orders::Address;
+use crate::orders::countries::country_name;
 use crate::orders::label_fields::label_problems;
 use crate::orders::validate::into_error;
+use crate::postage::customs::CustomsDeclaration;
 use crate::postage::model::{money, service_name, to_f64};
 use crate::postage::{BoughtLabel, LabelOrder};
 
@@ -97,6 +102,102 @@ pub(super) fn check_label_fields(prefix: &str, a: &Address) -> AppResult<()> {
     Err(into_error(problems))
 }
 
+/// Whether a tracking number is a UPU S10 number (two letters, eight digits and a check digit,
+/// `US`): the form of every USPS label abroad, never of a domestic one (20 to 34 digits).
+pub(super) fn is_international_tracking(tracking: &str) -> bool {
+    let t = tracking.trim().as_bytes();
+    t.len() == 13
+        && t[..2].iter().all(u8::is_ascii_uppercase)
+        && t[2..11].iter().all(u8::is_ascii_digit)
+        && &t[11..] == b"US"
+}
+
+/// A phone number abroad as USPS takes it (digits, an optional leading `+`, 6 to 15 digits);
+/// one it would refuse is left out, since none is required.
+fn intl_phone(raw: &str) -> Option<String> {
+    let plus = raw.trim_start().starts_with('+');
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let ok = if plus {
+        (8..=15).contains(&digits.len()) && !digits.starts_with('0')
+    } else {
+        (6..=15).contains(&digits.len())
+    };
+    ok.then(|| if plus { format!("+{digits}") } else { digits })
+}
+
+/// The request for a label abroad, with its customs form. The addressee's name and address go
+/// out as printed (ASCII); the postal code as written, in capitals.
+pub(super) fn intl_label_request(
+    p: &LabelOrder<'_>,
+    customs: &CustomsDeclaration,
+) -> AppResult<IntlLabelRequest> {
+    let to = p.to;
+    let who = addressee(to);
+    let d = p.package.dimensions;
+    let aes_itn = customs.aes_itn_text(&to.country).ok_or_else(|| {
+        AppError::invalid_fields(
+            "This export needs its AES Internal Transaction Number",
+            [("customs.aes_itn", "Enter the ITN AES gave the filing")],
+        )
+    })?;
+    let postal_code = to.zip5.trim().to_uppercase();
+    Ok(IntlLabelRequest {
+        image_info: IntlImageInfo::default(),
+        to_address: IntlAddress {
+            first_name: who.first,
+            last_name: who.last,
+            firm: who.firm,
+            street_address: label_text(&to.street1),
+            secondary_address: opt_label_text(&to.street2),
+            city: label_text(&to.city),
+            province: Some(label_text(&to.state)).filter(|s| !s.is_empty()),
+            postal_code: Some(postal_code).filter(|s| !s.is_empty()),
+            country: country_name(&to.country).to_uppercase(),
+            country_iso_alpha2_code: to.country.trim().to_uppercase(),
+            phone: to.phone.as_deref().and_then(intl_phone),
+        },
+        from_address: label_address(p.from, false),
+        package_description: IntlPackageDescription {
+            mail_class: p.rate.mail_class.clone(),
+            rate_indicator: p.rate.rate_indicator.clone(),
+            processing_category: p.rate.processing_category.clone(),
+            destination_entry_facility_type: "NONE".into(),
+            weight_uom: "lb".into(),
+            weight: (p.package.weight_lb() * 10_000.0).round() / 10_000.0,
+            dimensions_uom: "in".into(),
+            length: to_f64(d.length_in),
+            width: to_f64(d.width_in),
+            height: to_f64(d.height_in),
+            mailing_date: p.mailing_date.to_owned(),
+            package_options: Some(IntlPackageOptions {
+                non_delivery_option: Some(customs.non_delivery.usps_code().into()),
+                package_value: None,
+            }),
+        },
+        customs_form: CustomsForm {
+            customs_content_type: customs.contents.usps_code().into(),
+            content_comments: customs.comments.as_deref().map(label_text),
+            restriction_type: None,
+            restriction_comments: None,
+            aes_itn,
+            invoice_number: customs.invoice_number.clone(),
+            contents: customs
+                .items
+                .iter()
+                .map(|item| usps::models::CustomsItem {
+                    item_description: label_text(&item.description),
+                    item_quantity: item.quantity,
+                    item_value: to_f64(item.value_usd),
+                    weight_uom: "lb".into(),
+                    item_weight: (to_f64(item.weight_oz) / 16.0 * 10_000.0).round() / 10_000.0,
+                    hs_tariff_number: item.hs_tariff.clone(),
+                    country_of_origin: item.origin_country.clone().unwrap_or_default(),
+                })
+                .collect(),
+        },
+    })
+}
+
 pub(super) fn label_request(p: &LabelOrder<'_>) -> LabelRequest {
     let d = p.package.dimensions;
     LabelRequest {
@@ -133,6 +234,41 @@ pub(super) fn bought_label(
     label: &Label,
     sample: bool,
 ) -> AppResult<BoughtLabel> {
+    let package = &request.package_description;
+    bought(
+        (
+            &package.mail_class,
+            package.rate_indicator.clone(),
+            &package.mailing_date,
+        ),
+        label,
+        sample,
+    )
+}
+
+/// USPS's answer to a label abroad as the app stores it.
+pub(super) fn bought_intl_label(
+    request: &IntlLabelRequest,
+    label: &Label,
+    sample: bool,
+) -> AppResult<BoughtLabel> {
+    let package = &request.package_description;
+    bought(
+        (
+            &package.mail_class,
+            Some(package.rate_indicator.clone()),
+            &package.mailing_date,
+        ),
+        label,
+        sample,
+    )
+}
+
+fn bought(
+    (mail_class, rate_indicator, mailing_date): (&str, Option<String>, &str),
+    label: &Label,
+    sample: bool,
+) -> AppResult<BoughtLabel> {
     let meta = &label.metadata;
     if meta.tracking_number.trim().is_empty() {
         return Err(AppError::new(
@@ -140,16 +276,15 @@ pub(super) fn bought_label(
             "USPS answered without a tracking number; the purchase will be checked again",
         ));
     }
-    let package = &request.package_description;
     Ok(BoughtLabel {
         tracking_number: meta.tracking_number.trim().to_owned(),
-        mail_class: package.mail_class.clone(),
-        rate_indicator: package.rate_indicator.clone(),
-        service_name: service_name(&package.mail_class),
+        mail_class: mail_class.to_owned(),
+        rate_indicator,
+        service_name: service_name(mail_class),
         postage: money(meta.total_charge()),
         zone: meta.zone.clone(),
         commitment: meta.commitment.as_ref().and_then(|c| c.name.clone()),
-        mailing_date: package.mailing_date.chars().take(10).collect(),
+        mailing_date: mailing_date.chars().take(10).collect(),
         label_bytes: label.label_image.as_ref().map(|d| d.bytes.clone()),
         label_content_type: label.label_image.as_ref().map(|d| {
             d.content_type

@@ -90,6 +90,18 @@ impl Connections {
         request: &RateRequest,
     ) -> AppResult<PricesFound> {
         let session = self.session(account.id).await?;
+        if request.is_international() {
+            let query = rates::intl_list_query(request);
+            let published = self.settle(account.id, session.intl_base_rates_list(&query).await)?;
+            // USPS charges international labels its commercial prices; there is no contract
+            // price search abroad.
+            return Ok(PricesFound {
+                quotes: rates::quotes_from(&published, None, false),
+                contract_requested: false,
+                contract_unavailable: None,
+                contract_prices: false,
+            });
+        }
         let query = rates::list_query(request);
         let published = self.settle(account.id, session.base_rates_list(&query).await)?;
         let mut has_contract = account.has_contract;
@@ -158,19 +170,37 @@ impl Connections {
             error,
             outcome: SendOutcome::Unknown,
         };
-        let (request, pricing) = payload::decode(payload).map_err(|e| PurchaseFailure {
+        let recorded = payload::decode_any(payload).map_err(|e| PurchaseFailure {
             error: AppError::internal("The recorded label request could not be read", &e),
             outcome: SendOutcome::Refused,
         })?;
         let session = self.session(account.id).await.map_err(unknown)?;
         let key = IdempotencyKey::new(key.to_owned());
-        match session
-            .create_label_priced(&request, &key, LabelFormat::VendorJson, pricing)
-            .await
-        {
+        let answer = match &recorded {
+            payload::Recorded::Domestic(request, pricing) => {
+                session
+                    .create_label_priced(request, &key, LabelFormat::VendorJson, *pricing)
+                    .await
+            }
+            payload::Recorded::International(request) => {
+                session
+                    .create_intl_label(request, &key, LabelFormat::VendorJson)
+                    .await
+            }
+        };
+        match answer {
             Ok(label) => {
                 self.report_success(account.id);
-                labels::bought_label(&request, &label, account.is_sandbox()).map_err(unknown)
+                let sample = account.is_sandbox();
+                match &recorded {
+                    payload::Recorded::Domestic(request, _) => {
+                        labels::bought_label(request, &label, sample)
+                    }
+                    payload::Recorded::International(request) => {
+                        labels::bought_intl_label(request, &label, sample)
+                    }
+                }
+                .map_err(unknown)
             }
             Err(e) => {
                 // 409: a request with this key is still being worked on at USPS — whatever it
@@ -194,7 +224,13 @@ impl Connections {
     async fn cancel_key(&self, account: &AccountSummary, key: &str) -> AppResult<KeyCancel> {
         let session = self.session(account.id).await?;
         let key = IdempotencyKey::new(key.to_owned());
-        match session.cancel_label_by_idempotency_key(&key).await {
+        let mut answer = session.cancel_label_by_idempotency_key(&key).await;
+        // The key may have made a label abroad: International Labels keeps its own keys.
+        if matches!(&answer, Err(UspsError::Rejected(r)) if r.status == 404 || r.codes().contains(&ORDER_NOT_FOUND))
+        {
+            answer = session.cancel_intl_label_by_idempotency_key(&key).await;
+        }
+        match answer {
             Ok(answer) => {
                 self.report_success(account.id);
                 let tracking_number = answer.tracking_number.clone().unwrap_or_default();
@@ -219,7 +255,12 @@ impl Connections {
 
     async fn void(&self, account: &AccountSummary, tracking: &str) -> AppResult<VoidAnswer> {
         let session = self.session(account.id).await?;
-        let answer = match session.cancel_label(tracking).await {
+        let cancelled = if labels::is_international_tracking(tracking) {
+            session.cancel_intl_label(tracking).await
+        } else {
+            session.cancel_label(tracking).await
+        };
+        let answer = match cancelled {
             // USPS says the label is canceled already (an earlier void whose answer was lost, or
             // whose local record failed): the label is not postage any more, which is what the
             // user asked for.
@@ -481,6 +522,13 @@ impl PostageProvider for Connections {
         account: &AccountSummary,
         order: &LabelOrder<'_>,
     ) -> AppResult<LabelPayload> {
+        if !order.to.is_domestic() {
+            let customs = order.customs.ok_or_else(|| {
+                AppError::validation("A label abroad needs its customs declaration")
+            })?;
+            labels::check_label_fields("ship_from", order.from)?;
+            return payload::encode_international(&labels::intl_label_request(order, customs)?);
+        }
         labels::check_label_fields("ship_to", order.to)?;
         labels::check_label_fields("ship_from", order.from)?;
         labels::check_package_for_class(order)?;

@@ -1,9 +1,10 @@
 //! The label payload the purchase journal keeps for a USPS label: the `LabelRequest` and the
 //! prices its payment authorization asks for (contract prices under a `RATE_HOLDER` role, or
-//! published ones), so a re-send goes out byte-identical and under the same roles.
+//! published ones), so a re-send goes out byte-identical and under the same roles. A label
+//! abroad keeps its `IntlLabelRequest` (customs form included) instead.
 
 use serde::{Deserialize, Serialize};
-use usps::models::{LabelRequest, Pricing};
+use usps::models::{IntlLabelRequest, LabelRequest, Pricing};
 
 use crate::error::{AppError, AppResult};
 use crate::postage::LabelPayload;
@@ -22,6 +23,38 @@ pub(super) fn encode(request: &LabelRequest, pricing: Pricing) -> AppResult<Labe
     })
     .map(LabelPayload)
     .map_err(|e| AppError::internal("The label request could not be prepared", &e))
+}
+
+/// What a journaled payload asks USPS for.
+pub(super) enum Recorded {
+    Domestic(Box<LabelRequest>, Pricing),
+    International(Box<IntlLabelRequest>),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InternationalLabel {
+    international_label_request: IntlLabelRequest,
+}
+
+pub(super) fn encode_international(request: &IntlLabelRequest) -> AppResult<LabelPayload> {
+    serde_json::to_value(InternationalLabel {
+        international_label_request: request.clone(),
+    })
+    .map(LabelPayload)
+    .map_err(|e| AppError::internal("The label request could not be prepared", &e))
+}
+
+/// The journaled request, domestic or international.
+pub(super) fn decode_any(payload: &LabelPayload) -> Result<Recorded, serde_json::Error> {
+    if payload.0.get("internationalLabelRequest").is_some() {
+        let intl: InternationalLabel = serde_json::from_value(payload.0.clone())?;
+        return Ok(Recorded::International(Box::new(
+            intl.international_label_request,
+        )));
+    }
+    let (request, pricing) = decode(payload)?;
+    Ok(Recorded::Domestic(Box::new(request), pricing))
 }
 
 /// The request and its pricing. A payload journaled before contract prices were sent is the

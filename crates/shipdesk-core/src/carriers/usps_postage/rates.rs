@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use usps::models::{RateListQuery, RateListResponse};
+use usps::models::{IntlRateListQuery, RateListQuery, RateListResponse};
 
 use crate::postage::RateRequest;
 use crate::postage::model::{QuotePackaging, RateChoice, RateQuote, money, to_f64};
@@ -63,6 +63,9 @@ fn delivery_days(mail_class: &str) -> Option<&'static str> {
         "USPS_GROUND_ADVANTAGE" | "USPS_RETAIL_GROUND" => "2-5 days",
         "PARCEL_SELECT" => "2-8 days",
         "MEDIA_MAIL" | "LIBRARY_MAIL" | "BOUND_PRINTED_MATTER" => "2-8 days",
+        "PRIORITY_MAIL_EXPRESS_INTERNATIONAL" => "3-5 business days",
+        "PRIORITY_MAIL_INTERNATIONAL" => "6-10 business days",
+        "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => "varies by destination",
         _ => return None,
     })
 }
@@ -194,6 +197,23 @@ pub(super) fn list_query(request: &RateRequest) -> RateListQuery {
         width: to_f64(d.width_in),
         height: to_f64(d.height_in),
         mailing_date: Some(date.to_owned()),
+        ..Default::default()
+    }
+}
+
+/// The international prices search for a package to `request.destination_country`: retail and
+/// commercial prices of every service that takes it (no price type asks for both).
+pub(super) fn intl_list_query(request: &RateRequest) -> IntlRateListQuery {
+    let d = request.package.dimensions;
+    IntlRateListQuery {
+        origin_zip_code: request.origin_zip.clone(),
+        foreign_postal_code: Some(request.destination_zip.clone()).filter(|p| !p.is_empty()),
+        destination_country_code: request.destination_country.clone(),
+        weight: (request.package.weight_lb() * 10_000.0).round() / 10_000.0,
+        length: to_f64(d.length_in),
+        width: to_f64(d.width_in),
+        height: to_f64(d.height_in),
+        mailing_date: Some(request.mailing_date.clone()),
         ..Default::default()
     }
 }

@@ -28,4 +28,5 @@ mod orders;
 mod settings;
 mod shipments;
 mod shipping_setup;
+mod sku_customs;
 mod void_journal;
