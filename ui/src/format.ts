@@ -34,8 +34,8 @@ export const STATUS_LABELS: Record<string, string> = {
   on_hold: "On hold",
 };
 
-/** Shipdesk buys labels for US addresses only so far: an order elsewhere is kept and marked. */
-export const INTERNATIONAL_NOT_SUPPORTED = "International — not supported yet";
+/** An order abroad ships with a customs form, one at a time (not in a batch). */
+export const INTERNATIONAL_NOTE = "International — ships with a customs form";
 
 export function isInternational(address: { country: string }): boolean {
   return address.country !== "US" && address.country !== "";

@@ -841,3 +841,79 @@ fn two_processes_racing_on_the_same_orders_buy_each_label_once() {
     assert_eq!(settled.len(), ORDERS, "{bought_by:?}");
     desk.assert_exactly_once();
 }
+
+#[test]
+fn an_order_abroad_is_priced_declared_with_a_customs_file_and_the_next_fills_itself() {
+    let desk = Desk::new(1);
+    let mut csv = String::from(HEADER);
+    for (n, id) in [(4001, 1), (4002, 2)] {
+        csv.push_str(&format!(
+            "\n#{n},amelie@example.ca,paid,unfulfilled,USD,25.00,9.00,34.00,International,\
+             2026-11-10 09:00:00 -0600,2,Hand Cream,12.50,HC-1,true,Amelie Tremblay,24 Sussex Dr,,,\
+             Ottawa,K1M 1M4,ON,CA,+1 613 555 0123,,,{},",
+            9_000_000_000_000u64 + id
+        ));
+    }
+    let file = desk.dir.path().join("canada.csv");
+    std::fs::write(&file, csv).unwrap();
+    let imported = desk.json(&["orders", "import", file.to_str().unwrap()]);
+    assert_eq!(imported["new"], 2, "{imported}");
+
+    let rates = desk.json(&["rates", "#4001"]);
+    assert_eq!(rates["destination_country"], "CA", "{rates}");
+    assert!(
+        rates["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["choice"]["mail_class"] == "PRIORITY_MAIL_INTERNATIONAL")
+    );
+
+    // The items say what they are, not their HS number or origin: nothing is bought.
+    let refused = desk.run(&["labels", "buy", "#4001"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stdout).to_string()
+        + &String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("customs.items[0].hs_tariff") && said.contains("--customs"),
+        "{said}"
+    );
+
+    let mut draft = desk.json(&["labels", "customs", "#4001"]);
+    draft["declaration"]["items"][0]["hs_tariff"] = Value::from("3304.99");
+    draft["declaration"]["items"][0]["origin_country"] = Value::from("US");
+    // Shopify's export carries no item weights.
+    assert!(said.contains("customs.items[0].weight_oz"), "{said}");
+    draft["declaration"]["items"][0]["weight_oz"] = Value::from("3.5");
+    let customs = desk.dir.path().join("customs.json");
+    std::fs::write(&customs, draft.to_string()).unwrap();
+    let report = desk.json(&[
+        "labels",
+        "buy",
+        "#4001",
+        "--customs",
+        customs.to_str().unwrap(),
+    ]);
+    let tracking = report["bought"][0]["tracking_number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{report}"))
+        .to_owned();
+    assert!(
+        tracking.ends_with("US") && tracking.len() == 13,
+        "{tracking}"
+    );
+
+    // The same product again: its saved customs data fills the form.
+    let complete = desk.json(&["labels", "customs", "#4002"]);
+    assert_eq!(complete["missing"], serde_json::json!({}), "{complete}");
+    let second = desk.json(&["labels", "buy", "#4002"]);
+    assert_eq!(second["bought"].as_array().unwrap().len(), 1, "{second}");
+
+    let voided = desk.json(&["labels", "void", &tracking]);
+    assert_eq!(voided["shipment"]["status"], "voided", "{voided}");
+    assert_eq!(
+        desk.charged().len(),
+        1,
+        "one label abroad left charged after the void"
+    );
+}

@@ -5,5 +5,7 @@ CREATE TABLE sku_customs (
     description    TEXT NOT NULL,
     hs_tariff      TEXT,
     origin_country TEXT,
+    -- Ounces for one, as declared (exact decimal text); exports often carry no item weights.
+    weight_oz      TEXT,
     updated_at     TEXT NOT NULL
 ) STRICT;

@@ -34,7 +34,7 @@ macro_rules! with_app_commands {
                 ship_from_set_default, package_presets_list, package_preset_add,
                 package_preset_update, package_preset_set_default, package_preset_delete,
                 label_layout_get, label_layout_set, address_check_order,
-                rates_for_order, rates_for_orders, label_buy, labels_batch_preview,
+                rates_for_order, rates_for_orders, customs_draft, label_buy, labels_batch_preview,
                 labels_buy_batch, labels_batch_retry, labels_batch_cancel, shipping_purchases_to_check,
                 shipping_check_purchase_again, shipping_discard_purchase, label_preview,
                 label_download_again,

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use shipdesk_core::AppError;
 use shipdesk_core::orders::Address;
 use shipdesk_core::shipping::{
-    AddressCheck, BatchInput, BatchOptions, BatchPreview, BatchReport, DiscardOutcome, LabelLayout,
-    LabelPreview, OrderRates, Package, PackagePreset, PackagePresetInput, Pickup,
-    PickupEligibility, PickupInput, PickupPrefill, PurchaseOutcome, PurchaseRequest,
-    PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput, ShipFromRemoval,
-    Shipment, ShipmentQuery, VoidOutcome,
+    AddressCheck, BatchInput, BatchOptions, BatchPreview, BatchReport, CustomsDraft,
+    DiscardOutcome, LabelLayout, LabelPreview, OrderRates, Package, PackagePreset,
+    PackagePresetInput, Pickup, PickupEligibility, PickupInput, PickupPrefill, PurchaseOutcome,
+    PurchaseRequest, PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput,
+    ShipFromRemoval, Shipment, ShipmentQuery, VoidOutcome,
 };
 use tauri::{AppHandle, Emitter, State};
 
@@ -139,6 +139,11 @@ pub async fn rates_for_orders(
         .shipping()?
         .rates_for_orders(account_id, &order_ids, package, ship_from_id)
         .await
+}
+
+#[tauri::command]
+pub fn customs_draft(state: State<'_, AppState>, order_id: i64) -> Result<CustomsDraft, AppError> {
+    state.shipping()?.customs_draft(order_id)
 }
 
 #[tauri::command]

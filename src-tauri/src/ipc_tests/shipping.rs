@@ -598,3 +598,43 @@ fn a_batch_is_previewed_at_each_orders_weight_and_a_retry_buys_what_was_fixed() 
         "cancel with nothing running is fine"
     );
 }
+
+#[test]
+fn an_order_abroad_gets_its_customs_form_prefilled_and_buys_with_it() {
+    let t = TestApp::new();
+    t.ok("ship_from_add", ship_from_input("Shop"));
+    let mut to = address("Amelie Tremblay", "24 Sussex Dr", "Ottawa", "ON", "K1M 1M4");
+    to["country"] = json!("CA");
+    let input = json!({
+        "order_number": "#3001",
+        "ship_to": to,
+        "items": [{"sku": "HC-1", "title": "Hand Cream", "quantity": 2, "unit_price": "12.50",
+                   "weight_oz": "6"}],
+        "tags": [],
+        "notes": null
+    });
+    let order = t.ok("orders_create", json!({"input": input}))["id"].clone();
+    let draft = t.ok("customs_draft", json!({"orderId": order}));
+    assert_eq!(
+        draft["declaration"]["items"][0]["description"],
+        "Hand Cream"
+    );
+    assert_eq!(draft["declaration"]["items"][0]["value_usd"], "12.50");
+    assert!(
+        draft["missing"]["customs.items[0].hs_tariff"].is_string(),
+        "{draft}"
+    );
+
+    let pmi = json!({"mail_class": "PRIORITY_MAIL_INTERNATIONAL", "rate_indicator": "SP",
+                     "processing_category": "MACHINABLE"});
+    let refused = t.err("label_buy", json!({"request": purchase(&order, &pmi)}));
+    assert_eq!(refused["code"], "VALIDATION", "{refused}");
+    let mut customs = draft["declaration"].clone();
+    customs["items"][0]["hs_tariff"] = json!("330499");
+    customs["items"][0]["origin_country"] = json!("US");
+    let mut request = purchase(&order, &pmi);
+    request["customs"] = customs;
+    let bought = t.ok("label_buy", json!({"request": request}));
+    let tracking = bought["shipment"]["tracking_number"].as_str().unwrap();
+    assert!(tracking.ends_with("US"), "{bought}");
+}

@@ -3,4 +3,8 @@
 /**
  * What customs needs to know about one product.
  */
-export type SkuCustoms = { sku: string, description: string, hs_tariff: string | null, origin_country: string | null, };
+export type SkuCustoms = { sku: string, description: string, hs_tariff: string | null, origin_country: string | null, 
+/**
+ * Ounces, for one.
+ */
+weight_oz: string | null, };

@@ -13,7 +13,12 @@ import type { BatchPreviewLine } from "../bindings/BatchPreviewLine";
 import type { BatchProgress } from "../bindings/BatchProgress";
 import type { BatchReport } from "../bindings/BatchReport";
 import type { BatchServiceTotal } from "../bindings/BatchServiceTotal";
+import type { ContentsType } from "../bindings/ContentsType";
+import type { CustomsDeclaration } from "../bindings/CustomsDeclaration";
+import type { CustomsDraft } from "../bindings/CustomsDraft";
+import type { CustomsItem } from "../bindings/CustomsItem";
 import type { Deliverable } from "../bindings/Deliverable";
+import type { NonDelivery } from "../bindings/NonDelivery";
 import type { Dimensions } from "../bindings/Dimensions";
 import type { DiscardOutcome } from "../bindings/DiscardOutcome";
 import type { FailureKind } from "../bindings/FailureKind";
@@ -60,6 +65,10 @@ export type {
   BatchProgress,
   BatchReport,
   BatchServiceTotal,
+  ContentsType,
+  CustomsDeclaration,
+  CustomsDraft,
+  CustomsItem,
   Deliverable,
   Dimensions,
   DiscardOutcome,
@@ -68,6 +77,7 @@ export type {
   HoldReason,
   LabelLayout,
   LabelPreview,
+  NonDelivery,
   OrderRates,
   Package,
   PackagePreset,
@@ -125,6 +135,7 @@ export const shippingIpc = {
   ratesForOrders: (orderIds: number[], pkg: Package | null, shipFromId: number | null) =>
     call<OrderRates[]>("rates_for_orders", { orderIds, package: pkg, shipFromId, accountId: null }),
 
+  customsDraft: (orderId: number) => call<CustomsDraft>("customs_draft", { orderId }),
   buyLabel: (request: PurchaseRequest) => call<PurchaseOutcome>("label_buy", { request }),
   /** Each order at its own weight with its rates, and the expected total per service; buys nothing. */
   previewBatch: (input: BatchInput) => call<BatchPreview>("labels_batch_preview", { input }),

@@ -106,9 +106,19 @@ pub enum LabelsCommand {
         /// Purchases in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: u32,
+        /// The customs declaration of the order abroad (JSON, as `shipdesk labels customs ORDER
+        /// --json` prints its `declaration`). Without it, an order abroad is declared from its
+        /// items and the customs data saved for their SKUs, and is not bought while something
+        /// is missing.
+        #[arg(long, value_name = "FILE.json")]
+        customs: Option<PathBuf>,
         #[command(flatten)]
         package: BatchPackageArgs,
     },
+    /// The customs form of an order abroad as Shipdesk fills it in (its items, and what earlier
+    /// labels of the same SKUs said), with what is still missing. `--json` prints a file for
+    /// `labels buy --customs`.
+    Customs { order: String },
     /// Void a label (cancel, or request a refund once USPS manifested it).
     Void { tracking: String },
     /// Print a stored label again, or save it with --out.

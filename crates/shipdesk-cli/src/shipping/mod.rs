@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rust_decimal::Decimal;
 use shipdesk_core::orders::{Address, Order, OrdersService};
+use shipdesk_core::postage::customs::CustomsDeclaration;
 use shipdesk_core::shipping::{
-    BatchAddresses, BatchInput, BatchOptions, BatchProgress, Dimensions, LabelLayout, Package,
-    PickupInput, PickupStatus, RateChoice, ShipFromInput, ShipmentQuery, ShipmentStatus,
-    ShippingService,
+    BatchAddresses, BatchFailure, BatchInput, BatchOptions, BatchProgress, Dimensions, FailureKind,
+    LabelLayout, Package, PickupInput, PickupStatus, PurchaseRequest, RateChoice, ShipFromInput,
+    ShipToChoice, Shipment, ShipmentQuery, ShipmentStatus, ShippingService,
 };
 use shipdesk_core::{AppError, Desk};
 
@@ -74,6 +75,83 @@ impl Ctx<'_> {
         self.orders.get_by_number(number)
     }
 
+    /// One order abroad: its customs form (the file, else as its items and saved SKU data fill
+    /// it), the service (`--service`, else the recommended one) and the label.
+    async fn buy_abroad(
+        &self,
+        order: &Order,
+        service: Option<&str>,
+        args: &BatchPackageArgs,
+        customs: Option<CustomsDeclaration>,
+        additional: bool,
+    ) -> Result<Shipment, AppError> {
+        let declaration = match customs {
+            Some(d) => d,
+            None => {
+                let draft = self.shipping.customs_draft(order.id)?;
+                if !draft.missing.is_empty() {
+                    let fields: Vec<String> = draft
+                        .missing
+                        .iter()
+                        .map(|(field, what)| format!("{field}: {what}"))
+                        .collect();
+                    return Err(AppError::invalid_fields(
+                        format!(
+                            "Order {} ships abroad and its customs form is missing: {}. Write \
+                             `shipdesk labels customs {} --json` to a file, fill it in and pass \
+                             it with --customs",
+                            order.order_number,
+                            fields.join("; "),
+                            order.order_number
+                        ),
+                        draft.missing,
+                    ));
+                }
+                draft.declaration
+            }
+        };
+        let mut package = self.shipping.default_package(order)?;
+        if let Some(dims) = &args.dims {
+            package.dimensions = parse_dims(dims)?;
+        }
+        if order.items.iter().all(|i| i.weight_oz.is_none())
+            && let Some(w) = args.default_weight_oz
+        {
+            package.weight_oz = w;
+        }
+        let rate = match service {
+            Some(class) => RateChoice::single_piece(class),
+            None => self
+                .shipping
+                .rates_for_order(None, order.id, Some(package), None, None)
+                .await?
+                .recommended
+                .ok_or_else(|| {
+                    AppError::validation(format!(
+                        "No service abroad is a safe default for order {}; choose one with \
+                         --service",
+                        order.order_number
+                    ))
+                })?,
+        };
+        let outcome = self
+            .shipping
+            .buy_label(PurchaseRequest {
+                order_id: order.id,
+                account_id: None,
+                rate,
+                package,
+                ship_from_id: None,
+                ship_date: None,
+                ship_to: ShipToChoice::AsEntered,
+                ignore_bad_address: false,
+                allow_additional_label: additional,
+                customs: Some(declaration),
+            })
+            .await?;
+        Ok(outcome.shipment)
+    }
+
     fn package(&self, order: &Order, args: &PackageArgs) -> Result<Package, AppError> {
         let mut package = self.shipping.default_package(order)?;
         if let Some(name) = &args.preset {
@@ -132,6 +210,32 @@ impl Ctx<'_> {
     }
 }
 
+/// A customs declaration file (`labels buy --customs`), named in its error when it cannot be read.
+fn read_customs(path: &std::path::Path) -> Result<CustomsDeclaration, AppError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        AppError::validation(format!(
+            "Cannot read the customs file {}: {e}",
+            path.display()
+        ))
+    })?;
+    // Either the declaration itself or `labels customs --json`'s whole answer.
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        AppError::validation(format!(
+            "The customs file {} is not JSON: line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let declaration = value.get("declaration").cloned().unwrap_or(value);
+    serde_json::from_value(declaration).map_err(|e| {
+        AppError::validation(format!(
+            "The customs file {} is not a customs declaration: {e}",
+            path.display()
+        ))
+    })
+}
+
 fn parse_dims(dims: &str) -> Result<Dimensions, AppError> {
     let parts: Vec<Decimal> = dims
         .split(['x', 'X'])
@@ -188,8 +292,10 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             print,
             additional,
             concurrency,
+            customs,
             package,
         }) => {
+            let customs = customs.map(|path| read_customs(&path)).transpose()?;
             if dry_run {
                 let ids = orders
                     .iter()
@@ -213,8 +319,13 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             }
             let mut ids = Vec::new();
             let mut recovered = Vec::new();
+            let mut abroad = Vec::new();
             for number in &orders {
                 let order = ctx.order(number)?;
+                if !order.ship_to.is_domestic() {
+                    abroad.push(order);
+                    continue;
+                }
                 // Its label was just recovered: it is bought, not to be bought again.
                 if !additional
                     && let Some(s) = reconciled.recovered.iter().find(|s| s.order_id == order.id)
@@ -223,6 +334,11 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                     continue;
                 }
                 ids.push(order.id);
+            }
+            if customs.is_some() && abroad.len() != 1 {
+                return Err(AppError::validation(
+                    "--customs declares one package: name exactly one order abroad with it",
+                ));
             }
             let input = ctx.batch(ids, service.as_deref(), &package, as_entered, additional)?;
             let progress = |p: BatchProgress| note(&p.message);
@@ -240,6 +356,29 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
             let mut report = report?;
             report.total += recovered.len() as u32;
             report.bought.splice(0..0, recovered);
+            // Orders abroad, each with its customs form, one at a time.
+            for order in abroad {
+                report.total += 1;
+                match ctx
+                    .buy_abroad(
+                        &order,
+                        service.as_deref(),
+                        &package,
+                        customs.clone(),
+                        additional,
+                    )
+                    .await
+                {
+                    Ok(shipment) => report.bought.push(shipment),
+                    Err(error) => report.validation_problems.push(BatchFailure {
+                        order_id: order.id,
+                        order_number: Some(order.order_number.clone()),
+                        request: None,
+                        kind: FailureKind::Validation,
+                        error,
+                    }),
+                }
+            }
             let ids: Vec<i64> = report.bought.iter().map(|s| s.id).collect();
             if !ids.is_empty() {
                 if let Some(path) = &path {
@@ -258,6 +397,11 @@ async fn run_async(cmd: ShippingCommand, ctx: &Ctx<'_>, out: &Output) -> Result<
                 std::process::exit(1);
             }
             Ok(())
+        }
+        ShippingCommand::Labels(LabelsCommand::Customs { order }) => {
+            let order = ctx.order(&order)?;
+            let draft = shipping.customs_draft(order.id)?;
+            out.value(&draft, text::customs_text)
         }
         ShippingCommand::Labels(LabelsCommand::Void { tracking }) => {
             let outcome = shipping.void_by_tracking(&tracking).await?;

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 use shipdesk_core::shipping::{
-    BatchPreview, BatchReport, QuotePackaging, RatesAnswer, Shipment, WeightSource,
+    BatchPreview, BatchReport, CustomsDraft, QuotePackaging, RatesAnswer, Shipment, WeightSource,
 };
 
 pub fn rates_table(a: &RatesAnswer) -> String {
@@ -166,5 +166,34 @@ pub fn preview_text(p: &BatchPreview) -> String {
         p.without_weight
     ));
     lines.push(p.duration.message.clone());
+    lines.join("\n")
+}
+
+/// `labels customs`: the form as filled in, and what is still missing.
+pub fn customs_text(d: &CustomsDraft) -> String {
+    let mut lines = vec![format!(
+        "Contents: {:?}, if undeliverable: {:?}",
+        d.declaration.contents, d.declaration.non_delivery
+    )];
+    for (i, item) in d.declaration.items.iter().enumerate() {
+        lines.push(format!(
+            "{}. {} × {}  ${} each, {} oz each  HS {}  made in {}",
+            i + 1,
+            item.quantity,
+            item.description,
+            item.value_usd,
+            item.weight_oz,
+            item.hs_tariff.as_deref().unwrap_or("-"),
+            item.origin_country.as_deref().unwrap_or("-"),
+        ));
+    }
+    if d.missing.is_empty() {
+        lines.push("Complete.".into());
+    } else {
+        lines.push("Missing:".into());
+        for (field, what) in &d.missing {
+            lines.push(format!("  {field}: {what}"));
+        }
+    }
     lines.join("\n")
 }

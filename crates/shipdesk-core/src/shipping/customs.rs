@@ -23,6 +23,9 @@ pub struct SkuCustoms {
     pub description: String,
     pub hs_tariff: Option<String>,
     pub origin_country: Option<String>,
+    /// Ounces, for one.
+    #[ts(type = "string | null")]
+    pub weight_oz: Option<Decimal>,
 }
 
 /// Saved customs data per SKU.
@@ -65,6 +68,7 @@ impl ShippingService {
                     description: i.description.clone(),
                     hs_tariff: i.hs_tariff.clone(),
                     origin_country: i.origin_country.clone(),
+                    weight_oz: Some(i.weight_oz).filter(|w| *w > Decimal::ZERO),
                 })
             })
             .collect();
@@ -93,7 +97,10 @@ fn draft(country: &str, lines: &[LineItem], saved: &HashMap<String, SkuCustoms>)
                     .unwrap_or_else(|| line.title.chars().take(DESCRIPTION_MAX).collect()),
                 quantity: line.quantity,
                 value_usd: line.unit_price.unwrap_or(Decimal::ZERO),
-                weight_oz: line.weight_oz.unwrap_or(Decimal::ZERO),
+                weight_oz: line
+                    .weight_oz
+                    .or_else(|| known.and_then(|k| k.weight_oz))
+                    .unwrap_or(Decimal::ZERO),
                 hs_tariff: known.and_then(|k| k.hs_tariff.clone()),
                 origin_country: known.and_then(|k| k.origin_country.clone()),
                 sku: line.sku.clone(),
@@ -145,6 +152,7 @@ mod tests {
                 description: "Hand cream".into(),
                 hs_tariff: Some("330499".into()),
                 origin_country: Some("US".into()),
+                weight_oz: Some(Decimal::from(5)),
             },
         );
         let d = draft("CA", &lines(), &saved);

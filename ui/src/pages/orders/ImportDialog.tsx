@@ -13,7 +13,7 @@ import { events, ipc, type AppError, type ColumnMapping, type ImportPreview, typ
 import type { MappedField } from "../../bindings/MappedField";
 import { ModalDialog } from "../../connection/ModalDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { INTERNATIONAL_NOT_SUPPORTED, formatCount, isInternational, itemsLine, placeLine } from "../../format";
+import { INTERNATIONAL_NOTE, formatCount, isInternational, itemsLine, placeLine } from "../../format";
 import "./import.css";
 
 const FORMAT_NAMES: Record<string, string> = {
@@ -293,7 +293,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                         <td>{o.ship_to.name}</td>
                         <td>
                           {placeLine(o.ship_to)}
-                          {isInternational(o.ship_to) && ` (${INTERNATIONAL_NOT_SUPPORTED})`}
+                          {isInternational(o.ship_to) && ` (${INTERNATIONAL_NOTE})`}
                         </td>
                         <td>{itemsLine(o.items)}</td>
                       </tr>

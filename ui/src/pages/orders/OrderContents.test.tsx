@@ -55,7 +55,7 @@ describe("what an order may contain", () => {
     const ottawa = document.querySelector("[data-order='#1002']") as HTMLElement;
     const mark = within(ottawa).getByTestId("international-mark");
     expect(mark.textContent).toBe("CA");
-    expect(mark.getAttribute("aria-label")).toBe("International — not supported yet (Canada)");
+    expect(mark.getAttribute("aria-label")).toBe("International — ships with a customs form (Canada)");
     expect(within(ottawa).getByText("Ottawa, ON K1A 0A9, Canada")).toBeTruthy();
     expect(within(ottawa).getByText("No items")).toBeTruthy();
     const us = document.querySelector("[data-order='#1001']") as HTMLElement;
@@ -64,15 +64,15 @@ describe("what an order may contain", () => {
     expect(within(us).getByText("2 × Mug")).toBeTruthy();
   });
 
-  it("says in the drawer that an international order cannot be shipped yet, and lists no items", () => {
+  it("says in the drawer that an international order ships with a customs form, and lists no items", () => {
     const onShip = vi.fn();
     render(<OrderDrawer order={order()} onClose={() => undefined} onSaved={() => undefined} onShip={onShip} />);
     const drawer = screen.getByTestId("order-drawer");
-    expect(within(drawer).getByTestId("international-mark").textContent).toContain("International — not supported yet");
+    expect(within(drawer).getByTestId("international-mark").textContent).toContain("International — ships with a customs form");
     expect(within(drawer).getByTestId("drawer-address").textContent).toContain("Canada");
     expect(within(drawer).getByText(/No items/)).toBeTruthy();
     const ship = within(drawer).getByRole("button", { name: "Ship" }) as HTMLButtonElement;
-    expect(ship.disabled).toBe(true);
+    expect(ship.disabled).toBe(false);
     cleanup();
     render(<OrderDrawer order={austin} onClose={() => undefined} onSaved={() => undefined} onShip={onShip} />);
     expect(screen.queryByTestId("international-mark")).toBeNull();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ipc, type Order } from "../../ipc";
-import { INTERNATIONAL_NOT_SUPPORTED, STATUS_LABELS, countryName, formatDate, formatMoney, formatWeightOz, isInternational } from "../../format";
+import { INTERNATIONAL_NOTE, STATUS_LABELS, countryName, formatDate, formatMoney, formatWeightOz, isInternational } from "../../format";
 import { OrderForm, orderToInput } from "./OrderForm";
 
 /**
@@ -89,9 +89,9 @@ export function OrderDrawer({
             {international && (
               <>
                 <dt>Shipping</dt>
-                <dd className="notice notice-warn" data-testid="international-mark">
-                  {INTERNATIONAL_NOT_SUPPORTED}: Shipdesk buys USPS labels for US addresses only, so this order to {countryName(a.country)} is kept here
-                  but cannot be shipped from Shipdesk yet.
+                <dd className="notice" data-testid="international-mark">
+                  {INTERNATIONAL_NOTE}: Ship opens the customs declaration for this order to {countryName(a.country)}, filled in from its items
+                  and what earlier labels of the same products said.
                 </dd>
               </>
             )}
@@ -164,8 +164,8 @@ export function OrderDrawer({
                 type="button"
                 className="primary"
                 onClick={onShip}
-                disabled={order.status === "cancelled" || international}
-                title={international ? INTERNATIONAL_NOT_SUPPORTED : undefined}
+                disabled={order.status === "cancelled"}
+                title={international ? INTERNATIONAL_NOTE : undefined}
                 data-action="ship-order"
               >
                 Ship

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { Order, OrderQuery } from "../../ipc";
 import type { OrderSort } from "../../bindings/OrderSort";
-import { INTERNATIONAL_NOT_SUPPORTED, STATUS_LABELS, countryName, formatDate, isInternational, itemsLine, placeLine } from "../../format";
+import { INTERNATIONAL_NOTE, STATUS_LABELS, countryName, formatDate, isInternational, itemsLine, placeLine } from "../../format";
 
 const ROW_HEIGHT = 30;
 const OVERSCAN = 10;
@@ -19,7 +19,7 @@ const COLUMNS: Column[] = [
     width: "minmax(160px, 1.2fr)",
     render: (o) => placeLine(o.ship_to),
     mark: (o) =>
-      isInternational(o.ship_to) ? { text: o.ship_to.country, title: `${INTERNATIONAL_NOT_SUPPORTED} (${countryName(o.ship_to.country)})` } : null,
+      isInternational(o.ship_to) ? { text: o.ship_to.country, title: `${INTERNATIONAL_NOTE} (${countryName(o.ship_to.country)})` } : null,
   },
   {
     key: "items",

@@ -52,6 +52,7 @@ describe("Ship from the Orders page", () => {
       every_order_has_recommendation: true,
       paid_from: "Sandbox demo",
       balance: null,
+      duration: { seconds: 3, allowance_wait_seconds: 0, message: "About 3 s." },
     }));
   });
 

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ipc, type AddressCheck, type AppError, type Order, type PurchaseOutcome, type RateQuote, type RatesAnswer } from "../../ipc";
+import { ipc, type AddressCheck, type AppError, type CustomsDeclaration, type CustomsDraft, type Order, type PurchaseOutcome, type RateQuote, type RatesAnswer } from "../../ipc";
 import { useUspsErrors } from "../../connection/UspsConnection";
 import { ReconnectNeeded } from "../../connection/ReconnectNeeded";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { formatMoney } from "../../format";
+import { countryName, formatMoney, isInternational } from "../../format";
+import { CustomsForm } from "./CustomsForm";
+import { fieldErrors, type FieldErrors } from "../settings/fieldErrors";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
 import { RatesTable, recommendedQuote, sameChoice, type PackagingMode } from "./RatesTable";
 import { LabelPreviews } from "./LabelPreviews";
@@ -15,6 +17,15 @@ function alreadyHasLabel(e: AppError): boolean {
 }
 
 const needsReconnect = (e: AppError | null) => e?.code === "USPS_RECONNECT_REQUIRED";
+
+/** Whether the field a draft's message is about (`customs.items[1].hs_tariff`) is still blank. */
+function stillBlank(d: CustomsDeclaration, key: string): boolean {
+  const m = /^customs\.items\[(\d+)\]\.(\w+)$/.exec(key);
+  if (!m) return true;
+  const item = d.items[Number(m[1])] as unknown as Record<string, unknown> | undefined;
+  const v = item?.[m[2]];
+  return v == null || String(v).trim() === "" || Number(v) === 0;
+}
 
 /**
  * One order: address check → rates → Buy → preview, print or save.
@@ -57,6 +68,33 @@ export function ShipOne(props: {
   const checkRun = useRef(0);
   const ratesRun = useRef(0);
   const [checkStopped, setCheckStopped] = useState(false);
+  const international = isInternational(order.ship_to);
+  const [draft, setDraft] = useState<CustomsDraft | null>(null);
+  const [customs, setCustoms] = useState<CustomsDeclaration | null>(null);
+  const [draftError, setDraftError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    if (!international) return;
+    let live = true;
+    ipc
+      .customsDraft(order.id)
+      .then((d) => {
+        if (!live) return;
+        setDraft(d);
+        setCustoms(d.declaration);
+      })
+      .catch((e) => live && setDraftError(e as AppError));
+    return () => {
+      live = false;
+    };
+  }, [international, order.id]);
+
+  // Core's word on the form: after a Buy, its refusal; before, the draft's gaps still blank.
+  const refusedFields: FieldErrors = Object.fromEntries(Object.entries(fieldErrors(buyError)).filter(([k]) => k.startsWith("customs")));
+  const customsErrors: FieldErrors =
+    Object.keys(refusedFields).length > 0
+      ? refusedFields
+      : Object.fromEntries(Object.entries(draft?.missing ?? {}).filter(([k]) => customs != null && stillBlank(customs, k)));
 
   const runCheck = useCallback(async () => {
     const run = ++checkRun.current;
@@ -130,7 +168,14 @@ export function ShipOne(props: {
   const stale = rates != null && ratesFor !== ratesKey;
   const unknownAddress = !!check && check.deliverable !== "not_checked" && (check.standardized == null || check.deliverable === "no");
   const canBuy =
-    !buying && !outcome && !!selected && !!setup.package && !stale && (!unknownAddress || printAnyway) && (!mustConfirm || another);
+    !buying &&
+    !outcome &&
+    !!selected &&
+    !!setup.package &&
+    !stale &&
+    (!unknownAddress || printAnyway) &&
+    (!mustConfirm || another) &&
+    (!international || customs != null);
 
   // Scan mode: Enter buys as soon as a label can be bought.
   const scanning = !!props.scan;
@@ -154,6 +199,7 @@ export function ShipOne(props: {
         ship_to: shipTo ? { choice: "standardized", address: shipTo } : { choice: "as_entered" },
         ignore_bad_address: unknownAddress && printAnyway,
         allow_additional_label: mustConfirm && another,
+        customs: international && customs ? customs : undefined,
       });
       setOutcome(result);
       props.onCommitted();
@@ -237,6 +283,24 @@ export function ShipOne(props: {
               </p>
             )}
           </section>
+          {international && (
+            <section className="ship-section" aria-labelledby="customs-title">
+              <h3 id="customs-title">Customs declaration</h3>
+              {customs && draft ? (
+                <CustomsForm
+                  value={customs}
+                  onChange={setCustoms}
+                  errors={customsErrors}
+                  country={countryName(order.ship_to.country)}
+                  fromSaved={draft.from_saved}
+                />
+              ) : draftError ? (
+                <ErrorNotice error={draftError} title="The customs form could not be prepared" />
+              ) : (
+                <p className="muted">Preparing the customs form…</p>
+              )}
+            </section>
+          )}
           <section className="ship-section" aria-labelledby="rates-title">
             <h3 id="rates-title">Rates</h3>
             {loadingRates && (

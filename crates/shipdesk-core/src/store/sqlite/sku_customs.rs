@@ -12,7 +12,8 @@ impl SkuCustomsBook for Store {
     fn sku_customs(&self, skus: &[String]) -> AppResult<HashMap<String, SkuCustoms>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT sku, description, hs_tariff, origin_country FROM sku_customs WHERE sku = ?1",
+            "SELECT sku, description, hs_tariff, origin_country, weight_oz FROM sku_customs
+             WHERE sku = ?1",
         )?;
         let mut found = HashMap::new();
         for sku in skus {
@@ -22,6 +23,7 @@ impl SkuCustomsBook for Store {
                     description: r.get(1)?,
                     hs_tariff: r.get(2)?,
                     origin_country: r.get(3)?,
+                    weight_oz: r.get::<_, Option<String>>(4)?.and_then(|w| w.parse().ok()),
                 })
             })?;
             if let Some(entry) = rows.next().transpose()? {
@@ -34,10 +36,12 @@ impl SkuCustomsBook for Store {
     fn save_sku_customs(&self, entries: &[SkuCustoms], now: &str) -> AppResult<()> {
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO sku_customs (sku, description, hs_tariff, origin_country, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO sku_customs (sku, description, hs_tariff, origin_country, weight_oz,
+                     updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(sku) DO UPDATE SET description = excluded.description,
                      hs_tariff = excluded.hs_tariff, origin_country = excluded.origin_country,
+                     weight_oz = COALESCE(excluded.weight_oz, weight_oz),
                      updated_at = excluded.updated_at",
             )?;
             for e in entries {
@@ -46,6 +50,7 @@ impl SkuCustomsBook for Store {
                     e.description,
                     e.hs_tariff,
                     e.origin_country,
+                    e.weight_oz.map(|w| w.to_string()),
                     now
                 ])?;
             }
@@ -67,6 +72,7 @@ mod tests {
             description: "Hand cream".into(),
             hs_tariff: Some(hs.into()),
             origin_country: Some("US".into()),
+            weight_oz: Some(rust_decimal::Decimal::new(35, 1)),
         };
         book.save_sku_customs(&[entry("330499")], "2026-12-02T00:00:00Z")
             .unwrap();
@@ -75,5 +81,9 @@ mod tests {
         let found = book.sku_customs(&["hc-1".into(), "nope".into()]).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found["hc-1"].hs_tariff.as_deref(), Some("330410"));
+        assert_eq!(
+            found["hc-1"].weight_oz.map(|w| w.to_string()).as_deref(),
+            Some("3.5")
+        );
     }
 }
