@@ -7,16 +7,13 @@
 use reqwest::header::ACCEPT;
 
 use crate::account::UspsAccount;
-use crate::api::labels::label_from;
+use crate::api::labels::{IDEMPOTENCY_HEADER, PAYMENT_HEADER, label_from, payment_token};
 use crate::error::UspsError;
 use crate::models::{
     CancelResponse, IdempotencyKey, IntlLabelRequest, IntlRateListQuery, Label, LabelFormat,
     RateListResponse,
 };
 use crate::operation::Operation;
-
-const PAYMENT_HEADER: &str = "X-Payment-Authorization-Token";
-const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
 
 impl UspsAccount {
     /// `POST /international-prices/v3/base-rates-list/search`: every product to the country.
@@ -50,10 +47,7 @@ impl UspsAccount {
                 self.client()
                     .http()
                     .post(url.clone())
-                    .header(
-                        PAYMENT_HEADER,
-                        payment.map(|p| p.expose()).unwrap_or_default(),
-                    )
+                    .header(PAYMENT_HEADER, payment_token(payment))
                     .header(IDEMPOTENCY_HEADER, key.as_str())
                     .header(ACCEPT, format.accept())
                     .json(request)
@@ -75,10 +69,10 @@ impl UspsAccount {
         ]);
         let answer = self
             .send_authorized(Operation::IntlLabelCancel, |payment| {
-                self.client().http().delete(url.clone()).header(
-                    PAYMENT_HEADER,
-                    payment.map(|p| p.expose()).unwrap_or_default(),
-                )
+                self.client()
+                    .http()
+                    .delete(url.clone())
+                    .header(PAYMENT_HEADER, payment_token(payment))
             })
             .await?;
         answer.json(Operation::IntlLabelCancel)
@@ -98,10 +92,7 @@ impl UspsAccount {
                 self.client()
                     .http()
                     .delete(url.clone())
-                    .header(
-                        PAYMENT_HEADER,
-                        payment.map(|p| p.expose()).unwrap_or_default(),
-                    )
+                    .header(PAYMENT_HEADER, payment_token(payment))
                     .header(IDEMPOTENCY_HEADER, key.as_str())
             })
             .await?;

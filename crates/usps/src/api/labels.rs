@@ -19,8 +19,13 @@ use crate::models::{
 use crate::operation::Operation;
 use crate::transport::RawResponse;
 
-const PAYMENT_HEADER: &str = "X-Payment-Authorization-Token";
-const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
+pub(crate) const PAYMENT_HEADER: &str = "X-Payment-Authorization-Token";
+pub(crate) const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
+
+/// The payment authorization token's header value (empty when the call carries none).
+pub(crate) fn payment_token(payment: Option<&crate::secret::Secret>) -> &str {
+    payment.map(|p| p.expose()).unwrap_or_default()
+}
 
 impl UspsAccount {
     /// `POST /labels/v3/label`. Retried on transient failures with the same key; if no answer
@@ -51,10 +56,7 @@ impl UspsAccount {
                 self.client()
                     .http()
                     .post(url.clone())
-                    .header(
-                        PAYMENT_HEADER,
-                        payment.map(|p| p.expose()).unwrap_or_default(),
-                    )
+                    .header(PAYMENT_HEADER, payment_token(payment))
                     .header(IDEMPOTENCY_HEADER, key.as_str())
                     .header(ACCEPT, format.accept())
                     .json(request)
@@ -70,10 +72,10 @@ impl UspsAccount {
             .endpoint(&["labels", "v3", "label", tracking_number]);
         let answer = self
             .send_authorized(Operation::LabelCancel, |payment| {
-                self.client().http().delete(url.clone()).header(
-                    PAYMENT_HEADER,
-                    payment.map(|p| p.expose()).unwrap_or_default(),
-                )
+                self.client()
+                    .http()
+                    .delete(url.clone())
+                    .header(PAYMENT_HEADER, payment_token(payment))
             })
             .await?;
         answer.json(Operation::LabelCancel)
@@ -91,10 +93,7 @@ impl UspsAccount {
                 self.client()
                     .http()
                     .delete(url.clone())
-                    .header(
-                        PAYMENT_HEADER,
-                        payment.map(|p| p.expose()).unwrap_or_default(),
-                    )
+                    .header(PAYMENT_HEADER, payment_token(payment))
                     .header(IDEMPOTENCY_HEADER, key.as_str())
             })
             .await?;
@@ -116,10 +115,7 @@ impl UspsAccount {
                 self.client()
                     .http()
                     .post(url.clone())
-                    .header(
-                        PAYMENT_HEADER,
-                        payment.map(|p| p.expose()).unwrap_or_default(),
-                    )
+                    .header(PAYMENT_HEADER, payment_token(payment))
                     .header(ACCEPT, format.accept())
                     .json(request)
             })
