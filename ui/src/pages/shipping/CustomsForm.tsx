@@ -38,6 +38,8 @@ function itemValue(item: CustomsItem, field: ItemField): string {
 function withItemValue(item: CustomsItem, field: ItemField, text: string): CustomsItem {
   if (field === "quantity") return { ...item, quantity: Number.parseInt(text, 10) || 0 };
   if (field === "hs_tariff" || field === "origin_country") return { ...item, [field]: text.trim() === "" ? null : text };
+  // Amounts take digits and one point; other keys are ignored.
+  if (field === "value_usd" || field === "weight_oz") return /^\d*\.?\d*$/.test(text.trim()) ? { ...item, [field]: text.trim() } : item;
   return { ...item, [field]: text };
 }
 
@@ -152,4 +154,13 @@ export function CustomsForm(props: {
       </div>
     </div>
   );
+}
+
+/** The declaration as core reads it: amounts as exact decimals ("3." → "3", blank → "0"). */
+export function declarationToSend(d: CustomsDeclaration): CustomsDeclaration {
+  const amount = (t: string) => {
+    const v = t.replace(/\.$/, "");
+    return /^\d+(\.\d+)?$/.test(v) ? v : /^\.\d+$/.test(v) ? `0${v}` : "0";
+  };
+  return { ...d, items: d.items.map((i) => ({ ...i, value_usd: amount(i.value_usd), weight_oz: amount(i.weight_oz) })) };
 }

@@ -96,10 +96,13 @@ describe("Ship dialog, an order abroad", () => {
     fireEvent.click(buy);
     expect(await within(form).findByText("\"Narnia\" is not a country")).toBeTruthy();
     fireEvent.change(within(form).getByLabelText("Item 1 Made in"), { target: { value: "US" } });
+    // Amounts take digits and one point: a stray letter is ignored, "3." goes out as 3.
+    fireEvent.change(within(form).getByLabelText("Item 1 Value each (USD)"), { target: { value: "12.00x" } });
+    fireEvent.change(within(form).getByLabelText("Item 1 Weight each (oz)"), { target: { value: "3." } });
     fireEvent.click(screen.getByRole("button", { name: /Buy label/ }));
     await screen.findByTestId("bought");
     const sent = m.buyLabel.mock.calls[1][0] as PurchaseRequest;
-    expect(sent.customs?.items[0]).toMatchObject({ hs_tariff: "3304.99", origin_country: "US", quantity: 2, value_usd: "12.00" });
+    expect(sent.customs?.items[0]).toMatchObject({ hs_tariff: "3304.99", origin_country: "US", quantity: 2, value_usd: "12.00", weight_oz: "3" });
     expect(sent.customs?.non_delivery).toBe("return");
   });
 });

@@ -4,7 +4,7 @@ import { useUspsErrors } from "../../connection/UspsConnection";
 import { ReconnectNeeded } from "../../connection/ReconnectNeeded";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { countryName, formatMoney, isInternational } from "../../format";
-import { CustomsForm } from "./CustomsForm";
+import { CustomsForm, declarationToSend } from "./CustomsForm";
 import { fieldErrors, type FieldErrors } from "../settings/fieldErrors";
 import { AddressCheckPanel, type AddressDecision } from "./AddressCheckPanel";
 import { RatesTable, recommendedQuote, sameChoice, type PackagingMode } from "./RatesTable";
@@ -199,7 +199,7 @@ export function ShipOne(props: {
         ship_to: shipTo ? { choice: "standardized", address: shipTo } : { choice: "as_entered" },
         ignore_bad_address: unknownAddress && printAnyway,
         allow_additional_label: mustConfirm && another,
-        customs: international && customs ? customs : undefined,
+        customs: international && customs ? declarationToSend(customs) : undefined,
       });
       setOutcome(result);
       props.onCommitted();
