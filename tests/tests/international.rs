@@ -23,9 +23,28 @@ Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Not
 ";
 
 async fn type_into(app: &App, field: &str, text: &str) {
-    let input = app.find(&format!("input[data-field='{field}']")).await;
+    let css = format!("input[data-field='{field}']");
+    let input = app.find(&css).await;
+    app.client
+        .execute(
+            &format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'center'}})"),
+            vec![],
+        )
+        .await
+        .unwrap();
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
+}
+
+/// Scrolls the element into the middle of the dialog, for the screenshot.
+async fn show(app: &App, css: &str) {
+    app.client
+        .execute(
+            &format!("document.querySelector('{css}').scrollIntoView({{block: 'center'}})"),
+            vec![],
+        )
+        .await
+        .unwrap();
 }
 
 /// Opens the Ship dialog for `order` alone with a 1 lb package.
@@ -133,6 +152,7 @@ async fn an_order_to_canada_ships_with_its_customs_declaration_and_voids() {
     .await;
     app.wait_for_text("[data-testid=rates]", "International")
         .await;
+    show(&app, "[data-testid=customs-items]").await;
     app.screenshot("customs-form-first");
     type_into(&app, "customs.items[0].hs_tariff", "3304.99").await;
     type_into(&app, "customs.items[0].origin_country", "US").await;
@@ -165,6 +185,7 @@ async fn an_order_to_canada_ships_with_its_customs_declaration_and_voids() {
         .await;
     app.wait_for_text("[data-testid=rates]", "International")
         .await;
+    show(&app, "[data-testid=customs-items]").await;
     app.screenshot("customs-form-prefilled");
     type_into(&app, "customs.items[1].hs_tariff", "3304.10").await;
     type_into(&app, "customs.items[1].origin_country", "US").await;

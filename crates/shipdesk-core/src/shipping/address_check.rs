@@ -48,7 +48,7 @@ impl ShippingService {
             return Ok(AddressCheck::not_checked(
                 &order.ship_to,
                 &format!(
-                    "USPS checks US addresses only: the address in {} prints as entered",
+                    "USPS checks US addresses only, and this one is in {}",
                     country_name(&order.ship_to.country)
                 ),
             ));

@@ -50,7 +50,7 @@ export function AddressCheckPanel(props: {
     return (
       <div data-testid="address-check" data-deliverable={check.deliverable}>
         <p className="notice notice-warn">
-          The address was not checked{check.message ? `: ${check.message}` : "."} The label is printed as entered.
+          The address was not checked{check.message ? `: ${check.message.trim().replace(/([^.])$/, "$1.")}` : "."} The label is printed as entered.
         </p>
       </div>
     );

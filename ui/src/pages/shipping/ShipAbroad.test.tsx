@@ -44,7 +44,7 @@ const NOT_CHECKED: AddressCheck = {
   carrier_route: null,
   business: null,
   vacant: null,
-  message: "USPS checks US addresses only: the address in Canada prints as entered",
+  message: "USPS checks US addresses only, and this one is in Canada",
 };
 
 const DRAFT: CustomsDraft = {
