@@ -66,6 +66,9 @@ fn leave_purchase_unfinished(data: &std::path::Path) {
                 quantity: 1,
                 unit_price: Some(Decimal::from(10)),
                 weight_oz: Some(Decimal::from(20)),
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             }],
             ..Default::default()
         })

@@ -141,6 +141,9 @@ async fn desk_with_orders(
                         quantity: 1,
                         unit_price: None,
                         weight_oz: Some(Decimal::from(20)),
+                        hs_tariff: None,
+                        origin_country: None,
+                        currency: None,
                     }],
                     ..Default::default()
                 })

@@ -95,6 +95,9 @@ impl Shop {
                     quantity: 1,
                     unit_price: None,
                     weight_oz: Some(Decimal::from(12)),
+                    hs_tariff: None,
+                    origin_country: None,
+                    currency: None,
                 }],
                 ..Default::default()
             })

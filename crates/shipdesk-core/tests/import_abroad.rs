@@ -143,3 +143,55 @@ fn orders_abroad_keep_their_country_region_postal_code_and_customs_data() {
         );
     }
 }
+
+/// A Shopify export from an app that adds customs columns, priced in Canadian dollars.
+const SHOPIFY_WITH_CUSTOMS: &str = "Name,Email,Financial Status,Fulfillment Status,Currency,\
+Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem requires shipping,\
+Lineitem HS code,Lineitem country of origin,Shipping Name,Shipping Address1,Shipping City,\
+Shipping Zip,Shipping Province,Shipping Country,Id
+#5101,amelie@example.ca,paid,unfulfilled,CAD,2026-11-10 09:00:00 -0600,2,Hand Cream,16.99,HC-1,true,\
+3304.99,France,Amelie Tremblay,24 Sussex Dr,Ottawa,K1M 1M4,ON,CA,5551001
+#5101,,,,,,1,Lip Balm,5.49,LB-2,true,3304.10,US,,,,,,,
+";
+
+#[test]
+fn customs_columns_and_a_foreign_currency_are_kept_and_the_value_in_dollars_is_asked_for() {
+    let env = Env::new();
+    let order = env.import_one("orders_export.csv", SHOPIFY_WITH_CUSTOMS, "#5101");
+    let items = &order.items;
+    assert_eq!(
+        (
+            items[0].hs_tariff.as_deref(),
+            items[0].origin_country.as_deref(),
+            items[0].currency.as_deref()
+        ),
+        (Some("3304.99"), Some("FR"), Some("CAD"))
+    );
+    // The currency is on the order's first row only: its second line is in CAD too.
+    assert_eq!(items[1].currency.as_deref(), Some("CAD"));
+    assert_eq!(items[1].origin_country.as_deref(), Some("US"));
+
+    let draft = env.desk.shipping().customs_draft(order.id).unwrap();
+    assert_eq!(
+        draft.declaration.items[0].hs_tariff.as_deref(),
+        Some("3304.99")
+    );
+    assert_eq!(
+        draft.declaration.items[0].origin_country.as_deref(),
+        Some("FR")
+    );
+    // A price in CAD is not a customs value in dollars: asked for, not converted by a guess.
+    let missing: Vec<&String> = draft.missing.keys().collect();
+    assert!(
+        missing.contains(&&"customs.items[0].value_usd".to_owned())
+            && missing.contains(&&"customs.items[1].value_usd".to_owned()),
+        "{:?}",
+        draft.missing
+    );
+    assert!(draft.missing["customs.items[0].value_usd"].contains("16.99 CAD"));
+    assert!(
+        !missing
+            .iter()
+            .any(|k| k.ends_with("hs_tariff") || k.ends_with("origin_country"))
+    );
+}

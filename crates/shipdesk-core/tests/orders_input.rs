@@ -416,6 +416,9 @@ fn the_form_and_every_other_text_input_are_cleaned_too() {
                 quantity: 1,
                 unit_price: None,
                 weight_oz: None,
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             }],
             ..Default::default()
         })

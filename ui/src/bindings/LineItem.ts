@@ -8,4 +8,16 @@ unit_price: string | null,
 /**
  * Ounces per unit, exact, e.g. `"24"` for 1.5 lb.
  */
-weight_oz: string | null, };
+weight_oz: string | null, 
+/**
+ * The Harmonized System tariff number, when the source carries it (customs abroad).
+ */
+hs_tariff?: string, 
+/**
+ * ISO alpha-2 of the country the item was made in, when the source carries it.
+ */
+origin_country?: string, 
+/**
+ * ISO 4217 code of `unit_price` when the source says it is not US dollars.
+ */
+currency?: string, };

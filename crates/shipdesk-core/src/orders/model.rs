@@ -149,6 +149,18 @@ pub struct LineItem {
     /// Ounces per unit, exact, e.g. `"24"` for 1.5 lb.
     #[ts(type = "string | null")]
     pub weight_oz: Option<Decimal>,
+    /// The Harmonized System tariff number, when the source carries it (customs abroad).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hs_tariff: Option<String>,
+    /// ISO alpha-2 of the country the item was made in, when the source carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub origin_country: Option<String>,
+    /// ISO 4217 code of `unit_price` when the source says it is not US dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

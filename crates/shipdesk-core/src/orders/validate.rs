@@ -318,12 +318,58 @@ fn validate_item(
             format!("item {n}: weight cannot be negative"),
         ));
     }
+    let hs_tariff = item
+        .hs_tariff
+        .as_deref()
+        .map(|h| h.trim().to_uppercase())
+        .filter(|h| !h.is_empty());
+    if let Some(hs) = &hs_tariff {
+        let digits = hs.chars().filter(|c| *c != '.' && *c != ' ').count();
+        if !(6..=14).contains(&digits)
+            || !hs
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == ' ')
+        {
+            problems.push(FieldProblem::new(
+                format!("items[{i}].hs_tariff"),
+                format!("item {n}: HS tariff number \"{hs}\" is not 6 to 14 digits"),
+            ));
+        }
+    }
+    let origin_country = match item.origin_country.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match crate::orders::countries::country_code(raw) {
+            Some(code) => Some(code.to_owned()),
+            None => {
+                problems.push(FieldProblem::new(
+                    format!("items[{i}].origin_country"),
+                    format!("item {n}: country of origin \"{raw}\" is not a country"),
+                ));
+                None
+            }
+        },
+    };
+    let currency = match item.currency.as_deref().map(|c| c.trim().to_uppercase()) {
+        None => None,
+        Some(c) if c.is_empty() || c == "USD" => None,
+        Some(c) if c.len() == 3 && c.chars().all(|x| x.is_ascii_uppercase()) => Some(c),
+        Some(c) => {
+            problems.push(FieldProblem::new(
+                format!("items[{i}].currency"),
+                format!("item {n}: currency \"{c}\" is not a three-letter code (USD, CAD, EUR)"),
+            ));
+            None
+        }
+    };
     LineItem {
         sku,
         title,
         quantity: item.quantity,
         unit_price: item.unit_price.map(cents),
         weight_oz: item.weight_oz.map(|w| w.normalize()),
+        hs_tariff,
+        origin_country,
+        currency,
     }
 }
 
@@ -351,6 +397,9 @@ mod tests {
                 quantity: 2,
                 unit_price: Some("12.50".parse().unwrap()),
                 weight_oz: None,
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             }],
             tags: vec!["vip".into(), "VIP".into(), " ".into()],
             notes: Some("  ".into()),

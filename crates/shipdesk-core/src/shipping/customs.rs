@@ -91,18 +91,29 @@ fn draft(country: &str, lines: &[LineItem], saved: &HashMap<String, SkuCustoms>)
             if known.is_some() {
                 from_saved += 1;
             }
+            // A price in another currency is not a value in dollars: asked for, not guessed.
+            let in_dollars = line.currency.is_none();
             CustomsItem {
                 description: known
                     .map(|k| k.description.clone())
                     .unwrap_or_else(|| line.title.chars().take(DESCRIPTION_MAX).collect()),
                 quantity: line.quantity,
-                value_usd: line.unit_price.unwrap_or(Decimal::ZERO),
+                value_usd: line
+                    .unit_price
+                    .filter(|_| in_dollars)
+                    .unwrap_or(Decimal::ZERO),
                 weight_oz: line
                     .weight_oz
                     .or_else(|| known.and_then(|k| k.weight_oz))
                     .unwrap_or(Decimal::ZERO),
-                hs_tariff: known.and_then(|k| k.hs_tariff.clone()),
-                origin_country: known.and_then(|k| k.origin_country.clone()),
+                hs_tariff: line
+                    .hs_tariff
+                    .clone()
+                    .or_else(|| known.and_then(|k| k.hs_tariff.clone())),
+                origin_country: line
+                    .origin_country
+                    .clone()
+                    .or_else(|| known.and_then(|k| k.origin_country.clone())),
                 sku: line.sku.clone(),
             }
         })
@@ -112,8 +123,20 @@ fn draft(country: &str, lines: &[LineItem], saved: &HashMap<String, SkuCustoms>)
         items,
         ..Default::default()
     };
+    let mut missing = customs::problems(&declaration, country);
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(currency) = &line.currency {
+            missing.insert(
+                format!("customs.items[{i}].value_usd"),
+                format!(
+                    "Its value in US dollars: the order's price is {} {currency}",
+                    line.unit_price.map(|p| p.to_string()).unwrap_or_default()
+                ),
+            );
+        }
+    }
     CustomsDraft {
-        missing: customs::problems(&declaration, country),
+        missing,
         declaration,
         from_saved,
     }
@@ -131,6 +154,9 @@ mod tests {
                 quantity: 2,
                 unit_price: Some(Decimal::new(1250, 2)),
                 weight_oz: Some(Decimal::from(3)),
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             },
             LineItem {
                 sku: Some("LB-2".into()),
@@ -138,6 +164,9 @@ mod tests {
                 quantity: 1,
                 unit_price: Some(Decimal::from(4)),
                 weight_oz: Some(Decimal::from(1)),
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             },
         ]
     }
@@ -170,6 +199,19 @@ mod tests {
                 "customs.items[1].origin_country"
             ]
         );
+        let mut from_export = lines();
+        from_export[1].hs_tariff = Some("330410".into());
+        from_export[1].origin_country = Some("FR".into());
+        from_export[1].currency = Some("CAD".into());
+        let d = draft("CA", &from_export, &saved);
+        assert_eq!(d.declaration.items[1].hs_tariff.as_deref(), Some("330410"));
+        assert_eq!(d.declaration.items[1].origin_country.as_deref(), Some("FR"));
+        assert_eq!(d.declaration.items[1].value_usd, Decimal::ZERO);
+        assert_eq!(
+            d.missing.keys().collect::<Vec<_>>(),
+            ["customs.items[1].value_usd"]
+        );
+        assert!(d.missing["customs.items[1].value_usd"].contains("4 CAD"));
         let none = draft("CA", &lines(), &HashMap::new());
         assert_eq!(none.declaration.items[0].description.chars().count(), 30);
         assert_eq!(none.missing.len(), 4);

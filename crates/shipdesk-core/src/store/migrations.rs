@@ -26,6 +26,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0013_orders_by_source_id.sql"),
     include_str!("../../migrations/0014_account_calls_per_hour.sql"),
     include_str!("../../migrations/0015_sku_customs.sql"),
+    include_str!("../../migrations/0016_item_customs.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -66,6 +66,9 @@ fn order(
                     quantity: *quantity,
                     unit_price: Some(Decimal::from(10)),
                     weight_oz: *weight_oz,
+                    hs_tariff: None,
+                    origin_country: None,
+                    currency: None,
                 })
                 .collect(),
             ..Default::default()

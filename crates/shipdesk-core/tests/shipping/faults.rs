@@ -278,6 +278,9 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
                     quantity: 1,
                     unit_price: None,
                     weight_oz: Some(Decimal::from(weight_oz)),
+                    hs_tariff: None,
+                    origin_country: None,
+                    currency: None,
                 }],
                 ..Default::default()
             })

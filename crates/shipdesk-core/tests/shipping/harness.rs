@@ -273,6 +273,9 @@ impl Rig {
                         quantity: 1,
                         unit_price: Some(Decimal::from(12)),
                         weight_oz: Some(Decimal::from(20)),
+                        hs_tariff: None,
+                        origin_country: None,
+                        currency: None,
                     }],
                     ..Default::default()
                 })

@@ -35,6 +35,9 @@ fn canadian_order(rig: &Rig, number: &str) -> i64 {
                     quantity: 2,
                     unit_price: Some(Decimal::new(1250, 2)),
                     weight_oz: Some(Decimal::from(6)),
+                    hs_tariff: None,
+                    origin_country: None,
+                    currency: None,
                 },
                 LineItem {
                     sku: Some("LB-2".into()),
@@ -42,6 +45,9 @@ fn canadian_order(rig: &Rig, number: &str) -> i64 {
                     quantity: 1,
                     unit_price: Some(Decimal::from(4)),
                     weight_oz: Some(Decimal::from(1)),
+                    hs_tariff: None,
+                    origin_country: None,
+                    currency: None,
                 },
             ],
             ..Default::default()
@@ -238,6 +244,9 @@ async fn exports_over_2500_need_an_itn_and_first_class_abroad_takes_400_at_most(
                 quantity: 1,
                 unit_price: Some(Decimal::from(2700)),
                 weight_oz: Some(Decimal::from(8)),
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
             }],
             ..Default::default()
         })

@@ -28,6 +28,9 @@ fn order_to(address: Address) -> OrderInput {
             quantity: 1,
             unit_price: None,
             weight_oz: None,
+            hs_tariff: None,
+            origin_country: None,
+            currency: None,
         }],
         ..Default::default()
     }

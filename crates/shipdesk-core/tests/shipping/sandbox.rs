@@ -96,6 +96,9 @@ async fn sandbox_desk_buys_exactly_once_and_a_revoked_consent_asks_for_reconnect
                         quantity: 1,
                         unit_price: None,
                         weight_oz: Some(Decimal::from(12)),
+                        hs_tariff: None,
+                        origin_country: None,
+                        currency: None,
                     }],
                     ..Default::default()
                 })

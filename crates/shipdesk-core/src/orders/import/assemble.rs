@@ -206,12 +206,18 @@ fn build(
             None
         });
         item_lines.push(raw.line);
+        // Shopify fills the currency on an order's first row only.
+        let currency =
+            opt(raw.currency).or_else(|| items.first().and_then(|f: &LineItem| f.currency.clone()));
         items.push(LineItem {
             sku: opt(raw.sku),
             title: raw.title,
             quantity,
             unit_price,
             weight_oz,
+            hs_tariff: opt(raw.hs_tariff),
+            origin_country: opt(raw.origin_country),
+            currency,
         });
     }
     let o = g.order;

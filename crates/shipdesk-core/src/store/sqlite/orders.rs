@@ -227,7 +227,8 @@ fn attach_children(conn: &Connection, orders: &mut [Order]) -> AppResult<()> {
     let ids: Vec<Value> = orders.iter().map(|o| Value::Integer(o.id)).collect();
     let marks = vec!["?"; ids.len()].join(",");
     let mut stmt = conn.prepare(&format!(
-        "SELECT order_id, sku, title, quantity, unit_price, weight_oz FROM order_items
+        "SELECT order_id, sku, title, quantity, unit_price, weight_oz, hs_tariff, origin_country,
+             currency FROM order_items
          WHERE order_id IN ({marks}) ORDER BY order_id, position"
     ))?;
     let mut rows = stmt.query(params_from_iter(ids.iter()))?;
@@ -238,6 +239,9 @@ fn attach_children(conn: &Connection, orders: &mut [Order]) -> AppResult<()> {
             quantity: r.get(3)?,
             unit_price: decimal(r.get(4)?, "unit_price")?,
             weight_oz: decimal(r.get(5)?, "weight_oz")?,
+            hs_tariff: r.get(6)?,
+            origin_country: r.get(7)?,
+            currency: r.get(8)?,
         };
         orders[index[&r.get::<_, i64>(0)?]].items.push(item);
     }
@@ -352,7 +356,8 @@ impl<'c> OrderWriter<'c> {
     fn write_items(&self, id: i64, data: &OrderData) -> AppResult<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO order_items (order_id, position, sku, title, quantity, unit_price,
-                weight_oz) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                weight_oz, hs_tariff, origin_country, currency)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for (pos, item) in data.items.iter().enumerate() {
             stmt.execute(params![
@@ -363,6 +368,9 @@ impl<'c> OrderWriter<'c> {
                 item.quantity,
                 item.unit_price.map(|d| d.to_string()),
                 item.weight_oz.map(|d| d.to_string()),
+                item.hs_tariff,
+                item.origin_country,
+                item.currency,
             ])?;
         }
         Ok(())

@@ -47,6 +47,7 @@ impl FormatReader for EtsyOrderItems {
         }
         item.quantity = g("Quantity");
         item.unit_price = g("Price");
+        item.currency = g("Currency");
         RowRead::Row(RawRow {
             line: r.line,
             key,

@@ -157,6 +157,11 @@ pub(crate) struct RawItem {
     pub weight_unit: WeightUnit,
     /// False for items that need no parcel (digital goods, gift cards).
     pub ships: bool,
+    /// Customs data, where the export has it.
+    pub hs_tariff: String,
+    pub origin_country: String,
+    /// The currency of `unit_price` (blank: the order's, else US dollars).
+    pub currency: String,
 }
 
 impl RawItem {
@@ -170,6 +175,9 @@ impl RawItem {
             weight: String::new(),
             weight_unit: WeightUnit::Oz,
             ships: true,
+            hs_tariff: String::new(),
+            origin_country: String::new(),
+            currency: String::new(),
         }
     }
 

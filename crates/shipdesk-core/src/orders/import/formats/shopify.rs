@@ -49,6 +49,17 @@ impl FormatReader for Shopify {
         item.title = g("Lineitem name");
         item.quantity = g("Lineitem quantity");
         item.unit_price = g("Lineitem price");
+        item.currency = g("Currency");
+        // Not in Shopify's own export; apps that add customs columns name them so.
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| g(n))
+                .find(|v| !v.is_empty())
+                .unwrap_or_default()
+        };
+        item.hs_tariff = first(&["Lineitem HS code", "HS Code", "Harmonized System Code"]);
+        item.origin_country = first(&["Lineitem country of origin", "Country of Origin"]);
         // Digital items ("requires shipping" false) are not parcels.
         item.ships = !g("Lineitem requires shipping").eq_ignore_ascii_case("false");
         let items = if item.is_empty() { vec![] } else { vec![item] };
