@@ -2,6 +2,7 @@
 import type { ContentsType } from "./ContentsType";
 import type { CustomsItem } from "./CustomsItem";
 import type { NonDelivery } from "./NonDelivery";
+import type { Restriction } from "./Restriction";
 
 /**
  * A package's customs declaration.
@@ -11,6 +12,14 @@ export type CustomsDeclaration = { contents: ContentsType,
  * Required for `other` (at most 25 characters).
  */
 comments: string | null, items: Array<CustomsItem>, non_delivery: NonDelivery, 
+/**
+ * An inspection the contents are subject to, if any.
+ */
+restriction: Restriction | null, 
+/**
+ * Required with `other` (at most 25 characters).
+ */
+restriction_comments: string | null, 
 /**
  * The AES Internal Transaction Number, when the export was filed (`AES X…`).
  */

@@ -19,6 +19,7 @@ import type { CustomsDraft } from "../bindings/CustomsDraft";
 import type { CustomsItem } from "../bindings/CustomsItem";
 import type { Deliverable } from "../bindings/Deliverable";
 import type { NonDelivery } from "../bindings/NonDelivery";
+import type { Restriction } from "../bindings/Restriction";
 import type { Dimensions } from "../bindings/Dimensions";
 import type { DiscardOutcome } from "../bindings/DiscardOutcome";
 import type { FailureKind } from "../bindings/FailureKind";
@@ -78,6 +79,7 @@ export type {
   LabelLayout,
   LabelPreview,
   NonDelivery,
+  Restriction,
   OrderRates,
   Package,
   PackagePreset,

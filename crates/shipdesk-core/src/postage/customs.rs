@@ -86,6 +86,29 @@ impl NonDelivery {
     }
 }
 
+/// Inspections the contents are subject to at the destination (PS Form 2976-A's restrictions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Restriction {
+    Quarantine,
+    SanitaryInspection,
+    PhytosanitaryInspection,
+    /// Needs a few words in `restriction_comments`.
+    Other,
+}
+
+impl Restriction {
+    pub fn usps_code(self) -> &'static str {
+        match self {
+            Restriction::Quarantine => "QUARANTINE",
+            Restriction::SanitaryInspection => "SANITARY_INSPECTION",
+            Restriction::PhytosanitaryInspection => "PHYTOSANITARY_INSPECTION",
+            Restriction::Other => "OTHER",
+        }
+    }
+}
+
 /// One line of the declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -121,6 +144,12 @@ pub struct CustomsDeclaration {
     pub items: Vec<CustomsItem>,
     #[serde(default)]
     pub non_delivery: NonDelivery,
+    /// An inspection the contents are subject to, if any.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
+    /// Required with `other` (at most 25 characters).
+    #[serde(default)]
+    pub restriction_comments: Option<String>,
     /// The AES Internal Transaction Number, when the export was filed (`AES X…`).
     #[serde(default)]
     pub aes_itn: Option<String>,
@@ -241,6 +270,23 @@ pub fn problems(declaration: &CustomsDeclaration, country: &str) -> BTreeMap<Str
     if comments.chars().count() > COMMENTS_MAX {
         out.insert(
             "customs.comments".into(),
+            format!("At most {COMMENTS_MAX} characters"),
+        );
+    }
+    let restriction_comments = d
+        .restriction_comments
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("");
+    if d.restriction == Some(Restriction::Other) && restriction_comments.is_empty() {
+        out.insert(
+            "customs.restriction_comments".into(),
+            "Say in a few words which restriction applies".into(),
+        );
+    }
+    if restriction_comments.chars().count() > COMMENTS_MAX {
+        out.insert(
+            "customs.restriction_comments".into(),
             format!("At most {COMMENTS_MAX} characters"),
         );
     }
@@ -372,6 +418,11 @@ pub fn validated(declaration: &CustomsDeclaration, country: &str) -> AppResult<C
         .comments
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
+    clean.restriction_comments = clean
+        .restriction_comments
+        .filter(|_| clean.restriction.is_some())
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
     clean.aes_itn = clean
         .aes_itn
         .map(|c| c.trim().to_uppercase())
@@ -452,6 +503,17 @@ mod tests {
             ..declaration(vec![item(12, None)])
         };
         assert!(problems(&other, "GB").contains_key("customs.comments"));
+        let inspected = CustomsDeclaration {
+            restriction: Some(Restriction::Other),
+            ..declaration(vec![item(12, Some("330499"))])
+        };
+        assert!(problems(&inspected, "GB").contains_key("customs.restriction_comments"));
+        let quarantine = CustomsDeclaration {
+            restriction: Some(Restriction::Quarantine),
+            restriction_comments: Some("  ".into()),
+            ..declaration(vec![item(12, Some("330499"))])
+        };
+        assert!(problems(&quarantine, "GB").is_empty());
         let err = validated(&declaration(vec![]), "GB").unwrap_err();
         assert!(err.message.contains("at least one item"), "{}", err.message);
     }

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use shipdesk_core::error::ErrorCode;
 use shipdesk_core::orders::{Address, LineItem, OrderInput};
-use shipdesk_core::postage::customs::CustomsDeclaration;
+use shipdesk_core::postage::customs::{CustomsDeclaration, Restriction};
 use shipdesk_core::shipping::{
     Dimensions, Package, PurchaseRequest, RateChoice, ShipToChoice, ShipmentStatus,
 };
@@ -268,10 +268,23 @@ async fn exports_over_2500_need_an_itn_and_first_class_abroad_takes_400_at_most(
             .contains("over $2,500")
     );
     watch.aes_itn = Some("AES X20261202123456".into());
+    watch.restriction = Some(Restriction::Other);
+    watch.restriction_comments = Some("Watch battery".into());
     let bought = rig
         .shipping
         .buy_label(request(uk, pmi, Some(watch)))
         .await
         .unwrap();
     assert!(bought.shipment.tracking_number.starts_with("CP"));
+    let sent = rig
+        .sim
+        .labels()
+        .into_iter()
+        .find(|l| format!("{l:?}").contains(&bought.shipment.tracking_number))
+        .expect("the simulator keeps the label");
+    let sent = format!("{sent:?}");
+    assert!(
+        sent.contains("OTHER") && sent.contains("Watch battery"),
+        "the restriction went out on the customs form: {sent}"
+    );
 }

@@ -2,7 +2,7 @@
 // SKU what earlier labels abroad said). Core decides what is missing: its field keys
 // (`customs.items[0].hs_tariff`) put each message beside its input, before and after Buy.
 import { useId } from "react";
-import type { ContentsType, CustomsDeclaration, CustomsItem, NonDelivery } from "../../ipc";
+import type { ContentsType, CustomsDeclaration, CustomsItem, NonDelivery, Restriction } from "../../ipc";
 import type { FieldErrors } from "../settings/fieldErrors";
 
 const CONTENTS: [ContentsType, string][] = [
@@ -17,6 +17,14 @@ const CONTENTS: [ContentsType, string][] = [
 const NON_DELIVERY: [NonDelivery, string][] = [
   ["return", "Return it to me"],
   ["abandon", "Treat it as abandoned"],
+];
+
+const RESTRICTIONS: [Restriction | "", string][] = [
+  ["", "None"],
+  ["quarantine", "Quarantine"],
+  ["sanitary_inspection", "Sanitary inspection"],
+  ["phytosanitary_inspection", "Phytosanitary inspection (plants)"],
+  ["other", "Other"],
 ];
 
 type ItemField = "description" | "quantity" | "value_usd" | "weight_oz" | "hs_tariff" | "origin_country";
@@ -134,6 +142,40 @@ export function CustomsForm(props: {
           ))}
         </select>
       </div>
+      <div className="form-row">
+        <label htmlFor={`${base}-restriction`}>Restrictions</label>
+        <select
+          id={`${base}-restriction`}
+          data-field="customs.restriction"
+          value={d.restriction ?? ""}
+          onChange={(e) => props.onChange({ ...d, restriction: e.target.value === "" ? null : (e.target.value as Restriction) })}
+        >
+          {RESTRICTIONS.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {d.restriction === "other" && (
+        <div className="form-row">
+          <label htmlFor={`${base}-restriction-comments`}>Which restriction</label>
+          <div>
+            <input
+              id={`${base}-restriction-comments`}
+              data-field="customs.restriction_comments"
+              maxLength={25}
+              value={d.restriction_comments ?? ""}
+              onChange={(e) => props.onChange({ ...d, restriction_comments: e.target.value })}
+            />
+            {error("customs.restriction_comments") && (
+              <p className="field-error" data-error-for="customs.restriction_comments">
+                {error("customs.restriction_comments")}
+              </p>
+            )}
+          </div>
+        </div>
+      )}
       <div className="form-row">
         <label htmlFor={`${base}-itn`}>AES ITN</label>
         <div>

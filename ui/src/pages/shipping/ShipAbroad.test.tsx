@@ -53,6 +53,8 @@ const DRAFT: CustomsDraft = {
     comments: null,
     items: [{ description: "Hand Cream", quantity: 2, value_usd: "12.00", weight_oz: "4", hs_tariff: null, origin_country: "US", sku: "HC-1" }],
     non_delivery: "return",
+    restriction: null,
+    restriction_comments: null,
     aes_itn: null,
     invoice_number: null,
   },
@@ -96,6 +98,8 @@ describe("Ship dialog, an order abroad", () => {
     fireEvent.click(buy);
     expect(await within(form).findByText("\"Narnia\" is not a country")).toBeTruthy();
     fireEvent.change(within(form).getByLabelText("Item 1 Made in"), { target: { value: "US" } });
+    fireEvent.change(within(form).getByLabelText("Restrictions"), { target: { value: "other" } });
+    fireEvent.change(within(form).getByLabelText("Which restriction"), { target: { value: "Lab inspection" } });
     // Amounts take digits and one point: a stray letter is ignored, "3." goes out as 3.
     fireEvent.change(within(form).getByLabelText("Item 1 Value each (USD)"), { target: { value: "12.00x" } });
     fireEvent.change(within(form).getByLabelText("Item 1 Weight each (oz)"), { target: { value: "3." } });
@@ -104,5 +108,6 @@ describe("Ship dialog, an order abroad", () => {
     const sent = m.buyLabel.mock.calls[1][0] as PurchaseRequest;
     expect(sent.customs?.items[0]).toMatchObject({ hs_tariff: "3304.99", origin_country: "US", quantity: 2, value_usd: "12.00", weight_oz: "3" });
     expect(sent.customs?.non_delivery).toBe("return");
+    expect(sent.customs).toMatchObject({ restriction: "other", restriction_comments: "Lab inspection" });
   });
 });

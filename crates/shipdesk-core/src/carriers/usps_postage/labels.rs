@@ -177,8 +177,8 @@ pub(super) fn intl_label_request(
         customs_form: CustomsForm {
             customs_content_type: customs.contents.usps_code().into(),
             content_comments: customs.comments.as_deref().map(label_text),
-            restriction_type: None,
-            restriction_comments: None,
+            restriction_type: customs.restriction.map(|r| r.usps_code().to_owned()),
+            restriction_comments: customs.restriction_comments.as_deref().map(label_text),
             aes_itn,
             invoice_number: customs.invoice_number.clone(),
             contents: customs
