@@ -122,10 +122,15 @@ pub struct Address {
 }
 
 impl Address {
-    /// Whether the address is in the US (states, territories, military) — the only addresses
-    /// Shipdesk buys labels for so far.
+    /// Whether the address is in the US (states, territories, military): USPS's domestic APIs.
     pub fn is_domestic(&self) -> bool {
         self.country == "US"
+    }
+
+    /// Whether a package to it carries a customs declaration: abroad, and to a military post
+    /// office (APO/FPO/DPO, "states" AA, AE, AP), which USPS treats as leaving the US.
+    pub fn needs_customs(&self) -> bool {
+        !self.is_domestic() || matches!(self.state.trim(), "AA" | "AE" | "AP")
     }
 
     /// `12345` or `12345-6789`.

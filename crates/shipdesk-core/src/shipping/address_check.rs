@@ -11,10 +11,14 @@ use crate::postage::AccountId;
 /// A batch's refusal of an order abroad: its label needs the customs form the Ship dialog (or
 /// `shipdesk labels buy --customs`) fills in, one order at a time.
 pub(crate) fn refuse_international(order_number: &str, to: &Address) -> AppResult<()> {
-    if to.is_domestic() {
+    if !to.needs_customs() {
         return Ok(());
     }
-    let country = format!("{} ({})", country_name(&to.country), to.country);
+    let country = if to.is_domestic() {
+        "a military post office".to_owned()
+    } else {
+        format!("{} ({})", country_name(&to.country), to.country)
+    };
     let message = format!(
         "Order {order_number} ships to {country}: a label abroad needs its customs form, so it \
          is bought on its own (Ship it alone)"

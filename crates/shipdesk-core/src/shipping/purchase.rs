@@ -271,15 +271,17 @@ fn customs_for(
     to: &Address,
     request: &PurchaseRequest,
 ) -> AppResult<Option<CustomsDeclaration>> {
-    if to.is_domestic() {
+    if !to.needs_customs() {
         return Ok(None);
     }
     let Some(declaration) = &request.customs else {
+        let place = if to.is_domestic() {
+            "a military post office (APO/FPO/DPO)".to_owned()
+        } else {
+            crate::orders::countries::country_name(&to.country).to_owned()
+        };
         return Err(AppError::invalid_fields(
-            format!(
-                "Order {order_number} ships to {}: fill in its customs form first",
-                crate::orders::countries::country_name(&to.country)
-            ),
+            format!("Order {order_number} ships to {place}: fill in its customs form first"),
             [("customs", "A package abroad needs its customs declaration")],
         ));
     };

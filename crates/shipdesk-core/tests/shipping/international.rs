@@ -288,3 +288,73 @@ async fn exports_over_2500_need_an_itn_and_first_class_abroad_takes_400_at_most(
         "the restriction went out on the customs form: {sent}"
     );
 }
+
+#[tokio::test]
+async fn a_military_post_office_takes_a_customs_form_on_its_domestic_label() {
+    let rig = Rig::start().await;
+    let apo = rig
+        .desk
+        .orders()
+        .create(OrderInput {
+            order_number: "#3201".into(),
+            ship_to: Address {
+                name: "Sgt Maria Lopez".into(),
+                street1: "Unit 2050 Box 4190".into(),
+                city: "APO".into(),
+                state: "AE".into(),
+                zip5: "09012".into(),
+                country: "US".into(),
+                ..Default::default()
+            },
+            items: vec![LineItem {
+                sku: Some("HC-1".into()),
+                title: "Hand Cream".into(),
+                quantity: 1,
+                unit_price: Some(Decimal::from(12)),
+                weight_oz: Some(Decimal::from(6)),
+                hs_tariff: None,
+                origin_country: None,
+                currency: None,
+            }],
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let priority = RateChoice::single_piece("PRIORITY_MAIL");
+    let refused = rig
+        .shipping
+        .buy_label(request(apo, priority.clone(), None))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("military post office"),
+        "{}",
+        refused.message
+    );
+    let mut declaration = rig.shipping.customs_draft(apo).unwrap().declaration;
+    declaration.contents = shipdesk_core::postage::customs::ContentsType::Gift;
+    declaration.items[0].origin_country = Some("US".into());
+    // The Sandbox's address data has no military post offices: printed as entered.
+    let bought = rig
+        .shipping
+        .buy_label(PurchaseRequest {
+            ignore_bad_address: true,
+            ..request(apo, priority, Some(declaration))
+        })
+        .await
+        .unwrap();
+    assert_eq!(bought.shipment.service_name, "Priority Mail");
+    let sent = format!(
+        "{:?}",
+        rig.sim
+            .labels()
+            .into_iter()
+            .find(|l| format!("{l:?}").contains(&bought.shipment.tracking_number))
+            .unwrap()
+    );
+    assert!(
+        sent.contains("GIFT"),
+        "the customs form went with the label: {sent}"
+    );
+    rig.assert_exactly_once();
+}

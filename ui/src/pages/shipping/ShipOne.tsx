@@ -68,7 +68,9 @@ export function ShipOne(props: {
   const checkRun = useRef(0);
   const ratesRun = useRef(0);
   const [checkStopped, setCheckStopped] = useState(false);
-  const international = isInternational(order.ship_to);
+  // Abroad, and to a military post office (APO/FPO/DPO), a package carries a customs form.
+  const abroad = isInternational(order.ship_to);
+  const international = abroad || ["AA", "AE", "AP"].includes(order.ship_to.state.trim());
   const [draft, setDraft] = useState<CustomsDraft | null>(null);
   const [customs, setCustoms] = useState<CustomsDeclaration | null>(null);
   const [draftError, setDraftError] = useState<AppError | null>(null);
@@ -291,7 +293,7 @@ export function ShipOne(props: {
                   value={customs}
                   onChange={setCustoms}
                   errors={customsErrors}
-                  country={countryName(order.ship_to.country)}
+                  country={abroad ? countryName(order.ship_to.country) : "a military post office"}
                   fromSaved={draft.from_saved}
                 />
               ) : draftError ? (

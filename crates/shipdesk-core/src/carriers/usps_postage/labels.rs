@@ -125,6 +125,37 @@ fn intl_phone(raw: &str) -> Option<String> {
     ok.then(|| if plus { format!("+{digits}") } else { digits })
 }
 
+/// The customs form USPS prints (PS Form 2976 / 2976-A) for a package to `country`.
+pub(super) fn customs_form(customs: &CustomsDeclaration, country: &str) -> AppResult<CustomsForm> {
+    let aes_itn = customs.aes_itn_text(country).ok_or_else(|| {
+        AppError::invalid_fields(
+            "This export needs its AES Internal Transaction Number",
+            [("customs.aes_itn", "Enter the ITN AES gave the filing")],
+        )
+    })?;
+    Ok(CustomsForm {
+        customs_content_type: customs.contents.usps_code().into(),
+        content_comments: customs.comments.as_deref().map(label_text),
+        restriction_type: customs.restriction.map(|r| r.usps_code().to_owned()),
+        restriction_comments: customs.restriction_comments.as_deref().map(label_text),
+        aes_itn,
+        invoice_number: customs.invoice_number.clone(),
+        contents: customs
+            .items
+            .iter()
+            .map(|item| usps::models::CustomsItem {
+                item_description: label_text(&item.description),
+                item_quantity: item.quantity,
+                item_value: to_f64(item.value_usd),
+                weight_uom: "lb".into(),
+                item_weight: (to_f64(item.weight_oz) / 16.0 * 10_000.0).round() / 10_000.0,
+                hs_tariff_number: item.hs_tariff.clone(),
+                country_of_origin: item.origin_country.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
 /// The request for a label abroad, with its customs form. The addressee's name and address go
 /// out as printed (ASCII); the postal code as written, in capitals.
 pub(super) fn intl_label_request(
@@ -134,12 +165,6 @@ pub(super) fn intl_label_request(
     let to = p.to;
     let who = addressee(to);
     let d = p.package.dimensions;
-    let aes_itn = customs.aes_itn_text(&to.country).ok_or_else(|| {
-        AppError::invalid_fields(
-            "This export needs its AES Internal Transaction Number",
-            [("customs.aes_itn", "Enter the ITN AES gave the filing")],
-        )
-    })?;
     let postal_code = to.zip5.trim().to_uppercase();
     Ok(IntlLabelRequest {
         image_info: IntlImageInfo::default(),
@@ -174,27 +199,7 @@ pub(super) fn intl_label_request(
                 package_value: None,
             }),
         },
-        customs_form: CustomsForm {
-            customs_content_type: customs.contents.usps_code().into(),
-            content_comments: customs.comments.as_deref().map(label_text),
-            restriction_type: customs.restriction.map(|r| r.usps_code().to_owned()),
-            restriction_comments: customs.restriction_comments.as_deref().map(label_text),
-            aes_itn,
-            invoice_number: customs.invoice_number.clone(),
-            contents: customs
-                .items
-                .iter()
-                .map(|item| usps::models::CustomsItem {
-                    item_description: label_text(&item.description),
-                    item_quantity: item.quantity,
-                    item_value: to_f64(item.value_usd),
-                    weight_uom: "lb".into(),
-                    item_weight: (to_f64(item.weight_oz) / 16.0 * 10_000.0).round() / 10_000.0,
-                    hs_tariff_number: item.hs_tariff.clone(),
-                    country_of_origin: item.origin_country.clone().unwrap_or_default(),
-                })
-                .collect(),
-        },
+        customs_form: customs_form(customs, &to.country)?,
     })
 }
 

@@ -530,11 +530,21 @@ impl PostageProvider for Connections {
             return payload::encode_international(&labels::intl_label_request(order, customs)?);
         }
         labels::check_label_fields("ship_to", order.to)?;
+        let customs_form = order
+            .customs
+            .map(|c| labels::customs_form(c, &order.to.country))
+            .transpose()?;
         labels::check_label_fields("ship_from", order.from)?;
         labels::check_package_for_class(order)?;
         // The pricing is journaled with the request: a re-send goes under the same roles.
         let pricing = self.label_pricing(account.id, account.has_contract, &order.rate.mail_class);
-        payload::encode(&labels::label_request(order), pricing)
+        let mut request = labels::label_request(order);
+        // A military post office's label carries its customs form (USPS: 160120 without).
+        request.customs_form = customs_form
+            .map(|f| serde_json::to_value(f))
+            .transpose()
+            .map_err(|e| AppError::internal("The customs form could not be prepared", &e))?;
+        payload::encode(&request, pricing)
     }
 
     fn prepare_purchase<'a>(
