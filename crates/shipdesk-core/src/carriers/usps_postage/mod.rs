@@ -541,7 +541,7 @@ impl PostageProvider for Connections {
         let mut request = labels::label_request(order);
         // A military post office's label carries its customs form (USPS: 160120 without).
         request.customs_form = customs_form
-            .map(|f| serde_json::to_value(f))
+            .map(serde_json::to_value)
             .transpose()
             .map_err(|e| AppError::internal("The customs form could not be prepared", &e))?;
         payload::encode(&request, pricing)
