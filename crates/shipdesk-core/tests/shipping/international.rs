@@ -11,7 +11,7 @@ use shipdesk_core::shipping::{
     Dimensions, Package, PurchaseRequest, RateChoice, ShipToChoice, ShipmentStatus,
 };
 
-use crate::harness::{Rig, json_of};
+use crate::harness::{Rig, RigOptions, json_of};
 
 fn canadian_order(rig: &Rig, number: &str) -> i64 {
     rig.desk
@@ -355,6 +355,54 @@ async fn a_military_post_office_takes_a_customs_form_on_its_domestic_label() {
     assert!(
         sent.contains("GIFT"),
         "the customs form went with the label: {sent}"
+    );
+    rig.assert_exactly_once();
+}
+
+#[tokio::test]
+async fn a_label_abroad_charged_but_never_answered_is_bought_once_when_bought_again() {
+    let rig = Rig::start_with(RigOptions {
+        max_attempts: 1,
+        ..Default::default()
+    })
+    .await;
+    let order = canadian_order(&rig, "#3301");
+    let mut declaration = rig.shipping.customs_draft(order).unwrap().declaration;
+    for item in &mut declaration.items {
+        item.hs_tariff = Some("330499".into());
+        item.origin_country = Some("US".into());
+    }
+    // USPS makes the label, then the connection drops: the app never sees the answer.
+    rig.control("drop-label-response", serde_json::json!({"count": 1}))
+        .await;
+    let pmi = RateChoice::single_piece("PRIORITY_MAIL_INTERNATIONAL");
+    let lost = rig
+        .shipping
+        .buy_label(request(order, pmi.clone(), Some(declaration.clone())))
+        .await
+        .unwrap_err();
+    assert_eq!(lost.code, ErrorCode::PurchaseOutcomeUnknown, "{lost:?}");
+    assert_eq!(rig.charged().len(), 1);
+    assert_eq!(rig.open_attempts(), 1);
+    // Buy again: the open purchase is sent again under its key, and USPS answers with the label
+    // it already made and charged — not a second one.
+    let again = rig
+        .shipping
+        .buy_label(request(order, pmi, Some(declaration)))
+        .await
+        .unwrap();
+    assert!(again.resumed_earlier_attempt);
+    assert!(again.shipment.tracking_number.ends_with("US"));
+    assert!(rig.charged().contains(&again.shipment.tracking_number));
+    assert_eq!(rig.charged().len(), 1);
+    assert_eq!(rig.open_attempts(), 0);
+    assert!(
+        rig.restarted_service()
+            .reconcile_unfinished()
+            .await
+            .unwrap()
+            .recovered
+            .is_empty()
     );
     rig.assert_exactly_once();
 }
