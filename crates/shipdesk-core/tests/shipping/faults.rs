@@ -287,7 +287,9 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
             .unwrap()
             .id
     };
-    // USPS refuses a military address without a customs form; Shipdesk refuses 75 lb itself.
+    // USPS refuses one label (its 400); Shipdesk itself holds a military address, whose label
+    // needs a customs form, and refuses 75 lb.
+    let refused = order("REFUSED1", rig.desk.orders().get(fine).unwrap().ship_to, 20);
     let military = order(
         "APO1",
         Address {
@@ -308,34 +310,54 @@ async fn usps_rejections_close_the_attempt_and_are_reported_apart() {
     );
     let input = BatchInput {
         addresses: BatchAddresses::AsEntered,
-        ..rig.batch(&[fine, military, too_heavy])
+        ..rig.batch(&[fine, refused, military, too_heavy])
     };
+    // One at a time, so the second label request is the refused order's.
+    rig.control(
+        "fail",
+        json!({"target": "labels", "status": 400, "skip": 1, "count": 1}),
+    )
+    .await;
     let report = rig
         .shipping
         .buy_orders(
             &input,
-            &BatchOptions::default(),
+            &BatchOptions {
+                concurrency: 1,
+                ..BatchOptions::default()
+            },
             &quiet,
             &AtomicBool::new(false),
         )
         .await
         .unwrap();
-    assert_eq!(report.bought.len(), 1);
+    assert_eq!(report.bought.len(), 1, "{report:#?}");
     assert_eq!(report.usps_rejections.len(), 1, "{report:#?}");
-    assert_eq!(report.usps_rejections[0].order_id, military);
-    assert_eq!(report.validation_problems.len(), 1);
-    assert_eq!(report.validation_problems[0].order_id, too_heavy);
-    let rejection = &report.usps_rejections[0].error;
-    assert_eq!(rejection.code, ErrorCode::UspsRejected);
-    let Some(ErrorDetails::UspsRejected { usps_codes, .. }) =
-        rejection.details.as_deref().map(ErrorDetails::innermost)
-    else {
-        panic!("USPS's refusal expected: {rejection:?}");
-    };
-    assert!(usps_codes.iter().any(|c| c == "160120"), "{usps_codes:?}");
+    assert_eq!(report.usps_rejections[0].order_id, refused);
+    assert_eq!(
+        report.usps_rejections[0].error.code,
+        ErrorCode::UspsRejected
+    );
+    let mut held: Vec<i64> = report
+        .validation_problems
+        .iter()
+        .map(|p| p.order_id)
+        .collect();
+    held.sort();
+    assert_eq!(held, vec![military, too_heavy]);
+    let apo = report
+        .validation_problems
+        .iter()
+        .find(|p| p.order_id == military)
+        .unwrap();
+    assert!(
+        apo.error.message.contains("customs form"),
+        "{}",
+        apo.error.message
+    );
     assert_eq!(rig.open_attempts(), 0);
     let retry = report.retry_input();
-    assert_eq!(retry.order_ids.len(), 2);
+    assert_eq!(retry.order_ids.len(), 3);
     assert_eq!(
         retry.addresses,
         BatchAddresses::AsEntered,
