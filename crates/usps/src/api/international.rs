@@ -61,21 +61,17 @@ impl UspsAccount {
         &self,
         tracking_number: &str,
     ) -> Result<CancelResponse, UspsError> {
-        let url = self.client().endpoint(&[
-            "international-labels",
-            "v3",
-            "international-label",
-            tracking_number,
-        ]);
-        let answer = self
-            .send_authorized(Operation::IntlLabelCancel, |payment| {
-                self.client()
-                    .http()
-                    .delete(url.clone())
-                    .header(PAYMENT_HEADER, payment_token(payment))
-            })
-            .await?;
-        answer.json(Operation::IntlLabelCancel)
+        self.cancel_at(
+            Operation::IntlLabelCancel,
+            &[
+                "international-labels",
+                "v3",
+                "international-label",
+                tracking_number,
+            ],
+            None,
+        )
+        .await
     }
 
     /// `DELETE /international-labels/v3/international-label` by the purchase's idempotency key:
@@ -84,18 +80,11 @@ impl UspsAccount {
         &self,
         key: &IdempotencyKey,
     ) -> Result<CancelResponse, UspsError> {
-        let url = self
-            .client()
-            .endpoint(&["international-labels", "v3", "international-label"]);
-        let answer = self
-            .send_authorized(Operation::IntlLabelCancelByIdempotencyKey, |payment| {
-                self.client()
-                    .http()
-                    .delete(url.clone())
-                    .header(PAYMENT_HEADER, payment_token(payment))
-                    .header(IDEMPOTENCY_HEADER, key.as_str())
-            })
-            .await?;
-        answer.json(Operation::IntlLabelCancelByIdempotencyKey)
+        self.cancel_at(
+            Operation::IntlLabelCancelByIdempotencyKey,
+            &["international-labels", "v3", "international-label"],
+            Some(key),
+        )
+        .await
     }
 }

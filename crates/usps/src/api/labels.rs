@@ -67,18 +67,12 @@ impl UspsAccount {
 
     /// `DELETE /labels/v3/label/{trackingNumber}`: `CANCELED`, or `DISPUTED` (refund requested).
     pub async fn cancel_label(&self, tracking_number: &str) -> Result<CancelResponse, UspsError> {
-        let url = self
-            .client()
-            .endpoint(&["labels", "v3", "label", tracking_number]);
-        let answer = self
-            .send_authorized(Operation::LabelCancel, |payment| {
-                self.client()
-                    .http()
-                    .delete(url.clone())
-                    .header(PAYMENT_HEADER, payment_token(payment))
-            })
-            .await?;
-        answer.json(Operation::LabelCancel)
+        self.cancel_at(
+            Operation::LabelCancel,
+            &["labels", "v3", "label", tracking_number],
+            None,
+        )
+        .await
     }
 
     /// `DELETE /labels/v3/label` with `X-Idempotency-Key`: cancel a purchase whose answer was
@@ -87,17 +81,37 @@ impl UspsAccount {
         &self,
         key: &IdempotencyKey,
     ) -> Result<CancelResponse, UspsError> {
-        let url = self.client().endpoint(&["labels", "v3", "label"]);
+        self.cancel_at(
+            Operation::LabelCancelByIdempotencyKey,
+            &["labels", "v3", "label"],
+            Some(key),
+        )
+        .await
+    }
+
+    /// A label cancel (domestic or international) at `path`, by tracking number in the path or
+    /// by the purchase's idempotency key.
+    pub(crate) async fn cancel_at(
+        &self,
+        operation: Operation,
+        path: &[&str],
+        key: Option<&IdempotencyKey>,
+    ) -> Result<CancelResponse, UspsError> {
+        let url = self.client().endpoint(path);
         let answer = self
-            .send_authorized(Operation::LabelCancelByIdempotencyKey, |payment| {
-                self.client()
+            .send_authorized(operation, |payment| {
+                let request = self
+                    .client()
                     .http()
                     .delete(url.clone())
-                    .header(PAYMENT_HEADER, payment_token(payment))
-                    .header(IDEMPOTENCY_HEADER, key.as_str())
+                    .header(PAYMENT_HEADER, payment_token(payment));
+                match key {
+                    Some(key) => request.header(IDEMPOTENCY_HEADER, key.as_str()),
+                    None => request,
+                }
             })
             .await?;
-        answer.json(Operation::LabelCancelByIdempotencyKey)
+        answer.json(operation)
     }
 
     /// `POST /labels/v3/label-reprint/{trackingNumber}` (USPS allows three reprints).
