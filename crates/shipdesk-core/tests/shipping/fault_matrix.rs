@@ -56,6 +56,24 @@ enum Usps {
     RefusedOnRepeat,
 }
 
+/// Where the package goes: a domestic label, or a label abroad with its customs form (another
+/// USPS API, the same journal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    Home,
+    Abroad,
+}
+
+impl Destination {
+    /// The simulator's name for the labels API the purchase goes to.
+    fn labels_api(self) -> &'static str {
+        match self {
+            Destination::Home => "labels",
+            Destination::Abroad => "international-labels",
+        }
+    }
+}
+
 /// Where the purchase is parked when the fault strikes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -68,6 +86,14 @@ const STEPS: [Step; 5] = [
     Step::Journal(PurchaseStep::IntentCommitted),
     Step::Journal(PurchaseStep::SentCommitted),
     Step::OnTheWire,
+    Step::Journal(PurchaseStep::AnswerReceived),
+    Step::Journal(PurchaseStep::LabelCommitted),
+];
+
+/// The journal steps (the simulator holds only domestic label requests on the wire).
+const JOURNAL_STEPS: [Step; 4] = [
+    Step::Journal(PurchaseStep::IntentCommitted),
+    Step::Journal(PurchaseStep::SentCommitted),
     Step::Journal(PurchaseStep::AnswerReceived),
     Step::Journal(PurchaseStep::LabelCommitted),
 ];
@@ -123,15 +149,16 @@ impl Parking {
     }
 }
 
-async fn arm(rig: &Rig, usps: Usps) {
+async fn arm(rig: &Rig, usps: Usps, dest: Destination) {
+    let labels = dest.labels_api();
     match usps {
         Usps::Normal => {}
         Usps::ServerError => {
-            rig.control("fail", json!({"target": "labels", "status": 503}))
+            rig.control("fail", json!({"target": labels, "status": 503}))
                 .await;
         }
         Usps::Timeout => {
-            rig.control("latency", json!({"target": "labels", "millis": 4000}))
+            rig.control("latency", json!({"target": labels, "millis": 4000}))
                 .await;
         }
         Usps::DropAfterCommit => {
@@ -139,7 +166,7 @@ async fn arm(rig: &Rig, usps: Usps) {
                 .await;
         }
         Usps::InProgress => {
-            rig.control("fail", json!({"target": "labels", "status": 409}))
+            rig.control("fail", json!({"target": labels, "status": 409}))
                 .await;
         }
         Usps::RefusedOnRepeat => {
@@ -147,7 +174,7 @@ async fn arm(rig: &Rig, usps: Usps) {
                 .await;
             rig.control(
                 "fail",
-                json!({"target": "labels", "status": 400, "skip": 1, "count": 1}),
+                json!({"target": labels, "status": 400, "skip": 1, "count": 1}),
             )
             .await;
         }
@@ -155,8 +182,8 @@ async fn arm(rig: &Rig, usps: Usps) {
 }
 
 /// One combination, start to settled; panics with the combination's name on a violation.
-async fn run_case(step: Step, fault: Fault, usps: Usps) {
-    let case = format!("{step:?} × {fault:?} × {usps:?}");
+async fn run_case(step: Step, fault: Fault, usps: Usps, dest: Destination) {
+    let case = format!("{step:?} × {fault:?} × {usps:?} × {dest:?}");
     let pause = match step {
         Step::Journal(at) => Some(Arc::new(PauseAt {
             step: at,
@@ -173,15 +200,22 @@ async fn run_case(step: Step, fault: Fault, usps: Usps) {
         ..RigOptions::default()
     })
     .await;
-    let order = rig.orders(1)[0];
-    arm(&rig, usps).await;
+    let order = match dest {
+        Destination::Home => rig.orders(1)[0],
+        Destination::Abroad => rig.order_abroad(),
+    };
+    let request_for = |rig: &Rig| match dest {
+        Destination::Home => rig.request(order),
+        Destination::Abroad => rig.request_abroad(order),
+    };
+    arm(&rig, usps, dest).await;
     let parking = Arc::new(match pause {
         Some(pause) => Parking::Journal(pause),
         None => Parking::Wire(rig.sim.hold_next_label()),
     });
 
     let shipping = rig.shipping.clone();
-    let request = rig.request(order);
+    let request = request_for(&rig);
     let mut purchase = tokio::spawn(async move { shipping.buy_label(request).await });
     let parked = tokio::select! {
         _ = parking.reached() => true,
@@ -226,7 +260,7 @@ async fn run_case(step: Step, fault: Fault, usps: Usps) {
                     "{case}: the second process touched a live purchase: {report:?}"
                 );
             }
-            let again = second.shipping().buy_label(rig.request(order)).await;
+            let again = second.shipping().buy_label(request_for(&rig)).await;
             if parked {
                 let err = again.expect_err(&format!("{case}: a second purchase went through"));
                 assert_eq!(err.code, ErrorCode::Conflict, "{case}: {err:?}");
@@ -320,7 +354,7 @@ async fn run_case(step: Step, fault: Fault, usps: Usps) {
             );
             // Buyable means bought once, now.
             rig.shipping
-                .buy_label(rig.request(order))
+                .buy_label(request_for(&rig))
                 .await
                 .unwrap_or_else(|e| panic!("{case}: buying again failed: {e:?}"));
             rig.assert_exactly_once();
@@ -330,15 +364,19 @@ async fn run_case(step: Step, fault: Fault, usps: Usps) {
 }
 
 async fn run_matrix(fault: Fault) {
+    run_matrix_for(fault, Destination::Home, &STEPS).await;
+}
+
+async fn run_matrix_for(fault: Fault, dest: Destination, steps: &[Step]) {
     let started = Instant::now();
     let slots = Arc::new(Semaphore::new(8));
     let mut cases = Vec::new();
-    for step in STEPS {
+    for &step in steps {
         for usps in USPS {
             let slots = slots.clone();
             cases.push(tokio::spawn(async move {
                 let _slot = slots.acquire_owned().await.unwrap();
-                run_case(step, fault, usps).await;
+                run_case(step, fault, usps, dest).await;
             }));
         }
     }
@@ -350,9 +388,13 @@ async fn run_matrix(fault: Fault) {
         }
     }
     // On stdout: `cargo xtask test` adds these up into its closing summary.
+    let place = match dest {
+        Destination::Home => "",
+        Destination::Abroad => " abroad",
+    };
     println!(
-        "fault matrix {fault:?}: {count} combinations ({} steps × {} USPS behaviours) in {:.1} s",
-        STEPS.len(),
+        "fault matrix {fault:?}{place}: {count} combinations ({} steps × {} USPS behaviours) in {:.1} s",
+        steps.len(),
         USPS.len(),
         started.elapsed().as_secs_f64()
     );
@@ -382,4 +424,14 @@ async fn a_locked_database_never_loses_or_doubles_a_label() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 12)]
 async fn failing_writes_never_lose_or_double_a_label() {
     run_matrix(Fault::WritesFail).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 12)]
+async fn a_killed_process_never_loses_or_doubles_a_label_abroad() {
+    run_matrix_for(Fault::Killed, Destination::Abroad, &JOURNAL_STEPS).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 12)]
+async fn a_second_process_never_touches_a_live_purchase_abroad() {
+    run_matrix_for(Fault::SecondProcess, Destination::Abroad, &JOURNAL_STEPS).await;
 }

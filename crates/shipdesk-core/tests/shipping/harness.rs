@@ -310,6 +310,50 @@ impl Rig {
         Rig::request_shape(order_id)
     }
 
+    /// An order to Ottawa whose items carry everything customs asks (HS number, origin), as an
+    /// export with customs columns gives them.
+    pub fn order_abroad(&self) -> i64 {
+        self.desk
+            .orders()
+            .create(OrderInput {
+                order_number: "CA1".into(),
+                ship_to: Address {
+                    name: "Amelie Tremblay".into(),
+                    street1: "24 Sussex Dr".into(),
+                    city: "Ottawa".into(),
+                    state: "ON".into(),
+                    zip5: "K1M 1M4".into(),
+                    country: "CA".into(),
+                    ..Default::default()
+                },
+                items: vec![LineItem {
+                    sku: Some("HC-1".into()),
+                    title: "Hand Cream".into(),
+                    quantity: 2,
+                    unit_price: Some(Decimal::new(1250, 2)),
+                    weight_oz: Some(Decimal::from(6)),
+                    hs_tariff: Some("330499".into()),
+                    origin_country: Some("US".into()),
+                    currency: None,
+                }],
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+    }
+
+    /// Priority Mail International for `order_id`, 20 oz in the 10x8x4 box, with the customs
+    /// form its items fill in.
+    pub fn request_abroad(&self, order_id: i64) -> PurchaseRequest {
+        let draft = self.shipping.customs_draft(order_id).unwrap();
+        assert!(draft.missing.is_empty(), "{:?}", draft.missing);
+        PurchaseRequest {
+            rate: RateChoice::single_piece("PRIORITY_MAIL_INTERNATIONAL"),
+            customs: Some(draft.declaration),
+            ..Rig::request_shape(order_id)
+        }
+    }
+
     /// Ground Advantage, 20 oz in a 10x8x4 box, from the default ship-from address.
     pub fn request_shape(order_id: i64) -> PurchaseRequest {
         PurchaseRequest {
