@@ -39,6 +39,8 @@ use rust_decimal::Decimal;
 
 use super::model::{Package, QuotePackaging, RateChoice, RateQuote};
 
+const FIRST_CLASS_ABROAD_LIMIT: &str = "Up to 4 lb, and contents worth at most $400.";
+
 /// Fills in what each quote asks of the shop: its packaging, whether `package` fits it, and
 /// who may use the service.
 pub fn annotate(quotes: &mut [RateQuote], package: &Package) {
@@ -51,6 +53,13 @@ pub fn annotate(quotes: &mut [RateQuote], package: &Package) {
         };
         q.fits_package = packaging.is_some_and(|p| p.fits(package));
         q.restriction = restriction(&q.choice.mail_class).map(str::to_owned);
+        // A cap on the package, not on who may use the service: said beside it, checked against
+        // the customs value at purchase.
+        if q.choice.mail_class == "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE"
+            && !q.warnings.iter().any(|w| w == FIRST_CLASS_ABROAD_LIMIT)
+        {
+            q.warnings.push(FIRST_CLASS_ABROAD_LIMIT.to_owned());
+        }
     }
 }
 
@@ -90,10 +99,8 @@ fn restriction(mail_class: &str) -> Option<&'static str> {
         | "PRIORITY_MAIL"
         | "USPS_GROUND_ADVANTAGE"
         | "PRIORITY_MAIL_EXPRESS_INTERNATIONAL"
-        | "PRIORITY_MAIL_INTERNATIONAL" => return None,
-        "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => {
-            "Up to 4 lb, and contents worth at most $400."
-        }
+        | "PRIORITY_MAIL_INTERNATIONAL"
+        | "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE" => return None,
         "MEDIA_MAIL" => {
             "Only books, printed music, sound and video recordings and educational media — no \
              advertising. USPS may open the package and charge the difference."

@@ -106,6 +106,13 @@ async fn an_order_to_canada_is_priced_declared_bought_once_and_voided() {
         classes.contains(&"PRIORITY_MAIL_INTERNATIONAL"),
         "{classes:?}"
     );
+    let first_class = rates
+        .quotes
+        .iter()
+        .find(|q| q.choice.mail_class == "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE")
+        .expect("First-Class Package International is quoted");
+    assert_eq!(first_class.restriction, None, "any contents may use it");
+    assert!(first_class.warnings.iter().any(|w| w.contains("$400")));
     let recommended = rates.recommended.clone().expect("a default service abroad");
     assert!(
         recommended.mail_class.ends_with("INTERNATIONAL_SERVICE")
