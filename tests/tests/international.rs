@@ -223,6 +223,8 @@ async fn an_order_to_canada_ships_with_its_customs_declaration_and_voids() {
     app.wait_for_text("[data-testid=shipments-count]", "2 labels")
         .await;
     app.click("tr[data-order='#4002'] td:nth-child(2)").await;
+    app.find("[data-testid=shipment-drawer] [data-testid=label-preview] img")
+        .await;
     app.click("[data-action=void]").await;
     app.click("[data-action=confirm-void]").await;
     app.wait_for_text("[data-testid=void-result]", "Canceled")

@@ -161,6 +161,8 @@ async fn logs_in_to_endicia_buys_postage_and_shows_a_pass_phrase_rule_inline() {
     // Void: a refund at Endicia, listed on the label.
     app.click("nav a[data-nav='shipments']").await;
     app.click("tr[data-order='#2001'] td:nth-child(2)").await;
+    app.find("[data-testid=shipment-drawer] [data-testid=label-preview] img")
+        .await;
     app.click("[data-action=void]").await;
     app.click("[data-action=confirm-void]").await;
     app.wait_for_text("[data-testid=void-result]", "Refund approved by Endicia")

@@ -54,7 +54,8 @@ export function LabelImage({ shipment }: { shipment: Shipment }) {
       ) : preview ? (
         <img src={previewSrc(preview)} alt={`Label for order ${shipment.order_number}, tracking ${shipment.tracking_number}`} />
       ) : (
-        <p className="muted">Drawing the label preview…</p>
+        // The same box as the image to come, so the buttons below do not jump when it arrives.
+        <p className="muted label-preview-pending">Drawing the label preview…</p>
       )}
       <figcaption>
         {shipment.order_number} · {shipment.service_name} · {formatMoney(shipment.postage)}
