@@ -32,6 +32,7 @@ mod orders;
 mod picked_paths;
 mod postage;
 mod purchases_to_check;
+mod reports;
 mod shipping;
 
 type Window = WebviewWindow<MockRuntime>;

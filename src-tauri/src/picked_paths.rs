@@ -1,12 +1,14 @@
 //! File access from the webview only through paths the user picked in a dialog in this session.
 //!
 //! The page never names a file on its own authority. It asks the app to show the OS file dialog
-//! (`orders_import_pick_file`, `pdf_pick_save_path`); the app records what the user picked and
-//! hands the path back, and the commands that read or write files (`orders_import_preview`,
-//! `orders_import`, `labels_save_pdf`, `packing_slips_save_pdf`, `scan_form_save_pdf`) refuse any
-//! path that was not picked for that use in this session. A compromised or buggy page can then
-//! neither read an arbitrary file through the importer nor overwrite one through a save. Saving
-//! writes only `.pdf` files: a name picked without that extension gets it appended.
+//! (`orders_import_pick_file`, `pdf_pick_save_path`, `reports_pick_csv_path`); the app records
+//! what the user picked and hands the path back, and the commands that read or write files
+//! (`orders_import_preview`, `orders_import`, `labels_save_pdf`, `packing_slips_save_pdf`,
+//! `scan_form_save_pdf`, `reports_save_csv`) refuse any path that was not picked for that use in
+//! this session. A compromised or buggy page can then
+//! neither read an arbitrary file through the importer nor overwrite one through a save. A save
+//! writes only its kind's files (`.pdf`, `.csv`): a name picked without the extension gets it
+//! appended.
 //!
 //! A pick lasts as long as the app process (an import previews and then reads the same file; a
 //! failed save can be retried) and is for one use: a file picked to save to cannot be imported,
@@ -35,7 +37,39 @@ type OnAnswer = Box<dyn FnOnce(Option<FilePath>) + Send>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Use {
     ImportOrders,
-    SavePdf,
+    Save(SaveAs),
+}
+
+/// The kinds of file Shipdesk saves: each only under its own extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaveAs {
+    /// Labels, packing slips, SCAN forms.
+    Pdf,
+    /// A report's labels, for a spreadsheet.
+    Csv,
+}
+
+impl SaveAs {
+    fn extension(self) -> &'static str {
+        match self {
+            SaveAs::Pdf => "pdf",
+            SaveAs::Csv => "csv",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            SaveAs::Pdf => "Save PDF",
+            SaveAs::Csv => "Save CSV",
+        }
+    }
+
+    fn filter(self) -> &'static str {
+        match self {
+            SaveAs::Pdf => "PDF",
+            SaveAs::Csv => "CSV (spreadsheet)",
+        }
+    }
 }
 
 /// How file dialogs are answered.
@@ -100,18 +134,29 @@ impl PickedPaths {
         app: &AppHandle<R>,
         default_name: &str,
     ) -> Result<Option<PathBuf>, AppError> {
-        let suggested = Path::new(default_name)
-            .file_name()
-            .map(PathBuf::from)
-            .map_or_else(|| PathBuf::from("document.pdf"), with_pdf_extension);
+        self.pick_save_path(app, SaveAs::Pdf, default_name).await
+    }
+
+    /// Asks where to save a file of `kind`, suggesting the file name of `default_name`; the
+    /// path (ending in the kind's extension), or None when the user cancelled.
+    pub async fn pick_save_path<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        kind: SaveAs,
+        default_name: &str,
+    ) -> Result<Option<PathBuf>, AppError> {
+        let suggested = Path::new(default_name).file_name().map_or_else(
+            || PathBuf::from(format!("document.{}", kind.extension())),
+            |name| with_extension(PathBuf::from(name), kind),
+        );
         let dialog = app
             .dialog()
             .file()
-            .set_title("Save PDF")
+            .set_title(kind.title())
             .set_file_name(suggested.to_string_lossy())
-            .add_filter("PDF", &["pdf"]);
+            .add_filter(kind.filter(), &[kind.extension()]);
         let picked = self.ask(dialog, FileDialogBuilder::save_file).await?;
-        Ok(picked.map(|path| self.record(Use::SavePdf, with_pdf_extension(path))))
+        Ok(picked.map(|path| self.record(Use::Save(kind), with_extension(path, kind))))
     }
 
     /// `path`, if the user picked it to import in this session.
@@ -127,12 +172,18 @@ impl PickedPaths {
 
     /// `path`, if it names a PDF and the user picked it to save to in this session.
     pub fn to_save_pdf<'p>(&self, path: &'p Path) -> Result<&'p Path, AppError> {
-        if !has_pdf_extension(path) {
-            return Err(AppError::validation(
-                "Documents are saved as .pdf files only; choose a file name ending in .pdf",
-            ));
+        self.to_save(SaveAs::Pdf, path)
+    }
+
+    /// `path`, if it names a file of `kind` and the user picked it to save to in this session.
+    pub fn to_save<'p>(&self, kind: SaveAs, path: &'p Path) -> Result<&'p Path, AppError> {
+        if !has_extension(path, kind) {
+            return Err(AppError::validation(format!(
+                "This is saved as a .{ext} file only; choose a file name ending in .{ext}",
+                ext = kind.extension()
+            )));
         }
-        match self.was_picked(Use::SavePdf, path) {
+        match self.was_picked(Use::Save(kind), path) {
             true => Ok(path),
             false => Err(AppError::validation(
                 "Shipdesk only saves to a file chosen in its Save dialog in this session; \
@@ -198,18 +249,19 @@ fn next_answer(answers: &Path) -> Result<Option<PathBuf>, AppError> {
     Ok((!first.is_empty()).then(|| PathBuf::from(first)))
 }
 
-fn has_pdf_extension(path: &Path) -> bool {
+fn has_extension(path: &Path, kind: SaveAs) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        .is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()))
 }
 
-/// `path` itself when it already ends in `.pdf`, else `path` with `.pdf` appended.
-fn with_pdf_extension(path: PathBuf) -> PathBuf {
-    if has_pdf_extension(&path) {
+/// `path` itself when it already ends in the kind's extension, else `path` with it appended.
+fn with_extension(path: PathBuf, kind: SaveAs) -> PathBuf {
+    if has_extension(&path, kind) {
         return path;
     }
     let mut name = path.into_os_string();
-    name.push(".pdf");
+    name.push(".");
+    name.push(kind.extension());
     PathBuf::from(name)
 }
 
@@ -218,23 +270,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pdf_extension_is_kept_or_appended() {
+    fn the_extension_is_kept_or_appended() {
         assert_eq!(
-            with_pdf_extension("a/labels.pdf".into()),
+            with_extension("a/labels.pdf".into(), SaveAs::Pdf),
             Path::new("a/labels.pdf")
         );
         assert_eq!(
-            with_pdf_extension("a/labels.PDF".into()),
+            with_extension("a/labels.PDF".into(), SaveAs::Pdf),
             Path::new("a/labels.PDF")
         );
         assert_eq!(
-            with_pdf_extension("a/labels".into()),
+            with_extension("a/labels".into(), SaveAs::Pdf),
             Path::new("a/labels.pdf")
         );
         assert_eq!(
-            with_pdf_extension("a/notes.txt".into()),
+            with_extension("a/notes.txt".into(), SaveAs::Pdf),
             Path::new("a/notes.txt.pdf")
         );
+        assert_eq!(
+            with_extension("a/november".into(), SaveAs::Csv),
+            Path::new("a/november.csv")
+        );
+        assert!(!has_extension(Path::new("a/november.csv"), SaveAs::Pdf));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 
 pub mod chromium;
+pub mod cli;
 pub mod sign_in;
 pub mod steps;
 

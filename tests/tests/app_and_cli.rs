@@ -14,25 +14,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use serde_json::Value;
+use shipdesk_e2e::cli::{Cli, cli_binary};
 use shipdesk_e2e::{App, launch};
 
 const TEST: &str = "the_app_and_the_cli_racing_on_the_same_orders_buy_each_label_once";
 const ORDERS: usize = 6;
 
-const HEADER: &str = "Name,Email,Financial Status,Fulfillment Status,Currency,Subtotal,Shipping,\
-Total,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,\
-Lineitem requires shipping,Shipping Name,Shipping Address1,Shipping Address2,Shipping Company,\
-Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Notes,Cancelled at,Id,Tags";
-
 #[tokio::test]
 async fn the_app_and_the_cli_racing_on_the_same_orders_buy_each_label_once() {
-    let Some(bin) = cli_binary() else { return };
+    let Some(bin) = cli_binary(TEST) else { return };
     let Some(app) = launch(TEST).await else {
         return;
     };
@@ -153,7 +149,7 @@ async fn the_app_and_the_cli_racing_on_the_same_orders_buy_each_label_once() {
     );
 
     // Exactly one label per order, and USPS charged exactly those.
-    let stored = cli.stored_labels();
+    let stored = stored_labels(&cli);
     let mut per_order: BTreeMap<&str, usize> = BTreeMap::new();
     for order in stored.values() {
         *per_order.entry(order).or_default() += 1;
@@ -161,7 +157,7 @@ async fn the_app_and_the_cli_racing_on_the_same_orders_buy_each_label_once() {
     let expected: BTreeMap<&str, usize> = numbers.iter().map(|n| (n.as_str(), 1)).collect();
     assert_eq!(per_order, expected, "labels per order: {stored:?}");
     assert_eq!(
-        cli.charged(),
+        charged(&cli),
         stored.keys().cloned().collect::<BTreeSet<_>>(),
         "the Sandbox ledger charges exactly the stored labels"
     );
@@ -225,21 +221,6 @@ async fn the_app_and_the_cli_racing_on_the_same_orders_buy_each_label_once() {
         );
     }
     app.close().await;
-}
-
-/// The `shipdesk` binary `cargo xtask test` built, or None (after saying why) outside it.
-fn cli_binary() -> Option<PathBuf> {
-    let bin = std::env::var_os("SHIPDESK_CLI_BIN").map(PathBuf::from);
-    match bin {
-        Some(bin) if bin.exists() => Some(bin),
-        _ if std::env::var_os("SHIPDESK_E2E").is_some() => panic!(
-            "end-to-end environment missing: SHIPDESK_CLI_BIN does not name the built `shipdesk`"
-        ),
-        _ => {
-            println!("SKIPPED {TEST}: no SHIPDESK_CLI_BIN: run it with `cargo xtask test`");
-            None
-        }
-    }
 }
 
 /// The app's report with a longer patience than [`App::wait_for_text`]: six purchases in each
@@ -431,129 +412,42 @@ fn number_of(v: &Value) -> String {
         .to_owned()
 }
 
-/// The real `shipdesk` command on the app's data directory, in the same session (so the same
-/// keyring) as the app.
-struct Cli {
-    bin: PathBuf,
-    data: PathBuf,
+/// Tracking number → order number, for every label not voided.
+fn stored_labels(cli: &Cli) -> BTreeMap<String, String> {
+    cli.json(&["shipments", "list", "--limit", "1000"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] != "voided")
+        .map(|s| {
+            (
+                s["tracking_number"].as_str().unwrap().to_owned(),
+                number_of(&s["order_number"]),
+            )
+        })
+        .collect()
 }
 
-impl Cli {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(&self.bin);
-        c.arg("--data-dir")
-            .arg(&self.data)
-            .args(args)
-            .env_remove("SHIPDESK_DATA_DIR")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "shipdesk {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    fn add_ship_from(&self) {
-        self.json(&[
-            "ship-from",
-            "add",
-            "--nickname",
-            "Shop",
-            "--name",
-            "John Smith",
-            "--company",
-            "Bingham Goods",
-            "--street",
-            "4120 Bingham Ave",
-            "--city",
-            "Saint Louis",
-            "--state",
-            "MO",
-            "--zip",
-            "63116",
-            "--email",
-            "john@example.com",
-            "--default",
-        ]);
-    }
-
-    /// `count` paid Shopify orders #3001…, without weights, imported through `orders import`.
-    fn import_orders(&self, count: usize) {
-        let places = [
-            ("500 Congress Ave", "Austin", "78701", "TX"),
-            ("21 Beacon St", "Boston", "02108", "MA"),
-            ("2516 W North Ave", "Chicago", "60647", "IL"),
-        ];
-        let mut csv = String::from(HEADER);
-        for i in 0..count {
-            let (street, city, zip, state) = places[i % places.len()];
-            csv.push_str(&format!(
-                "\n#{},,paid,unfulfilled,USD,10.00,5.00,15.00,Standard,2026-11-10 09:00:00 -0600,\
-                 1,Widget,10.00,W-{i},true,Customer Person{i},{street},,,{city},'{zip},{state},US,,,,{},",
-                3001 + i,
-                8_000_000_000_000u64 + i as u64
-            ));
-        }
-        let file = self.data.with_file_name(format!(
-            "{}-orders.csv",
-            self.data.file_name().unwrap().to_string_lossy()
-        ));
-        std::fs::write(&file, csv).unwrap();
-        let imported = self.json(&["orders", "import", file.to_str().unwrap()]);
-        let _ = std::fs::remove_file(&file);
-        assert_eq!(imported["new"], count, "{imported}");
-    }
-
-    /// Tracking number → order number, for every label not voided.
-    fn stored_labels(&self) -> BTreeMap<String, String> {
-        self.json(&["shipments", "list", "--limit", "1000"])
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["status"] != "voided")
-            .map(|s| {
-                (
-                    s["tracking_number"].as_str().unwrap().to_owned(),
-                    number_of(&s["order_number"]),
-                )
-            })
-            .collect()
-    }
-
-    /// The tracking numbers the Sandbox simulator charged and did not cancel, from the state
-    /// file both processes' simulators share (`<data dir>/sandbox/usps-sim.json`).
-    fn charged(&self) -> BTreeSet<String> {
-        let path = self.data.join("sandbox/usps-sim.json");
-        let state: Value = serde_json::from_slice(
-            &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        )
-        .unwrap();
-        let mut charged = BTreeSet::new();
-        for entry in state["ledger"].as_array().expect("a ledger") {
-            let tracking = entry["tracking_number"].as_str().unwrap().to_owned();
-            match entry["kind"].as_str() {
-                Some("charged") => {
-                    assert!(charged.insert(tracking.clone()), "{tracking} charged twice");
-                }
-                Some("canceled") => {
-                    charged.remove(&tracking);
-                }
-                _ => {}
+/// The tracking numbers the Sandbox simulator charged and did not cancel, from the state
+/// file both processes' simulators share (`<data dir>/sandbox/usps-sim.json`).
+fn charged(cli: &Cli) -> BTreeSet<String> {
+    let path = cli.data.join("sandbox/usps-sim.json");
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap();
+    let mut charged = BTreeSet::new();
+    for entry in state["ledger"].as_array().expect("a ledger") {
+        let tracking = entry["tracking_number"].as_str().unwrap().to_owned();
+        match entry["kind"].as_str() {
+            Some("charged") => {
+                assert!(charged.insert(tracking.clone()), "{tracking} charged twice");
             }
+            Some("canceled") => {
+                charged.remove(&tracking);
+            }
+            _ => {}
         }
-        charged
     }
+    charged
 }

@@ -23,6 +23,7 @@ vi.mock("./ipc", async (orig) => {
       uspsSecretsInMemory: async () => false,
       uspsSandboxInfo: async () => ({ base_url: "http://127.0.0.1:4000/", demo_username: "demo", demo_password: "pw", contract_username: "nsa" }),
       packagePresets: async () => [],
+      report: async () => null,
     },
     events: { onUspsConnection: async () => () => undefined },
   };
@@ -155,5 +156,29 @@ describe("App shell", () => {
     fireEvent.click(screen.getByRole("button", { name: "Make Sandbox demo the default" }));
     expect(await screen.findByTestId("sandbox-badge")).toBeTruthy();
     expect(uspsSetDefault).toHaveBeenCalledWith(1);
+  });
+
+  it("shows every shortcut on ?, closes on Esc, and goes to a page on Alt+digit", async () => {
+    render(<App />);
+    await screen.findByRole("navigation", { name: "Main" });
+    fireEvent.keyDown(window, { key: "?" });
+    const help = await screen.findByTestId("keyboard-help");
+    expect(help.textContent).toContain("Search orders");
+    expect(help.textContent).toContain("Go to Reports");
+    expect(help.textContent).toContain("Ship the selected orders");
+    fireEvent.keyDown(help, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("keyboard-help")).toBeNull());
+
+    fireEvent.keyDown(window, { key: "2", code: "Digit2", altKey: true });
+    await waitFor(() => expect(window.location.hash).toBe("#/shipments"));
+    expect(screen.getByRole("link", { name: "Shipments" }).getAttribute("aria-current")).toBe("page");
+    expect(screen.getByRole("link", { name: "Reports" }).getAttribute("title")).toBe("Reports (Alt+4)");
+
+    // Typing a ? in a field is typing.
+    const field = document.createElement("input");
+    document.body.appendChild(field);
+    fireEvent.keyDown(field, { key: "?" });
+    expect(screen.queryByTestId("keyboard-help")).toBeNull();
+    field.remove();
   });
 });

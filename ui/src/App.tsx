@@ -4,15 +4,19 @@ import { NAV, routeFromHash, type Route } from "./routes";
 import { OrdersPage } from "./pages/orders/OrdersPage";
 import { ShipmentsPage } from "./pages/Shipments";
 import { EndOfDayPage } from "./pages/EndOfDay";
+import { ReportsPage } from "./pages/reports/ReportsPage";
 import { SettingsPage, type SettingsSection } from "./pages/Settings";
 import { SandboxBadge } from "./pages/settings/SandboxBadge";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { UspsConnectionProvider } from "./connection/UspsConnection";
 import { usePurchasesToCheck } from "./pages/shipping/purchasesToCheck";
+import { KeyboardHelp } from "./components/KeyboardHelp";
+import { PAGE_KEYS, isTyping } from "./shortcuts";
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
   const [startupError, setStartupError] = useState<AppError | null>(null);
+  const [help, setHelp] = useState(false);
   const toCheck = usePurchasesToCheck().items?.length ?? 0;
 
   useEffect(() => {
@@ -27,6 +31,25 @@ export function App() {
     setRoute(r);
   };
 
+  // `?` shows every shortcut; Alt+1… goes to the pages of the side navigation.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "?" && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target) && !document.querySelector("[role=dialog][aria-modal=true]")) {
+        e.preventDefault();
+        setHelp(true);
+        return;
+      }
+      const page = e.altKey && !e.ctrlKey && !e.metaKey ? PAGE_KEYS.find((p) => e.code === `Digit${p.key}` || e.key === p.key) : undefined;
+      if (page) {
+        e.preventDefault();
+        window.location.hash = `#/${page.route}`;
+        setRoute(page.route);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   return (
     <UspsConnectionProvider>
     <div className="shell">
@@ -40,6 +63,8 @@ export function App() {
                 <a
                   href={`#/${n.route}`}
                   data-nav={n.route.split("/")[0]}
+                  title={`${n.label} (Alt+${NAV.indexOf(n) + 1})`}
+                  aria-keyshortcuts={`Alt+${NAV.indexOf(n) + 1}`}
                   aria-current={active ? "page" : undefined}
                   onClick={(e) => {
                     e.preventDefault();
@@ -60,6 +85,9 @@ export function App() {
         </ul>
         {/* Below the links: appearing once the accounts are read, it moves nothing under the pointer. */}
         <SandboxBadge />
+        <button type="button" className="keyboard-help-link" onClick={() => setHelp(true)} aria-keyshortcuts="?" data-action="keyboard-help">
+          Keyboard shortcuts <kbd>?</kbd>
+        </button>
       </nav>
       <main className="content">
         {startupError ? (
@@ -68,6 +96,7 @@ export function App() {
           <Page route={route} go={go} />
         )}
       </main>
+      {help && <KeyboardHelp onClose={() => setHelp(false)} />}
     </div>
     </UspsConnectionProvider>
   );
@@ -81,6 +110,8 @@ function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
       return <ShipmentsPage go={go} />;
     case "end-of-day":
       return <EndOfDayPage go={go} />;
+    case "reports":
+      return <ReportsPage />;
     case "settings/carriers":
     case "settings/ship-from":
     case "settings/packages":

@@ -6,6 +6,7 @@ mod carriers;
 mod orders;
 mod output;
 mod postage;
+mod reports;
 mod shipping;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,8 @@ enum Command {
     /// Postage accounts: `postage endicia login|status|buy|change-pass-phrase|logout`.
     #[command(subcommand)]
     Postage(postage::PostageCommand),
+    /// Postage spend, labels per day, voids and pending refunds (`--csv FILE` for the labels).
+    Reports(reports::ReportsArgs),
 }
 
 fn main() -> ExitCode {
@@ -142,5 +145,6 @@ fn run_command(cli: Cli, data_dir: DataDir, out: &Output) -> Result<(), AppError
         Command::Shipping(cmd) => shipping::run(cmd, &desk, out),
         Command::Carriers(args) => carriers::run(args, &desk, out),
         Command::Postage(cmd) => postage::run(cmd, &desk, out),
+        Command::Reports(args) => reports::run(args, desk.reports(), out),
     }
 }

@@ -21,6 +21,7 @@ use crate::error::AppResult;
 use crate::orders::OrdersService;
 use crate::paths::DataDir;
 use crate::ports::{Clock, Opener, SecretStore, SystemClock, SystemOpener};
+use crate::reports::ReportsService;
 use crate::shipping::{LogPurchaseSteps, LpPrinter, Printer, PurchaseObserver, ShippingService};
 use crate::store::Store;
 
@@ -34,6 +35,7 @@ pub struct Desk {
     shipping: Arc<ShippingService>,
     /// The Endicia postage account and its session login.
     endicia: Arc<EndiciaAccounts>,
+    reports: Arc<ReportsService>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -163,6 +165,11 @@ impl DeskBuilder {
                 .unwrap_or_else(|| Arc::new(LogPurchaseSteps)),
             local_offset,
         ));
+        let reports = Arc::new(ReportsService::new(
+            store.clone(),
+            clock.clone(),
+            local_offset,
+        ));
         let orders = Arc::new(OrdersService::new(&store, clock));
         Ok(Desk {
             data_dir: self.data_dir,
@@ -171,6 +178,7 @@ impl DeskBuilder {
             orders,
             shipping,
             endicia,
+            reports,
         })
     }
 }
@@ -205,6 +213,11 @@ impl Desk {
     /// The Endicia prepaid postage account: login, balance, buying postage, pass phrase.
     pub fn endicia(&self) -> &Arc<EndiciaAccounts> {
         &self.endicia
+    }
+
+    /// Reports: postage spend, labels, voids and refunds over a range of days.
+    pub fn reports(&self) -> &Arc<ReportsService> {
+        &self.reports
     }
 
     /// Shipping: address check, rates, labels (exactly once), void, End of Day, pickup.

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod paths;
 pub mod ports;
 pub mod postage;
+pub mod reports;
 pub mod settings;
 pub mod shipping;
 pub mod store;

@@ -48,6 +48,7 @@ macro_rules! with_app_commands {
                 postage_endicia_check_purchase, postage_endicia_change_pass_phrase,
                 postage_endicia_challenge_question, postage_endicia_unlock,
                 postage_endicia_pay_labels, postage_endicia_remind_later, postage_endicia_auto_buy;
+            reports: reports_get, reports_pick_csv_path, reports_save_csv;
         }
     };
 }

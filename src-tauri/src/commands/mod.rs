@@ -8,6 +8,7 @@ pub mod app;
 pub mod carriers;
 pub mod orders;
 pub mod postage;
+pub mod reports;
 pub mod shipping;
 
 include!("list.rs");

@@ -57,7 +57,7 @@ pub(super) fn ground_advantage() -> Value {
 }
 
 /// Buys a Ground Advantage label for a new order; the shipment.
-fn bought_label(t: &TestApp, number: &str) -> Value {
+pub(super) fn bought_label(t: &TestApp, number: &str) -> Value {
     let order = order_to_chicago(t, number);
     t.ok(
         "label_buy",

@@ -5,6 +5,7 @@ import { ordersIpc, ordersEvents } from "./orders";
 import { carriersIpc, carriersEvents } from "./carriers";
 import { shippingIpc, shippingEvents } from "./shipping";
 import { postageIpc } from "./postage";
+import { reportsIpc } from "./reports";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorDetails } from "../bindings/ErrorDetails";
@@ -16,6 +17,7 @@ export type * from "./orders";
 export type * from "./carriers";
 export type * from "./shipping";
 export type * from "./postage";
+export type * from "./reports";
 
 const appIpc = {
   /** Tells the core the first screen is interactive; answers ms since process start. */
@@ -23,6 +25,6 @@ const appIpc = {
   doctor: () => call<DoctorReport>("doctor"),
 };
 
-export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc, ...shippingIpc, ...postageIpc };
+export const ipc = { ...appIpc, ...ordersIpc, ...carriersIpc, ...shippingIpc, ...postageIpc, ...reportsIpc };
 
 export const events = { ...ordersEvents, ...carriersEvents, ...shippingEvents };

@@ -14,6 +14,7 @@ mod label_fields;
 mod never_sent;
 mod order_contents;
 mod quota_pacing;
+mod reports;
 mod sandbox;
 mod setup_editing;
 mod unsent;

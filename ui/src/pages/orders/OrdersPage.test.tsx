@@ -27,6 +27,7 @@ const importPreview = vi.fn();
 const importOrders = vi.fn();
 const ordersCreate = vi.fn();
 const ordersScan = vi.fn();
+const ordersGet = vi.fn();
 
 vi.mock("../../ipc", async (orig) => {
   const real = await orig<typeof import("../../ipc")>();
@@ -39,6 +40,7 @@ vi.mock("../../ipc", async (orig) => {
       ordersSetTags: async () => undefined,
       ordersCreate: (i: unknown) => ordersCreate(i),
       ordersScan: (c: string) => ordersScan(c),
+      ordersGet: (id: number) => ordersGet(id),
       mappingsList: async () => [],
       pickOrderFile: async () => "/tmp/orders.csv",
       importPreview: (p: string, m: unknown) => importPreview(p, m),
@@ -151,6 +153,24 @@ describe("Orders page", () => {
     // The keys continue from the row last opened (#1003): down to #1004, Shift+down to #1005.
     fireEvent.keyDown(grid, { key: "Enter" });
     expect(within(await screen.findByTestId("order-drawer")).getByText("Order #1005")).toBeTruthy();
+  });
+
+  it("S ships the selected orders, and is typing in a text field", async () => {
+    // The Ship dialog itself is tested elsewhere: here the orders are fetched for it, never answered.
+    ordersGet.mockReset().mockReturnValue(new Promise(() => undefined));
+    render(<OrdersPage />);
+    const row = (n: string) => screen.getByText(n).closest('[role="row"]')!;
+    await screen.findByText("#1001");
+    fireEvent.keyDown(window, { key: "s" });
+    expect(ordersGet).not.toHaveBeenCalled();
+    fireEvent.click(row("#1001"));
+    fireEvent.click(row("#1002"), { shiftKey: true });
+    await screen.findByText("2 selected");
+    expect(document.querySelector("[data-action=ship]")!.getAttribute("aria-keyshortcuts")).toBe("S");
+    fireEvent.keyDown(screen.getByRole("searchbox"), { key: "s" });
+    expect(ordersGet).not.toHaveBeenCalled();
+    fireEvent.keyDown(screen.getByTestId("orders-scroller"), { key: "s" });
+    await waitFor(() => expect(ordersGet.mock.calls.map((c) => c[0])).toEqual([1, 2]));
   });
 
   it("opens the details drawer on double-click and closes it with Escape", async () => {

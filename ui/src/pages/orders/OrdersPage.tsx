@@ -12,6 +12,7 @@ import { OrderForm } from "./OrderForm";
 import { ImportDialog } from "./ImportDialog";
 import { ShipDialog, type ScanMode } from "../shipping/ShipDialog";
 import { ScanField, type ScanNote } from "./ScanToShip";
+import { isTyping } from "../../shortcuts";
 
 const EMPTY_SELECTION: Selection = { ids: new Set(), anchor: null };
 
@@ -24,6 +25,9 @@ export function OrdersPage() {
   const [sort, setSort] = useState<{ sort: OrderQuery["sort"]; descending: boolean }>({ sort: "order_number", descending: false });
   const [version, setVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  // For the `S` shortcut, whose listener outlives renders.
+  const selectedRef = useRef<number[]>([]);
+  selectedRef.current = [...selection.ids];
   const [open, setOpen] = useState<Order | null>(null);
   const [dialog, setDialog] = useState<"import" | "new" | null>(null);
   const [tags, setTags] = useState<string[]>([]);
@@ -48,10 +52,13 @@ export function OrdersPage() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      const typing = isTyping(e.target);
       if (e.key === "/" && !typing && !dialog) {
         e.preventDefault();
         searchBox.current?.focus();
+      } else if ((e.key === "s" || e.key === "S") && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && !dialog && !shipping && selectedRef.current.length > 0) {
+        e.preventDefault();
+        void ship(selectedRef.current);
       } else if (e.key === "F2" && !dialog && !shipping) {
         e.preventDefault();
         scanBox.current?.focus();
@@ -192,7 +199,7 @@ export function OrdersPage() {
       ) : (
         <div className="selection-bar" role="toolbar" aria-label="Selected orders">
           <span>{selectedIds.length} selected</span>
-          <button type="button" className="primary" onClick={() => ship(selectedIds)} data-action="ship">
+          <button type="button" className="primary" onClick={() => ship(selectedIds)} data-action="ship" title="Ship the selected orders (S)" aria-keyshortcuts="S">
             Ship
           </button>
           <button type="button" onClick={() => archive(true)} data-action="archive">

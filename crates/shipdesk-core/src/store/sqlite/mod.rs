@@ -12,6 +12,7 @@
 //! | `end_of_day` | [`crate::shipping::EndOfDayStore`] (`scan_forms`, `pickups`) |
 //! | `shipping_setup` | [`crate::shipping::ShippingSetupStore`] (`ship_from_addresses`, `package_presets`) |
 //! | `void_journal` | [`crate::shipping::VoidJournal`] (`void_attempts`, and the label and order rows a finished void changes) |
+//! | `reports` | [`crate::reports::ReportStore`] (reads `shipments` and `void_attempts`) |
 //! | `endicia` | [`crate::carriers::endicia::RecreditJournal`] (`endicia_recredits`), [`crate::carriers::endicia::EndiciaPayers`] (Endicia rows of `usps_accounts`, `endicia_label_sends`) |
 //!
 //! Each implements its trait for [`Store`](super::Store), which owns the connections, the
@@ -25,6 +26,7 @@ mod endicia;
 mod journal;
 mod mappings;
 mod orders;
+mod reports;
 mod settings;
 mod shipments;
 mod shipping_setup;
