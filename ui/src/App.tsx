@@ -1,10 +1,9 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { ipc, type AppError } from "./ipc";
 import { NAV, routeFromHash, type Route } from "./routes";
 import { OrdersPage } from "./pages/orders/OrdersPage";
 import { ShipmentsPage } from "./pages/Shipments";
 import { EndOfDayPage } from "./pages/EndOfDay";
-import { ReportsPage } from "./pages/reports/ReportsPage";
 import { SettingsPage, type SettingsSection } from "./pages/Settings";
 import { SandboxBadge } from "./pages/settings/SandboxBadge";
 import { ErrorNotice } from "./components/ErrorNotice";
@@ -12,6 +11,10 @@ import { UspsConnectionProvider } from "./connection/UspsConnection";
 import { usePurchasesToCheck } from "./pages/shipping/purchasesToCheck";
 import { KeyboardHelp } from "./components/KeyboardHelp";
 import { PAGE_KEYS, isTyping } from "./shortcuts";
+
+// Its chart library is the largest part of the UI: loaded when the page is first opened, so it
+// does not slow down the start.
+const ReportsPage = lazy(() => import("./pages/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 
 export function App() {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
@@ -111,7 +114,11 @@ function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
     case "end-of-day":
       return <EndOfDayPage go={go} />;
     case "reports":
-      return <ReportsPage />;
+      return (
+        <Suspense fallback={<p className="muted">Opening Reports…</p>}>
+          <ReportsPage />
+        </Suspense>
+      );
     case "settings/carriers":
     case "settings/ship-from":
     case "settings/packages":

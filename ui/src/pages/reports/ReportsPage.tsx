@@ -169,7 +169,7 @@ export function ReportsPage() {
 function ReportBody({ report }: { report: Report }) {
   const empty = report.totals.labels === 0 && report.totals.voided === 0;
   return (
-    <div data-testid="report" data-from={report.from} data-to={report.to}>
+    <div data-testid="report" data-from={report.from} data-to={report.to} data-period={report.period}>
       <Totals report={report} />
       {empty ? (
         <EmptyState title="No labels in this range">Labels bought between these days show here: spend, labels per day, services and voids.</EmptyState>
