@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use shipdesk_core::carriers::ConnectionsConfig;
 use shipdesk_core::ports::MemorySecretStore;
-use shipdesk_core::shipping::Printer;
+use shipdesk_core::shipping::{Printer, SystemPrinter};
 use shipdesk_core::{AppError, DataDir, Desk};
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
@@ -31,6 +31,7 @@ mod commands_agree;
 mod orders;
 mod picked_paths;
 mod postage;
+mod printing;
 mod purchases_to_check;
 mod reports;
 mod shipping;
@@ -72,10 +73,12 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Keeps every print job (its name and PDF) instead of reaching a printer.
+/// Keeps every print job (its name, PDF and printer) instead of reaching a printer; the system
+/// has two printers, the laser one its default.
 #[derive(Default)]
 struct RecordingPrinter {
     jobs: Mutex<Vec<(String, Vec<u8>)>>,
+    targets: Mutex<Vec<Option<String>>>,
 }
 
 impl RecordingPrinter {
@@ -88,20 +91,37 @@ impl RecordingPrinter {
         let jobs = self.jobs.lock().unwrap();
         jobs.iter().all(|(_, pdf)| pdf.starts_with(b"%PDF"))
     }
+
+    /// The printer of each job (None: the system default).
+    fn targets(&self) -> Vec<Option<String>> {
+        self.targets.lock().unwrap().clone()
+    }
 }
 
 impl Printer for RecordingPrinter {
-    fn print_pdf(
-        &self,
-        pdf: &[u8],
-        job_name: &str,
-        _printer: Option<&str>,
-    ) -> Result<(), AppError> {
+    fn print_pdf(&self, pdf: &[u8], job_name: &str, printer: Option<&str>) -> Result<(), AppError> {
         self.jobs
             .lock()
             .unwrap()
             .push((job_name.to_owned(), pdf.to_vec()));
+        self.targets
+            .lock()
+            .unwrap()
+            .push(printer.map(str::to_owned));
         Ok(())
+    }
+
+    fn printers(&self) -> Result<Vec<SystemPrinter>, AppError> {
+        Ok(vec![
+            SystemPrinter {
+                name: "Laser_Office".into(),
+                is_default: true,
+            },
+            SystemPrinter {
+                name: "Rollo_X1040".into(),
+                is_default: false,
+            },
+        ])
     }
 }
 

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use shipdesk_core::AppError;
-use shipdesk_core::shipping::{LpPrinter, Printer};
+use shipdesk_core::shipping::{LpPrinter, Printer, SystemPrinter};
 
 pub const PRINT_COMMAND_ENV: &str = "SHIPDESK_PRINT_COMMAND";
 
@@ -64,6 +64,13 @@ impl Printer for CommandPrinter {
             )));
         }
         sent.map_err(|e| AppError::internal("Could not send the document to the printer", &e))
+    }
+
+    fn printers(&self) -> Result<Vec<SystemPrinter>, AppError> {
+        Err(AppError::validation(format!(
+            "Documents go to the print command {} ({PRINT_COMMAND_ENV}), which chooses the printer itself.",
+            self.program.display()
+        )))
     }
 }
 

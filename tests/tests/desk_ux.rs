@@ -325,7 +325,7 @@ async fn walk(app: &App, size: (u32, u32), sheet: &Path) -> Walk {
             .await;
     }
 
-    for page in ["shipments", "end-of-day"] {
+    for page in ["shipments", "end-of-day", "reports"] {
         if app
             .client
             .find(fantoccini::Locator::Css(&format!(
@@ -339,6 +339,15 @@ async fn walk(app: &App, size: (u32, u32), sheet: &Path) -> Walk {
             w.check(app, page).await;
         }
     }
+    // The `?` overlay, opened and closed from the keyboard.
+    app.click("nav a[data-nav='orders']").await;
+    app.find("[data-open-order='#2001']").await;
+    type_text(app, "?").await;
+    app.find("[data-testid=keyboard-help]").await;
+    w.check(app, "keyboard-help").await;
+    press(app, Key::Escape, false).await;
+    wait_until_gone(app, "[data-testid=keyboard-help]").await;
+
     app.click("nav a[data-nav='settings']").await;
     app.find("[data-page^='settings']").await;
     w.check(app, "settings").await;

@@ -123,6 +123,7 @@ function Page({ route, go }: { route: Route; go: (r: Route) => void }) {
     case "settings/ship-from":
     case "settings/packages":
     case "settings/postage":
+    case "settings/printing":
     case "settings/about":
       return <SettingsPage section={route.slice("settings/".length) as SettingsSection} go={go} />;
   }

@@ -8,6 +8,7 @@ export type Route =
   | "settings/ship-from"
   | "settings/packages"
   | "settings/postage"
+  | "settings/printing"
   | "settings/about";
 
 export const NAV: { route: Route; label: string }[] = [
@@ -20,6 +21,6 @@ export const NAV: { route: Route; label: string }[] = [
 
 export function routeFromHash(hash: string): Route {
   const r = hash.replace(/^#\/?/, "");
-  const known: Route[] = ["orders", "shipments", "end-of-day", "reports", "settings/carriers", "settings/ship-from", "settings/packages", "settings/postage", "settings/about"];
+  const known: Route[] = ["orders", "shipments", "end-of-day", "reports", "settings/carriers", "settings/ship-from", "settings/packages", "settings/postage", "settings/printing", "settings/about"];
   return (known as string[]).includes(r) ? (r as Route) : "orders";
 }

@@ -6,6 +6,7 @@ mod carriers;
 mod orders;
 mod output;
 mod postage;
+mod printers;
 mod reports;
 mod shipping;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Postage accounts: `postage endicia login|status|buy|change-pass-phrase|logout`.
     #[command(subcommand)]
     Postage(postage::PostageCommand),
+    /// The system's printers, the printer for labels, packing slips and SCAN forms, test pages.
+    #[command(subcommand)]
+    Printers(printers::PrintersCommand),
     /// Postage spend, labels per day, voids and pending refunds (`--csv FILE` for the labels).
     Reports(reports::ReportsArgs),
 }
@@ -146,5 +150,6 @@ fn run_command(cli: Cli, data_dir: DataDir, out: &Output) -> Result<(), AppError
         Command::Carriers(args) => carriers::run(args, &desk, out),
         Command::Postage(cmd) => postage::run(cmd, &desk, out),
         Command::Reports(args) => reports::run(args, desk.reports(), out),
+        Command::Printers(cmd) => printers::run(cmd, desk.shipping(), out),
     }
 }

@@ -1,7 +1,7 @@
 //! `shipdesk ship-from add|edit|delete|default` and `shipdesk presets …` as the real binary on a
 //! fresh Sandbox data directory: edits keep what they do not name, problems are named at their
 //! field, an address a label was bought from is archived (not deleted), and the default preset
-//! is the box `rates` starts with.
+//! is the box `rates` starts with; `shipdesk printers` chooses the printer per kind of document.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -247,5 +247,37 @@ fn presets_add_edit_default_delete_and_rates_start_with_the_default_box() {
     assert_eq!(
         left[0]["is_default"], true,
         "the default moves to what is left"
+    );
+}
+
+#[test]
+fn printers_are_chosen_per_document_and_a_name_that_is_not_one_is_refused() {
+    let desk = Desk::new();
+    let setup = desk.json(&["printers", "list"]);
+    assert_eq!(setup["choices"]["labels"], Value::Null);
+    // `lpstat` answers or not on this machine; either way the list is there, or why not.
+    assert!(setup["printers"].is_array());
+    if setup["printers"].as_array().unwrap().is_empty() {
+        assert!(setup["problem"].is_string() || setup["problem"].is_null());
+    }
+    let chosen = desk.json(&["printers", "use", "labels", "Rollo_X1040"]);
+    assert_eq!(chosen["labels"], "Rollo_X1040");
+    assert_eq!(chosen["scan_forms"], Value::Null);
+    let refused = desk.json_error(&["printers", "use", "scan-forms", "--", "-o"]);
+    assert_eq!(refused["code"], "VALIDATION");
+    assert!(
+        refused["details"]["fields"]["scan_forms"].is_string(),
+        "{refused}"
+    );
+    let text = desk.text(&["printers", "list"]);
+    assert!(text.contains("labels         Rollo_X1040"), "{text}");
+    assert!(
+        text.contains("SCAN forms     system default printer"),
+        "{text}"
+    );
+    desk.json(&["printers", "use", "labels", "default"]);
+    assert_eq!(
+        desk.json(&["printers", "list"])["choices"]["labels"],
+        Value::Null
     );
 }

@@ -42,7 +42,8 @@ macro_rules! with_app_commands {
                 pdf_pick_save_path, labels_save_pdf, packing_slips_print, packing_slips_save_pdf, shipments_list,
                 shipment_get, label_void, tracking_refresh, scan_forms_create, scan_forms_list,
                 scan_form_print, scan_form_save_pdf, pickup_eligibility, pickup_prefill,
-                pickup_schedule, pickup_cancel, pickups_list;
+                pickup_schedule, pickup_cancel, pickups_list, printing_setup,
+                printing_set_choices, printing_test_page;
             postage: postage_endicia_remembered, postage_endicia_login, postage_endicia_logout,
                 postage_endicia_forget, postage_endicia_account, postage_endicia_buy,
                 postage_endicia_check_purchase, postage_endicia_change_pass_phrase,

@@ -8,10 +8,10 @@ use shipdesk_core::AppError;
 use shipdesk_core::orders::Address;
 use shipdesk_core::shipping::{
     AddressCheck, BatchInput, BatchOptions, BatchPreview, BatchReport, CustomsDraft,
-    DiscardOutcome, LabelLayout, LabelPreview, OrderRates, Package, PackagePreset,
-    PackagePresetInput, Pickup, PickupEligibility, PickupInput, PickupPrefill, PurchaseOutcome,
-    PurchaseRequest, PurchaseToCheck, RatesAnswer, ScanFormRecord, ShipFromAddress, ShipFromInput,
-    ShipFromRemoval, Shipment, ShipmentQuery, VoidOutcome,
+    DiscardOutcome, DocumentKind, LabelLayout, LabelPreview, OrderRates, Package, PackagePreset,
+    PackagePresetInput, Pickup, PickupEligibility, PickupInput, PickupPrefill, PrinterChoices,
+    PrintingSetup, PurchaseOutcome, PurchaseRequest, PurchaseToCheck, RatesAnswer, ScanFormRecord,
+    ShipFromAddress, ShipFromInput, ShipFromRemoval, Shipment, ShipmentQuery, VoidOutcome,
 };
 use tauri::{AppHandle, Emitter, State};
 
@@ -396,4 +396,26 @@ pub async fn pickup_cancel(state: State<'_, AppState>, id: i64) -> Result<Pickup
 #[tauri::command]
 pub fn pickups_list(state: State<'_, AppState>) -> Result<Vec<Pickup>, AppError> {
     state.shipping()?.pickups()
+}
+
+#[tauri::command]
+pub fn printing_setup(state: State<'_, AppState>) -> Result<PrintingSetup, AppError> {
+    state.shipping()?.printing_setup()
+}
+
+#[tauri::command]
+pub fn printing_set_choices(
+    state: State<'_, AppState>,
+    choices: PrinterChoices,
+) -> Result<PrinterChoices, AppError> {
+    state.shipping()?.set_printer_choices(choices)
+}
+
+/// The printer the test page went to (null: the system default).
+#[tauri::command]
+pub async fn printing_test_page(
+    state: State<'_, AppState>,
+    kind: DocumentKind,
+) -> Result<Option<String>, AppError> {
+    state.shipping()?.print_test_page(kind)
 }

@@ -2,6 +2,10 @@
 // the `batch://progress` event a running label batch emits.
 import { call, subscribe } from "./core";
 import type { Address } from "../bindings/Address";
+import type { DocumentKind } from "../bindings/DocumentKind";
+import type { PrinterChoices } from "../bindings/PrinterChoices";
+import type { PrintingSetup } from "../bindings/PrintingSetup";
+import type { SystemPrinter } from "../bindings/SystemPrinter";
 import type { AddressCheck } from "../bindings/AddressCheck";
 import type { BatchAddresses } from "../bindings/BatchAddresses";
 import type { BatchFailure } from "../bindings/BatchFailure";
@@ -56,6 +60,10 @@ import type { WeightSource } from "../bindings/WeightSource";
 export type {
   Address,
   AddressCheck,
+  DocumentKind,
+  PrinterChoices,
+  PrintingSetup,
+  SystemPrinter,
   BatchAddresses,
   BatchFailure,
   BatchHold,
@@ -129,6 +137,12 @@ export const shippingIpc = {
   packagePresetSetDefault: (id: number) => call<void>("package_preset_set_default", { id }),
   packagePresetDelete: (id: number) => call<void>("package_preset_delete", { id }),
   labelLayout: () => call<LabelLayout>("label_layout_get"),
+  /** The system's printers and the printer chosen for each kind of document. */
+  printingSetup: () => call<PrintingSetup>("printing_setup"),
+  /** Saves the printer per kind of document (null: the system default); the saved choices. */
+  setPrinterChoices: (choices: PrinterChoices) => call<PrinterChoices>("printing_set_choices", { choices }),
+  /** Prints a test page for `kind`; the printer it went to (null: the system default). */
+  printTestPage: (kind: DocumentKind) => call<string | null>("printing_test_page", { kind }),
   setLabelLayout: (layout: LabelLayout) => call<void>("label_layout_set", { layout }),
 
   checkOrderAddress: (orderId: number) => call<AddressCheck>("address_check_order", { orderId, accountId: null }),

@@ -5,17 +5,19 @@ import { CarrierSettings } from "./settings/CarrierSettings";
 import { ShipFromSettings } from "./settings/ShipFromSettings";
 import { PackageSettings } from "./settings/PackageSettings";
 import { PostageAccounts } from "./settings/PostageAccounts";
+import { PrintingSettings } from "./settings/PrintingSettings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PlatformAppFacts } from "./settings/platformApps";
 import "./settings/settings.css";
 
-export type SettingsSection = "carriers" | "ship-from" | "packages" | "postage" | "about";
+export type SettingsSection = "carriers" | "ship-from" | "packages" | "postage" | "printing" | "about";
 
 const SECTIONS: { section: SettingsSection; label: string }[] = [
   { section: "carriers", label: "Carrier Settings" },
   { section: "ship-from", label: "Ship-from addresses" },
   { section: "packages", label: "Packages" },
   { section: "postage", label: "Postage accounts" },
+  { section: "printing", label: "Printing" },
   { section: "about", label: "About" },
 ];
 
@@ -47,6 +49,7 @@ export function SettingsPage({ section, go }: { section: SettingsSection; go: (r
       {section === "ship-from" && <ShipFromSettings />}
       {section === "packages" && <PackageSettings />}
       {section === "postage" && <PostageAccounts />}
+      {section === "printing" && <PrintingSettings />}
       {section === "about" && <About />}
     </section>
   );

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use super::ShippingService;
 use super::model::LabelLayout;
 use super::model_shipments::{LabelPreview, Shipment};
+use super::printing::DocumentKind;
 use super::void::not_postage;
 use crate::error::{AppError, AppResult};
 use crate::orders::Address;
@@ -193,8 +194,10 @@ impl ShippingService {
         printer: Option<&str>,
     ) -> AppResult<u32> {
         let docs = self.label_documents(shipment_ids, layout)?;
+        let printer = self.printer_for(DocumentKind::Labels, printer)?;
         for doc in &docs {
-            self.printer.print_pdf(&doc.pdf, &doc.name, printer)?;
+            self.printer
+                .print_pdf(&doc.pdf, &doc.name, printer.as_deref())?;
             self.journal.mark_printed(&doc.shipment_ids, &self.now())?;
         }
         Ok(docs.len() as u32)
@@ -234,7 +237,9 @@ impl ShippingService {
         printer: Option<&str>,
     ) -> AppResult<()> {
         let pdf = self.packing_slips_pdf(order_ids, ship_from_id)?;
-        self.printer.print_pdf(&pdf, "packing-slips", printer)
+        let printer = self.printer_for(DocumentKind::PackingSlips, printer)?;
+        self.printer
+            .print_pdf(&pdf, "packing-slips", printer.as_deref())
     }
 
     /// Saves one packing slip per order as one PDF at `path`.
@@ -250,8 +255,9 @@ impl ShippingService {
     /// Prints a stored SCAN form (PS Form 5630).
     pub fn print_scan_form(&self, id: i64, printer: Option<&str>) -> AppResult<()> {
         let pdf = self.scan_form_pdf(id)?;
+        let printer = self.printer_for(DocumentKind::ScanForms, printer)?;
         self.printer
-            .print_pdf(&pdf, &format!("scan-form-{id}"), printer)
+            .print_pdf(&pdf, &format!("scan-form-{id}"), printer.as_deref())
     }
 
     /// Saves a stored SCAN form as a PDF at `path`.

@@ -27,6 +27,7 @@ mod observer;
 mod package;
 mod pickup;
 mod printer;
+mod printing;
 mod purchase;
 mod rate_cache;
 mod rates;
@@ -53,6 +54,7 @@ pub use model::*;
 pub use model_shipments::*;
 pub use observer::{LogPurchaseSteps, PurchaseObserver, PurchaseStep, StepFuture};
 pub use printer::{LpPrinter, Printer};
+pub use printing::{DocumentKind, PrinterChoices, PrintingSetup, SystemPrinter};
 pub use rate_cache::RATE_CACHE_TTL;
 pub use service_choice::{recommended_flat_rate, recommended_service};
 pub use store::{

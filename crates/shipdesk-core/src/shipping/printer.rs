@@ -4,11 +4,18 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use super::printing::SystemPrinter;
 use crate::error::{AppError, AppResult};
 
 pub trait Printer: Send + Sync {
     /// Sends one PDF to `printer` (the system default when `None`) as a job named `job_name`.
     fn print_pdf(&self, pdf: &[u8], job_name: &str, printer: Option<&str>) -> AppResult<()>;
+
+    /// The printers the system knows; an error says why they cannot be listed (no print
+    /// system). A printer port that cannot choose among printers lists none.
+    fn printers(&self) -> AppResult<Vec<SystemPrinter>> {
+        Ok(Vec::new())
+    }
 }
 
 /// `lp [-d PRINTER] -t JOB -` with the PDF on standard input.
@@ -54,5 +61,86 @@ impl Printer for LpPrinter {
                 String::from_utf8_lossy(&out.stderr).trim()
             )))
         }
+    }
+
+    /// `lpstat -e` (one destination per line) and `lpstat -d` (the default).
+    fn printers(&self) -> AppResult<Vec<SystemPrinter>> {
+        let run = |arg: &str| {
+            Command::new("lpstat")
+                .arg(arg)
+                .stdin(Stdio::null())
+                .output()
+        };
+        let listed = run("-e").map_err(|e| {
+            AppError::validation(if e.kind() == std::io::ErrorKind::NotFound {
+                "The system print service (CUPS) is not installed: there is no `lpstat` command."
+                    .to_owned()
+            } else {
+                format!("The system print service (CUPS) did not answer: `lpstat` could not start ({e}).")
+            })
+        })?;
+        let stderr = String::from_utf8_lossy(&listed.stderr);
+        if !listed.status.success() && !stderr.contains("No destinations") {
+            return Err(AppError::validation(format!(
+                "The system print service did not list its printers: {}.",
+                stderr.trim().trim_end_matches('.')
+            )));
+        }
+        let default = run("-d")
+            .ok()
+            .and_then(|o| default_destination(&String::from_utf8_lossy(&o.stdout)));
+        Ok(destinations(
+            &String::from_utf8_lossy(&listed.stdout),
+            default.as_deref(),
+        ))
+    }
+}
+
+/// The printers of `lpstat -e`'s output, the default marked.
+fn destinations(listed: &str, default: Option<&str>) -> Vec<SystemPrinter> {
+    listed
+        .lines()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| SystemPrinter {
+            name: name.to_owned(),
+            is_default: Some(name) == default,
+        })
+        .collect()
+}
+
+/// The name in `lpstat -d`'s "system default destination: NAME" (none: "no system default").
+fn default_destination(answer: &str) -> Option<String> {
+    answer
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("system default destination:"))
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lpstat_answers_are_read_as_printers_and_the_default() {
+        let default = default_destination("system default destination: Rollo_X1040\n");
+        assert_eq!(default.as_deref(), Some("Rollo_X1040"));
+        assert_eq!(default_destination("no system default destination\n"), None);
+        let printers = destinations("HP_LaserJet\nRollo_X1040\n\n", default.as_deref());
+        assert_eq!(
+            printers,
+            [
+                SystemPrinter {
+                    name: "HP_LaserJet".into(),
+                    is_default: false
+                },
+                SystemPrinter {
+                    name: "Rollo_X1040".into(),
+                    is_default: true
+                },
+            ]
+        );
+        assert!(destinations("", None).is_empty());
     }
 }

@@ -95,7 +95,7 @@ export function ReportsPage() {
   };
 
   return (
-    <section className="page reports-page" aria-labelledby="reports-title">
+    <section className="page reports-page" aria-labelledby="reports-title" data-page="reports">
       <header className="page-header">
         <h1 id="reports-title">Reports</h1>
       </header>
