@@ -155,6 +155,27 @@ describe("Orders page", () => {
     expect(within(await screen.findByTestId("order-drawer")).getByText("Order #1005")).toBeTruthy();
   });
 
+  it("Shift+click on a checkbox extends the selection, and Ctrl+A selects orders wherever the focus is", async () => {
+    render(<OrdersPage />);
+    await screen.findByText("#1001");
+    const box = (n: string) => screen.getByRole("checkbox", { name: `Select order ${n}` });
+    fireEvent.click(box("#1002"));
+    expect(await screen.findByText("1 selected")).toBeTruthy();
+    fireEvent.click(box("#1005"), { shiftKey: true });
+    expect(await screen.findByText("4 selected")).toBeTruthy();
+    expect((box("#1004") as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(box("#1003"));
+    expect(await screen.findByText("3 selected")).toBeTruthy();
+    // A Shift+mousedown on a row does not start selecting the page's text.
+    const down = new MouseEvent("mousedown", { bubbles: true, cancelable: true, shiftKey: true });
+    box("#1006").closest('[role="row"]')!.dispatchEvent(down);
+    expect(down.defaultPrevented).toBe(true);
+
+    fireEvent.keyDown(document.body, { key: "a", ctrlKey: true });
+    await waitFor(() => expect(Number(screen.getByText(/selected$/).textContent!.split(" ")[0].replace(/,/g, ""))).toBeGreaterThan(4));
+    fireEvent.keyDown(screen.getByRole("searchbox"), { key: "a", ctrlKey: true });
+  });
+
   it("S ships the selected orders, and is typing in a text field", async () => {
     // The Ship dialog itself is tested elsewhere: here the orders are fetched for it, never answered.
     ordersGet.mockReset().mockReturnValue(new Promise(() => undefined));

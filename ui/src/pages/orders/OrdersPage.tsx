@@ -25,9 +25,10 @@ export function OrdersPage() {
   const [sort, setSort] = useState<{ sort: OrderQuery["sort"]; descending: boolean }>({ sort: "order_number", descending: false });
   const [version, setVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
-  // For the `S` shortcut, whose listener outlives renders.
+  // For the `S` and Ctrl+A shortcuts, whose listener outlives renders.
   const selectedRef = useRef<number[]>([]);
   selectedRef.current = [...selection.ids];
+  const selectAllRef = useRef<() => void>(() => undefined);
   const [open, setOpen] = useState<Order | null>(null);
   const [dialog, setDialog] = useState<"import" | "new" | null>(null);
   const [tags, setTags] = useState<string[]>([]);
@@ -59,6 +60,10 @@ export function OrdersPage() {
       } else if ((e.key === "s" || e.key === "S") && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && !dialog && !shipping && selectedRef.current.length > 0) {
         e.preventDefault();
         void ship(selectedRef.current);
+      } else if (e.key.toLowerCase() === "a" && (e.ctrlKey || e.metaKey) && !typing && !dialog && !shipping) {
+        // Ctrl+A on the page selects the orders, not the page's text.
+        e.preventDefault();
+        selectAllRef.current();
       } else if (e.key === "F2" && !dialog && !shipping) {
         e.preventDefault();
         scanBox.current?.focus();
@@ -80,6 +85,14 @@ export function OrdersPage() {
     descending: sort.descending,
   };
   const { total, nothingToSearch, error, rowAt } = useOrderPages(query, version);
+  selectAllRef.current = () => {
+    const ids = new Set<number>();
+    for (let i = 0; i < (total ?? 0); i++) {
+      const o = rowAt(i);
+      if (o) ids.add(o.id);
+    }
+    setSelection({ ids, anchor: 0 });
+  };
   const refresh = () => setVersion((v) => v + 1);
   const selectedIds = [...selection.ids];
   const filtering = !!(debounced || status || tag || showArchived);

@@ -64,16 +64,23 @@ export function OrdersTable(props: {
   const rows: { index: number; order: Order | undefined }[] = [];
   for (let i = first; i < last; i++) rows.push({ index: i, order: rowAt(i) });
 
+  /** Shift+click: the rows from the anchor to `index` join the selection (kept with Ctrl). */
+  const extendTo = (index: number, keep: boolean) => {
+    const ids = new Set(keep ? selection.ids : []);
+    const anchor = selection.anchor ?? index;
+    const [a, b] = [Math.min(anchor, index), Math.max(anchor, index)];
+    for (let i = a; i <= b; i++) {
+      const o = rowAt(i);
+      if (o) ids.add(o.id);
+    }
+    onSelection({ ids, anchor });
+  };
+
   const click = (e: MouseEvent, index: number, order: Order) => {
     setFocus(index);
     const ids = new Set(e.ctrlKey || e.metaKey ? selection.ids : []);
     if (e.shiftKey && selection.anchor != null) {
-      const [a, b] = [Math.min(selection.anchor, index), Math.max(selection.anchor, index)];
-      for (let i = a; i <= b; i++) {
-        const o = rowAt(i);
-        if (o) ids.add(o.id);
-      }
-      onSelection({ ids, anchor: selection.anchor });
+      extendTo(index, e.ctrlKey || e.metaKey);
       return;
     }
     if ((e.ctrlKey || e.metaKey) && selection.ids.has(order.id)) ids.delete(order.id);
@@ -133,15 +140,8 @@ export function OrdersTable(props: {
     } else if (e.key === "Enter") {
       const o = rowAt(focus);
       if (o) props.onOpen(o);
-    } else if (e.key === "a" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      const ids = new Set<number>();
-      for (let i = 0; i < total; i++) {
-        const o = rowAt(i);
-        if (o) ids.add(o.id);
-      }
-      onSelection({ ids, anchor: 0 });
     }
+    // Ctrl+A (select every order) is the page's: it works wherever the focus is.
   };
 
   return (
@@ -190,6 +190,8 @@ export function OrdersTable(props: {
               data-order={order?.order_number}
               style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: TEMPLATE }}
               onClick={(e) => order && click(e, index, order)}
+              // Shift+click extends the selection; it must not select the page's text as well.
+              onMouseDown={(e) => e.shiftKey && e.preventDefault()}
               onDoubleClick={() => order && props.onOpen(order)}
             >
               {order ? (
@@ -200,8 +202,15 @@ export function OrdersTable(props: {
                       aria-label={`Select order ${order.order_number}`}
                       checked={selection.ids.has(order.id)}
                       tabIndex={-1}
-                      onClick={(e) => e.stopPropagation()}
-                      onChange={() => toggle(index, order)}
+                      // The click decides (the checkbox shows the selection): Shift+click extends
+                      // from the anchor as on the row, a plain click toggles this order.
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setFocus(index);
+                        if (e.shiftKey && selection.anchor != null) extendTo(index, true);
+                        else toggle(index, order);
+                      }}
+                      onChange={() => undefined}
                     />
                   </span>
                   <span role="gridcell" title={`Open order ${order.order_number}`}>
