@@ -104,6 +104,7 @@ impl OrdersService {
             skipped_orders: Vec::new(),
         };
         self.orders.write(&self.now(), |w| {
+            w.expect_bulk_load(parsed.orders.len())?;
             for (i, order) in parsed.orders.iter().enumerate() {
                 if i % 500 == 0 {
                     if cancel.load(Ordering::Relaxed) {

@@ -81,6 +81,12 @@ impl dyn OrderStore + '_ {
 
 /// The order changes of one transaction (see [`OrderStore::transaction`]).
 pub trait OrderTransaction {
+    /// Says that about `orders` new orders follow in this transaction (an import), so the store
+    /// can set up for a bulk load. SQLite builds the order table's secondary indexes once, sorted,
+    /// at the end of a load that outnumbers the orders it holds, instead of updating them row by
+    /// row; the load is still one all-or-nothing transaction.
+    fn expect_bulk_load(&self, orders: usize) -> AppResult<()>;
+
     /// The order a source (marketplace) knows by `key` (see [`OrderData::source_key`]).
     fn find_by_source(&self, kind: SourceKind, key: &str) -> AppResult<Option<ExistingOrder>>;
 

@@ -27,6 +27,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0014_account_calls_per_hour.sql"),
     include_str!("../../migrations/0015_sku_customs.sql"),
     include_str!("../../migrations/0016_item_customs.sql"),
+    include_str!("../../migrations/0017_orders_fts_contentless.sql"),
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -102,5 +103,56 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, super::latest_schema_version());
+    }
+
+    /// Migration 0017 makes the search index contentless: orders written before it are found
+    /// by the same words after it, from the text the orders table and their items hold.
+    #[test]
+    fn orders_indexed_before_0017_are_found_after_it() {
+        use rusqlite_migration::{M, Migrations};
+
+        use crate::orders::{ArchivedFilter, OrderQuery, OrderStore};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shipdesk.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            let upto_16 = super::MIGRATION_SQL[..16].iter().map(|s| M::up(s));
+            Migrations::new(upto_16.collect())
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO orders (id, order_number, source_kind, source_key, status,
+                    ship_name, ship_street1, ship_street2, ship_city, ship_state, ship_zip5,
+                    ship_country, created_at, updated_at)
+                 VALUES (4, '#1001', 'manual', '#1001', 'awaiting_shipment', 'Ann Lee',
+                    '1 Main St', NULL, 'Saint Louis', 'MO', '63116', 'US', 't', 't');
+                 INSERT INTO order_items (order_id, position, sku, title, quantity)
+                 VALUES (4, 1, 'MG-2', 'Ceramic Mug', 1), (4, 0, NULL, 'Tea Towel', 2);",
+            )
+            .unwrap();
+        }
+        let store = crate::Store::open_file(&path).unwrap();
+        let orders: &dyn OrderStore = &store;
+        let found = |text: &str| {
+            let q = OrderQuery {
+                search: Some(text.into()),
+                archived: Some(ArchivedFilter::All),
+                ..Default::default()
+            };
+            orders.list(&q).unwrap().total
+        };
+        for words in [
+            "1001",
+            "ann",
+            "saint lou",
+            "63116",
+            "mg-2",
+            "tea mug",
+            "towel",
+        ] {
+            assert_eq!(found(words), 1, "{words}");
+        }
+        assert_eq!(found("austin"), 0);
     }
 }

@@ -10,6 +10,7 @@
 //! orders is one commit (fast, and all-or-nothing), and the search index is rewritten in the same
 //! transaction as the order it indexes, so search never disagrees with the table.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -169,7 +170,11 @@ impl OrderStore for Store {
         // A bulk import touches several indexes and the search index per order: give SQLite a
         // page cache that holds them (64 MiB; the default 2 MiB thrashes past ~20,000 orders).
         self.conn().pragma_update(None, "cache_size", -65_536)?;
-        self.write(|tx| work(&OrderWriter::within(tx, now)))
+        self.write(|tx| {
+            let writer = OrderWriter::within(tx, now);
+            work(&writer)?;
+            writer.finish_bulk_load()
+        })
     }
 }
 
@@ -341,7 +346,27 @@ fn page(
 pub(crate) struct OrderWriter<'c> {
     conn: &'c Connection,
     now: String,
+    /// `CREATE INDEX` statements of the indexes a bulk load dropped, to run before commit.
+    deferred_indexes: RefCell<Vec<String>>,
+    /// The first order a bulk load added: from it on, search entries are written at the end.
+    bulk_from: Cell<Option<i64>>,
 }
+
+/// An order's search entry, read from its stored row and items (append a `WHERE` on `o.id`):
+/// number, name, company; street, city, state and ZIP as the address; the items' SKUs and
+/// titles in their order. Migration 0017 built the index of existing orders the same way.
+const INDEX_ORDERS: &str = "INSERT INTO orders_fts
+        (rowid, order_number, name, company, address, skus, titles)
+    SELECT o.id, o.order_number, o.ship_name, o.ship_company,
+        concat_ws(' ', o.ship_street1, o.ship_street2, o.ship_city, o.ship_state, o.ship_zip5),
+        (SELECT group_concat(sku, ' ') FROM (SELECT sku FROM order_items
+            WHERE order_id = o.id AND sku IS NOT NULL ORDER BY position)),
+        (SELECT group_concat(title, ' ') FROM (SELECT title FROM order_items
+            WHERE order_id = o.id ORDER BY position))
+    FROM orders o";
+
+/// A load of fewer orders than this updates the indexes row by row whatever the table holds.
+const BULK_LOAD_MIN_ORDERS: usize = 1_000;
 
 impl<'c> OrderWriter<'c> {
     /// A writer inside a transaction the caller holds, so its order changes commit together
@@ -350,7 +375,20 @@ impl<'c> OrderWriter<'c> {
         OrderWriter {
             conn,
             now: now.to_owned(),
+            deferred_indexes: RefCell::new(Vec::new()),
+            bulk_from: Cell::new(None),
         }
+    }
+
+    /// Writes what [`OrderTransaction::expect_bulk_load`] deferred: the new orders' search
+    /// entries, then the indexes it dropped (each built by one sort over the table). The
+    /// transaction that deferred them must not commit without this.
+    fn finish_bulk_load(&self) -> AppResult<()> {
+        self.index_bulk_load()?;
+        for sql in self.deferred_indexes.take() {
+            self.conn.execute_batch(&sql)?;
+        }
+        Ok(())
     }
 
     fn write_items(&self, id: i64, data: &OrderData) -> AppResult<()> {
@@ -376,55 +414,72 @@ impl<'c> OrderWriter<'c> {
         Ok(())
     }
 
-    fn index(&self, id: i64, data: &OrderData, replacing: bool) -> AppResult<()> {
+    /// Writes order `id`'s search entry from its stored row and items (after they are written),
+    /// or leaves it to [`Self::index_bulk_load`] when a bulk load defers new orders' entries.
+    fn index(&self, id: i64, replacing: bool) -> AppResult<()> {
+        if self.bulk_from.get().is_some_and(|first| id >= first) {
+            // Added by this bulk load (and maybe replaced since): indexed at its end.
+            return Ok(());
+        }
         if replacing {
             self.conn
                 .prepare_cached("DELETE FROM orders_fts WHERE rowid = ?1")?
                 .execute([id])?;
+        } else if self.deferring() {
+            self.bulk_from.set(Some(id));
+            return Ok(());
         }
-        let a = &data.ship_to;
-        let address = [
-            Some(a.street1.as_str()),
-            a.street2.as_deref(),
-            Some(a.city.as_str()),
-            Some(a.state.as_str()),
-            Some(a.zip5.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        let skus = data
-            .items
-            .iter()
-            .filter_map(|i| i.sku.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let titles = data
-            .items
-            .iter()
-            .map(|i| i.title.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
         self.conn
-            .prepare_cached(
-                "INSERT INTO orders_fts (rowid, order_number, name, company, address, skus, titles)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                id,
-                data.order_number,
-                a.name,
-                a.company,
-                address,
-                skus,
-                titles
-            ])?;
+            .prepare_cached(&format!("{INDEX_ORDERS} WHERE o.id = ?1"))?
+            .execute([id])?;
         Ok(())
+    }
+
+    /// The search entries of every order a bulk load added: one statement over the new rows
+    /// (their ids follow every id the table had), so the index takes them in one pass.
+    fn index_bulk_load(&self) -> AppResult<()> {
+        if let Some(first) = self.bulk_from.take() {
+            self.conn
+                .execute(&format!("{INDEX_ORDERS} WHERE o.id >= ?1"), [first])?;
+        }
+        Ok(())
+    }
+
+    fn deferring(&self) -> bool {
+        !self.deferred_indexes.borrow().is_empty()
     }
 }
 
 impl OrderTransaction for OrderWriter<'_> {
+    fn expect_bulk_load(&self, orders: usize) -> AppResult<()> {
+        if orders < BULK_LOAD_MIN_ORDERS || !self.deferred_indexes.borrow().is_empty() {
+            return Ok(());
+        }
+        let held: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?;
+        if orders as i64 <= held {
+            return Ok(());
+        }
+        // Secondary indexes only: a UNIQUE constraint's own index has no SQL and stays, since
+        // the load looks orders up by it.
+        let indexes: Vec<(String, String)> = self
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut deferred = self.deferred_indexes.borrow_mut();
+        for (name, sql) in indexes {
+            self.conn
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            deferred.push(sql);
+        }
+        Ok(())
+    }
+
     fn find_by_source(&self, kind: SourceKind, key: &str) -> AppResult<Option<ExistingOrder>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, status, import_fingerprint FROM orders
@@ -477,7 +532,7 @@ impl OrderTransaction for OrderWriter<'_> {
         let id = self.conn.last_insert_rowid();
         self.write_items(id, data)?;
         self.add_tags(id, &data.tags)?;
-        self.index(id, data, false)?;
+        self.index(id, false)?;
         Ok(id)
     }
 
@@ -524,7 +579,7 @@ impl OrderTransaction for OrderWriter<'_> {
             .execute([id])?;
         self.write_items(id, data)?;
         self.add_tags(id, &data.tags)?;
-        self.index(id, data, true)?;
+        self.index(id, true)?;
         Ok(())
     }
 

@@ -169,3 +169,90 @@ fn reads_answer_while_a_write_is_open() {
     assert_eq!(orders.list(&all).unwrap().total, 2);
     assert_eq!(search(orders.as_ref(), "sam"), 1);
 }
+
+fn order_indexes(store: &Store) -> Vec<String> {
+    store
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'orders'
+                 AND sql IS NOT NULL ORDER BY name",
+            )?;
+            Ok(stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?)
+        })
+        .unwrap()
+}
+
+/// Raw entries in the search index matching `word`, duplicates included.
+fn entries(store: &Store, word: &str) -> i64 {
+    store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?1",
+                [word],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+}
+
+/// An import larger than the table drops the orders' secondary indexes and writes the new
+/// orders' search entries at the end: afterwards every index is back as it was, every order is
+/// found once by its final content (replaced ones too, whether they were there before or added
+/// by the same load), and a load that fails leaves the indexes and the search index untouched.
+#[test]
+fn a_bulk_load_ends_with_the_same_indexes_and_every_order_searchable_once() {
+    let store = Store::open_in_memory().unwrap();
+    let orders: &dyn OrderStore = &store;
+    let indexes = order_indexes(&store);
+    assert!(indexes.len() >= 5, "{indexes:?}");
+    let old = orders
+        .write(NOW, |tx| tx.insert(&order("#1", "Rita Gomez"), Some("f")))
+        .unwrap();
+
+    let failed = orders.write(NOW, |tx| {
+        tx.expect_bulk_load(2_000)?;
+        for i in 0..1_500 {
+            tx.insert(&order(&format!("#F{i}"), &format!("Zf{i}x")), Some("f"))?;
+        }
+        Err::<(), _>(AppError::validation("cancelled"))
+    });
+    assert!(failed.is_err());
+    assert_eq!(order_indexes(&store), indexes);
+    assert_eq!(search(orders, "zf7x"), 0);
+
+    let (first_new, replaced_new) = orders
+        .write(NOW, |tx| {
+            tx.expect_bulk_load(1_500)?;
+            let mut ids = Vec::new();
+            for i in 0..1_500 {
+                ids.push(tx.insert(&order(&format!("#B{i}"), &format!("Zq{i}x")), Some("f"))?);
+            }
+            tx.replace(old, &order("#1", "Lena Ford"), None)?;
+            tx.replace(ids[7], &order("#B7", "Omar Haddad"), None)?;
+            Ok((ids[0], ids[7]))
+        })
+        .unwrap();
+    assert_eq!(order_indexes(&store), indexes);
+    assert_eq!(search(orders, "zq0x"), 1);
+    assert_eq!(search(orders, "zq1499x"), 1);
+    assert_eq!((search(orders, "rita"), search(orders, "lena")), (0, 1));
+    assert_eq!((search(orders, "zq7x"), search(orders, "omar")), (0, 1));
+    assert_eq!(search(orders, "atlas"), 1_501);
+    assert_eq!(entries(&store, "atlas"), 1_501);
+    assert_eq!((entries(&store, "omar"), entries(&store, "lena")), (1, 1));
+    assert!(orders.order(first_new).unwrap().is_some());
+    assert_eq!(
+        orders.order(replaced_new).unwrap().unwrap().ship_to.name,
+        "Omar Haddad"
+    );
+    // A load no larger than the table keeps its indexes and indexes as it goes.
+    orders
+        .write(NOW, |tx| {
+            tx.expect_bulk_load(1_200)?;
+            tx.insert(&order("#C1", "Yuki Tanaka"), Some("f"))
+        })
+        .unwrap();
+    assert_eq!(search(orders, "yuki"), 1);
+}
